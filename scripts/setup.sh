@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs whatever the build and the tests need and is not yet installed.
+# Idempotent and quiet when everything is already there. Debian 12.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+debian_packages=(
+  g++ cmake ninja-build ccache pkg-config git
+  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto
+  libabsl-dev libgtest-dev libgmock-dev
+  libsqlite3-dev sqlite3 iso-codes
+)
+# Tools from the npm registry, pinned; installed under build/tools.
+buf_version=1.75.0
+
+missing=()
+for pkg in "${debian_packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$pkg")
+  fi
+done
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  sudo_cmd=()
+  ((EUID == 0)) || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null
+fi
+
+tools="$root/build/tools"
+if [[ "$("$tools/node_modules/.bin/buf" --version 2>/dev/null)" != "$buf_version" ]]; then
+  echo "setup: installing buf $buf_version"
+  mkdir -p "$tools"
+  npm install --prefix "$tools" --no-package-lock --no-save --no-fund --no-audit --loglevel=error \
+    "@bufbuild/buf@$buf_version" >/dev/null
+fi

@@ -1,0 +1,160 @@
+#include "domain/fields.h"
+
+#include "absl/random/random.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/strip.h"
+#include "absl/strings/str_cat.h"
+
+namespace bilateral::domain {
+
+bool IsValidId(absl::string_view id) {
+  if (id.empty() || id.size() > 63 || !absl::ascii_islower(id.front()) ||
+      id.back() == '-') {
+    return false;
+  }
+  for (char c : id) {
+    if (!absl::ascii_islower(c) && !absl::ascii_isdigit(c) && c != '-') {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string GenerateId() {
+  static constexpr absl::string_view kAlphabet = "abcdefghijklmnopqrstuvwxyz234567";
+  thread_local absl::BitGen bits;
+  std::string id(1, kAlphabet[absl::Uniform(bits, 0u, 26u)]);
+  for (int i = 0; i < 19; ++i) {
+    id.push_back(kAlphabet[absl::Uniform(bits, 0u, 32u)]);
+  }
+  return id;
+}
+
+absl::StatusOr<std::string> IdFromName(absl::string_view collection,
+                                       absl::string_view name,
+                                       absl::string_view field) {
+  std::string prefix = absl::StrCat(collection, "/");
+  if (name.empty()) {
+    return InvalidField(field, absl::StrCat("required; expected '", prefix,
+                                            "{id}'"));
+  }
+  if (!absl::StartsWith(name, prefix) || !IsValidId(name.substr(prefix.size()))) {
+    return InvalidField(
+        field, absl::StrCat("'", name.substr(0, 200), "' is not a name of the form '",
+                            prefix, "{id}' with an id of [a-z0-9-]"));
+  }
+  return std::string(name.substr(prefix.size()));
+}
+
+int64_t DateKey(const v1::Date& date) {
+  return int64_t{date.year()} * 10000 + date.month() * 100 + date.day();
+}
+
+void CheckDate(const v1::Date& date, bool required, absl::string_view field,
+               Violations& violations) {
+  static constexpr int kDaysInMonth[] = {31, 29, 31, 30, 31, 30,
+                                         31, 31, 30, 31, 30, 31};
+  if (date.year() == 0 && date.month() == 0 && date.day() == 0) {
+    if (required) violations.Add(absl::StrCat(field, ".year"), "required");
+    return;
+  }
+  if (date.year() < 1 || date.year() > 9999) {
+    violations.Add(absl::StrCat(field, ".year"), "must be 1..9999");
+    return;
+  }
+  if (date.month() < 0 || date.month() > 12) {
+    violations.Add(absl::StrCat(field, ".month"), "must be 1..12, or 0 when unknown");
+    return;
+  }
+  if (date.day() != 0 && date.month() == 0) {
+    violations.Add(absl::StrCat(field, ".day"), "a day needs a month");
+    return;
+  }
+  bool leap = date.year() % 4 == 0 && (date.year() % 100 != 0 || date.year() % 400 == 0);
+  int last_day = date.month() == 0 ? 31 : kDaysInMonth[date.month() - 1];
+  if (date.month() == 2 && !leap) last_day = 28;
+  if (date.day() < 0 || date.day() > last_day) {
+    violations.Add(absl::StrCat(field, ".day"),
+                   absl::StrCat("must be 1..", last_day, ", or 0 when unknown"));
+  }
+}
+
+absl::StatusOr<std::string> NormalizeCountry(absl::string_view reference) {
+  absl::string_view code = reference;
+  absl::ConsumePrefix(&code, "countries/");
+  if (code.size() != 2 || !absl::ascii_isalpha(code[0]) ||
+      !absl::ascii_isalpha(code[1])) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "'", reference.substr(0, 64),
+        "' is not a country; use an ISO 3166-1 alpha-2 code such as "
+        "\"countries/KZ\" or \"KZ\""));
+  }
+  return absl::StrCat("countries/", absl::AsciiStrToUpper(code));
+}
+
+void CheckCountry(std::string* country, bool required, absl::string_view field,
+                  Violations& violations) {
+  if (country->empty()) {
+    if (required) violations.Add(std::string(field), "required");
+    return;
+  }
+  auto normalized = NormalizeCountry(*country);
+  if (!normalized.ok()) {
+    violations.Add(std::string(field), std::string(normalized.status().message()));
+    return;
+  }
+  *country = *normalized;
+}
+
+void CheckText(absl::string_view text, bool required, absl::string_view field,
+               Violations& violations) {
+  if (required && text.empty()) {
+    violations.Add(std::string(field), "required");
+  } else if (text.size() > kMaxTextBytes) {
+    violations.Add(std::string(field),
+                   absl::StrCat("longer than ", kMaxTextBytes, " bytes"));
+  }
+}
+
+void CheckTextList(const google::protobuf::RepeatedPtrField<std::string>& list,
+                   absl::string_view field, Violations& violations) {
+  if (list.size() > kMaxListSize) {
+    violations.Add(std::string(field),
+                   absl::StrCat("more than ", kMaxListSize, " entries"));
+    return;
+  }
+  for (int i = 0; i < list.size(); ++i) {
+    CheckText(list[i], true, absl::StrCat(field, "[", i, "]"), violations);
+  }
+}
+
+void CheckCitations(const google::protobuf::RepeatedPtrField<v1::Citation>& citations,
+                    bool required, absl::string_view field,
+                    Violations& violations) {
+  if (required && citations.empty()) {
+    violations.Add(std::string(field),
+                   "at least one citation is required: a source and a quote");
+    return;
+  }
+  if (citations.size() > kMaxListSize) {
+    violations.Add(std::string(field),
+                   absl::StrCat("more than ", kMaxListSize, " entries"));
+    return;
+  }
+  for (int i = 0; i < citations.size(); ++i) {
+    std::string prefix = absl::StrCat(field, "[", i, "]");
+    auto source = IdFromName("sources", citations[i].source(),
+                             absl::StrCat(prefix, ".source"));
+    if (!source.ok()) {
+      for (auto& violation : FieldViolationsOf(source.status())) {
+        violations.Add(violation.field, violation.description);
+      }
+    }
+    CheckText(citations[i].quote(), true, absl::StrCat(prefix, ".quote"), violations);
+    CheckText(citations[i].speaker(), false, absl::StrCat(prefix, ".speaker"),
+              violations);
+  }
+}
+
+}  // namespace bilateral::domain

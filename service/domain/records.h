@@ -1,0 +1,282 @@
+// The standard methods (AIP-131..135) once for every resource type: names,
+// validation, citations, update masks, etags, idempotent creates and pages.
+// Knows nothing of gRPC or SQL: it speaks to a store::Store.
+#pragma once
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/match.h"
+#include "absl/strings/strip.h"
+#include "absl/strings/str_cat.h"
+#include "domain/errors.h"
+#include "domain/fields.h"
+#include "domain/resources.h"
+#include "google/protobuf/field_mask.pb.h"
+#include "google/protobuf/util/field_mask_util.h"
+#include "google/protobuf/util/time_util.h"
+#include "store/store.h"
+
+namespace bilateral::domain {
+
+inline constexpr int kDefaultPageSize = 50;
+inline constexpr int kMaxPageSize = 1000;
+inline constexpr size_t kMaxRequestIdBytes = 128;
+// Attempts at an update that gave no etag before a concurrent change wins.
+inline constexpr int kUpdateAttempts = 5;
+
+template <typename Message>
+struct ListResult {
+  std::vector<Message> items;
+  std::string next_page_token;
+};
+
+struct ListParams {
+  int page_size = 0;
+  std::string page_token;
+  std::string filter;
+  std::string order_by;
+};
+
+// Turns a query error from the store ("filter: ...") into a violation of
+// the request field it names.
+absl::Status QueryError(const absl::Status& status);
+
+// Checks a request_id (AIP-155): printable ASCII, at most kMaxRequestIdBytes.
+void CheckRequestId(absl::string_view request_id, Violations& violations);
+
+template <typename Message>
+class Records {
+ public:
+  using Traits = Resource<Message>;
+
+  // `store` must outlive this object.
+  explicit Records(store::Store* store) : store_(store) {}
+
+  // Returns the record called `name`; INVALID_ARGUMENT for a malformed name,
+  // NOT_FOUND when absent.
+  absl::StatusOr<Message> Get(absl::string_view name) const {
+    auto id = IdFromName(Collection().name, name, "name");
+    if (!id.ok()) return id.status();
+    auto row = store_->Get(Collection(), *id);
+    if (!row.ok()) return row.status();
+    return FromRow(*row);
+  }
+
+  // Returns one page. Every problem with the paging parameters is a
+  // violation of the request field at fault.
+  absl::StatusOr<ListResult<Message>> List(const ListParams& params) const {
+    if (params.page_size < 0) {
+      return InvalidField("page_size", "must not be negative");
+    }
+    store::ListQuery query;
+    query.page_size = params.page_size == 0
+                          ? kDefaultPageSize
+                          : std::min(params.page_size, kMaxPageSize);
+    query.page_token = params.page_token;
+    query.filter = params.filter;
+    query.order_by = params.order_by;
+    auto page = store_->List(Collection(), query);
+    if (!page.ok()) return QueryError(page.status());
+    ListResult<Message> result;
+    result.items.reserve(page->rows.size());
+    for (const auto& row : page->rows) {
+      auto message = FromRow(row);
+      if (!message.ok()) return message.status();
+      result.items.push_back(std::move(*message));
+    }
+    result.next_page_token = std::move(page->next_page_token);
+    return result;
+  }
+
+  // Stores `message` as `{collection}/{id}` (a generated id when empty).
+  // Output-only fields are ignored. A repeated `request_id` returns the
+  // first result and stores nothing.
+  absl::StatusOr<Message> Create(Message message, absl::string_view id,
+                                 absl::string_view request_id) const {
+    Violations violations;
+    std::string chosen_id(id);
+    if (chosen_id.empty()) {
+      chosen_id = GenerateId();
+    } else if (!IsValidId(chosen_id)) {
+      violations.Add(absl::StrCat(Traits::kField, "_id"),
+                     "must be 1-63 characters of [a-z0-9-], starting with a "
+                     "letter and not ending with '-'");
+    }
+    CheckRequestId(request_id, violations);
+    ClearOutputOnly(message);
+    Traits::Check(message, violations);
+    if (auto status = CheckSourcesExist(message, violations); !status.ok()) {
+      return status;
+    }
+    if (auto status = violations.ToStatus(); !status.ok()) return status;
+
+    store::Row row;
+    row.id = chosen_id;
+    row.payload = message.SerializeAsString();
+    row.columns = Traits::Columns(message);
+    auto stored = store_->Insert(Collection(), std::move(row), request_id);
+    if (!stored.ok()) return stored.status();
+    return FromRow(*stored);
+  }
+
+  // Replaces the fields of the stored record that `mask` names (all fields
+  // set in `message` when `mask` is null or empty, every field for "*").
+  // With `message.etag()` set, fails with ABORTED unless it is current.
+  absl::StatusOr<Message> Update(const Message& message,
+                                 const google::protobuf::FieldMask* mask) const {
+    auto id = IdFromName(Collection().name, message.name(),
+                         absl::StrCat(Traits::kField, ".name"));
+    if (!id.ok()) return id.status();
+    Violations violations;
+    auto paths = MaskPaths(message, mask, violations);
+    if (auto status = violations.ToStatus(); !status.ok()) return status;
+
+    for (int attempt = 1;; ++attempt) {
+      auto current_row = store_->Get(Collection(), *id);
+      if (!current_row.ok()) return current_row.status();
+      if (!message.etag().empty() && message.etag() != current_row->etag) {
+        return absl::AbortedError(absl::StrCat(
+            "etag mismatch: ", message.name(),
+            " changed since it was read; read it again and retry"));
+      }
+      auto current = FromRow(*current_row);
+      if (!current.ok()) return current.status();
+      google::protobuf::FieldMask effective;
+      for (const auto& path : paths) effective.add_paths(path);
+      google::protobuf::util::FieldMaskUtil::MergeOptions options;
+      options.set_replace_message_fields(true);
+      options.set_replace_repeated_fields(true);
+      google::protobuf::util::FieldMaskUtil::MergeMessageTo(message, effective,
+                                                            options, &*current);
+      ClearOutputOnly(*current);
+      Traits::Check(*current, violations);
+      if (auto status = CheckSourcesExist(*current, violations); !status.ok()) {
+        return status;
+      }
+      if (auto status = violations.ToStatus(); !status.ok()) return status;
+
+      store::Row row;
+      row.id = *id;
+      row.payload = current->SerializeAsString();
+      row.columns = Traits::Columns(*current);
+      // The etag read above makes the write conditional, so a concurrent
+      // change is never overwritten; without a caller's etag, try again.
+      auto stored = store_->Update(Collection(), std::move(row), current_row->etag);
+      if (stored.ok()) return FromRow(*stored);
+      if (!absl::IsAborted(stored.status()) || !message.etag().empty() ||
+          attempt == kUpdateAttempts) {
+        return stored.status();
+      }
+    }
+  }
+
+  // Deletes the record called `name`, only while it has `etag` if given.
+  absl::Status Delete(absl::string_view name, absl::string_view etag) const {
+    auto id = IdFromName(Collection().name, name, "name");
+    if (!id.ok()) return id.status();
+    return store_->Delete(Collection(), *id, etag);
+  }
+
+ private:
+  static const store::Collection& Collection() { return Traits::Collection(); }
+
+  static bool IsOutputOnly(absl::string_view field) {
+    static const auto* names = [] {
+      auto* set = new std::set<std::string, std::less<>>{
+          "name", "create_time", "update_time", "etag"};
+      for (auto& field : Traits::ComputedFields()) set->insert(field);
+      return set;
+    }();
+    return names->count(field) > 0;
+  }
+
+  static void ClearOutputOnly(Message& message) {
+    message.clear_name();
+    message.clear_create_time();
+    message.clear_update_time();
+    message.clear_etag();
+    const auto* descriptor = message.GetDescriptor();
+    for (const auto& field : Traits::ComputedFields()) {
+      message.GetReflection()->ClearField(&message,
+                                          descriptor->FindFieldByName(field));
+    }
+  }
+
+  // The paths to apply, without output-only ones; unknown paths become
+  // violations of update_mask.
+  static std::vector<std::string> MaskPaths(
+      const Message& message, const google::protobuf::FieldMask* mask,
+      Violations& violations) {
+    const auto* descriptor = Message::descriptor();
+    std::vector<std::string> requested;
+    if (mask == nullptr || mask->paths().empty()) {
+      std::vector<const google::protobuf::FieldDescriptor*> set_fields;
+      message.GetReflection()->ListFields(message, &set_fields);
+      for (const auto* field : set_fields) requested.push_back(field->name());
+    } else if (mask->paths_size() == 1 && mask->paths(0) == "*") {
+      for (int i = 0; i < descriptor->field_count(); ++i) {
+        requested.push_back(descriptor->field(i)->name());
+      }
+    } else {
+      for (int i = 0; i < mask->paths_size(); ++i) {
+        const auto& path = mask->paths(i);
+        if (!google::protobuf::util::FieldMaskUtil::GetFieldDescriptors(
+                descriptor, path, nullptr)) {
+          violations.Add(absl::StrCat("update_mask.paths[", i, "]"),
+                         absl::StrCat("'", path.substr(0, 200), "' is not a field of ",
+                                      descriptor->name()));
+          continue;
+        }
+        requested.push_back(path);
+      }
+    }
+    std::vector<std::string> paths;
+    for (auto& path : requested) {
+      if (!IsOutputOnly(path.substr(0, path.find('.')))) paths.push_back(std::move(path));
+    }
+    return paths;
+  }
+
+  // Adds a violation for each cited source that is not stored.
+  absl::Status CheckSourcesExist(const Message& message,
+                                 Violations& violations) const {
+    const Citations* citations = Traits::CitationsOf(message);
+    if (citations == nullptr) return absl::OkStatus();
+    const auto& sources = Resource<v1::Source>::Collection();
+    for (int i = 0; i < citations->size(); ++i) {
+      absl::string_view name = (*citations)[i].source();
+      if (!absl::ConsumePrefix(&name, "sources/") || !IsValidId(name)) continue;
+      auto found = store_->Get(sources, name);
+      if (absl::IsNotFound(found.status())) {
+        violations.Add(
+            absl::StrCat(Traits::kField, ".citations[", i, "].source"),
+            absl::StrCat((*citations)[i].source(), " does not exist"));
+      } else if (!found.ok()) {
+        return found.status();
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  static absl::StatusOr<Message> FromRow(const store::Row& row) {
+    using google::protobuf::util::TimeUtil;
+    Message message;
+    if (!message.ParseFromString(row.payload)) {
+      return absl::DataLossError(absl::StrCat(
+          "stored record ", Collection().name, "/", row.id, " is unreadable"));
+    }
+    message.set_name(absl::StrCat(Collection().name, "/", row.id));
+    *message.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row.create_time_us);
+    *message.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(row.update_time_us);
+    message.set_etag(row.etag);
+    return message;
+  }
+
+  store::Store* store_;
+};
+
+}  // namespace bilateral::domain

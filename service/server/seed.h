@@ -1,0 +1,37 @@
+// Loading data sets (bilateral.v1.Dataset in the protobuf JSON mapping) into
+// a store: the seed data on first start, and any user's files.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "bilateral/v1/dataset.pb.h"
+#include "store/store.h"
+
+namespace bilateral::server {
+
+struct LoadSummary {
+  int created = 0;
+  int already_present = 0;
+};
+
+// Parses one data set file's text. INVALID_ARGUMENT naming `origin` when it
+// is not a Dataset in the protobuf JSON mapping.
+absl::StatusOr<v1::Dataset> ParseDataset(const std::string& json,
+                                         const std::string& origin);
+
+// Creates every record of `dataset`, sources first, under the names the
+// file gives. Records that already exist are left as they are and counted;
+// any other failure stops the load and names the record.
+absl::StatusOr<LoadSummary> LoadDataset(store::Store& store,
+                                        const v1::Dataset& dataset);
+
+// The data sets under data/seed, compiled into the binary.
+const std::vector<std::pair<std::string, std::string>>& EmbeddedSeedFiles();
+
+// Loads the embedded seed data sets when the store holds no sources and no
+// visits; does nothing otherwise.
+absl::Status SeedIfEmpty(store::Store& store);
+
+}  // namespace bilateral::server

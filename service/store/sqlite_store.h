@@ -1,0 +1,36 @@
+// The embedded store: one SQLite file in WAL mode. Reads run concurrently on
+// a bounded pool of connections; writes are serialised on one connection,
+// each in its own transaction, and are durable when they return (see
+// docs/adr/0001-threading-and-storage.md).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "store/store.h"
+
+namespace bilateral::store {
+
+struct SqliteOptions {
+  // Connections that serve reads at once; more readers wait.
+  int max_readers = 8;
+  // Schema version to migrate to; -1 means the latest. Older versions exist
+  // for testing upgrades.
+  int schema_version = -1;
+  // SQLite `synchronous` setting: FULL survives power loss, NORMAL survives
+  // a crash of the process only.
+  std::string synchronous = "FULL";
+};
+
+// Opens (creating if needed) and migrates the database at `path`, with the
+// `collections` the service stores. Fails with a message naming the path
+// when the file cannot be opened or is not a database of this service.
+absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(
+    const std::string& path, const SqliteOptions& options);
+
+// The latest schema version this build knows.
+int LatestSqliteSchemaVersion();
+
+}  // namespace bilateral::store
