@@ -29,7 +29,7 @@ absl::string_view DefaultReason(absl::StatusCode code) {
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
   absl::Status annotated = status;
-  if (domain::ReasonOf(annotated).empty()) {
+  if (domain::ErrorReason(annotated).empty()) {
     annotated = domain::WithReason(annotated, DefaultReason(status.code()));
   }
   google::rpc::Status details;

@@ -40,25 +40,4 @@ absl::Status WithReason(absl::Status status, absl::string_view reason) {
   return status;
 }
 
-std::vector<FieldViolation> FieldViolationsOf(const absl::Status& status) {
-  std::vector<FieldViolation> result;
-  auto payload = status.GetPayload(kBadRequestUrl);
-  google::rpc::BadRequest details;
-  if (payload.has_value() && details.ParseFromString(std::string(*payload))) {
-    for (const auto& violation : details.field_violations()) {
-      result.push_back({violation.field(), violation.description()});
-    }
-  }
-  return result;
-}
-
-std::string ReasonOf(const absl::Status& status) {
-  auto payload = status.GetPayload(kErrorInfoUrl);
-  google::rpc::ErrorInfo info;
-  if (payload.has_value() && info.ParseFromString(std::string(*payload))) {
-    return info.reason();
-  }
-  return "";
-}
-
 }  // namespace bilateral::domain

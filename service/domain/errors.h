@@ -9,6 +9,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "bilateral/status.h"
 
 namespace bilateral::domain {
 
@@ -18,10 +19,7 @@ inline constexpr absl::string_view kBadRequestUrl =
 inline constexpr absl::string_view kErrorInfoUrl =
     "type.googleapis.com/google.rpc.ErrorInfo";
 
-struct FieldViolation {
-  std::string field;        // e.g. "visit.host_country"
-  std::string description;  // what is wrong, in English
-};
+using FieldViolation = bilateral::FieldViolation;
 
 // Collects the violations of one request.
 class Violations {
@@ -45,10 +43,8 @@ absl::Status InvalidField(absl::string_view field, absl::string_view description
 // Attaches an ErrorInfo with `reason` (UPPER_SNAKE_CASE) to `status`.
 absl::Status WithReason(absl::Status status, absl::string_view reason);
 
-// The violations carried by `status`, if any.
-std::vector<FieldViolation> FieldViolationsOf(const absl::Status& status);
-
-// The ErrorInfo reason carried by `status`, or "" when none.
-std::string ReasonOf(const absl::Status& status);
+// Decoding is the SDK's: the same payloads travel on both sides.
+using bilateral::ErrorReason;
+using bilateral::FieldViolations;
 
 }  // namespace bilateral::domain

@@ -147,7 +147,7 @@ void CheckCitations(const google::protobuf::RepeatedPtrField<v1::Citation>& cita
     auto source = IdFromName("sources", citations[i].source(),
                              absl::StrCat(prefix, ".source"));
     if (!source.ok()) {
-      for (auto& violation : FieldViolationsOf(source.status())) {
+      for (auto& violation : FieldViolations(source.status())) {
         violations.Add(violation.field, violation.description);
       }
     }

@@ -434,7 +434,9 @@ class SqliteStore final : public Store {
     auto connection = Connection::Open(path_);
     if (connection.ok()) {
       auto status = (*connection)->Exec(
-          "PRAGMA query_only = 1; PRAGMA busy_timeout = 5000;");
+          "PRAGMA query_only = 1; PRAGMA busy_timeout = 5000; "
+          // Wildcard filters match case as PostgreSQL does.
+          "PRAGMA case_sensitive_like = 1;");
       if (status.ok()) return connection;
       connection = status;
     }

@@ -1,0 +1,742 @@
+#include "query/filter.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/string_view.h"
+#include "absl/strings/strip.h"
+
+namespace bilateral::query {
+namespace {
+
+// ---------------------------------------------------------------------------
+// Messages
+
+template <typename... Args>
+absl::Status FilterError(const Args&... args) {
+  return absl::InvalidArgumentError(absl::StrCat("filter: ", args...));
+}
+
+template <typename... Args>
+absl::Status OrderByError(const Args&... args) {
+  return absl::InvalidArgumentError(absl::StrCat("order_by: ", args...));
+}
+
+// Text quoted in a message: long text is cut at a UTF-8 boundary and control
+// bytes are escaped, so hostile input cannot bloat or break the message.
+std::string Shown(absl::string_view text) {
+  constexpr size_t kMaxShown = 40;
+  const bool cut = text.size() > kMaxShown;
+  if (cut) {
+    size_t n = kMaxShown;
+    for (int i = 0; i < 3 && n > 0 &&
+                    (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80;
+         ++i) {
+      --n;
+    }
+    text = text.substr(0, n);
+  }
+  std::string out;
+  for (char c : text) {
+    const unsigned char byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f) {
+      absl::StrAppend(&out, "\\x", absl::Hex(byte, absl::kZeroPad2));
+    } else {
+      out.push_back(c);
+    }
+  }
+  if (cut) out += "...";
+  return out;
+}
+
+// "'text' at position N", the way every message names the offending part.
+std::string At(absl::string_view text, size_t position) {
+  return absl::StrCat("'", Shown(text), "' at position ", position);
+}
+
+const FieldSpec* FindField(const std::vector<FieldSpec>& fields,
+                           absl::string_view path) {
+  for (const FieldSpec& field : fields) {
+    if (field.path == path) return &field;
+  }
+  return nullptr;
+}
+
+std::string PathList(const std::vector<FieldSpec>& fields,
+                     bool orderable_only) {
+  std::vector<absl::string_view> paths;
+  for (const FieldSpec& field : fields) {
+    if (!orderable_only || field.orderable) paths.push_back(field.path);
+  }
+  return paths.empty() ? "none" : absl::StrJoin(paths, ", ");
+}
+
+bool IsSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+         c == '\v';
+}
+
+// ---------------------------------------------------------------------------
+// Dates
+
+bool ReadDigits(absl::string_view digits, int* out) {
+  int value = 0;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return false;
+    value = value * 10 + (c - '0');
+  }
+  *out = value;
+  return true;
+}
+
+int DaysInMonth(int year, int month) {
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30,
+                                  31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return month == 2 && leap ? 29 : kDays[month - 1];
+}
+
+// The range a date literal covers; the error message is the bare reason so
+// callers can say where the literal came from.
+absl::StatusOr<std::pair<int64_t, int64_t>> DateRange(absl::string_view s) {
+  const size_t n = s.size();
+  int year = 0;
+  int month = 0;
+  int day = 0;
+  const bool well_formed =
+      (n == 4 || n == 7 || n == 10) && (n < 7 || s[4] == '-') &&
+      (n < 10 || s[7] == '-') && ReadDigits(s.substr(0, 4), &year) &&
+      (n < 7 || ReadDigits(s.substr(5, 2), &month)) &&
+      (n < 10 || ReadDigits(s.substr(8, 2), &day));
+  if (!well_formed) {
+    return absl::InvalidArgumentError("expected YYYY, YYYY-MM or YYYY-MM-DD");
+  }
+  if (year < 1) return absl::InvalidArgumentError("year must be 0001 to 9999");
+  const int64_t year_base = int64_t{year} * 10000;
+  if (n == 4) return std::make_pair(year_base, year_base + 9999);
+  if (month < 1 || month > 12) {
+    return absl::InvalidArgumentError("month must be 01 to 12");
+  }
+  const int64_t month_base = year_base + month * 100;
+  if (n == 7) return std::make_pair(month_base, month_base + 99);
+  const int days = DaysInMonth(year, month);
+  if (day < 1 || day > days) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("day must be 01 to ", days, " in ", s.substr(0, 7)));
+  }
+  return std::make_pair(month_base + day, month_base + day);
+}
+
+// ---------------------------------------------------------------------------
+// Tokens
+
+enum class TokenKind {
+  kEnd,
+  kWord,    // bare text: a field path or an unquoted value
+  kString,  // quoted text
+  kLParen,
+  kRParen,
+  kCompare,
+  kAnd,
+  kOr,
+  kNot,
+  kMinus,
+};
+
+enum class Op { kEq, kNe, kLt, kLe, kGt, kGe, kHas };
+
+struct Token {
+  TokenKind kind = TokenKind::kEnd;
+  absl::string_view text;  // as written, quotes included
+  std::string value;       // kWord/kString: the literal, unescaped
+  Op op = Op::kEq;         // kCompare only
+  size_t position = 0;     // 1-based byte offset
+};
+
+struct Spelling {
+  absl::string_view text;
+  Op op;
+};
+
+// Two-character operators first so "<=" is not read as "<" then "=".
+constexpr Spelling kOperators[] = {
+    {"!=", Op::kNe}, {"<=", Op::kLe}, {">=", Op::kGe}, {"=", Op::kEq},
+    {"<", Op::kLt},  {">", Op::kGt},  {":", Op::kHas},
+};
+
+bool EndsWord(absl::string_view in, size_t i) {
+  constexpr absl::string_view kDelimiters = "()=<>:\"'";
+  if (in[i] == '!') return i + 1 < in.size() && in[i + 1] == '=';
+  return IsSpace(in[i]) || kDelimiters.find(in[i]) != absl::string_view::npos;
+}
+
+Token MakeToken(TokenKind kind, absl::string_view in, size_t start,
+                size_t length) {
+  Token token;
+  token.kind = kind;
+  token.text = in.substr(start, length);
+  token.position = start + 1;
+  return token;
+}
+
+Token LexWord(absl::string_view in, size_t start) {
+  size_t end = start + 1;  // the first byte never ends a word here
+  while (end < in.size() && !EndsWord(in, end)) ++end;
+  Token token = MakeToken(TokenKind::kWord, in, start, end - start);
+  token.value = std::string(token.text);
+  if (token.text == "AND") token.kind = TokenKind::kAnd;
+  if (token.text == "OR") token.kind = TokenKind::kOr;
+  if (token.text == "NOT") token.kind = TokenKind::kNot;
+  return token;
+}
+
+absl::StatusOr<Token> LexString(absl::string_view in, size_t start) {
+  const char quote = in[start];
+  std::string value;
+  size_t i = start + 1;
+  while (i < in.size() && in[i] != quote) {
+    if (in[i] == '\\' && i + 1 < in.size()) {
+      const char escaped = in[i + 1];
+      if (escaped != '"' && escaped != '\'' && escaped != '\\') {
+        return FilterError("unsupported escape ", At(in.substr(i, 2), i + 1),
+                           "; only \\\", \\' and \\\\ are allowed");
+      }
+      value.push_back(escaped);
+      i += 2;
+      continue;
+    }
+    value.push_back(in[i]);
+    ++i;
+  }
+  if (i >= in.size()) {
+    return FilterError("unterminated string ", At(in.substr(start), start + 1));
+  }
+  Token token = MakeToken(TokenKind::kString, in, start, i + 1 - start);
+  token.value = std::move(value);
+  return token;
+}
+
+// Reads the token at `start`. A '-' right after a comparison operator begins
+// a value such as -5; anywhere else it negates the term that follows.
+absl::StatusOr<Token> LexOne(absl::string_view in, size_t start,
+                             bool after_operator) {
+  const char c = in[start];
+  if (c == '(') return MakeToken(TokenKind::kLParen, in, start, 1);
+  if (c == ')') return MakeToken(TokenKind::kRParen, in, start, 1);
+  if (c == '"' || c == '\'') return LexString(in, start);
+  if (c == '-' && !after_operator) {
+    return MakeToken(TokenKind::kMinus, in, start, 1);
+  }
+  for (const Spelling& spelling : kOperators) {
+    if (absl::StartsWith(in.substr(start), spelling.text)) {
+      Token token =
+          MakeToken(TokenKind::kCompare, in, start, spelling.text.size());
+      token.op = spelling.op;
+      return token;
+    }
+  }
+  return LexWord(in, start);
+}
+
+// Splits the whole filter up front; the list always ends with a kEnd token.
+absl::StatusOr<std::vector<Token>> Tokenize(absl::string_view in) {
+  std::vector<Token> tokens;
+  size_t i = 0;
+  while (true) {
+    while (i < in.size() && IsSpace(in[i])) ++i;
+    if (i >= in.size()) break;
+    const bool after_operator =
+        !tokens.empty() && tokens.back().kind == TokenKind::kCompare;
+    absl::StatusOr<Token> token = LexOne(in, i, after_operator);
+    if (!token.ok()) return token.status();
+    i += token->text.size();
+    tokens.push_back(*std::move(token));
+  }
+  tokens.push_back(MakeToken(TokenKind::kEnd, in, in.size(), 0));
+  return tokens;
+}
+
+// ---------------------------------------------------------------------------
+// Literals
+
+// Only an optional '-' and digits, so "+5", " 5" and "5.0" are not read as
+// integers; SimpleAtoi is then left to detect overflow.
+bool IsWholeNumber(absl::string_view text) {
+  absl::ConsumePrefix(&text, "-");
+  return !text.empty() &&
+         text.find_first_not_of("0123456789") == absl::string_view::npos;
+}
+
+// Turns a value with '*' wildcards into a LIKE pattern whose escape
+// character is '\', so '%' and '_' in the value stay literal.
+std::string LikePattern(absl::string_view text) {
+  std::string pattern;
+  for (char c : text) {
+    if (c == '*') {
+      pattern.push_back('%');
+      continue;
+    }
+    if (c == '%' || c == '_' || c == '\\') pattern.push_back('\\');
+    pattern.push_back(c);
+  }
+  return pattern;
+}
+
+absl::string_view OpSql(Op op) {
+  switch (op) {
+    case Op::kNe: return "!=";
+    case Op::kLt: return "<";
+    case Op::kLe: return "<=";
+    case Op::kGt: return ">";
+    case Op::kGe: return ">=";
+    case Op::kEq:
+    case Op::kHas: return "=";
+  }
+  return "=";
+}
+
+bool IsEquality(Op op) {
+  return op == Op::kEq || op == Op::kNe || op == Op::kHas;
+}
+
+// ---------------------------------------------------------------------------
+// Parser
+//
+// AIP-160 grammar, with juxtaposition folded into AND:
+//   expression := factor { [AND] factor }
+//   factor     := term { OR term }
+//   term       := [NOT | '-'] simple
+//   simple     := restriction | '(' expression ')'
+//   restriction:= field operator value
+// Each rule returns its SQL wrapped in parentheses and appends its bound
+// values to params_ in the order their placeholders appear.
+class Parser {
+ public:
+  Parser(std::vector<Token> tokens, const std::vector<FieldSpec>& fields,
+         Dialect dialect)
+      : tokens_(std::move(tokens)), fields_(fields), dialect_(dialect) {}
+
+  absl::StatusOr<CompiledFilter> Run() {
+    absl::StatusOr<std::string> sql = ParseExpression(nullptr, 0);
+    if (!sql.ok()) return sql.status();
+    if (Peek().kind != TokenKind::kEnd) return Unexpected();
+    return CompiledFilter{*std::move(sql), std::move(params_)};
+  }
+
+ private:
+  const Token& Peek() const { return tokens_[next_]; }
+
+  // Never moves past the final kEnd token.
+  const Token& Take() {
+    const Token& token = tokens_[next_];
+    if (token.kind != TokenKind::kEnd) ++next_;
+    return token;
+  }
+
+  static bool StartsSimple(TokenKind kind) {
+    return kind == TokenKind::kWord || kind == TokenKind::kString ||
+           kind == TokenKind::kLParen;
+  }
+
+  static bool StartsTerm(TokenKind kind) {
+    return StartsSimple(kind) || kind == TokenKind::kNot ||
+           kind == TokenKind::kMinus;
+  }
+
+  static std::string Combine(const std::vector<std::string>& parts,
+                             absl::string_view joiner) {
+    if (parts.size() == 1) return parts[0];
+    return absl::StrCat("(", absl::StrJoin(parts, joiner), ")");
+  }
+
+  absl::Status Unexpected() const {
+    const Token& token = Peek();
+    if (token.kind == TokenKind::kRParen) {
+      return FilterError("unmatched ')' at position ", token.position);
+    }
+    return FilterError("unexpected ", At(token.text, token.position));
+  }
+
+  // A term was required after `after` (null at the very start).
+  absl::Status MissingTerm(const Token* after) const {
+    const Token& token = Peek();
+    if (after != nullptr && after->kind == TokenKind::kLParen &&
+        token.kind == TokenKind::kRParen) {
+      return FilterError("empty parentheses at position ", after->position);
+    }
+    if (after != nullptr && token.kind == TokenKind::kEnd) {
+      return FilterError("expected a comparison after ",
+                         At(after->text, after->position));
+    }
+    return Unexpected();
+  }
+
+  absl::StatusOr<std::string> ParseExpression(const Token* after, int depth) {
+    std::vector<std::string> parts;
+    while (true) {
+      absl::StatusOr<std::string> factor = ParseFactor(after, depth);
+      if (!factor.ok()) return factor.status();
+      parts.push_back(*std::move(factor));
+      if (Peek().kind == TokenKind::kAnd) {
+        after = &Take();
+      } else if (StartsTerm(Peek().kind)) {
+        after = nullptr;
+      } else {
+        return Combine(parts, " AND ");
+      }
+    }
+  }
+
+  absl::StatusOr<std::string> ParseFactor(const Token* after, int depth) {
+    std::vector<std::string> parts;
+    while (true) {
+      absl::StatusOr<std::string> term = ParseTerm(after, depth);
+      if (!term.ok()) return term.status();
+      parts.push_back(*std::move(term));
+      if (Peek().kind != TokenKind::kOr) return Combine(parts, " OR ");
+      after = &Take();
+    }
+  }
+
+  absl::StatusOr<std::string> ParseTerm(const Token* after, int depth) {
+    if (!StartsTerm(Peek().kind)) return MissingTerm(after);
+    if (StartsSimple(Peek().kind)) return ParseSimple(depth);
+    const Token& negation = Take();
+    if (!StartsSimple(Peek().kind)) return MissingTerm(&negation);
+    absl::StatusOr<std::string> simple = ParseSimple(depth);
+    if (!simple.ok()) return simple.status();
+    return absl::StrCat("(NOT ", *simple, ")");
+  }
+
+  absl::StatusOr<std::string> ParseSimple(int depth) {
+    if (Peek().kind != TokenKind::kLParen) return ParseRestriction();
+    const Token& open = Take();
+    if (depth >= kMaxFilterDepth) {
+      return FilterError("'(' at position ", open.position,
+                         " nests deeper than ", kMaxFilterDepth, " levels");
+    }
+    absl::StatusOr<std::string> inner = ParseExpression(&open, depth + 1);
+    if (!inner.ok()) return inner.status();
+    if (Peek().kind == TokenKind::kEnd) {
+      return FilterError("missing ')' for '(' at position ", open.position);
+    }
+    if (Peek().kind != TokenKind::kRParen) return Unexpected();
+    Take();
+    return inner;
+  }
+
+  absl::StatusOr<std::string> ParseRestriction() {
+    const Token& subject = Take();
+    if (Peek().kind != TokenKind::kCompare) {
+      return FilterError("bare value ", At(subject.text, subject.position),
+                         "; compare a field, e.g. field = value");
+    }
+    if (++terms_ > kMaxFilterTerms) {
+      return FilterError("more than ", kMaxFilterTerms, " comparisons; the ",
+                         kMaxFilterTerms + 1, "th is ",
+                         At(subject.text, subject.position));
+    }
+    if (subject.kind == TokenKind::kString) {
+      return FilterError("expected a field name, not the string ",
+                         At(subject.text, subject.position));
+    }
+    const FieldSpec* field = FindField(fields_, subject.value);
+    if (field == nullptr) {
+      return FilterError("unknown field ", At(subject.text, subject.position),
+                         "; filterable fields: ", PathList(fields_, false));
+    }
+    const Token& op = Take();
+    if (Peek().kind != TokenKind::kWord && Peek().kind != TokenKind::kString) {
+      return FilterError("expected a value after ", At(op.text, op.position));
+    }
+    return Compile(*field, op, Take());
+  }
+
+  // ----- one comparison -----
+
+  absl::Status CheckOperator(const FieldSpec& field, const Token& op) const {
+    if (field.type == FieldType::kStringList && op.op != Op::kHas) {
+      return FilterError("'", op.text, "' at position ", op.position,
+                         ": field '", field.path, "' is a list; use ",
+                         field.path, ":value");
+    }
+    if ((field.type == FieldType::kBool || field.type == FieldType::kEnum) &&
+        !IsEquality(op.op)) {
+      return FilterError("'", op.text, "' at position ", op.position,
+                         ": field '", field.path, "' accepts only =, != and :");
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status LiteralError(const FieldSpec& field, const Token& value,
+                            absl::string_view what,
+                            absl::string_view detail) const {
+    return FilterError("invalid ", what, " '", Shown(value.value),
+                       "' for field '", field.path, "' at position ",
+                       value.position, detail);
+  }
+
+  absl::StatusOr<std::string> Normalized(const FieldSpec& field,
+                                         const Token& value) const {
+    if (!field.normalize) return value.value;
+    absl::StatusOr<std::string> normalized = field.normalize(value.value);
+    if (!normalized.ok()) {
+      return LiteralError(field, value, "value",
+                          absl::StrCat(": ", normalized.status().message()));
+    }
+    return normalized;
+  }
+
+  // Binds `value` and returns the plain comparison "(column op ?)".
+  std::string Bind(const FieldSpec& field, Op op, SqlValue value) {
+    params_.push_back(std::move(value));
+    return absl::StrCat("(", field.column, " ", OpSql(op), " ?)");
+  }
+
+  absl::StatusOr<std::string> Compile(const FieldSpec& field, const Token& op,
+                                      const Token& value) {
+    if (absl::Status status = CheckOperator(field, op); !status.ok()) {
+      return status;
+    }
+    switch (field.type) {
+      case FieldType::kString: return CompileString(field, op.op, value);
+      case FieldType::kInteger: return CompileInteger(field, op.op, value);
+      case FieldType::kBool: return CompileBool(field, op.op, value);
+      case FieldType::kEnum: return CompileEnum(field, op.op, value);
+      case FieldType::kDate: return CompileDate(field, op.op, value);
+      case FieldType::kStringList: return CompileList(field, value);
+    }
+    return FilterError("field '", field.path, "' has an unsupported type");
+  }
+
+  absl::StatusOr<std::string> CompileString(const FieldSpec& field, Op op,
+                                            const Token& value) {
+    absl::StatusOr<std::string> text = Normalized(field, value);
+    if (!text.ok()) return text.status();
+    if (op == Op::kHas) {
+      params_.push_back(*std::move(text));
+      const absl::string_view find =
+          dialect_ == Dialect::kPostgres ? "strpos" : "instr";
+      return absl::StrCat("(", find, "(lower(", field.column,
+                          "), lower(?)) > 0)");
+    }
+    if ((op == Op::kEq || op == Op::kNe) &&
+        text->find('*') != std::string::npos) {
+      params_.push_back(LikePattern(*text));
+      const std::string like =
+          absl::StrCat("(", field.column, " LIKE ? ESCAPE '\\')");
+      return op == Op::kNe ? absl::StrCat("(NOT ", like, ")") : like;
+    }
+    return Bind(field, op, *std::move(text));
+  }
+
+  absl::StatusOr<std::string> CompileInteger(const FieldSpec& field, Op op,
+                                             const Token& value) {
+    int64_t number = 0;
+    if (!IsWholeNumber(value.value)) {
+      return LiteralError(field, value, "integer", "");
+    }
+    if (!absl::SimpleAtoi(value.value, &number)) {
+      return LiteralError(field, value, "integer",
+                          "; it does not fit in 64 bits");
+    }
+    return Bind(field, op, number);
+  }
+
+  absl::StatusOr<std::string> CompileBool(const FieldSpec& field, Op op,
+                                          const Token& value) {
+    if (value.value != "true" && value.value != "false") {
+      return LiteralError(field, value, "value", "; use true or false");
+    }
+    return Bind(field, op, int64_t{value.value == "true" ? 1 : 0});
+  }
+
+  // Normalisation runs first so it can canonicalise spelling (for example
+  // case) before the name is checked against the accepted values.
+  absl::StatusOr<std::string> CompileEnum(const FieldSpec& field, Op op,
+                                          const Token& value) {
+    absl::StatusOr<std::string> text = Normalized(field, value);
+    if (!text.ok()) return text.status();
+    absl::string_view name = *text;
+    if (!field.enum_prefix.empty()) {
+      absl::ConsumePrefix(&name, field.enum_prefix);
+    }
+    for (const std::string& accepted : field.enum_values) {
+      if (name == accepted) return Bind(field, op, accepted);
+    }
+    return LiteralError(
+        field, value, "value",
+        absl::StrCat("; accepted values: ",
+                     field.enum_values.empty()
+                         ? "none"
+                         : absl::StrJoin(field.enum_values, ", ")));
+  }
+
+  absl::StatusOr<std::string> CompileDate(const FieldSpec& field, Op op,
+                                          const Token& value) {
+    absl::StatusOr<std::pair<int64_t, int64_t>> range = DateRange(value.value);
+    if (!range.ok()) {
+      return LiteralError(field, value, "date",
+                          absl::StrCat(": ", range.status().message()));
+    }
+    const auto [low, high] = *range;
+    switch (op) {
+      case Op::kLt:
+      case Op::kGe: return Bind(field, op, low);
+      case Op::kLe:
+      case Op::kGt: return Bind(field, op, high);
+      case Op::kEq:
+      case Op::kNe:
+      case Op::kHas: break;
+    }
+    params_.push_back(low);
+    params_.push_back(high);
+    return absl::StrCat("(", field.column,
+                        op == Op::kNe ? " NOT" : "", " BETWEEN ? AND ?)");
+  }
+
+  absl::StatusOr<std::string> CompileList(const FieldSpec& field,
+                                          const Token& value) {
+    absl::StatusOr<std::string> text = Normalized(field, value);
+    if (!text.ok()) return text.status();
+    params_.push_back(*std::move(text));
+    if (dialect_ == Dialect::kPostgres) {
+      return absl::StrCat(
+          "(EXISTS (SELECT 1 FROM jsonb_array_elements_text(", field.column,
+          "::jsonb) AS e(v) WHERE e.v = ?))");
+    }
+    return absl::StrCat("(EXISTS (SELECT 1 FROM json_each(", field.column,
+                        ") WHERE json_each.value = ?))");
+  }
+
+  const std::vector<Token> tokens_;
+  const std::vector<FieldSpec>& fields_;
+  const Dialect dialect_;
+  size_t next_ = 0;
+  int terms_ = 0;
+  std::vector<SqlValue> params_;
+};
+
+// ---------------------------------------------------------------------------
+// order_by
+
+struct Word {
+  absl::string_view text;
+  size_t position;  // 1-based
+};
+
+// The whitespace-separated words of in[begin, end).
+std::vector<Word> SplitWords(absl::string_view in, size_t begin, size_t end) {
+  std::vector<Word> words;
+  size_t i = begin;
+  while (i < end) {
+    if (IsSpace(in[i])) {
+      ++i;
+      continue;
+    }
+    const size_t start = i;
+    while (i < end && !IsSpace(in[i])) ++i;
+    words.push_back({in.substr(start, i - start), start + 1});
+  }
+  return words;
+}
+
+// One "path [asc|desc]" item spanning in[begin, end), where in[end] is the
+// ',' after it or the end of the string; `earlier` holds the items before it.
+absl::StatusOr<OrderTerm> ParseOrderItem(
+    absl::string_view in, size_t begin, size_t end,
+    const std::vector<FieldSpec>& fields,
+    const std::vector<OrderTerm>& earlier) {
+  const std::vector<Word> words = SplitWords(in, begin, end);
+  if (words.empty()) {
+    return end < in.size()
+               ? OrderByError("expected a field before ',' at position ",
+                              end + 1)
+               : OrderByError("expected a field after ',' at position ",
+                              begin);
+  }
+  const Word& path = words[0];
+  const FieldSpec* field = FindField(fields, path.text);
+  if (field == nullptr || !field->orderable) {
+    return OrderByError(
+        field == nullptr ? "unknown field " : "cannot order by ",
+        At(path.text, path.position),
+        "; orderable fields: ", PathList(fields, true));
+  }
+  for (const OrderTerm& term : earlier) {
+    if (term.field == field) {
+      return OrderByError("field ", At(path.text, path.position),
+                          " is listed more than once");
+    }
+  }
+  OrderTerm term{field, false};
+  if (words.size() >= 2) {
+    const Word& direction = words[1];
+    if (absl::EqualsIgnoreCase(direction.text, "desc")) {
+      term.descending = true;
+    } else if (!absl::EqualsIgnoreCase(direction.text, "asc")) {
+      return OrderByError("invalid direction ",
+                          At(direction.text, direction.position),
+                          "; use asc or desc");
+    }
+  }
+  if (words.size() > 2) {
+    return OrderByError("unexpected ", At(words[2].text, words[2].position),
+                        "; separate fields with ','");
+  }
+  return term;
+}
+
+}  // namespace
+
+absl::StatusOr<CompiledFilter> CompileFilter(
+    absl::string_view filter, const std::vector<FieldSpec>& fields,
+    Dialect dialect) {
+  if (filter.size() > kMaxFilterLength) {
+    return FilterError("longer than ", kMaxFilterLength, " bytes (got ",
+                       filter.size(), ")");
+  }
+  absl::StatusOr<std::vector<Token>> tokens = Tokenize(filter);
+  if (!tokens.ok()) return tokens.status();
+  if (tokens->size() == 1) return CompiledFilter{};  // blank filter
+  return Parser(*std::move(tokens), fields, dialect).Run();
+}
+
+absl::StatusOr<std::vector<OrderTerm>> ParseOrderBy(
+    absl::string_view order_by, const std::vector<FieldSpec>& fields) {
+  std::vector<OrderTerm> terms;
+  if (SplitWords(order_by, 0, order_by.size()).empty()) return terms;
+  size_t begin = 0;
+  while (true) {
+    const size_t comma = order_by.find(',', begin);
+    const size_t end =
+        comma == absl::string_view::npos ? order_by.size() : comma;
+    absl::StatusOr<OrderTerm> term =
+        ParseOrderItem(order_by, begin, end, fields, terms);
+    if (!term.ok()) return term.status();
+    terms.push_back(*term);
+    if (end == order_by.size()) return terms;
+    begin = end + 1;
+  }
+}
+
+absl::StatusOr<std::pair<int64_t, int64_t>> ParseDateLiteral(
+    absl::string_view literal) {
+  absl::StatusOr<std::pair<int64_t, int64_t>> range = DateRange(literal);
+  if (!range.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "invalid date '", Shown(literal), "': ", range.status().message()));
+  }
+  return range;
+}
+
+}  // namespace bilateral::query
