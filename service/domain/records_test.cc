@@ -1,0 +1,251 @@
+#include "domain/records.h"
+
+#include "gmock/gmock.h"
+#include "google/protobuf/util/json_util.h"
+#include "gtest/gtest.h"
+#include "store/sqlite_store.h"
+#include "temp_dir.h"
+
+namespace bilateral::domain {
+namespace {
+
+using ::testing::Contains;
+using ::testing::Field;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::UnorderedElementsAre;
+
+template <typename Message>
+Message FromJson(const std::string& json) {
+  Message message;
+  EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(json, &message).ok()) << json;
+  return message;
+}
+
+std::vector<std::string> ViolatedFields(const absl::Status& status) {
+  std::vector<std::string> fields;
+  for (const auto& violation : FieldViolations(status)) fields.push_back(violation.field);
+  return fields;
+}
+
+class RecordsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto store = store::OpenSqliteStore(dir_.File("records.db"), store::SqliteOptions{});
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = std::move(*store);
+    sources_ = std::make_unique<Records<v1::Source>>(store_.get());
+    visits_ = std::make_unique<Records<v1::Visit>>(store_.get());
+    ASSERT_TRUE(sources_->Create(FromJson<v1::Source>(R"({"title": "An article"})"),
+                                 "article", "")
+                    .ok());
+  }
+
+  static v1::Visit ValidVisit() {
+    return FromJson<v1::Visit>(R"({
+      "visitor": {"name": "Xi Jinping", "country": "CN"},
+      "hostCountry": "countries/KZ",
+      "startDate": {"year": 2013},
+      "citations": [{"source": "sources/article", "quote": "In 2013 ..."}]})");
+  }
+
+  test::TempDir dir_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<Records<v1::Source>> sources_;
+  std::unique_ptr<Records<v1::Visit>> visits_;
+};
+
+TEST_F(RecordsTest, CreateCanonicalisesAndSetsOutputOnlyFields) {
+  v1::Visit visit = ValidVisit();
+  visit.set_name("visits/ignored");
+  visit.set_etag("ignored");
+  visit.set_computed_ordinal(42);
+  auto created = visits_->Create(visit, "xi-2013", "");
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_EQ(created->name(), "visits/xi-2013");
+  EXPECT_EQ(created->visitor().country(), "countries/CN");
+  EXPECT_EQ(created->computed_ordinal(), 0);
+  EXPECT_FALSE(created->etag().empty());
+  EXPECT_NE(created->etag(), "ignored");
+  EXPECT_GT(created->create_time().seconds(), 0);
+
+  auto got = visits_->Get("visits/xi-2013");
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->SerializeAsString(), created->SerializeAsString());
+}
+
+TEST_F(RecordsTest, EmptyIdIsGenerated) {
+  auto created = visits_->Create(ValidVisit(), "", "");
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_TRUE(IsValidId(created->name().substr(std::string("visits/").size())));
+}
+
+TEST_F(RecordsTest, EveryViolationIsListedInOneError) {
+  v1::Visit visit = FromJson<v1::Visit>(R"({
+    "visitor": {"country": "Kazakhstan"},
+    "hostCountry": "countries/KZ",
+    "startDate": {"year": 2023, "month": 2, "day": 29},
+    "endDate": {"year": 2022},
+    "reportedOrdinal": -1,
+    "cities": [""],
+    "citations": [{"source": "articles/x", "quote": ""},
+                  {"source": "sources/missing", "quote": "q"}]})");
+  auto created = visits_->Create(visit, "Bad_Id", "has space");
+  EXPECT_EQ(created.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ErrorReason(created.status()), "FIELD_VIOLATION");
+  EXPECT_THAT(ViolatedFields(created.status()),
+              UnorderedElementsAre("visit_id", "request_id", "visit.visitor.name",
+                                   "visit.visitor.country", "visit.start_date.day",
+                                   "visit.end_date", "visit.reported_ordinal",
+                                   "visit.cities[0]", "visit.citations[0].source",
+                                   "visit.citations[0].quote",
+                                   "visit.citations[1].source"));
+  EXPECT_EQ(*store_->Count(Resource<v1::Visit>::Collection()), 0);
+}
+
+TEST_F(RecordsTest, CitationsAreRequiredAndMustNameAStoredSource) {
+  v1::Visit visit = ValidVisit();
+  visit.clear_citations();
+  EXPECT_THAT(ViolatedFields(visits_->Create(visit, "", "").status()),
+              Contains("visit.citations"));
+  visit = ValidVisit();
+  visit.mutable_citations(0)->set_source("sources/nowhere");
+  auto created = visits_->Create(visit, "", "");
+  ASSERT_THAT(FieldViolations(created.status()), testing::SizeIs(1));
+  EXPECT_EQ(FieldViolations(created.status())[0].description,
+            "sources/nowhere does not exist");
+}
+
+TEST_F(RecordsTest, HostMustDifferFromVisitorCountry) {
+  v1::Visit visit = ValidVisit();
+  visit.set_host_country("cn");
+  EXPECT_THAT(ViolatedFields(visits_->Create(visit, "", "").status()),
+              Contains("visit.host_country"));
+}
+
+TEST_F(RecordsTest, DuplicateIdIsAlreadyExists) {
+  ASSERT_TRUE(visits_->Create(ValidVisit(), "same", "").ok());
+  EXPECT_EQ(visits_->Create(ValidVisit(), "same", "").status().code(),
+            absl::StatusCode::kAlreadyExists);
+}
+
+TEST_F(RecordsTest, RetriedCreateWithRequestIdStoresOneRecord) {
+  auto first = visits_->Create(ValidVisit(), "", "5f0c2a9e-retry");
+  auto second = visits_->Create(ValidVisit(), "", "5f0c2a9e-retry");
+  ASSERT_TRUE(first.ok() && second.ok());
+  EXPECT_EQ(first->SerializeAsString(), second->SerializeAsString());
+  EXPECT_EQ(*store_->Count(Resource<v1::Visit>::Collection()), 1);
+}
+
+TEST_F(RecordsTest, MalformedNamesAreInvalidArgument) {
+  for (const std::string& name : std::vector<std::string>{"", "visits/", "visits/UPPER", "sources/article",
+                                 "visits/a/b", std::string(300, 'v')}) {
+    auto got = visits_->Get(name);
+    EXPECT_EQ(got.status().code(), absl::StatusCode::kInvalidArgument) << name;
+    EXPECT_THAT(ViolatedFields(got.status()), Contains("name")) << name;
+  }
+  EXPECT_EQ(visits_->Get("visits/absent").status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(RecordsTest, UpdateAppliesTheMaskOnly) {
+  auto created = visits_->Create(ValidVisit(), "v", "");
+  ASSERT_TRUE(created.ok());
+  v1::Visit change;
+  change.set_name("visits/v");
+  change.set_kind(v1::VISIT_KIND_STATE);
+  change.mutable_start_date()->set_year(1999);  // not in the mask: ignored
+  change.add_cities("Astana");
+  google::protobuf::FieldMask mask;
+  mask.add_paths("kind");
+  mask.add_paths("cities");
+  mask.add_paths("create_time");  // output only: ignored
+  auto updated = visits_->Update(change, &mask);
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_EQ(updated->kind(), v1::VISIT_KIND_STATE);
+  EXPECT_THAT(updated->cities(), testing::ElementsAre("Astana"));
+  EXPECT_EQ(updated->start_date().year(), 2013);
+  EXPECT_EQ(updated->create_time().seconds(), created->create_time().seconds());
+  EXPECT_NE(updated->etag(), created->etag());
+}
+
+TEST_F(RecordsTest, UpdateWithoutMaskReplacesTheFieldsThatAreSet) {
+  ASSERT_TRUE(visits_->Create(ValidVisit(), "v", "").ok());
+  v1::Visit change;
+  change.set_name("visits/v");
+  change.add_occasions("A summit");
+  auto updated = visits_->Update(change, nullptr);
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_THAT(updated->occasions(), testing::ElementsAre("A summit"));
+  EXPECT_EQ(updated->visitor().name(), "Xi Jinping");
+}
+
+TEST_F(RecordsTest, UnknownMaskPathIsInvalidArgument) {
+  ASSERT_TRUE(visits_->Create(ValidVisit(), "v", "").ok());
+  v1::Visit change;
+  change.set_name("visits/v");
+  google::protobuf::FieldMask mask;
+  mask.add_paths("kind");
+  mask.add_paths("colour");
+  auto updated = visits_->Update(change, &mask);
+  EXPECT_EQ(updated.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(ViolatedFields(updated.status()), testing::ElementsAre("update_mask.paths[1]"));
+}
+
+TEST_F(RecordsTest, UpdateThatBreaksARuleWritesNothing) {
+  auto created = visits_->Create(ValidVisit(), "v", "");
+  v1::Visit change;
+  change.set_name("visits/v");
+  google::protobuf::FieldMask mask;
+  mask.add_paths("host_country");  // cleared: required
+  auto updated = visits_->Update(change, &mask);
+  EXPECT_THAT(ViolatedFields(updated.status()), Contains("visit.host_country"));
+  EXPECT_EQ(visits_->Get("visits/v")->etag(), created->etag());
+}
+
+TEST_F(RecordsTest, StaleEtagIsAbortedAndWritesNothing) {
+  auto created = visits_->Create(ValidVisit(), "v", "");
+  v1::Visit change;
+  change.set_name("visits/v");
+  change.set_kind(v1::VISIT_KIND_OFFICIAL);
+  change.set_etag(created->etag());
+  auto first = visits_->Update(change, nullptr);
+  ASSERT_TRUE(first.ok()) << first.status();
+
+  change.set_kind(v1::VISIT_KIND_WORKING);  // still carries the old etag
+  auto stale = visits_->Update(change, nullptr);
+  EXPECT_EQ(stale.status().code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(visits_->Get("visits/v")->kind(), v1::VISIT_KIND_OFFICIAL);
+  EXPECT_EQ(visits_->Delete("visits/v", created->etag()).code(), absl::StatusCode::kAborted);
+  EXPECT_TRUE(visits_->Delete("visits/v", first->etag()).ok());
+  EXPECT_EQ(visits_->Delete("visits/v", "").code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(RecordsTest, PageSizeIsCheckedAndCoerced) {
+  ListParams params;
+  params.page_size = -1;
+  EXPECT_THAT(ViolatedFields(visits_->List(params).status()), testing::ElementsAre("page_size"));
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(visits_->Create(ValidVisit(), "", "").ok());
+  params.page_size = 1000000;
+  auto page = visits_->List(params);
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(page->items.size(), 3u);
+  EXPECT_THAT(page->next_page_token, IsEmpty());
+}
+
+TEST_F(RecordsTest, QueryErrorsNameTheRequestField) {
+  ListParams params;
+  params.filter = "host_country = (";
+  auto page = visits_->List(params);
+  EXPECT_THAT(ViolatedFields(page.status()), testing::ElementsAre("filter"));
+  EXPECT_THAT(page.status().message(), HasSubstr("("));
+  params.filter = "";
+  params.order_by = "colour";
+  EXPECT_THAT(ViolatedFields(visits_->List(params).status()), testing::ElementsAre("order_by"));
+  params.order_by = "";
+  params.page_token = "garbage";
+  EXPECT_THAT(ViolatedFields(visits_->List(params).status()),
+              testing::ElementsAre("page_token"));
+}
+
+}  // namespace
+}  // namespace bilateral::domain
