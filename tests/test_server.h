@@ -1,0 +1,59 @@
+// A real bilateral server on a free loopback port over a fresh SQLite file,
+// for end-to-end tests through the SDK.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "bilateral/options.h"
+#include "server/seed.h"
+#include "server/server.h"
+#include "store/sqlite_store.h"
+#include "temp_dir.h"
+
+namespace bilateral::test {
+
+class TestServer {
+ public:
+  // Starts serving; `seed` loads the built-in seed data first.
+  explicit TestServer(bool seed = true, server::ServerOptions options = {}) {
+    auto store = store::OpenSqliteStore(dir_.File("server.db"), store::SqliteOptions{});
+    if (!store.ok()) {
+      status_ = store.status();
+      return;
+    }
+    store_ = std::move(*store);
+    if (seed) status_ = server::SeedIfEmpty(*store_);
+    if (!status_.ok()) return;
+    options.listen = "127.0.0.1:0";
+    auto started = server::Server::Start(options, store_.get());
+    if (!started.ok()) {
+      status_ = started.status();
+      return;
+    }
+    server_ = std::move(*started);
+  }
+
+  // OK when the server is up.
+  const absl::Status& status() const { return status_; }
+  store::Store& store() { return *store_; }
+  server::Server& server() { return *server_; }
+
+  std::string endpoint() const {
+    return "127.0.0.1:" + std::to_string(server_->port());
+  }
+  ClientOptions client_options() const {
+    ClientOptions options;
+    options.endpoint = endpoint();
+    options.timeout = absl::Seconds(10);
+    return options;
+  }
+
+ private:
+  TempDir dir_;
+  absl::Status status_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<server::Server> server_;
+};
+
+}  // namespace bilateral::test
