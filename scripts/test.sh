@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Sets up what is missing, builds, and runs every test: the proto lint and the
-# whole ctest suite on the release build. Set BILATERAL_SANITIZE=1 to also run
-# the suite under AddressSanitizer and UndefinedBehaviorSanitizer.
+# Sets up what is missing, builds, and runs every test: the proto lint, then
+# the whole ctest suite on the release build and again under AddressSanitizer
+# and UndefinedBehaviorSanitizer. BILATERAL_SANITIZE=0 skips the second run.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -21,6 +21,6 @@ run_suite() {
 }
 
 run_suite release
-if [[ "${BILATERAL_SANITIZE:-0}" == 1 ]]; then
+if [[ "${BILATERAL_SANITIZE:-1}" == 1 ]]; then
   run_suite asan
 fi
