@@ -205,6 +205,25 @@ absl::Status Execute(Connection& connection, const std::string& sql,
   return stepped.ok() ? absl::OkStatus() : stepped.status();
 }
 
+absl::Status NotFound(const Collection& collection, absl::string_view id);
+
+// Runs `SELECT columns FROM collection WHERE id = ?`, positioned on the row;
+// NOT_FOUND when there is none.
+absl::StatusOr<std::unique_ptr<Query>> FindById(Connection& connection,
+                                                const Collection& collection,
+                                                absl::string_view columns,
+                                                absl::string_view id) {
+  auto query = Run(connection,
+                   absl::StrCat("SELECT ", columns, " FROM ", collection.name,
+                                " WHERE id = ?"),
+                   {std::string(id)});
+  if (!query.ok()) return query.status();
+  auto found = (*query)->Step();
+  if (!found.ok()) return found.status();
+  if (!*found) return NotFound(collection, id);
+  return query;
+}
+
 absl::Status NotFound(const Collection& collection, absl::string_view id) {
   return absl::NotFoundError(
       absl::StrCat(collection.name, "/", id, " does not exist"));
@@ -231,14 +250,8 @@ class SqliteStore final : public Store {
     auto reader = AcquireReader();
     if (!reader.ok()) return reader.status();
     Lease lease(this, std::move(*reader));
-    auto query = Run(*lease.connection,
-                     absl::StrCat("SELECT ", kFixedColumns, " FROM ",
-                                  collection.name, " WHERE id = ?"),
-                     {std::string(id)});
+    auto query = FindById(*lease.connection, collection, kFixedColumns, id);
     if (!query.ok()) return query.status();
-    auto found = (*query)->Step();
-    if (!found.ok()) return found.status();
-    if (!*found) return NotFound(collection, id);
     return (*query)->ReadRow(nullptr);
   }
 
@@ -476,40 +489,29 @@ class SqliteStore final : public Store {
   absl::StatusOr<Version> ReadVersion(Connection& db,
                                       const Collection& collection,
                                       absl::string_view id) {
-    auto query = Run(db,
-                     absl::StrCat("SELECT etag, revision, create_us FROM ",
-                                  collection.name, " WHERE id = ?"),
-                     {std::string(id)});
+    auto query = FindById(db, collection, "etag, revision, create_us", id);
     if (!query.ok()) return query.status();
-    auto found = (*query)->Step();
-    if (!found.ok()) return found.status();
-    if (!*found) return NotFound(collection, id);
     return Version{(*query)->Text(0), (*query)->Int(1), (*query)->Int(2)};
   }
 
   absl::StatusOr<std::optional<Row>> FindRequest(Connection& db,
                                                  const Collection& collection,
                                                  absl::string_view request_id) {
+    // Laid out as ReadRow expects, with the collection after the fixed columns.
     auto query = Run(db,
-                     "SELECT collection, id, payload, etag, create_us, "
-                     "update_us FROM request_ids WHERE request_id = ?",
+                     "SELECT 0, id, payload, etag, create_us, update_us, "
+                     "collection FROM request_ids WHERE request_id = ?",
                      {std::string(request_id)});
     if (!query.ok()) return query.status();
     auto found = (*query)->Step();
     if (!found.ok()) return found.status();
     if (!*found) return std::optional<Row>();
-    if ((*query)->Text(0) != collection.name) {
+    if ((*query)->Text(kFixedListColumns) != collection.name) {
       return absl::InvalidArgumentError(absl::StrCat(
           "request_id '", request_id,
           "' was already used for a request on another collection"));
     }
-    // Columns shifted by one against ReadRow's layout: collection first.
-    Row row;
-    row.id = (*query)->Text(1);
-    row.payload = (*query)->Text(2);
-    row.etag = (*query)->Text(3);
-    row.create_time_us = (*query)->Int(4);
-    row.update_time_us = (*query)->Int(5);
+    Row row = (*query)->ReadRow(nullptr);
     return std::optional<Row>(std::move(row));
   }
 
