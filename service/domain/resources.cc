@@ -34,6 +34,13 @@ FieldSpec EnumField(std::string path, std::string column,
   return spec;
 }
 
+// Orders by creation time; filtering on it would need timestamp literals.
+FieldSpec CreateTimeOrder() {
+  FieldSpec spec = Field("create_time", "create_us", FieldType::kInteger, true);
+  spec.filterable = false;
+  return spec;
+}
+
 FieldSpec CountryField(std::string path, std::string column) {
   FieldSpec spec = Field(std::move(path), std::move(column), FieldType::kString,
                          /*orderable=*/true);
@@ -93,7 +100,7 @@ const store::Collection& Resource<v1::Source>::Collection() {
           Field("language", "language", FieldType::kString),
           EnumField("kind", "kind", v1::SourceKind_descriptor(), "SOURCE_KIND_"),
           Field("publication_date", "publication_date", FieldType::kDate, true),
-          Field("create_time", "create_us", FieldType::kInteger, true),
+          CreateTimeOrder(),
       }};
   return *collection;
 }
@@ -139,7 +146,7 @@ const store::Collection& Resource<v1::Visit>::Collection() {
           Field("reported_ordinal", "reported_ordinal", FieldType::kInteger, true),
           Field("cities", "cities", FieldType::kStringList),
           Field("occasions", "occasions", FieldType::kStringList),
-          Field("create_time", "create_us", FieldType::kInteger, true),
+          CreateTimeOrder(),
       }};
   return *collection;
 }

@@ -63,10 +63,12 @@ std::string At(absl::string_view text, size_t position) {
   return absl::StrCat("'", Shown(text), "' at position ", position);
 }
 
+// The field at `path` that a filter (or, with `for_order`, an ordering)
+// may name.
 const FieldSpec* FindField(const std::vector<FieldSpec>& fields,
-                           absl::string_view path) {
+                           absl::string_view path, bool for_order = false) {
   for (const FieldSpec& field : fields) {
-    if (field.path == path) return &field;
+    if (field.path == path && (for_order || field.filterable)) return &field;
   }
   return nullptr;
 }
@@ -75,7 +77,9 @@ std::string PathList(const std::vector<FieldSpec>& fields,
                      bool orderable_only) {
   std::vector<absl::string_view> paths;
   for (const FieldSpec& field : fields) {
-    if (!orderable_only || field.orderable) paths.push_back(field.path);
+    if (orderable_only ? field.orderable : field.filterable) {
+      paths.push_back(field.path);
+    }
   }
   return paths.empty() ? "none" : absl::StrJoin(paths, ", ");
 }
@@ -456,7 +460,12 @@ class Parser {
     }
     const Token& op = Take();
     if (Peek().kind != TokenKind::kWord && Peek().kind != TokenKind::kString) {
-      return FilterError("expected a value after ", At(op.text, op.position));
+      const Token& found = Peek();
+      return FilterError("expected a value after ", At(op.text, op.position),
+                         ", found ",
+                         found.kind == TokenKind::kEnd
+                             ? std::string("the end of the filter")
+                             : At(found.text, found.position));
     }
     return Compile(*field, op, Take());
   }
@@ -665,7 +674,7 @@ absl::StatusOr<OrderTerm> ParseOrderItem(
                               begin);
   }
   const Word& path = words[0];
-  const FieldSpec* field = FindField(fields, path.text);
+  const FieldSpec* field = FindField(fields, path.text, /*for_order=*/true);
   if (field == nullptr || !field->orderable) {
     return OrderByError(
         field == nullptr ? "unknown field " : "cannot order by ",

@@ -38,6 +38,8 @@ struct FieldSpec {
   std::string column;  // SQL column or expression, e.g. "visitor_country"
   FieldType type = FieldType::kString;
   bool orderable = false;
+  // False for fields that only order_by accepts.
+  bool filterable = true;
   // kEnum only: accepted names, compared after stripping `enum_prefix`
   // (so both "STATE" and "VISIT_KIND_STATE" mean "STATE").
   std::vector<std::string> enum_values;

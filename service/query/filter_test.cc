@@ -311,13 +311,17 @@ INSTANTIATE_TEST_SUITE_P(
                   "filter: expected a field name, not the string '\"name\"' "
                   "at position 1"},
         ErrorCase{"count = ",
-                  "filter: expected a value after '=' at position 7"},
+                  "filter: expected a value after '=' at position 7, found the end "
+                  "of the filter"},
         ErrorCase{"(count >= )",
-                  "filter: expected a value after '>=' at position 8"},
+                  "filter: expected a value after '>=' at position 8, found ')' at "
+                  "position 11"},
         ErrorCase{"count = AND name = x",
-                  "filter: expected a value after '=' at position 7"},
+                  "filter: expected a value after '=' at position 7, found 'AND' at "
+                  "position 9"},
         ErrorCase{"name == x",
-                  "filter: expected a value after '=' at position 6"},
+                  "filter: expected a value after '=' at position 6, found '=' at "
+                  "position 7"},
         ErrorCase{"name = \"abc",
                   "filter: unterminated string '\"abc' at position 8"},
         ErrorCase{"name = 'abc\\'",
@@ -636,6 +640,27 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{"Name",
                   "order_by: unknown field 'Name' at position 1; orderable "
                   "fields: name, count, start_date"}));
+
+}  // namespace
+}  // namespace bilateral::query
+
+namespace bilateral::query {
+namespace {
+
+TEST(OrderOnlyFieldTest, OrderByAcceptsItAndFiltersDoNot) {
+  std::vector<FieldSpec> fields = {Field("name", "name", FieldType::kString)};
+  FieldSpec created = Field("create_time", "create_us", FieldType::kInteger, true);
+  created.filterable = false;
+  fields.push_back(created);
+
+  auto filter = CompileFilter("create_time > 5", fields, Dialect::kSqlite);
+  EXPECT_EQ(filter.status().message(),
+            "filter: unknown field 'create_time' at position 1; filterable "
+            "fields: name");
+  auto order = ParseOrderBy("create_time desc", fields);
+  ASSERT_TRUE(order.ok()) << order.status();
+  EXPECT_EQ((*order)[0].field->path, "create_time");
+}
 
 }  // namespace
 }  // namespace bilateral::query

@@ -1,0 +1,134 @@
+#include "args.h"
+
+#include <cmath>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+
+namespace bilateral::cli {
+namespace {
+
+absl::Status CheckValue(const FlagSpec& spec, const std::string& value) {
+  switch (spec.value) {
+    case FlagValue::kNone:
+    case FlagValue::kText:
+      return absl::OkStatus();
+    case FlagValue::kCount: {
+      int count = 0;
+      if (absl::SimpleAtoi(value, &count) && count >= 0) return absl::OkStatus();
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--", spec.name, " needs a whole number >= 0, not '", value, "'"));
+    }
+    case FlagValue::kSeconds: {
+      double seconds = 0;
+      if (absl::SimpleAtod(value, &seconds) && std::isfinite(seconds) &&
+          seconds > 0) {
+        return absl::OkStatus();
+      }
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--", spec.name, " needs a number of seconds > 0, not '", value, "'"));
+    }
+    case FlagValue::kChoice:
+      for (absl::string_view choice : absl::StrSplit(spec.value_name, '|')) {
+        if (choice == value) return absl::OkStatus();
+      }
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--", spec.name, " must be one of ", spec.value_name, ", not '", value, "'"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+const std::vector<FlagSpec>& Flags() {
+  static const auto* flags = new std::vector<FlagSpec>{
+      {"endpoint", "HOST:PORT", FlagValue::kText, true,
+       "server address (default: $BILATERAL_ENDPOINT, else 127.0.0.1:50051)"},
+      {"output", "table|json", FlagValue::kChoice, true,
+       "output format (default: table)"},
+      {"timeout", "SECONDS", FlagValue::kSeconds, true,
+       "deadline of each call (default: 30)"},
+      {"help", "", FlagValue::kNone, true, "print this help (also -h)"},
+      {"filter", "F", FlagValue::kText, false,
+       "AIP-160 filter, e.g. 'host_country=\"KZ\" AND start_date>=2020'"},
+      {"order-by", "O", FlagValue::kText, false,
+       "ordering, e.g. 'start_date desc'"},
+      {"page-size", "N", FlagValue::kCount, false,
+       "records per call; every page is fetched regardless"},
+      {"file", "FILE", FlagValue::kText, false,
+       "request body: a file with the record in protobuf JSON"},
+      {"json", "JSON", FlagValue::kText, false,
+       "request body: the record in protobuf JSON, inline"},
+      {"id", "ID", FlagValue::kText, false,
+       "id of the new record (generated when absent)"},
+      {"request-id", "RID", FlagValue::kText, false,
+       "idempotency key: a retry with it returns the first result"},
+      {"update-mask", "PATHS", FlagValue::kText, false,
+       "fields to replace, e.g. kind,visitor.office (default: those set)"},
+      {"etag", "E", FlagValue::kText, false,
+       "act only while the record still has this etag (else ABORTED)"},
+  };
+  return *flags;
+}
+
+const FlagSpec* FindFlag(const std::string& name) {
+  for (const FlagSpec& spec : Flags()) {
+    if (name == spec.name) return &spec;
+  }
+  return nullptr;
+}
+
+std::string Invocation::Get(const std::string& name,
+                            const std::string& fallback) const {
+  auto it = flags.find(name);
+  return it == flags.end() ? fallback : it->second;
+}
+
+absl::StatusOr<Invocation> ParseArgs(const std::vector<std::string>& args) {
+  Invocation invocation;
+  bool only_words = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (only_words || arg == "-" || !absl::StartsWith(arg, "-")) {
+      invocation.words.push_back(arg);
+      continue;
+    }
+    if (arg == "--") {
+      only_words = true;
+      continue;
+    }
+    std::string name = arg == "-h" ? "help" : arg.substr(2);
+    std::string value;
+    bool inline_value = false;
+    if (size_t equals = name.find('='); equals != std::string::npos) {
+      value = name.substr(equals + 1);
+      name.resize(equals);
+      inline_value = true;
+    }
+    const FlagSpec* spec = absl::StartsWith(arg, "--") || arg == "-h"
+                               ? FindFlag(name)
+                               : nullptr;
+    if (spec == nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat("unknown flag ", arg));
+    }
+    if (spec->value == FlagValue::kNone) {
+      if (inline_value) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("--", name, " takes no value"));
+      }
+    } else if (!inline_value) {
+      if (i + 1 == args.size()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("--", name, " needs a value (", spec->value_name, ")"));
+      }
+      value = args[++i];
+    }
+    if (auto status = CheckValue(*spec, value); !status.ok()) return status;
+    invocation.flags[name] = value;
+  }
+  return invocation;
+}
+
+}  // namespace bilateral::cli

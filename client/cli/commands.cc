@@ -1,0 +1,128 @@
+#include "commands.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
+#include "args.h"
+#include "bilateral/v1/source.pb.h"
+#include "bilateral/v1/visit.pb.h"
+#include "load.h"
+#include "resource_commands.h"
+
+namespace bilateral::cli {
+namespace {
+
+const std::vector<std::string> kListFlags = {"filter", "order-by", "page-size"};
+const std::vector<std::string> kCreateFlags = {"file", "json", "id", "request-id"};
+
+// `visits list [--filter F] ...` as --help shows it; the two ways of giving
+// a body are one choice, so they are shown as such.
+std::string Synopsis(const Command& command) {
+  std::string text = command.Name();
+  if (!command.args.empty()) absl::StrAppend(&text, " ", command.args);
+  const auto& flags = command.flags;
+  auto has = [&](const char* name) {
+    return std::find(flags.begin(), flags.end(), name) != flags.end();
+  };
+  bool body = has("file") && has("json");
+  if (body) absl::StrAppend(&text, " (--file FILE | --json JSON)");
+  for (const std::string& name : flags) {
+    if (body && (name == "file" || name == "json")) continue;
+    absl::StrAppend(&text, " [--", name, " ", FindFlag(name)->value_name, "]");
+  }
+  return text;
+}
+
+}  // namespace
+
+std::string Command::Name() const {
+  return verb.empty() ? resource : absl::StrCat(resource, " ", verb);
+}
+
+const std::vector<Command>& Commands() {
+  static const auto* commands = new std::vector<Command>{
+      {"visits", "list", "", 0, 0, kListFlags,
+       "List visits matching the filter, fetching every page.",
+       &RunList<v1::Visit>},
+      {"visits", "get", "NAME", 1, 1, {}, "Show one visit (NAME: visits/ID or ID).",
+       &RunGet<v1::Visit>},
+      {"visits", "create", "", 0, 0, kCreateFlags,
+       "Create a visit from a Visit in protobuf JSON.", &RunCreate<v1::Visit>},
+      {"visits", "update", "NAME", 1, 1, {"file", "json", "update-mask", "etag"},
+       "Replace fields of a visit with those of the body.", &RunUpdateVisit},
+      {"visits", "delete", "NAME", 1, 1, {"etag"}, "Delete a visit.", &RunDeleteVisit},
+      {"sources", "list", "", 0, 0, kListFlags,
+       "List sources matching the filter, fetching every page.",
+       &RunList<v1::Source>},
+      {"sources", "get", "NAME", 1, 1, {}, "Show one source (NAME: sources/ID or ID).",
+       &RunGet<v1::Source>},
+      {"sources", "create", "", 0, 0, kCreateFlags,
+       "Create a source from a Source in protobuf JSON.", &RunCreate<v1::Source>},
+      {"load", "", "FILE...", 1, Command::kUnlimited, {},
+       "Create the sources, then the visits, of bilateral.v1.Dataset JSON files\n"
+       "(as in data/seed) under the ids their names give; records that exist\n"
+       "already are counted, not errors.",
+       &RunLoad},
+  };
+  return *commands;
+}
+
+const Command* FindCommand(const std::vector<std::string>& words, size_t* consumed,
+                           std::string* problem) {
+  std::vector<std::string> verbs;
+  for (const Command& command : Commands()) {
+    if (command.resource != words[0]) continue;
+    if (command.verb.empty()) {
+      *consumed = 1;
+      return &command;
+    }
+    if (words.size() > 1 && command.verb == words[1]) {
+      *consumed = 2;
+      return &command;
+    }
+    verbs.push_back(command.verb);
+  }
+  if (verbs.empty()) {
+    *problem = absl::StrCat("unknown command '", words[0], "'");
+  } else if (words.size() == 1) {
+    *problem = absl::StrCat(words[0], " needs a verb: ", absl::StrJoin(verbs, ", "));
+  } else {
+    *problem = absl::StrCat("unknown command '", words[0], " ", words[1], "'; ",
+                            words[0], " takes ", absl::StrJoin(verbs, ", "));
+  }
+  return nullptr;
+}
+
+std::string Usage() {
+  std::string text =
+      "Usage: bilateralctl [global flags] <resource> <verb> [args] [flags]\n"
+      "Reads and writes the records of a bilateral server. Flags may come\n"
+      "anywhere after the program name.\n\nCommands:\n";
+  for (const Command& command : Commands()) {
+    absl::StrAppend(&text, "  ", Synopsis(command), "\n      ",
+                    absl::StrReplaceAll(command.summary, {{"\n", "\n      "}}), "\n");
+  }
+  for (bool global : {true, false}) {
+    absl::StrAppend(&text, global ? "\nGlobal flags:\n" : "\nCommand flags:\n");
+    for (const FlagSpec& flag : Flags()) {
+      if (flag.global != global) continue;
+      std::string name = absl::StrCat("--", flag.name);
+      if (*flag.value_name != '\0') absl::StrAppend(&name, " ", flag.value_name);
+      name.resize(std::max<size_t>(name.size(), 24), ' ');
+      absl::StrAppend(&text, "  ", name, "  ", flag.help, "\n");
+    }
+  }
+  absl::StrAppend(&text,
+                  "\nExit codes:\n"
+                  "  0  success\n"
+                  "  1  the server returned an error, or could not be reached "
+                  "(UNAVAILABLE)\n"
+                  "  2  usage error: unknown command or flag, missing argument, "
+                  "input that is not the expected JSON\n"
+                  "  3  local I/O error: a file could not be read\n");
+  return text;
+}
+
+}  // namespace bilateral::cli

@@ -1,0 +1,26 @@
+// What a command runs with: the connection settings, the output format,
+// its arguments and flags, and where to write.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "args.h"
+#include "bilateral/options.h"
+
+namespace bilateral::cli {
+
+enum class OutputFormat { kTable, kJson };
+
+struct Context {
+  ClientOptions options;
+  OutputFormat format = OutputFormat::kTable;
+  // The words after `<resource> <verb>` (after `load` for load).
+  std::vector<std::string> args;
+  Invocation invocation;
+  std::ostream* out = nullptr;
+  std::ostream* err = nullptr;
+};
+
+}  // namespace bilateral::cli

@@ -1,0 +1,82 @@
+#include "load.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "bilateral/v1/dataset.pb.h"
+#include "errors.h"
+#include "json_input.h"
+#include "resources.h"
+
+namespace bilateral::cli {
+namespace {
+
+struct LoadCount {
+  int created = 0;
+  int already_present = 0;
+};
+
+std::string SummaryText(const LoadCount& count, OutputFormat format) {
+  if (format == OutputFormat::kJson) {
+    return absl::StrCat("{\n  \"created\": ", count.created,
+                        ",\n  \"alreadyPresent\": ", count.already_present, "\n}\n");
+  }
+  return absl::StrCat("created ", count.created, ", already present ",
+                      count.already_present, "\n");
+}
+
+// Creates the records of one kind from every file, in file order.
+template <typename T>
+int LoadAll(const Context& context,
+            const std::vector<std::pair<std::string, v1::Dataset>>& files,
+            const google::protobuf::RepeatedPtrField<T>& (v1::Dataset::*records)() const,
+            LoadCount& count) {
+  auto client = Resource<T>::Connect(context.options);
+  for (const auto& [path, dataset] : files) {
+    for (const T& record : (dataset.*records)()) {
+      auto created = Resource<T>::Create(client, record, IdFromName<T>(record.name()), "");
+      if (created.ok()) {
+        ++count.created;
+      } else if (absl::IsAlreadyExists(created.status())) {
+        ++count.already_present;
+      } else {
+        ReportServerError(created.status(), *context.err);
+        *context.err << "  record: " << record.name() << " in " << path << "\n"
+                     << "  before it: " << SummaryText(count, OutputFormat::kTable);
+        return kExitServerError;
+      }
+    }
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+int RunLoad(const Context& context) {
+  std::vector<std::pair<std::string, v1::Dataset>> files;
+  for (const std::string& path : context.args) {
+    v1::Dataset dataset;
+    if (int code = ReadJsonFile(path, &dataset, *context.err); code != kExitOk) {
+      return code;
+    }
+    files.emplace_back(path, std::move(dataset));
+  }
+  LoadCount count;
+  // Sources of every file go first, so a visit may cite a source that
+  // another of the files brings.
+  if (int code = LoadAll<v1::Source>(context, files, &v1::Dataset::sources, count);
+      code != kExitOk) {
+    return code;
+  }
+  if (int code = LoadAll<v1::Visit>(context, files, &v1::Dataset::visits, count);
+      code != kExitOk) {
+    return code;
+  }
+  *context.out << SummaryText(count, context.format);
+  return kExitOk;
+}
+
+}  // namespace bilateral::cli
