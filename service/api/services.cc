@@ -26,7 +26,8 @@ absl::Status RespondPage(
 grpc::ServerUnaryReactor* SourceServiceImpl::GetSource(
     grpc::CallbackServerContext* context, const v1::GetSourceRequest* request,
     v1::Source* response) {
-  return RunUnary(context, limiter_, [&] {
+  return RunUnary(context, guard_, {"bilateral.v1.SourceService/GetSource", Access::kRead}, *request,
+                  [&] {
     return Respond(records_.Get(request->name()), response);
   });
 }
@@ -34,7 +35,8 @@ grpc::ServerUnaryReactor* SourceServiceImpl::GetSource(
 grpc::ServerUnaryReactor* SourceServiceImpl::ListSources(
     grpc::CallbackServerContext* context, const v1::ListSourcesRequest* request,
     v1::ListSourcesResponse* response) {
-  return RunUnary(context, limiter_, [&] {
+  return RunUnary(context, guard_, {"bilateral.v1.SourceService/ListSources", Access::kRead}, *request,
+                  [&] {
     return RespondPage(records_.List(ListParamsOf(*request)),
                        response->mutable_sources(), response);
   });
@@ -43,7 +45,8 @@ grpc::ServerUnaryReactor* SourceServiceImpl::ListSources(
 grpc::ServerUnaryReactor* SourceServiceImpl::CreateSource(
     grpc::CallbackServerContext* context, const v1::CreateSourceRequest* request,
     v1::Source* response) {
-  return RunUnary(context, limiter_, [&] {
+  return RunUnary(context, guard_, {"bilateral.v1.SourceService/CreateSource", Access::kWrite}, *request,
+                  [&] {
     return Respond(records_.Create(request->source(), request->source_id(),
                                    request->request_id()),
                    response);
@@ -53,7 +56,8 @@ grpc::ServerUnaryReactor* SourceServiceImpl::CreateSource(
 grpc::ServerUnaryReactor* VisitServiceImpl::GetVisit(
     grpc::CallbackServerContext* context, const v1::GetVisitRequest* request,
     v1::Visit* response) {
-  return RunUnary(context, limiter_, [&] {
+  return RunUnary(context, guard_, {"bilateral.v1.VisitService/GetVisit", Access::kRead}, *request,
+                  [&] {
     return Respond(records_.Get(request->name()), response);
   });
 }
@@ -61,7 +65,8 @@ grpc::ServerUnaryReactor* VisitServiceImpl::GetVisit(
 grpc::ServerUnaryReactor* VisitServiceImpl::ListVisits(
     grpc::CallbackServerContext* context, const v1::ListVisitsRequest* request,
     v1::ListVisitsResponse* response) {
-  return RunUnary(context, limiter_, [&] {
+  return RunUnary(context, guard_, {"bilateral.v1.VisitService/ListVisits", Access::kRead}, *request,
+                  [&] {
     return RespondPage(records_.List(ListParamsOf(*request)),
                        response->mutable_visits(), response);
   });
@@ -70,7 +75,8 @@ grpc::ServerUnaryReactor* VisitServiceImpl::ListVisits(
 grpc::ServerUnaryReactor* VisitServiceImpl::CreateVisit(
     grpc::CallbackServerContext* context, const v1::CreateVisitRequest* request,
     v1::Visit* response) {
-  return RunUnary(context, limiter_, [&] {
+  return RunUnary(context, guard_, {"bilateral.v1.VisitService/CreateVisit", Access::kWrite}, *request,
+                  [&] {
     return Respond(records_.Create(request->visit(), request->visit_id(),
                                    request->request_id()),
                    response);
@@ -80,7 +86,8 @@ grpc::ServerUnaryReactor* VisitServiceImpl::CreateVisit(
 grpc::ServerUnaryReactor* VisitServiceImpl::UpdateVisit(
     grpc::CallbackServerContext* context, const v1::UpdateVisitRequest* request,
     v1::Visit* response) {
-  return RunUnary(context, limiter_, [&] {
+  return RunUnary(context, guard_, {"bilateral.v1.VisitService/UpdateVisit", Access::kWrite}, *request,
+                  [&] {
     return Respond(records_.Update(request->visit(), request->has_update_mask()
                                                          ? &request->update_mask()
                                                          : nullptr),
@@ -91,9 +98,18 @@ grpc::ServerUnaryReactor* VisitServiceImpl::UpdateVisit(
 grpc::ServerUnaryReactor* VisitServiceImpl::DeleteVisit(
     grpc::CallbackServerContext* context, const v1::DeleteVisitRequest* request,
     google::protobuf::Empty* response) {
-  return RunUnary(context, limiter_, [&] {
+  return RunUnary(context, guard_, {"bilateral.v1.VisitService/DeleteVisit", Access::kWrite}, *request,
+                  [&] {
     return records_.Delete(request->name(), request->etag());
   });
+}
+
+std::vector<std::unique_ptr<grpc::Service>> MakeServices(store::Store* store,
+                                                         CallGuard* guard) {
+  std::vector<std::unique_ptr<grpc::Service>> services;
+  services.push_back(std::make_unique<SourceServiceImpl>(store, guard));
+  services.push_back(std::make_unique<VisitServiceImpl>(store, guard));
+  return services;
 }
 
 }  // namespace bilateral::api

@@ -2,6 +2,9 @@
 // maps the result; nothing else happens here.
 #pragma once
 
+#include <memory>
+#include <vector>
+
 #include "api/unary.h"
 #include "bilateral/v1/source.grpc.pb.h"
 #include "bilateral/v1/visit.grpc.pb.h"
@@ -12,9 +15,9 @@ namespace bilateral::api {
 
 class SourceServiceImpl final : public v1::SourceService::CallbackService {
  public:
-  // `store` and `limiter` must outlive the service.
-  SourceServiceImpl(store::Store* store, CallLimiter* limiter)
-      : records_(store), limiter_(*limiter) {}
+  // `store` and `guard` must outlive the service.
+  SourceServiceImpl(store::Store* store, CallGuard* guard)
+      : records_(store), guard_(*guard) {}
 
   grpc::ServerUnaryReactor* GetSource(grpc::CallbackServerContext* context,
                                       const v1::GetSourceRequest* request,
@@ -28,13 +31,13 @@ class SourceServiceImpl final : public v1::SourceService::CallbackService {
 
  private:
   domain::Records<v1::Source> records_;
-  CallLimiter& limiter_;
+  CallGuard& guard_;
 };
 
 class VisitServiceImpl final : public v1::VisitService::CallbackService {
  public:
-  VisitServiceImpl(store::Store* store, CallLimiter* limiter)
-      : records_(store), limiter_(*limiter) {}
+  VisitServiceImpl(store::Store* store, CallGuard* guard)
+      : records_(store), guard_(*guard) {}
 
   grpc::ServerUnaryReactor* GetVisit(grpc::CallbackServerContext* context,
                                      const v1::GetVisitRequest* request,
@@ -54,7 +57,12 @@ class VisitServiceImpl final : public v1::VisitService::CallbackService {
 
  private:
   domain::Records<v1::Visit> records_;
-  CallLimiter& limiter_;
+  CallGuard& guard_;
 };
+
+// Every service of the API over `store`, each call run through `guard`;
+// both must outlive the services.
+std::vector<std::unique_ptr<grpc::Service>> MakeServices(store::Store* store,
+                                                         CallGuard* guard);
 
 }  // namespace bilateral::api

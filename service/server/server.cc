@@ -15,19 +15,19 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
   auto server = std::unique_ptr<Server>(new Server());
-  server->limiter_ = std::make_unique<api::CallLimiter>(options.max_in_flight);
-  server->sources_ =
-      std::make_unique<api::SourceServiceImpl>(store, server->limiter_.get());
-  server->visits_ =
-      std::make_unique<api::VisitServiceImpl>(store, server->limiter_.get());
+  api::CallGuardOptions guard_options;
+  guard_options.max_in_flight = options.max_in_flight;
+  server->guard_ = std::make_unique<api::CallGuard>(guard_options);
+  server->services_ = api::MakeServices(store, server->guard_.get());
 
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(),
                            &server->port_);
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.SetMaxSendMessageSize(options.max_message_bytes);
-  builder.RegisterService(server->sources_.get());
-  builder.RegisterService(server->visits_.get());
+  for (const auto& service : server->services_) {
+    builder.RegisterService(service.get());
+  }
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
     return absl::UnavailableError(

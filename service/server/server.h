@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -45,9 +46,8 @@ class Server {
  private:
   Server() = default;
 
-  std::unique_ptr<api::CallLimiter> limiter_;
-  std::unique_ptr<api::SourceServiceImpl> sources_;
-  std::unique_ptr<api::VisitServiceImpl> visits_;
+  std::unique_ptr<api::CallGuard> guard_;
+  std::vector<std::unique_ptr<grpc::Service>> services_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   bool shut_down_ = false;
