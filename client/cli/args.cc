@@ -69,6 +69,10 @@ const std::vector<FlagSpec>& Flags() {
        "fields to replace, e.g. kind,visitor.office (default: those set)"},
       {"etag", "E", FlagValue::kText, false,
        "act only while the record still has this etag (else ABORTED)"},
+      {"chunk-size", "N", FlagValue::kCount, false,
+       "records per chunk of an import, 1..1000 (default: 1000)"},
+      {"use-names", "", FlagValue::kNone, false,
+       "keep the ids the records' names give (default: generated ids)"},
   };
   return *flags;
 }

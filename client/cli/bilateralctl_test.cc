@@ -12,11 +12,14 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "bilateral/v1/dataset.pb.h"
+#include "bilateral/v1/trade.pb.h"
 #include "bilateral/v1/visit.pb.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
@@ -308,6 +311,14 @@ TEST_F(BilateralctlTest, UsageErrorsExitTwo) {
            {"load"},
            {"visits", "create"},
            {"visits", "create", "--json", "{}", "--file", "x.json"},
+           {"trade", "batch-get"},
+           {"trade", "import"},
+           {"trade", "import", "a.ndjson", "b.ndjson"},
+           {"trade", "import", "a.ndjson", "--chunk-size", "0"},
+           {"trade", "list", "--use-names"},
+           {"countries", "create", "--json", "{}"},
+           {"countries", "delete", "KZ"},
+           {"exchanges", "update", "x"},
        }) {
     RunResult run = Run(args);
     EXPECT_EQ(run.exit_code, 2) << ::testing::PrintToString(args) << "\n" << run;
@@ -322,9 +333,18 @@ TEST_F(BilateralctlTest, HelpListsCommandsAndExitCodes) {
        {"visits list", "visits get NAME", "visits create", "visits update NAME",
         "visits delete NAME", "sources list", "sources get NAME", "sources create",
         "load FILE...", "--endpoint", "--output", "--timeout", "--update-mask",
-        "Exit codes", "3  local I/O error"}) {
+        "Exit codes", "3  local I/O error", "trade import FILE", "countries get NAME",
+        "--chunk-size", "--use-names"}) {
     EXPECT_THAT(run.out, HasSubstr(text));
   }
+  for (const char* word : {"sources", "visits", "partnerships", "trade", "infrastructure",
+                           "exchanges", "observations"}) {
+    for (const char* verb : {" list", " get NAME", " batch-get NAME...", " create",
+                             " update NAME", " delete NAME"}) {
+      EXPECT_THAT(run.out, HasSubstr(std::string("\n  ") + word + verb)) << word << verb;
+    }
+  }
+  EXPECT_THAT(run.out, Not(HasSubstr("countries create")));
 }
 
 TEST_F(BilateralctlTest, CreateUpdateDeleteLifecycle) {
@@ -378,27 +398,63 @@ TEST_F(BilateralctlTest, CreateUpdateDeleteLifecycle) {
   EXPECT_THAT(gone.err, HasSubstr("NOT_FOUND")) << gone;
 }
 
+// The seed data set, which the suite's server was started with.
+bilateral::v1::Dataset SeedDataset() {
+  bilateral::v1::Dataset dataset;
+  EXPECT_TRUE(
+      google::protobuf::util::JsonStringToMessage(ReadText(BILATERAL_SEED_FILE), &dataset).ok());
+  return dataset;
+}
+
+int RecordCount(const bilateral::v1::Dataset& dataset) {
+  return dataset.sources_size() + dataset.visits_size() + dataset.partnerships_size() +
+         dataset.trade_records_size() + dataset.infrastructure_projects_size() +
+         dataset.exchanges_size() + dataset.observations_size();
+}
+
+// The word of each record kind, in Dataset order.
+const std::vector<std::string> kRecordWords = {
+    "sources", "visits", "partnerships", "trade", "infrastructure", "exchanges", "observations"};
+
 TEST_F(BilateralctlTest, LoadCountsRecordsAlreadyPresent) {
   RunResult run = Run({"load", BILATERAL_SEED_FILE});
   ASSERT_EQ(run.exit_code, 0) << run;
-  EXPECT_EQ(run.out, "created 0, already present 5\n");
+  EXPECT_EQ(run.out, "created 0, already present " +
+                         std::to_string(RecordCount(SeedDataset())) + "\n");
 }
 
-TEST_F(BilateralctlTest, LoadCreatesRecordsInEmptyServer) {
+TEST_F(BilateralctlTest, LoadCreatesEveryKindInEmptyServer) {
   fs::path dir = Dir() / "empty";
   ASSERT_TRUE(fs::create_directory(dir));
   std::string error;
   auto empty = ServerProcess::Start(dir, {"--seed=false"}, &error);
   ASSERT_NE(empty, nullptr) << error;
 
+  bilateral::v1::Dataset seed = SeedDataset();
   RunResult run = Run({"load", BILATERAL_SEED_FILE}, empty.get());
   ASSERT_EQ(run.exit_code, 0) << run;
-  EXPECT_EQ(run.out, "created 5, already present 0\n");
-  RunResult list = Run({"visits", "list", "--output", "json"}, empty.get());
-  ASSERT_EQ(list.exit_code, 0) << list;
-  bilateral::v1::ListVisitsResponse response;
-  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(list.out, &response).ok());
-  EXPECT_EQ(response.visits_size(), 4);
+  EXPECT_EQ(run.out, "created " + std::to_string(RecordCount(seed)) + ", already present 0\n");
+
+  // Each List response in JSON ({"visits": [...]}, {"tradeRecords": [...]})
+  // uses the field names of Dataset, so every listing merges into one.
+  bilateral::v1::Dataset listed;
+  for (const std::string& word : kRecordWords) {
+    RunResult list = Run({word, "list", "--output", "json"}, empty.get());
+    ASSERT_EQ(list.exit_code, 0) << list;
+    google::protobuf::util::JsonParseOptions options;
+    options.ignore_unknown_fields = true;  // nextPageToken
+    bilateral::v1::Dataset page;
+    ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(list.out, &page, options).ok())
+        << list;
+    listed.MergeFrom(page);
+  }
+  EXPECT_EQ(listed.sources_size(), seed.sources_size());
+  EXPECT_EQ(listed.visits_size(), seed.visits_size());
+  EXPECT_EQ(listed.partnerships_size(), seed.partnerships_size());
+  EXPECT_EQ(listed.trade_records_size(), seed.trade_records_size());
+  EXPECT_EQ(listed.infrastructure_projects_size(), seed.infrastructure_projects_size());
+  EXPECT_EQ(listed.exchanges_size(), seed.exchanges_size());
+  EXPECT_EQ(listed.observations_size(), seed.observations_size());
 }
 
 TEST_F(BilateralctlTest, LoadStopsAtRejectedRecordAndNamesIt) {
@@ -437,6 +493,240 @@ TEST_F(BilateralctlTest, EndpointComesFromEnvironmentAndUnreachableIsUnavailable
                                   "visits", "list"});
   EXPECT_EQ(unreachable.exit_code, 1) << unreachable;
   EXPECT_THAT(unreachable.err, HasSubstr("error: UNAVAILABLE: ")) << unreachable;
+}
+
+// One record kind as the verbs below exercise it: two bodies to create, and
+// an update with its mask and a text the updated record's JSON then holds.
+struct RecordCase {
+  std::string word;        // the command line word, e.g. "trade"
+  std::string collection;  // the name prefix, e.g. "tradeRecords"
+  std::string header;      // a column of its table
+  std::string first;       // bodies in protobuf JSON; both cite the seeded
+  std::string second;      // source, so the test does not rely on other seeds
+  std::string update;
+  std::string update_mask;
+  std::string updated_text;
+};
+
+std::ostream& operator<<(std::ostream& os, const RecordCase& record_case) {
+  return os << record_case.word;
+}
+
+const std::string kCitations =
+    R"("citations":[{"source":"sources/xi-kazakhstan-sco-2024","quote":"test quote"}])";
+
+const std::vector<RecordCase> kRecordCases = {
+    {"sources", "sources", "PUBLISHER",
+     R"({"title":"Test source one","kind":"SOURCE_KIND_REPORT","publisher":"Test Press",)" +
+         kCitations + "}",
+     R"({"title":"Test source two","kind":"SOURCE_KIND_NEWS_ARTICLE"})",
+     R"({"publisher":"Other Press"})", "publisher", R"("publisher": "Other Press")"},
+    {"visits", "visits", "VISITOR COUNTRY",
+     R"({"visitor":{"name":"Test Person","country":"countries/FR"},)"
+     R"("hostCountry":"countries/DE","startDate":{"year":2020},)" +
+         kCitations + "}",
+     R"({"visitor":{"name":"Test Person","country":"countries/FR"},)"
+     R"("hostCountry":"countries/DE","startDate":{"year":2021},)" +
+         kCitations + "}",
+     R"({"kind":"VISIT_KIND_WORKING"})", "kind", R"("kind": "VISIT_KIND_WORKING")"},
+    {"partnerships", "partnerships", "TIER",
+     R"({"countries":["countries/FR","countries/DE"],"milestones":[{"date":{"year":1963},)"
+     R"("kind":"MILESTONE_KIND_ELEVATION","label":"Test partnership",)"
+     R"("tier":"PARTNERSHIP_TIER_STRATEGIC",)" +
+         kCitations + "}]," + kCitations + "}",
+     R"({"countries":["countries/FR","countries/IT"],)" + kCitations + "}",
+     R"({"milestones":[{"date":{"year":2019},"kind":"MILESTONE_KIND_ELEVATION",)"
+     R"("label":"Renewed partnership","tier":"PARTNERSHIP_TIER_STRATEGIC",)" +
+         kCitations + "}]}",
+     "milestones", R"("label": "Renewed partnership")"},
+    {"trade", "tradeRecords", "REPORTER",
+     R"({"reporter":"countries/FR","partner":"countries/DE","period":{"year":2020},)"
+     R"("flow":"TRADE_FLOW_TOTAL","value":{"currencyCode":"EUR","units":"1000"},)" +
+         kCitations + "}",
+     R"({"reporter":"countries/FR","partner":"countries/DE","period":{"year":2021},)"
+     R"("flow":"TRADE_FLOW_TOTAL","value":{"currencyCode":"EUR","units":"2000"},)" +
+         kCitations + "}",
+     R"({"partnerRank":2})", "partner_rank", R"("partnerRank": 2)"},
+    {"infrastructure", "infrastructureProjects", "CAPACITY",
+     R"({"displayName":"Test wind farm","kind":"INFRASTRUCTURE_KIND_WIND_FARM",)"
+     R"("hostCountry":"countries/FR","partnerCountries":["countries/DE"],)"
+     R"("status":"PROJECT_STATUS_PLANNED",)" +
+         kCitations + "}",
+     R"({"displayName":"Test railway","kind":"INFRASTRUCTURE_KIND_RAILWAY",)"
+     R"("hostCountry":"countries/FR","partnerCountries":["countries/DE"],)" +
+         kCitations + "}",
+     R"({"status":"PROJECT_STATUS_OPERATIONAL"})", "status",
+     R"("status": "PROJECT_STATUS_OPERATIONAL")"},
+    {"exchanges", "exchanges", "TITLE",
+     R"({"kind":"EXCHANGE_KIND_CULTURAL_CENTRE","countries":["countries/FR","countries/DE"],)"
+     R"("title":"Test cultural centre","date":{"year":2020},)" +
+         kCitations + "}",
+     R"({"kind":"EXCHANGE_KIND_FILM_CO_PRODUCTION","countries":["countries/FR","countries/DE"],)"
+     R"("title":"Test film",)" +
+         kCitations + "}",
+     R"({"title":"Renamed centre"})", "title", R"("title": "Renamed centre")"},
+    {"observations", "observations", "PROJECTION",
+     R"({"metric":"test_trips","countries":["countries/FR","countries/DE"],)"
+     R"("period":{"year":2020},"value":1000,"unit":"trips",)" +
+         kCitations + "}",
+     R"({"metric":"test_trips","countries":["countries/FR","countries/DE"],)"
+     R"("period":{"year":2021},"value":2000,"unit":"trips",)" +
+         kCitations + "}",
+     R"({"projection":true})", "projection", R"("projection": true)"},
+};
+
+// The etag of a record printed as JSON; "" when there is none.
+std::string EtagOf(const std::string& json) {
+  std::smatch match;
+  static const std::regex kEtag(R"re("etag": "([^"]+)")re");
+  return std::regex_search(json, match, kEtag) ? match[1].str() : "";
+}
+
+class RecordVerbsTest : public BilateralctlTest,
+                        public ::testing::WithParamInterface<RecordCase> {};
+
+// Every verb of one record kind on records the test creates itself.
+TEST_P(RecordVerbsTest, ListGetBatchGetUpdateDelete) {
+  const RecordCase& c = GetParam();
+  const std::string first = c.collection + "/test-first";
+  const std::string second = c.collection + "/test-second";
+
+  RunResult created = Run({c.word, "create", "--json", c.first, "--id", "test-first",
+                           "--output", "json"});
+  ASSERT_EQ(created.exit_code, 0) << created;
+  EXPECT_THAT(created.out, HasSubstr("\"name\": \"" + first + "\""));
+  const std::string first_etag = EtagOf(created.out);
+  ASSERT_FALSE(first_etag.empty()) << created;
+  RunResult created_second = Run({c.word, "create", "--json", c.second, "--id", "test-second"});
+  ASSERT_EQ(created_second.exit_code, 0) << created_second;
+  EXPECT_THAT(created_second.out, AllOf(HasSubstr("name:"), HasSubstr(second)));
+
+  RunResult listed = Run({c.word, "list"});
+  ASSERT_EQ(listed.exit_code, 0) << listed;
+  EXPECT_THAT(listed.out, AllOf(HasSubstr("NAME"), HasSubstr(c.header), HasSubstr(first),
+                                HasSubstr(second),
+                                HasSubstr("    > test quote — sources/xi-kazakhstan-sco-2024")));
+  RunResult listed_json = Run({c.word, "list", "--output", "json", "--page-size", "1"});
+  ASSERT_EQ(listed_json.exit_code, 0) << listed_json;
+  EXPECT_THAT(listed_json.out,
+              AllOf(HasSubstr("\"" + first + "\""), HasSubstr("\"" + second + "\""),
+                    Not(HasSubstr("nextPageToken"))));
+
+  // A bare id gets the collection's prefix.
+  RunResult got = Run({c.word, "get", "test-first"});
+  ASSERT_EQ(got.exit_code, 0) << got;
+  EXPECT_THAT(got.out, AllOf(HasSubstr("name:"), HasSubstr(first), HasSubstr("etag:"),
+                             HasSubstr(first_etag)));
+
+  RunResult batch = Run({c.word, "batch-get", "test-second", first});
+  ASSERT_EQ(batch.exit_code, 0) << batch;
+  size_t second_at = batch.out.find(second);
+  size_t first_at = batch.out.find(first);
+  ASSERT_NE(second_at, std::string::npos) << batch;
+  ASSERT_NE(first_at, std::string::npos) << batch;
+  EXPECT_LT(second_at, first_at) << "records out of the order named\n" << batch;
+  RunResult missing = Run({c.word, "batch-get", "test-first", "test-missing"});
+  EXPECT_EQ(missing.exit_code, 1) << missing;
+  EXPECT_THAT(missing.err, AllOf(HasSubstr("error: NOT_FOUND: "), HasSubstr("test-missing")))
+      << missing;
+
+  RunResult updated = Run({c.word, "update", "test-first", "--json", c.update, "--update-mask",
+                           c.update_mask, "--etag", first_etag, "--output", "json"});
+  ASSERT_EQ(updated.exit_code, 0) << updated;
+  EXPECT_THAT(updated.out, HasSubstr(c.updated_text));
+  EXPECT_NE(EtagOf(updated.out), first_etag) << updated;
+  RunResult stale = Run({c.word, "update", first, "--json", c.update, "--update-mask",
+                         c.update_mask, "--etag", first_etag});
+  EXPECT_EQ(stale.exit_code, 1) << stale;
+  EXPECT_THAT(stale.err, HasSubstr("error: ABORTED: ")) << stale;
+
+  RunResult deleted = Run({c.word, "delete", "test-first"});
+  ASSERT_EQ(deleted.exit_code, 0) << deleted;
+  EXPECT_EQ(deleted.out, "deleted " + first + "\n");
+  RunResult gone = Run({c.word, "get", first});
+  EXPECT_EQ(gone.exit_code, 1) << gone;
+  EXPECT_THAT(gone.err, HasSubstr("error: NOT_FOUND: ")) << gone;
+  RunResult deleted_json = Run({"--output", "json", c.word, "delete", second});
+  ASSERT_EQ(deleted_json.exit_code, 0) << deleted_json;
+  EXPECT_EQ(deleted_json.out, "{}\n");
+}
+
+INSTANTIATE_TEST_SUITE_P(Resources, RecordVerbsTest, ::testing::ValuesIn(kRecordCases),
+                         [](const ::testing::TestParamInfo<RecordCase>& info) {
+                           return info.param.word;
+                         });
+
+TEST_F(BilateralctlTest, CountriesAcceptEveryCodeAndPrintAlphaTwo) {
+  for (const char* code : {"KAZ", "KZ", "398", "countries/KAZ"}) {
+    RunResult got = Run({"countries", "get", code});
+    ASSERT_EQ(got.exit_code, 0) << code << "\n" << got;
+    EXPECT_THAT(got.out, AllOf(HasSubstr("countries/KZ"), HasSubstr("KAZ"), HasSubstr("398"),
+                               HasSubstr("Kazakhstan")))
+        << code;
+  }
+  RunResult listed = Run({"countries", "list", "--filter", "alpha3=\"KAZ\""});
+  ASSERT_EQ(listed.exit_code, 0) << listed;
+  EXPECT_THAT(listed.out, AllOf(HasSubstr("ALPHA-3"), HasSubstr("countries/KZ"),
+                                Not(HasSubstr("countries/CN"))));
+  RunResult unknown = Run({"countries", "get", "XQZ"});
+  EXPECT_EQ(unknown.exit_code, 1) << unknown;
+  EXPECT_THAT(unknown.err, HasSubstr("error: NOT_FOUND: ")) << unknown;
+}
+
+TEST_F(BilateralctlTest, TradeImportStoresValidRowsAndListsRejectedOnes) {
+  const std::string row =
+      R"({"reporter":"countries/FR","partner":"countries/IT","flow":"TRADE_FLOW_EXPORT",)"
+      R"("value":{"currencyCode":"EUR","units":"5"},)" +
+      kCitations;
+  fs::path file = Dir() / "trade.ndjson";
+  // The invalid row (no partner) is on line 3, after a blank line; it is row 1.
+  std::ofstream(file) << row << R"(,"period":{"year":2018}})" << "\n\n"
+                      << R"({"reporter":"countries/FR","flow":"TRADE_FLOW_EXPORT"})" << "\n"
+                      << row << R"(,"period":{"year":2019}})" << "\n";
+  RunResult run = Run({"trade", "import", file.string(), "--chunk-size", "2"});
+  ASSERT_EQ(run.exit_code, 0) << run;
+  EXPECT_EQ(run.out, "received 3, stored 2, rejected 1\n");
+  EXPECT_THAT(run.err, AllOf(HasSubstr("rejected " + file.string() + ":3 (row 1): "
+                                       "INVALID_ARGUMENT: "),
+                             HasSubstr("\n  partner")))
+      << run;
+
+  RunResult listed = Run({"trade", "list", "--filter",
+                          "reporter=\"FR\" AND partner=\"IT\" AND value.units=5"});
+  ASSERT_EQ(listed.exit_code, 0) << listed;
+  EXPECT_THAT(listed.out, AllOf(HasSubstr("2018"), HasSubstr("2019"), HasSubstr("EUR 5")));
+
+  // The same rows again collide with the stored ones; the summary in JSON
+  // is the server's response.
+  RunResult again = Run({"--output", "json", "trade", "import", file.string()});
+  ASSERT_EQ(again.exit_code, 0) << again;
+  bilateral::v1::ImportTradeRecordsResponse summary;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(again.out, &summary).ok()) << again;
+  EXPECT_EQ(summary.received_count(), 3);
+  EXPECT_EQ(summary.stored_count(), 0);
+  EXPECT_EQ(summary.rejected_count(), 3);
+  EXPECT_THAT(again.err, HasSubstr("ALREADY_EXISTS")) << again;
+}
+
+TEST_F(BilateralctlTest, TradeImportKeepsNamesAndChecksItsInput) {
+  fs::path file = Dir() / "named.ndjson";
+  std::ofstream(file) << R"({"name":"tradeRecords/test-import-named","reporter":"countries/FR",)"
+                         R"("partner":"countries/ES","flow":"TRADE_FLOW_TOTAL",)"
+                         R"("value":{"currencyCode":"EUR","units":"7"},)"
+                      << kCitations << "}\n";
+  RunResult run = Run({"trade", "import", file.string(), "--use-names"});
+  ASSERT_EQ(run.exit_code, 0) << run;
+  EXPECT_EQ(run.out, "received 1, stored 1, rejected 0\n");
+  EXPECT_EQ(run.err, "");
+  EXPECT_EQ(Run({"trade", "get", "test-import-named"}).exit_code, 0);
+
+  // A line that is not a TradeRecord stops the import before anything is sent.
+  fs::path bad = Dir() / "bad.ndjson";
+  std::ofstream(bad) << R"({"reporter":"countries/FR"})" << "\n" << "{not json\n";
+  RunResult bad_run = Run({"trade", "import", bad.string()});
+  EXPECT_EQ(bad_run.exit_code, 2) << bad_run;
+  EXPECT_THAT(bad_run.err, HasSubstr(bad.string() + ":2 is not a bilateral.v1.TradeRecord"));
+  EXPECT_EQ(Run({"trade", "import", (Dir() / "missing.ndjson").string()}).exit_code, 3);
 }
 
 }  // namespace

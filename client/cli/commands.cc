@@ -6,16 +6,12 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "args.h"
-#include "bilateral/v1/source.pb.h"
-#include "bilateral/v1/visit.pb.h"
+#include "import.h"
 #include "load.h"
 #include "resource_commands.h"
 
 namespace bilateral::cli {
 namespace {
-
-const std::vector<std::string> kListFlags = {"filter", "order-by", "page-size"};
-const std::vector<std::string> kCreateFlags = {"file", "json", "id", "request-id"};
 
 // `visits list [--filter F] ...` as --help shows it; the two ways of giving
 // a body are one choice, so they are shown as such.
@@ -30,7 +26,8 @@ std::string Synopsis(const Command& command) {
   if (body) absl::StrAppend(&text, " (--file FILE | --json JSON)");
   for (const std::string& name : flags) {
     if (body && (name == "file" || name == "json")) continue;
-    absl::StrAppend(&text, " [--", name, " ", FindFlag(name)->value_name, "]");
+    const char* value = FindFlag(name)->value_name;
+    absl::StrAppend(&text, " [--", name, *value == '\0' ? "" : " ", value, "]");
   }
   return text;
 }
@@ -42,30 +39,29 @@ std::string Command::Name() const {
 }
 
 const std::vector<Command>& Commands() {
-  static const auto* commands = new std::vector<Command>{
-      {"visits", "list", "", 0, 0, kListFlags,
-       "List visits matching the filter, fetching every page.",
-       &RunList<v1::Visit>},
-      {"visits", "get", "NAME", 1, 1, {}, "Show one visit (NAME: visits/ID or ID).",
-       &RunGet<v1::Visit>},
-      {"visits", "create", "", 0, 0, kCreateFlags,
-       "Create a visit from a Visit in protobuf JSON.", &RunCreate<v1::Visit>},
-      {"visits", "update", "NAME", 1, 1, {"file", "json", "update-mask", "etag"},
-       "Replace fields of a visit with those of the body.", &RunUpdateVisit},
-      {"visits", "delete", "NAME", 1, 1, {"etag"}, "Delete a visit.", &RunDeleteVisit},
-      {"sources", "list", "", 0, 0, kListFlags,
-       "List sources matching the filter, fetching every page.",
-       &RunList<v1::Source>},
-      {"sources", "get", "NAME", 1, 1, {}, "Show one source (NAME: sources/ID or ID).",
-       &RunGet<v1::Source>},
-      {"sources", "create", "", 0, 0, kCreateFlags,
-       "Create a source from a Source in protobuf JSON.", &RunCreate<v1::Source>},
-      {"load", "", "FILE...", 1, Command::kUnlimited, {},
-       "Create the sources, then the visits, of bilateral.v1.Dataset JSON files\n"
-       "(as in data/seed) under the ids their names give; records that exist\n"
-       "already are counted, not errors.",
-       &RunLoad},
-  };
+  static const auto* commands = [] {
+    auto* all = new std::vector<Command>(ResourceCommands());
+    // `trade import` goes with the other trade verbs.
+    auto last_trade = std::find_if(all->rbegin(), all->rend(), [](const Command& command) {
+      return command.resource == "trade";
+    });
+    all->insert(last_trade.base(),
+                {"trade", "import", "FILE", 1, 1, {"chunk-size", "use-names"},
+                 "Import trade records from NDJSON: one TradeRecord in protobuf JSON per\n"
+                 "line (blank lines skipped), streamed in chunks stored one at a time.\n"
+                 "Prints received, stored and rejected counts; each rejected row goes to\n"
+                 "stderr with its line and reasons. Exits 0 when the import ran, even if\n"
+                 "rows were rejected: check the counts.",
+                 &RunImportTrade});
+    all->push_back({"load", "", "FILE...", 1, Command::kUnlimited, {},
+                    "Create the records of bilateral.v1.Dataset JSON files (as in data/seed)\n"
+                    "under the ids their names give, kind by kind in Dataset order: sources,\n"
+                    "visits, partnerships, trade records, infrastructure projects,\n"
+                    "exchanges, observations. Records that exist already are counted, not\n"
+                    "errors.",
+                    &RunLoad});
+    return all;
+  }();
   return *commands;
 }
 

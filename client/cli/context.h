@@ -2,6 +2,7 @@
 // its arguments and flags, and where to write.
 #pragma once
 
+#include <memory>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -15,6 +16,8 @@ enum class OutputFormat { kTable, kJson };
 
 struct Context {
   ClientOptions options;
+  // One channel to the server, shared by every connection the command makes.
+  std::shared_ptr<grpc::Channel> channel;
   OutputFormat format = OutputFormat::kTable;
   // The words after `<resource> <verb>` (after `load` for load).
   std::vector<std::string> args;

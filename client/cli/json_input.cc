@@ -10,9 +10,7 @@
 #include "google/protobuf/util/json_util.h"
 
 namespace bilateral::cli {
-namespace {
 
-// `origin` names the input in the message: "--json" or the file's path.
 int ParseJson(const std::string& json, const std::string& origin,
               google::protobuf::Message* message, std::ostream& err) {
   auto status = google::protobuf::util::JsonStringToMessage(json, message);
@@ -24,26 +22,30 @@ int ParseJson(const std::string& json, const std::string& origin,
       err);
 }
 
-}  // namespace
-
-int ReadJsonFile(const std::string& path, google::protobuf::Message* message,
-                 std::ostream& err) {
+int ReadFileText(const std::string& path, std::string* text, std::ostream& err) {
   // stdio rather than streams: it reports why a read failed through errno,
   // including reads of a directory.
   std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "rb"),
                                               &std::fclose);
-  std::string text;
+  text->clear();
   if (file != nullptr) {
     char buffer[64 * 1024];
     size_t read = 0;
     while ((read = std::fread(buffer, 1, sizeof buffer, file.get())) > 0) {
-      text.append(buffer, read);
+      text->append(buffer, read);
     }
   }
   if (file == nullptr || std::ferror(file.get())) {
     return ReportLocalError(
         kExitIo, absl::StrCat("cannot read ", path, ": ", std::strerror(errno)), err);
   }
+  return kExitOk;
+}
+
+int ReadJsonFile(const std::string& path, google::protobuf::Message* message,
+                 std::ostream& err) {
+  std::string text;
+  if (int code = ReadFileText(path, &text, err); code != kExitOk) return code;
   return ParseJson(text, path, message, err);
 }
 

@@ -11,6 +11,16 @@
 
 namespace bilateral::cli {
 
+// Reads the whole file at `path` into `text`. Returns kExitOk, or prints why
+// it cannot be read to `err` and returns kExitIo.
+int ReadFileText(const std::string& path, std::string* text, std::ostream& err);
+
+// Fills `message` from `json`; `origin` names the input in the message (e.g.
+// "--json" or "FILE:3"). Returns kExitOk, or prints the problem to `err` and
+// returns kExitUsage.
+int ParseJson(const std::string& json, const std::string& origin,
+              google::protobuf::Message* message, std::ostream& err);
+
 // Fills `message` from the JSON file at `path`. Returns kExitOk, or prints
 // the problem to `err` and returns kExitIo or kExitUsage.
 int ReadJsonFile(const std::string& path, google::protobuf::Message* message,

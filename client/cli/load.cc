@@ -14,6 +14,8 @@
 namespace bilateral::cli {
 namespace {
 
+using DatasetFiles = std::vector<std::pair<std::string, v1::Dataset>>;
+
 struct LoadCount {
   int created = 0;
   int already_present = 0;
@@ -30,13 +32,10 @@ std::string SummaryText(const LoadCount& count, OutputFormat format) {
 
 // Creates the records of one kind from every file, in file order.
 template <typename T>
-int LoadAll(const Context& context,
-            const std::vector<std::pair<std::string, v1::Dataset>>& files,
-            const google::protobuf::RepeatedPtrField<T>& (v1::Dataset::*records)() const,
-            LoadCount& count) {
-  auto client = Resource<T>::Connect(context.options);
+int LoadAll(const Context& context, const DatasetFiles& files, LoadCount& count) {
+  auto client = Resource<T>::Connect(context);
   for (const auto& [path, dataset] : files) {
-    for (const T& record : (dataset.*records)()) {
+    for (const T& record : Resource<T>::InDataset(dataset)) {
       auto created = Resource<T>::Create(client, record, IdFromName<T>(record.name()), "");
       if (created.ok()) {
         ++count.created;
@@ -56,7 +55,7 @@ int LoadAll(const Context& context,
 }  // namespace
 
 int RunLoad(const Context& context) {
-  std::vector<std::pair<std::string, v1::Dataset>> files;
+  DatasetFiles files;
   for (const std::string& path : context.args) {
     v1::Dataset dataset;
     if (int code = ReadJsonFile(path, &dataset, *context.err); code != kExitOk) {
@@ -65,15 +64,14 @@ int RunLoad(const Context& context) {
     files.emplace_back(path, std::move(dataset));
   }
   LoadCount count;
-  // Sources of every file go first, so a visit may cite a source that
-  // another of the files brings.
-  if (int code = LoadAll<v1::Source>(context, files, &v1::Dataset::sources, count);
-      code != kExitOk) {
-    return code;
-  }
-  if (int code = LoadAll<v1::Visit>(context, files, &v1::Dataset::visits, count);
-      code != kExitOk) {
-    return code;
+  using LoadKind = int (*)(const Context&, const DatasetFiles&, LoadCount&);
+  // Kind by kind in Dataset order, each across every file, so that a record
+  // may cite or link to a record of an earlier kind that another file brings.
+  for (LoadKind load_kind :
+       {&LoadAll<v1::Source>, &LoadAll<v1::Visit>, &LoadAll<v1::Partnership>,
+        &LoadAll<v1::TradeRecord>, &LoadAll<v1::InfrastructureProject>, &LoadAll<v1::Exchange>,
+        &LoadAll<v1::Observation>}) {
+    if (int code = load_kind(context, files, count); code != kExitOk) return code;
   }
   *context.out << SummaryText(count, context.format);
   return kExitOk;

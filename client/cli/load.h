@@ -6,11 +6,12 @@
 
 namespace bilateral::cli {
 
-// Reads every file first, so that a bad file loads nothing; then creates
-// every source and then every visit under the id its name gives. A record
-// whose id is taken counts as already present, which makes a load safe to
-// repeat. Any other error stops the load and names the record. Returns the
-// process exit code.
+// Reads every file first, so that a bad file loads nothing; then creates the
+// records kind by kind in Dataset order (sources, visits, partnerships, trade
+// records, infrastructure projects, exchanges, observations), each under the
+// id its name gives. A record whose id is taken counts as already present,
+// which makes a load safe to repeat. Any other error stops the load and names
+// the record. Returns the process exit code.
 int RunLoad(const Context& context);
 
 }  // namespace bilateral::cli

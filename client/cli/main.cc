@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "args.h"
+#include "bilateral/options.h"
 #include "commands.h"
 #include "context.h"
 #include "errors.h"
@@ -75,6 +76,7 @@ int Main(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
 
   Context context;
   context.options = OptionsFrom(*invocation);
+  context.channel = MakeChannel(context.options);
   context.format = invocation->Get("output") == "json" ? OutputFormat::kJson
                                                        : OutputFormat::kTable;
   context.args.assign(invocation->words.begin() + static_cast<long>(consumed),

@@ -26,8 +26,9 @@ void PrintRecord(const T& record, OutputFormat format, std::ostream& out) {
   }
 }
 
-// Every record of a list. JSON output is the List response shape with all
-// pages merged, e.g. {"visits": [...]}, so it parses as that message.
+// The records of a list or a batch-get. JSON output is the List response
+// shape with all pages merged, e.g. {"visits": [...]}, so it parses as that
+// message and as the BatchGet response alike.
 template <typename T>
 void PrintRecords(const std::vector<T>& records, OutputFormat format,
                   std::ostream& out) {

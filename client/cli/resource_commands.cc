@@ -1,9 +1,11 @@
 #include "resource_commands.h"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "errors.h"
@@ -13,7 +15,13 @@
 #include "resources.h"
 
 namespace bilateral::cli {
+namespace {
 
+const std::vector<std::string> kListFlags = {"filter", "order-by", "page-size"};
+const std::vector<std::string> kCreateFlags = {"file", "json", "id", "request-id"};
+const std::vector<std::string> kUpdateFlags = {"file", "json", "update-mask", "etag"};
+
+// `<resource> list [--filter F] [--order-by O] [--page-size N]`: every page.
 template <typename T>
 int RunList(const Context& context) {
   typename Resource<T>::ListRequest request;
@@ -24,7 +32,7 @@ int RunList(const Context& context) {
   if (absl::SimpleAtoi(context.invocation.Get("page-size", "0"), &page_size)) {
     request.set_page_size(page_size);
   }
-  auto client = Resource<T>::Connect(context.options);
+  auto client = Resource<T>::Connect(context);
   // Everything is fetched before printing: a table needs all rows for its
   // widths, and a failure must not leave half a JSON document behind.
   std::vector<T> records;
@@ -36,63 +44,67 @@ int RunList(const Context& context) {
   return kExitOk;
 }
 
+// `<resource> get NAME`.
 template <typename T>
 int RunGet(const Context& context) {
-  auto client = Resource<T>::Connect(context.options);
+  auto client = Resource<T>::Connect(context);
   auto record = Resource<T>::Get(client, ResourceName<T>(context.args[0]));
   if (!record.ok()) return ReportServerError(record.status(), *context.err);
   PrintRecord(*record, context.format, *context.out);
   return kExitOk;
 }
 
+// `<resource> batch-get NAME...`: one call, records in the order named.
+template <typename T>
+int RunBatchGet(const Context& context) {
+  std::vector<std::string> names;
+  for (const std::string& argument : context.args) names.push_back(ResourceName<T>(argument));
+  auto client = Resource<T>::Connect(context);
+  auto records = Resource<T>::BatchGet(client, names);
+  if (!records.ok()) return ReportServerError(records.status(), *context.err);
+  PrintRecords(*records, context.format, *context.out);
+  return kExitOk;
+}
+
+// `<resource> create (--file|--json) [--id ID] [--request-id RID]`.
 template <typename T>
 int RunCreate(const Context& context) {
   T body;
   if (int code = ReadBody(context, &body); code != kExitOk) return code;
-  auto client = Resource<T>::Connect(context.options);
-  auto created = Resource<T>::Create(client, std::move(body),
-                                     context.invocation.Get("id"),
+  auto client = Resource<T>::Connect(context);
+  auto created = Resource<T>::Create(client, std::move(body), context.invocation.Get("id"),
                                      context.invocation.Get("request-id"));
   if (!created.ok()) return ReportServerError(created.status(), *context.err);
   PrintRecord(*created, context.format, *context.out);
   return kExitOk;
 }
 
-template int RunList<v1::Visit>(const Context&);
-template int RunList<v1::Source>(const Context&);
-template int RunGet<v1::Visit>(const Context&);
-template int RunGet<v1::Source>(const Context&);
-template int RunCreate<v1::Visit>(const Context&);
-template int RunCreate<v1::Source>(const Context&);
-
-int RunUpdateVisit(const Context& context) {
-  v1::UpdateVisitRequest request;
-  if (int code = ReadBody(context, request.mutable_visit()); code != kExitOk) {
-    return code;
+// `<resource> update NAME (--file|--json) [--update-mask PATHS] [--etag E]`.
+template <typename T>
+int RunUpdate(const Context& context) {
+  T record;
+  if (int code = ReadBody(context, &record); code != kExitOk) return code;
+  // The NAME argument decides which record changes, whatever the body says.
+  record.set_name(ResourceName<T>(context.args[0]));
+  if (context.invocation.Has("etag")) record.set_etag(context.invocation.Get("etag"));
+  std::vector<std::string> paths;
+  for (absl::string_view path : absl::StrSplit(context.invocation.Get("update-mask"), ',',
+                                               absl::SkipWhitespace())) {
+    paths.emplace_back(absl::StripAsciiWhitespace(path));
   }
-  // The NAME argument decides which visit changes, whatever the body says.
-  request.mutable_visit()->set_name(ResourceName<v1::Visit>(context.args[0]));
-  if (context.invocation.Has("etag")) {
-    request.mutable_visit()->set_etag(context.invocation.Get("etag"));
-  }
-  if (context.invocation.Has("update-mask")) {
-    auto* mask = request.mutable_update_mask();
-    for (absl::string_view path : absl::StrSplit(context.invocation.Get("update-mask"),
-                                                 ',', absl::SkipWhitespace())) {
-      mask->add_paths(std::string(absl::StripAsciiWhitespace(path)));
-    }
-  }
-  auto client = Resource<v1::Visit>::Connect(context.options);
-  auto updated = client.UpdateVisit(request);
+  auto client = Resource<T>::Connect(context);
+  auto updated = Resource<T>::Update(client, record, paths);
   if (!updated.ok()) return ReportServerError(updated.status(), *context.err);
   PrintRecord(*updated, context.format, *context.out);
   return kExitOk;
 }
 
-int RunDeleteVisit(const Context& context) {
-  std::string name = ResourceName<v1::Visit>(context.args[0]);
-  auto client = Resource<v1::Visit>::Connect(context.options);
-  auto status = client.DeleteVisit(name, context.invocation.Get("etag"));
+// `<resource> delete NAME [--etag E]`.
+template <typename T>
+int RunDelete(const Context& context) {
+  std::string name = ResourceName<T>(context.args[0]);
+  auto client = Resource<T>::Connect(context);
+  auto status = Resource<T>::Delete(client, name, context.invocation.Get("etag"));
   if (!status.ok()) return ReportServerError(status, *context.err);
   if (context.format == OutputFormat::kJson) {
     *context.out << ToJson(google::protobuf::Empty());
@@ -100,6 +112,60 @@ int RunDeleteVisit(const Context& context) {
     *context.out << "deleted " << name << "\n";
   }
   return kExitOk;
+}
+
+// "a visit", "an exchange", "an Exchange".
+std::string WithArticle(absl::string_view noun) {
+  bool vowel = !noun.empty() && absl::string_view("aeiouAEIOU").find(noun[0]) != noun.npos;
+  return absl::StrCat(vowel ? "an " : "a ", noun);
+}
+
+// The list and get commands, which every resource has.
+template <typename T>
+void AddReadCommands(std::vector<Command>& commands, const std::string& name_help) {
+  using R = Resource<T>;
+  commands.push_back(
+      {R::kCommand, "list", "", 0, 0, kListFlags,
+       absl::StrCat("List ", R::kPlural, " matching the filter, fetching every page."),
+       &RunList<T>});
+  commands.push_back({R::kCommand, "get", "NAME", 1, 1, {},
+                      absl::StrCat("Show one ", R::kNoun, " (NAME: ", name_help, ")."),
+                      &RunGet<T>});
+}
+
+// The commands of a record resource.
+template <typename T>
+void AddRecordCommands(std::vector<Command>& commands) {
+  using R = Resource<T>;
+  AddReadCommands<T>(commands, absl::StrCat(R::kCollection, "/ID or ID"));
+  commands.push_back({R::kCommand, "batch-get", "NAME...", 1, Command::kUnlimited, {},
+                      absl::StrCat("Show several ", R::kPlural, " at once, in the order named."),
+                      &RunBatchGet<T>});
+  commands.push_back({R::kCommand, "create", "", 0, 0, kCreateFlags,
+                      absl::StrCat("Create ", WithArticle(R::kNoun), " from ",
+                                   WithArticle(T::descriptor()->name()), " in protobuf JSON."),
+                      &RunCreate<T>});
+  commands.push_back({R::kCommand, "update", "NAME", 1, 1, kUpdateFlags,
+                      absl::StrCat("Replace fields of ", WithArticle(R::kNoun),
+                                   " with those of the body."),
+                      &RunUpdate<T>});
+  commands.push_back({R::kCommand, "delete", "NAME", 1, 1, {"etag"},
+                      absl::StrCat("Delete ", WithArticle(R::kNoun), "."), &RunDelete<T>});
+}
+
+}  // namespace
+
+std::vector<Command> ResourceCommands() {
+  std::vector<Command> commands;
+  AddRecordCommands<v1::Source>(commands);
+  AddRecordCommands<v1::Visit>(commands);
+  AddRecordCommands<v1::Partnership>(commands);
+  AddRecordCommands<v1::TradeRecord>(commands);
+  AddRecordCommands<v1::InfrastructureProject>(commands);
+  AddRecordCommands<v1::Exchange>(commands);
+  AddRecordCommands<v1::Observation>(commands);
+  AddReadCommands<v1::Country>(commands, "countries/CODE or CODE, as KZ, KAZ or 398");
+  return commands;
 }
 
 }  // namespace bilateral::cli

@@ -1,28 +1,17 @@
-// The verbs on one resource: list, get and create for every resource type,
-// update and delete for visits (the API has them only there). Each returns
-// the process exit code.
+// The verbs on the resources, written once over the resource type: list,
+// get, batch-get, create, update and delete for every record resource, list
+// and get for countries.
 #pragma once
 
-#include "context.h"
+#include <vector>
+
+#include "commands.h"
 
 namespace bilateral::cli {
 
-// `<resource> list [--filter F] [--order-by O] [--page-size N]`: every page.
-template <typename T>
-int RunList(const Context& context);
-
-// `<resource> get NAME`.
-template <typename T>
-int RunGet(const Context& context);
-
-// `<resource> create (--file|--json) [--id ID] [--request-id RID]`.
-template <typename T>
-int RunCreate(const Context& context);
-
-// `visits update NAME (--file|--json) [--update-mask PATHS] [--etag E]`.
-int RunUpdateVisit(const Context& context);
-
-// `visits delete NAME [--etag E]`.
-int RunDeleteVisit(const Context& context);
+// Every command of the resources, grouped by resource in Dataset order
+// (sources, visits, partnerships, trade, infrastructure, exchanges,
+// observations), then countries.
+std::vector<Command> ResourceCommands();
 
 }  // namespace bilateral::cli

@@ -1,50 +1,23 @@
 #include "views.h"
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
-#include "absl/strings/str_join.h"
-#include "absl/strings/strip.h"
-#include "google/protobuf/util/time_util.h"
+#include "formatting.h"
 
 namespace bilateral::cli {
 namespace {
 
 // Titles run long; the full text is one `get` away.
 constexpr size_t kMaxTitleWidth = 60;
+constexpr size_t kMaxLabelWidth = 50;
 
 // Empty cells would break the eye's scan along a row.
 std::string OrDash(std::string text) { return text.empty() ? "-" : text; }
 
-// VISIT_KIND_STATE -> "STATE", the form filters accept; "" when unspecified.
-std::string EnumText(const google::protobuf::EnumDescriptor* descriptor, int value) {
-  if (value == 0) return "";
-  const auto* entry = descriptor->FindValueByNumber(value);
-  if (entry == nullptr) return absl::StrCat(value);
-  std::string prefix = descriptor->value(0)->name();
-  prefix.resize(prefix.size() - std::string_view("UNSPECIFIED").size());
-  return std::string(absl::StripPrefix(entry->name(), prefix));
-}
-
-// "countries/KZ" -> "KZ": the table has no room for the collection.
-std::string CountryCode(const std::string& country) {
-  return std::string(absl::StripPrefix(country, "countries/"));
-}
-
-std::string NumberText(int number) { return number == 0 ? "" : absl::StrCat(number); }
-
-std::string TimeText(bool present, const google::protobuf::Timestamp& time) {
-  return present ? google::protobuf::util::TimeUtil::ToString(time) : "";
-}
-
-std::string ListText(const google::protobuf::RepeatedPtrField<std::string>& list) {
-  return absl::StrJoin(list, "; ");
-}
-
-std::vector<std::string> CitationLines(
-    const google::protobuf::RepeatedPtrField<v1::Citation>& citations) {
-  std::vector<std::string> lines;
-  for (const v1::Citation& citation : citations) lines.push_back(CitationText(citation));
-  return lines;
+TableRow MakeRow(std::vector<std::string> cells, std::vector<std::string> notes = {}) {
+  TableRow row;
+  for (std::string& cell : cells) row.cells.push_back(OrDash(std::move(cell)));
+  row.notes = std::move(notes);
+  return row;
 }
 
 // Every value shown as "-" when empty, so each label visibly has a value.
@@ -53,45 +26,87 @@ std::vector<Detail> Dashed(std::vector<Detail> details) {
   return details;
 }
 
+// The details every stored record ends with.
+template <typename T>
+void AddRecordTail(const T& record, std::vector<Detail>& details) {
+  details.push_back({"create time", TimeText(record.has_create_time(), record.create_time()), {}});
+  details.push_back({"update time", TimeText(record.has_update_time(), record.update_time()), {}});
+  details.push_back({"etag", record.etag(), {}});
+  details.push_back(
+      {"citations", CountText(record.citations_size()), CitationLines(record.citations())});
+}
+
+template <typename T>
+std::vector<Detail> WithRecordTail(const T& record, std::vector<Detail> details) {
+  AddRecordTail(record, details);
+  return Dashed(std::move(details));
+}
+
+// "2024-07-03 ELEVATION Permanent Comprehensive Strategic Partnership
+// [PERMANENT_COMPREHENSIVE_STRATEGIC], at: <occasion>, visit: visits/x".
+std::string MilestoneText(const v1::Milestone& milestone) {
+  std::string text = OrDash(DateText(milestone.date()));
+  if (milestone.kind() != 0) {
+    absl::StrAppend(&text, " ", EnumText(v1::MilestoneKind_descriptor(), milestone.kind()));
+  }
+  if (!milestone.label().empty()) absl::StrAppend(&text, " ", milestone.label());
+  if (milestone.tier() != 0) {
+    absl::StrAppend(&text, " [", EnumText(v1::PartnershipTier_descriptor(), milestone.tier()),
+                    "]");
+  }
+  if (!milestone.occasion().empty()) absl::StrAppend(&text, ", at: ", milestone.occasion());
+  if (!milestone.visit().empty()) absl::StrAppend(&text, ", visit: ", milestone.visit());
+  return text;
+}
+
+// A partnership's own citations, then those of its milestones in order.
+std::vector<std::string> PartnershipCitationLines(const v1::Partnership& partnership) {
+  std::vector<std::string> lines = CitationLines(partnership.citations());
+  for (const v1::Milestone& milestone : partnership.milestones()) {
+    for (std::string& line : CitationLines(milestone.citations())) {
+      lines.push_back(std::move(line));
+    }
+  }
+  return lines;
+}
+
+std::string CommodityText(const v1::Commodity& commodity) {
+  if (commodity.hs_code().empty()) return commodity.label();
+  if (commodity.label().empty()) return absl::StrCat("HS ", commodity.hs_code());
+  return absl::StrCat("HS ", commodity.hs_code(), " ", commodity.label());
+}
+
+std::string CoordinatesText(const v1::Location& location) {
+  if (!location.has_latitude() || !location.has_longitude()) return "";
+  return absl::StrCat(DecimalText(location.latitude()), ", ",
+                      DecimalText(location.longitude()));
+}
+
+std::string ObservationValueText(const v1::Observation& observation) {
+  if (!observation.has_value()) return "";
+  std::string text = DecimalText(observation.value());
+  if (!observation.unit().empty()) absl::StrAppend(&text, " ", observation.unit());
+  return text;
+}
+
 }  // namespace
 
-std::string DateText(const v1::Date& date) {
-  if (date.year() == 0) return "";
-  std::string text = absl::StrFormat("%04d", date.year());
-  if (date.month() != 0) {
-    absl::StrAppendFormat(&text, "-%02d", date.month());
-    if (date.day() != 0) absl::StrAppendFormat(&text, "-%02d", date.day());
-  }
-  return text;
-}
-
-// Quotes are shown as they are, marked with "> ", since many already begin
-// with quotation marks of their own.
-std::string CitationText(const v1::Citation& citation) {
-  std::string text = absl::StrCat("> ", citation.quote(), " — ", citation.source());
-  if (!citation.speaker().empty()) absl::StrAppend(&text, " (", citation.speaker(), ")");
-  return text;
-}
+// Visits.
 
 std::vector<std::string> View<v1::Visit>::Headers() {
   return {"NAME", "VISITOR", "VISITOR COUNTRY", "HOST", "START", "KIND", "ORDINAL"};
 }
 
 TableRow View<v1::Visit>::Row(const v1::Visit& visit) {
-  TableRow row;
-  for (std::string cell :
-       {visit.name(), visit.visitor().name(), CountryCode(visit.visitor().country()),
-        CountryCode(visit.host_country()), DateText(visit.start_date()),
-        EnumText(v1::VisitKind_descriptor(), visit.kind()),
-        NumberText(visit.reported_ordinal())}) {
-    row.cells.push_back(OrDash(std::move(cell)));
-  }
-  row.notes = CitationLines(visit.citations());
-  return row;
+  return MakeRow({visit.name(), visit.visitor().name(), CountryCode(visit.visitor().country()),
+                  CountryCode(visit.host_country()), DateText(visit.start_date()),
+                  EnumText(v1::VisitKind_descriptor(), visit.kind()),
+                  CountText(visit.reported_ordinal())},
+                 CitationLines(visit.citations()));
 }
 
 std::vector<Detail> View<v1::Visit>::Details(const v1::Visit& visit) {
-  return Dashed({
+  return WithRecordTail(visit, {
       {"name", visit.name(), {}},
       {"visitor", visit.visitor().name(), {}},
       {"visitor office", visit.visitor().office(), {}},
@@ -103,32 +118,26 @@ std::vector<Detail> View<v1::Visit>::Details(const v1::Visit& visit) {
       {"cities", ListText(visit.cities()), {}},
       {"occasions", ListText(visit.occasions()), {}},
       {"outcomes", ListText(visit.outcomes()), {}},
-      {"reported ordinal", NumberText(visit.reported_ordinal()), {}},
-      {"computed ordinal", NumberText(visit.computed_ordinal()), {}},
-      {"create time", TimeText(visit.has_create_time(), visit.create_time()), {}},
-      {"update time", TimeText(visit.has_update_time(), visit.update_time()), {}},
-      {"etag", visit.etag(), {}},
-      {"citations", NumberText(visit.citations_size()), CitationLines(visit.citations())},
+      {"reported ordinal", CountText(visit.reported_ordinal()), {}},
+      {"computed ordinal", CountText(visit.computed_ordinal()), {}},
   });
 }
+
+// Sources.
 
 std::vector<std::string> View<v1::Source>::Headers() {
   return {"NAME", "TITLE", "KIND", "DATE", "PUBLISHER"};
 }
 
 TableRow View<v1::Source>::Row(const v1::Source& source) {
-  TableRow row;
-  for (std::string cell :
-       {source.name(), Shorten(source.title(), kMaxTitleWidth),
-        EnumText(v1::SourceKind_descriptor(), source.kind()),
-        DateText(source.publication_date()), source.publisher()}) {
-    row.cells.push_back(OrDash(std::move(cell)));
-  }
-  return row;
+  return MakeRow({source.name(), Shorten(source.title(), kMaxTitleWidth),
+                  EnumText(v1::SourceKind_descriptor(), source.kind()),
+                  DateText(source.publication_date()), source.publisher()},
+                 CitationLines(source.citations()));
 }
 
 std::vector<Detail> View<v1::Source>::Details(const v1::Source& source) {
-  return Dashed({
+  return WithRecordTail(source, {
       {"name", source.name(), {}},
       {"title", source.title(), {}},
       {"kind", EnumText(v1::SourceKind_descriptor(), source.kind()), {}},
@@ -138,9 +147,183 @@ std::vector<Detail> View<v1::Source>::Details(const v1::Source& source) {
       {"language", source.language(), {}},
       {"url", source.url(), {}},
       {"description", source.description(), {}},
-      {"create time", TimeText(source.has_create_time(), source.create_time()), {}},
-      {"update time", TimeText(source.has_update_time(), source.update_time()), {}},
-      {"etag", source.etag(), {}},
+  });
+}
+
+// Partnerships.
+
+std::vector<std::string> View<v1::Partnership>::Headers() {
+  return {"NAME", "COUNTRIES", "LEVEL", "TIER", "SINCE", "MILESTONES"};
+}
+
+TableRow View<v1::Partnership>::Row(const v1::Partnership& partnership) {
+  const v1::PartnershipLevel& level = partnership.current_level();
+  return MakeRow({partnership.name(), CountryCodes(partnership.countries()),
+                  Shorten(level.label(), kMaxLabelWidth),
+                  EnumText(v1::PartnershipTier_descriptor(), level.tier()),
+                  DateText(level.since()), CountText(partnership.milestones_size())},
+                 PartnershipCitationLines(partnership));
+}
+
+std::vector<Detail> View<v1::Partnership>::Details(const v1::Partnership& partnership) {
+  const v1::PartnershipLevel& level = partnership.current_level();
+  // Each milestone on a line of its own, its evidence beneath it.
+  std::vector<std::string> milestones;
+  for (const v1::Milestone& milestone : partnership.milestones()) {
+    milestones.push_back(MilestoneText(milestone));
+    for (const std::string& line : CitationLines(milestone.citations())) {
+      milestones.push_back(absl::StrCat("  ", line));
+    }
+  }
+  return WithRecordTail(partnership, {
+      {"name", partnership.name(), {}},
+      {"countries", CountryCodes(partnership.countries()), {}},
+      {"current level", level.label(), {}},
+      {"tier", EnumText(v1::PartnershipTier_descriptor(), level.tier()), {}},
+      {"since", DateText(level.since()), {}},
+      {"milestones", CountText(partnership.milestones_size()), std::move(milestones)},
+  });
+}
+
+// Trade records.
+
+std::vector<std::string> View<v1::TradeRecord>::Headers() {
+  return {"NAME", "REPORTER", "PARTNER", "PERIOD", "FLOW", "VALUE", "CHANGE"};
+}
+
+TableRow View<v1::TradeRecord>::Row(const v1::TradeRecord& record) {
+  return MakeRow(
+      {record.name(), CountryCode(record.reporter()), CountryCode(record.partner()),
+       PeriodText(record.period()), EnumText(v1::TradeFlow_descriptor(), record.flow()),
+       MoneyText(record.value()),
+       record.has_reported_change_pct() ? PercentText(record.reported_change_pct()) : ""},
+      CitationLines(record.citations()));
+}
+
+std::vector<Detail> View<v1::TradeRecord>::Details(const v1::TradeRecord& record) {
+  return WithRecordTail(record, {
+      {"name", record.name(), {}},
+      {"reporter", record.reporter(), {}},
+      {"partner", record.partner(), {}},
+      {"period", PeriodText(record.period()), {}},
+      {"flow", EnumText(v1::TradeFlow_descriptor(), record.flow()), {}},
+      {"commodity", CommodityText(record.commodity()), {}},
+      {"value", MoneyText(record.value()), {}},
+      {"reported change",
+       record.has_reported_change_pct() ? PercentText(record.reported_change_pct()) : "", {}},
+      {"computed change",
+       record.has_computed_change_pct() ? PercentText(record.computed_change_pct()) : "", {}},
+      {"partner rank", CountText(record.partner_rank()), {}},
+      {"main commodities", ListText(record.main_commodities()), {}},
+  });
+}
+
+// Infrastructure projects.
+
+std::vector<std::string> View<v1::InfrastructureProject>::Headers() {
+  return {"NAME", "PROJECT", "KIND", "STATUS", "HOST", "CAPACITY", "START"};
+}
+
+TableRow View<v1::InfrastructureProject>::Row(const v1::InfrastructureProject& project) {
+  return MakeRow({project.name(), Shorten(project.display_name(), kMaxLabelWidth),
+                  EnumText(v1::InfrastructureKind_descriptor(), project.kind()),
+                  EnumText(v1::ProjectStatus_descriptor(), project.status()),
+                  CountryCode(project.host_country()), QuantityText(project.capacity()),
+                  DateText(project.start_date())},
+                 CitationLines(project.citations()));
+}
+
+std::vector<Detail> View<v1::InfrastructureProject>::Details(
+    const v1::InfrastructureProject& project) {
+  return WithRecordTail(project, {
+      {"name", project.name(), {}},
+      {"display name", project.display_name(), {}},
+      {"kind", EnumText(v1::InfrastructureKind_descriptor(), project.kind()), {}},
+      {"sector", EnumText(v1::Sector_descriptor(), project.sector()), {}},
+      {"host country", project.host_country(), {}},
+      {"partner countries", CountryCodes(project.partner_countries()), {}},
+      {"place", project.location().place(), {}},
+      {"region code", project.location().region_code(), {}},
+      {"coordinates", CoordinatesText(project.location()), {}},
+      {"status", EnumText(v1::ProjectStatus_descriptor(), project.status()), {}},
+      {"initiative", project.initiative(), {}},
+      {"capacity", QuantityText(project.capacity()), {}},
+      {"investment", MoneyText(project.investment()), {}},
+      {"start date", DateText(project.start_date()), {}},
+      {"completion date", DateText(project.completion_date()), {}},
+      {"description", project.description(), {}},
+  });
+}
+
+// Exchanges.
+
+std::vector<std::string> View<v1::Exchange>::Headers() {
+  return {"NAME", "KIND", "COUNTRIES", "TITLE", "DATE"};
+}
+
+TableRow View<v1::Exchange>::Row(const v1::Exchange& exchange) {
+  return MakeRow({exchange.name(), EnumText(v1::ExchangeKind_descriptor(), exchange.kind()),
+                  CountryCodes(exchange.countries()),
+                  Shorten(exchange.title(), kMaxTitleWidth), DateText(exchange.date())},
+                 CitationLines(exchange.citations()));
+}
+
+std::vector<Detail> View<v1::Exchange>::Details(const v1::Exchange& exchange) {
+  return WithRecordTail(exchange, {
+      {"name", exchange.name(), {}},
+      {"kind", EnumText(v1::ExchangeKind_descriptor(), exchange.kind()), {}},
+      {"countries", CountryCodes(exchange.countries()), {}},
+      {"host country", exchange.host_country(), {}},
+      {"title", exchange.title(), {}},
+      {"date", DateText(exchange.date()), {}},
+      {"description", exchange.description(), {}},
+  });
+}
+
+// Observations.
+
+std::vector<std::string> View<v1::Observation>::Headers() {
+  return {"NAME", "METRIC", "COUNTRIES", "PERIOD", "VALUE", "PROJECTION"};
+}
+
+TableRow View<v1::Observation>::Row(const v1::Observation& observation) {
+  return MakeRow({observation.name(), observation.metric(),
+                  CountryCodes(observation.countries()), PeriodText(observation.period()),
+                  ObservationValueText(observation), observation.projection() ? "yes" : "no"},
+                 CitationLines(observation.citations()));
+}
+
+std::vector<Detail> View<v1::Observation>::Details(const v1::Observation& observation) {
+  return WithRecordTail(observation, {
+      {"name", observation.name(), {}},
+      {"metric", observation.metric(), {}},
+      {"countries", CountryCodes(observation.countries()), {}},
+      {"period", PeriodText(observation.period()), {}},
+      {"value", ObservationValueText(observation), {}},
+      {"projection", observation.projection() ? "yes" : "no", {}},
+      {"description", observation.description(), {}},
+  });
+}
+
+// Countries: reference data, without citations or stored times.
+
+std::vector<std::string> View<v1::Country>::Headers() {
+  return {"NAME", "ALPHA-3", "NUMERIC", "COUNTRY", "OFFICIAL NAME"};
+}
+
+TableRow View<v1::Country>::Row(const v1::Country& country) {
+  return MakeRow({country.name(), country.alpha3(), country.numeric(), country.display_name(),
+                  country.official_name()});
+}
+
+std::vector<Detail> View<v1::Country>::Details(const v1::Country& country) {
+  return Dashed({
+      {"name", country.name(), {}},
+      {"alpha-2", country.alpha2(), {}},
+      {"alpha-3", country.alpha3(), {}},
+      {"numeric", country.numeric(), {}},
+      {"display name", country.display_name(), {}},
+      {"official name", country.official_name(), {}},
   });
 }
 

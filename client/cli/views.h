@@ -1,39 +1,83 @@
-// How each resource reads in table output: the columns of `list`, one row
-// per record with its citations beneath, and the "field: value" lines of
-// `get`, `create` and `update`.
+// How each resource reads in table output: the columns of `list` and
+// `batch-get`, one row per record with its citations beneath, and the
+// "field: value" lines of `get`, `create` and `update`.
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include "bilateral/v1/country.pb.h"
+#include "bilateral/v1/exchange.pb.h"
+#include "bilateral/v1/infrastructure.pb.h"
+#include "bilateral/v1/observation.pb.h"
+#include "bilateral/v1/partnership.pb.h"
 #include "bilateral/v1/source.pb.h"
+#include "bilateral/v1/trade.pb.h"
 #include "bilateral/v1/visit.pb.h"
 #include "table.h"
 
 namespace bilateral::cli {
 
+// Each specialisation gives the column headers of a table, one record's row
+// of it (with the record's citations as the lines beneath), and the lines
+// that show one record in full.
 template <typename T>
 struct View;
 
 template <>
-struct View<v1::Visit> {
+struct View<v1::Source> {
   static std::vector<std::string> Headers();
-  static TableRow Row(const v1::Visit& visit);
-  static std::vector<Detail> Details(const v1::Visit& visit);
+  static TableRow Row(const v1::Source& record);
+  static std::vector<Detail> Details(const v1::Source& record);
 };
 
 template <>
-struct View<v1::Source> {
+struct View<v1::Visit> {
   static std::vector<std::string> Headers();
-  static TableRow Row(const v1::Source& source);
-  static std::vector<Detail> Details(const v1::Source& source);
+  static TableRow Row(const v1::Visit& record);
+  static std::vector<Detail> Details(const v1::Visit& record);
 };
 
-// A partial date as precise as it is known: "2013", "2022-09", "2024-07-02";
-// "" when the year is unknown.
-std::string DateText(const v1::Date& date);
+template <>
+struct View<v1::Partnership> {
+  static std::vector<std::string> Headers();
+  static TableRow Row(const v1::Partnership& record);
+  static std::vector<Detail> Details(const v1::Partnership& record);
+};
 
-// `> quote — sources/x (speaker)`, the speaker only when attributed.
-std::string CitationText(const v1::Citation& citation);
+template <>
+struct View<v1::TradeRecord> {
+  static std::vector<std::string> Headers();
+  static TableRow Row(const v1::TradeRecord& record);
+  static std::vector<Detail> Details(const v1::TradeRecord& record);
+};
+
+template <>
+struct View<v1::InfrastructureProject> {
+  static std::vector<std::string> Headers();
+  static TableRow Row(const v1::InfrastructureProject& record);
+  static std::vector<Detail> Details(const v1::InfrastructureProject& record);
+};
+
+template <>
+struct View<v1::Exchange> {
+  static std::vector<std::string> Headers();
+  static TableRow Row(const v1::Exchange& record);
+  static std::vector<Detail> Details(const v1::Exchange& record);
+};
+
+template <>
+struct View<v1::Observation> {
+  static std::vector<std::string> Headers();
+  static TableRow Row(const v1::Observation& record);
+  static std::vector<Detail> Details(const v1::Observation& record);
+};
+
+template <>
+struct View<v1::Country> {
+  static std::vector<std::string> Headers();
+  static TableRow Row(const v1::Country& record);
+  static std::vector<Detail> Details(const v1::Country& record);
+};
 
 }  // namespace bilateral::cli

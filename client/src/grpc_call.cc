@@ -3,7 +3,7 @@
 #include "absl/strings/cord.h"
 #include "google/rpc/status.pb.h"
 
-namespace bilateral::internal {
+namespace bilateral {
 
 std::shared_ptr<grpc::Channel> MakeChannel(const ClientOptions& options) {
   auto credentials = options.credentials != nullptr
@@ -11,6 +11,8 @@ std::shared_ptr<grpc::Channel> MakeChannel(const ClientOptions& options) {
                          : grpc::InsecureChannelCredentials();
   return grpc::CreateChannel(options.endpoint, credentials);
 }
+
+namespace internal {
 
 absl::Status FromGrpcStatus(const grpc::Status& status) {
   absl::Status result(static_cast<absl::StatusCode>(status.error_code()),
@@ -25,4 +27,9 @@ absl::Status FromGrpcStatus(const grpc::Status& status) {
   return result;
 }
 
-}  // namespace bilateral::internal
+void SetDeadline(const ClientOptions& options, grpc::ClientContext& context) {
+  context.set_deadline(absl::ToChronoTime(absl::Now() + options.timeout));
+}
+
+}  // namespace internal
+}  // namespace bilateral

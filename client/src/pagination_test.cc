@@ -66,5 +66,37 @@ TEST(PaginatedRangeTest, ErrorMidwayIsTheLastElement) {
   EXPECT_EQ(seen[1].status().code(), absl::StatusCode::kUnavailable);
 }
 
+TEST(MakePaginatedRangeTest, YieldsTheItemsInOrder) {
+  std::vector<int> seen;
+  for (auto& item : MakePaginatedRange<int>({1, 2, 3})) {
+    ASSERT_TRUE(item.ok());
+    seen.push_back(*item);
+  }
+  EXPECT_THAT(seen, ElementsAre(1, 2, 3));
+}
+
+TEST(MakePaginatedRangeTest, NoItemsIsAnEmptyRange) {
+  auto range = MakePaginatedRange<int>(std::vector<int>{});
+  EXPECT_TRUE(range.begin() == range.end());
+}
+
+TEST(MakePaginatedRangeTest, ErrorAloneIsTheOnlyElement) {
+  std::vector<absl::StatusOr<int>> seen;
+  for (auto& item : MakePaginatedRange<int>(absl::NotFoundError("gone"))) seen.push_back(item);
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].status(), absl::NotFoundError("gone"));
+}
+
+TEST(MakePaginatedRangeTest, ErrorAfterItemsEndsTheRange) {
+  std::vector<absl::StatusOr<int>> seen;
+  for (auto& item : MakePaginatedRange<int>({1, 2}, absl::UnavailableError("down"))) {
+    seen.push_back(item);
+  }
+  ASSERT_EQ(seen.size(), 3u);
+  EXPECT_EQ(*seen[0], 1);
+  EXPECT_EQ(*seen[1], 2);
+  EXPECT_EQ(seen[2].status().code(), absl::StatusCode::kUnavailable);
+}
+
 }  // namespace
 }  // namespace bilateral

@@ -5,6 +5,9 @@
 //     if (!visit.ok()) return visit.status();
 //     Use(*visit);
 //   }
+//
+// MakePaginatedRange builds one from items already at hand, for fakes and
+// mocks of a connection.
 #pragma once
 
 #include <functional>
@@ -14,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 
 namespace bilateral {
@@ -109,5 +113,33 @@ class PaginatedRange {
 
   std::shared_ptr<State> state_;
 };
+
+// A range over `items`, in order, as one page: what a List returns in a test.
+template <typename T>
+PaginatedRange<T> MakePaginatedRange(std::vector<T> items) {
+  return PaginatedRange<T>([items = std::move(items)](const std::string&) mutable
+                           -> absl::StatusOr<Page<T>> {
+    return Page<T>{std::move(items), ""};
+  });
+}
+
+// A range over `items` that then fails with `error` (not OK), as a List does
+// when a later page cannot be fetched; with no items, it holds only the error.
+template <typename T>
+PaginatedRange<T> MakePaginatedRange(std::vector<T> items, absl::Status error) {
+  return PaginatedRange<T>(
+      [items = std::move(items), error = std::move(error)](
+          const std::string& token) mutable -> absl::StatusOr<Page<T>> {
+        if (!token.empty() || items.empty()) return error;
+        // Any non-empty token asks for the page that fails.
+        return Page<T>{std::move(items), "error"};
+      });
+}
+
+// A range holding only `error` (not OK): a List that fails at once.
+template <typename T>
+PaginatedRange<T> MakePaginatedRange(absl::Status error) {
+  return MakePaginatedRange<T>(std::vector<T>{}, std::move(error));
+}
 
 }  // namespace bilateral

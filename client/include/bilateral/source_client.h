@@ -1,29 +1,52 @@
-// Sources: the documents that citations point at.
+// Sources: the documents that citations point at. The client that applications
+// use, and the connection it calls.
+//
+//   bilateral::SourceClient client(
+//       bilateral::MakeSourceConnection(bilateral::ClientOptions{}));
+//   auto source = client.GetSource("sources/xi-kazakhstan-sco-2024");
+//   if (!source.ok()) std::cerr << source.status() << "\n";
 #pragma once
 
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "bilateral/internal/requests.h"
 #include "bilateral/options.h"
 #include "bilateral/pagination.h"
 #include "bilateral/v1/source.pb.h"
 
 namespace bilateral {
 
-// The calls a SourceClient makes; see VisitConnection.
+// The calls a SourceClient makes, one per RPC of v1::SourceService and with its
+// meaning. MakeSourceConnection implements it over gRPC; tests of code that
+// uses SourceClient give it a MockSourceConnection
+// (bilateral/mocks/mock_source_connection.h) instead.
 class SourceConnection {
  public:
   virtual ~SourceConnection() = default;
   virtual absl::StatusOr<v1::Source> GetSource(const v1::GetSourceRequest& request) = 0;
+  // Fetches pages lazily; `request.page_token` is the starting point.
   virtual PaginatedRange<v1::Source> ListSources(v1::ListSourcesRequest request) = 0;
+  virtual absl::StatusOr<v1::BatchGetSourcesResponse> BatchGetSources(
+      const v1::BatchGetSourcesRequest& request) = 0;
   virtual absl::StatusOr<v1::Source> CreateSource(const v1::CreateSourceRequest& request) = 0;
+  virtual absl::StatusOr<v1::Source> UpdateSource(const v1::UpdateSourceRequest& request) = 0;
+  virtual absl::Status DeleteSource(const v1::DeleteSourceRequest& request) = 0;
 };
 
-// A connection over a new gRPC channel to `options.endpoint`.
+// A connection over a new channel to `options.endpoint`.
 std::shared_ptr<SourceConnection> MakeSourceConnection(const ClientOptions& options);
+// A connection over `channel` (from MakeChannel), shared with other
+// connections; of `options`, only the timeout applies.
+std::shared_ptr<SourceConnection> MakeSourceConnection(std::shared_ptr<grpc::Channel> channel,
+                                                       const ClientOptions& options = {});
 
-// Reads and creates sources. Cheap to copy; copies share the connection.
+// Reads and writes sources. Cheap to copy; copies share the connection. Every
+// method returns the server's error as a status: use FieldViolations() and
+// ErrorReason() from bilateral/status.h for its details.
 class SourceClient {
  public:
   explicit SourceClient(std::shared_ptr<SourceConnection> connection)
@@ -31,24 +54,31 @@ class SourceClient {
 
   // The source called `name` ("sources/{id}"); NOT_FOUND when absent.
   absl::StatusOr<v1::Source> GetSource(const std::string& name) {
-    v1::GetSourceRequest request;
-    request.set_name(name);
-    return connection_->GetSource(request);
+    return connection_->GetSource(internal::NameRequest<v1::GetSourceRequest>(name));
   }
 
-  // Every source matching `filter` (AIP-160), in `order_by` order.
+  // Every source matching `filter` (AIP-160, over the fields that
+  // v1::ListSourcesRequest lists), in `order_by` order, page by page.
   PaginatedRange<v1::Source> ListSources(const std::string& filter = "",
                                          const std::string& order_by = "") {
-    v1::ListSourcesRequest request;
-    request.set_filter(filter);
-    request.set_order_by(order_by);
-    return connection_->ListSources(std::move(request));
+    return connection_->ListSources(
+        internal::ListRequest<v1::ListSourcesRequest>(filter, order_by));
   }
+  // As above, with every field of the request, e.g. `page_size`.
   PaginatedRange<v1::Source> ListSources(v1::ListSourcesRequest request) {
     return connection_->ListSources(std::move(request));
   }
 
-  // Stores `source` as "sources/{source_id}" (generated when empty).
+  // The sources called `names` (at most 100), in that order, from one
+  // consistent read; NOT_FOUND naming the first that does not exist.
+  absl::StatusOr<std::vector<v1::Source>> BatchGetSources(const std::vector<std::string>& names) {
+    auto request = internal::BatchGetRequest<v1::BatchGetSourcesRequest>(names);
+    return internal::TakeRecords(connection_->BatchGetSources(request),
+                                 &v1::BatchGetSourcesResponse::mutable_sources);
+  }
+
+  // Stores `source` as "sources/{source_id}" (generated when empty) and returns
+  // it as stored; ALREADY_EXISTS when the id is taken.
   absl::StatusOr<v1::Source> CreateSource(const v1::Source& source,
                                           const std::string& source_id = "") {
     v1::CreateSourceRequest request;
@@ -56,8 +86,31 @@ class SourceClient {
     request.set_source_id(source_id);
     return connection_->CreateSource(request);
   }
+  // As above, with a `request_id` that makes a retried create safe.
   absl::StatusOr<v1::Source> CreateSource(const v1::CreateSourceRequest& request) {
     return connection_->CreateSource(request);
+  }
+
+  // Replaces the fields named in `update_paths` (every field set in `source`
+  // when empty) of the source `source.name()`, and returns it as stored. With
+  // `source.etag()` set and stale: ABORTED, and nothing is written.
+  absl::StatusOr<v1::Source> UpdateSource(const v1::Source& source,
+                                          const std::vector<std::string>& update_paths = {}) {
+    v1::UpdateSourceRequest request;
+    *request.mutable_source() = source;
+    internal::SetUpdatePaths(update_paths, request);
+    return connection_->UpdateSource(request);
+  }
+  // As above, with the update mask in the request.
+  absl::StatusOr<v1::Source> UpdateSource(const v1::UpdateSourceRequest& request) {
+    return connection_->UpdateSource(request);
+  }
+
+  // Deletes the source called `name`; with an `etag`, only while it is current
+  // (else ABORTED). NOT_FOUND when absent. A source that records still cite
+  // cannot be deleted.
+  absl::Status DeleteSource(const std::string& name, const std::string& etag = "") {
+    return connection_->DeleteSource(internal::DeleteRequest<v1::DeleteSourceRequest>(name, etag));
   }
 
  private:

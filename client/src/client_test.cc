@@ -1,0 +1,160 @@
+// The clients turn their arguments into the requests of the API and the
+// responses into results: tested over mock connections, without a server.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bilateral/mocks/mock_country_connection.h"
+#include "bilateral/mocks/mock_source_connection.h"
+#include "bilateral/mocks/mock_trade_record_connection.h"
+#include "bilateral/mocks/mock_visit_connection.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace bilateral {
+namespace {
+
+using ::bilateral::mocks::MockCountryConnection;
+using ::bilateral::mocks::MockSourceConnection;
+using ::bilateral::mocks::MockTradeRecordConnection;
+using ::bilateral::mocks::MockVisitConnection;
+using ::testing::_;
+using ::testing::AllOf;
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+using ::testing::Property;
+using ::testing::Return;
+
+template <typename T>
+T Named(const std::string& name) {
+  T record;
+  record.set_name(name);
+  return record;
+}
+
+TEST(VisitClientTest, BatchGetSendsTheNamesAndReturnsTheRecordsInOrder) {
+  auto mock = std::make_shared<MockVisitConnection>();
+  v1::BatchGetVisitsResponse response;
+  *response.add_visits() = Named<v1::Visit>("visits/b");
+  *response.add_visits() = Named<v1::Visit>("visits/a");
+  EXPECT_CALL(*mock, BatchGetVisits)
+      .WillOnce([&](const v1::BatchGetVisitsRequest& request) {
+        EXPECT_THAT(request.names(), ElementsAre("visits/b", "visits/a"));
+        return response;
+      });
+  VisitClient client(mock);
+
+  auto visits = client.BatchGetVisits({"visits/b", "visits/a"});
+  ASSERT_TRUE(visits.ok()) << visits.status();
+  ASSERT_EQ(visits->size(), 2u);
+  EXPECT_EQ((*visits)[0].name(), "visits/b");
+  EXPECT_EQ((*visits)[1].name(), "visits/a");
+}
+
+TEST(VisitClientTest, BatchGetReturnsTheError) {
+  auto mock = std::make_shared<MockVisitConnection>();
+  EXPECT_CALL(*mock, BatchGetVisits).WillOnce(Return(absl::NotFoundError("visits/x")));
+  VisitClient client(mock);
+  EXPECT_EQ(client.BatchGetVisits({"visits/x"}).status(), absl::NotFoundError("visits/x"));
+}
+
+TEST(VisitClientTest, UpdateWithoutPathsSendsNoMask) {
+  auto mock = std::make_shared<MockVisitConnection>();
+  EXPECT_CALL(*mock, UpdateVisit(AllOf(Property(&v1::UpdateVisitRequest::has_update_mask, false),
+                                       Property(&v1::UpdateVisitRequest::visit,
+                                                Property(&v1::Visit::name, "visits/a")))))
+      .WillOnce(Return(Named<v1::Visit>("visits/a")));
+  VisitClient client(mock);
+  EXPECT_TRUE(client.UpdateVisit(Named<v1::Visit>("visits/a")).ok());
+}
+
+TEST(VisitClientTest, ListSendsFilterAndOrder) {
+  auto mock = std::make_shared<MockVisitConnection>();
+  EXPECT_CALL(*mock, ListVisits(AllOf(Property(&v1::ListVisitsRequest::filter, "kind = STATE"),
+                                      Property(&v1::ListVisitsRequest::order_by, "start_date"),
+                                      Property(&v1::ListVisitsRequest::page_token, ""))))
+      .WillOnce(Return(MakePaginatedRange<v1::Visit>({Named<v1::Visit>("visits/a")})));
+  VisitClient client(mock);
+  std::vector<std::string> names;
+  for (auto& visit : client.ListVisits("kind = STATE", "start_date")) {
+    ASSERT_TRUE(visit.ok());
+    names.push_back(visit->name());
+  }
+  EXPECT_THAT(names, ElementsAre("visits/a"));
+}
+
+TEST(SourceClientTest, CreateAndDeleteSendTheirFields) {
+  auto mock = std::make_shared<MockSourceConnection>();
+  EXPECT_CALL(*mock, CreateSource(AllOf(
+                         Property(&v1::CreateSourceRequest::source_id, "report"),
+                         Property(&v1::CreateSourceRequest::source,
+                                  Property(&v1::Source::title, "A report")))))
+      .WillOnce(Return(Named<v1::Source>("sources/report")));
+  EXPECT_CALL(*mock, DeleteSource(AllOf(Property(&v1::DeleteSourceRequest::name, "sources/report"),
+                                        Property(&v1::DeleteSourceRequest::etag, "e1"))))
+      .WillOnce(Return(absl::OkStatus()));
+  SourceClient client(mock);
+
+  v1::Source source;
+  source.set_title("A report");
+  EXPECT_EQ(client.CreateSource(source, "report")->name(), "sources/report");
+  EXPECT_TRUE(client.DeleteSource("sources/report", "e1").ok());
+}
+
+TEST(TradeRecordClientTest, ImportSplitsIntoChunksAndMarksEachWithUseNames) {
+  auto mock = std::make_shared<MockTradeRecordConnection>();
+  std::vector<v1::ImportTradeRecordsRequest> sent;
+  EXPECT_CALL(*mock, ImportTradeRecords)
+      .WillOnce([&](const std::vector<v1::ImportTradeRecordsRequest>& chunks) {
+        sent = chunks;
+        return v1::ImportTradeRecordsResponse();
+      });
+  TradeRecordClient client(mock);
+
+  std::vector<v1::TradeRecord> records;
+  for (const char* name : {"tradeRecords/a", "tradeRecords/b", "tradeRecords/c"}) {
+    records.push_back(Named<v1::TradeRecord>(name));
+  }
+  ImportOptions options;
+  options.chunk_size = 2;
+  options.use_names = true;
+  ASSERT_TRUE(client.ImportTradeRecords(records, options).ok());
+
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_THAT(sent[0].trade_records(),
+              ElementsAre(Property(&v1::TradeRecord::name, "tradeRecords/a"),
+                          Property(&v1::TradeRecord::name, "tradeRecords/b")));
+  EXPECT_THAT(sent[1].trade_records(),
+              ElementsAre(Property(&v1::TradeRecord::name, "tradeRecords/c")));
+  EXPECT_TRUE(sent[0].use_names());
+  EXPECT_TRUE(sent[1].use_names());
+}
+
+TEST(TradeRecordClientTest, ImportOfNothingSendsNoChunk) {
+  auto mock = std::make_shared<MockTradeRecordConnection>();
+  EXPECT_CALL(*mock, ImportTradeRecords(IsEmpty()))
+      .WillOnce(Return(v1::ImportTradeRecordsResponse()));
+  TradeRecordClient client(mock);
+  EXPECT_TRUE(client.ImportTradeRecords(std::vector<v1::TradeRecord>{}).ok());
+}
+
+TEST(TradeRecordClientTest, ImportRejectsAChunkSizeBelowOneWithoutACall) {
+  auto mock = std::make_shared<MockTradeRecordConnection>();
+  EXPECT_CALL(*mock, ImportTradeRecords(_)).Times(0);
+  TradeRecordClient client(mock);
+  ImportOptions options;
+  options.chunk_size = 0;
+  EXPECT_EQ(client.ImportTradeRecords(std::vector<v1::TradeRecord>(3), options).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST(CountryClientTest, GetSendsTheNameAsGiven) {
+  auto mock = std::make_shared<MockCountryConnection>();
+  EXPECT_CALL(*mock, GetCountry(Property(&v1::GetCountryRequest::name, "countries/KAZ")))
+      .WillOnce(Return(Named<v1::Country>("countries/KZ")));
+  CountryClient client(mock);
+  EXPECT_EQ(client.GetCountry("countries/KAZ")->name(), "countries/KZ");
+}
+
+}  // namespace
+}  // namespace bilateral
