@@ -9,6 +9,7 @@
 #include "bilateral/source_client.h"
 #include "bilateral/status.h"
 #include "bilateral/visit_client.h"
+#include "domain/resources.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/unknown_field_set.h"
 #include "grpc/health/v1/health.grpc.pb.h"

@@ -1,114 +1,319 @@
 #include "api/services.h"
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "api/unary.h"
+#include "bilateral/v1/country.grpc.pb.h"
+#include "bilateral/v1/exchange.grpc.pb.h"
+#include "bilateral/v1/infrastructure.grpc.pb.h"
+#include "bilateral/v1/observation.grpc.pb.h"
+#include "bilateral/v1/partnership.grpc.pb.h"
+#include "bilateral/v1/source.grpc.pb.h"
+#include "bilateral/v1/trade.grpc.pb.h"
+#include "bilateral/v1/visit.grpc.pb.h"
+#include "domain/countries.h"
+#include "domain/records.h"
+
 namespace bilateral::api {
 namespace {
 
-template <typename Request>
-domain::ListParams ListParamsOf(const Request& request) {
-  return {request.page_size(), request.page_token(), request.filter(),
-          request.order_by()};
-}
+// The standard methods of one record type, for the services to forward to.
+template <typename Message>
+class RecordHandlers {
+ public:
+  RecordHandlers(store::Store* store, CallGuard* guard) : records_(store), guard_(*guard) {}
 
-// Copies one page into a List response whose items live in `items`.
-template <typename Message, typename Response>
-absl::Status RespondPage(
-    absl::StatusOr<domain::ListResult<Message>> page,
-    google::protobuf::RepeatedPtrField<Message>* items, Response* response) {
-  if (!page.ok()) return page.status();
-  items->Reserve(static_cast<int>(page->items.size()));
-  for (auto& item : page->items) *items->Add() = std::move(item);
-  response->set_next_page_token(std::move(page->next_page_token));
-  return absl::OkStatus();
-}
+  template <typename Request>
+  grpc::ServerUnaryReactor* Get(grpc::CallbackServerContext* context, const CallInfo& info,
+                                const Request& request, Message* response) {
+    return RunUnary(context, guard_, info, request,
+                    [&] { return Respond(records_.Get(request.name()), response); });
+  }
+
+  template <typename Request, typename Response>
+  grpc::ServerUnaryReactor* List(grpc::CallbackServerContext* context, const CallInfo& info,
+                                 const Request& request, Response* response,
+                                 google::protobuf::RepeatedPtrField<Message>* items) {
+    return RunUnary(context, guard_, info, request, [&]() -> absl::Status {
+      auto page = records_.List({request.page_size(), request.page_token(), request.filter(),
+                                 request.order_by()});
+      if (!page.ok()) return page.status();
+      items->Reserve(static_cast<int>(page->items.size()));
+      for (auto& item : page->items) *items->Add() = std::move(item);
+      response->set_next_page_token(std::move(page->next_page_token));
+      return absl::OkStatus();
+    });
+  }
+
+  template <typename Request>
+  grpc::ServerUnaryReactor* BatchGet(grpc::CallbackServerContext* context, const CallInfo& info,
+                                     const Request& request,
+                                     google::protobuf::RepeatedPtrField<Message>* items) {
+    return RunUnary(context, guard_, info, request, [&]() -> absl::Status {
+      auto found = records_.BatchGet(request.names());
+      if (!found.ok()) return found.status();
+      for (auto& item : *found) *items->Add() = std::move(item);
+      return absl::OkStatus();
+    });
+  }
+
+  template <typename Request>
+  grpc::ServerUnaryReactor* Create(grpc::CallbackServerContext* context, const CallInfo& info,
+                                   const Request& request, const Message& record,
+                                   const std::string& id, Message* response) {
+    return RunUnary(context, guard_, info, request, [&] {
+      return Respond(records_.Create(record, id, request.request_id()), response);
+    });
+  }
+
+  template <typename Request>
+  grpc::ServerUnaryReactor* Update(grpc::CallbackServerContext* context, const CallInfo& info,
+                                   const Request& request, const Message& record,
+                                   Message* response) {
+    return RunUnary(context, guard_, info, request, [&] {
+      return Respond(
+          records_.Update(record, request.has_update_mask() ? &request.update_mask() : nullptr),
+          response);
+    });
+  }
+
+  template <typename Request>
+  grpc::ServerUnaryReactor* Delete(grpc::CallbackServerContext* context, const CallInfo& info,
+                                   const Request& request) {
+    return RunUnary(context, guard_, info, request,
+                    [&] { return records_.Delete(request.name(), request.etag()); });
+  }
+
+  const domain::Records<Message>& records() const { return records_; }
+  CallGuard& guard() { return guard_; }
+
+ private:
+  domain::Records<Message> records_;
+  CallGuard& guard_;
+};
+
+// The six standard methods of a record service, forwarded to its
+// RecordHandlers `handlers_`. `Type` is the message, `Plural` the plural in
+// method names, `field` the request field carrying the record.
+#define BILATERAL_RECORD_METHODS(Service, Type, Plural, field)                        \
+  grpc::ServerUnaryReactor* Get##Type(grpc::CallbackServerContext* context,           \
+                                      const v1::Get##Type##Request* request,          \
+                                      v1::Type* response) override {                  \
+    return handlers_.Get(context, {#Service "/Get" #Type, Access::kRead}, *request,   \
+                         response);                                                   \
+  }                                                                                   \
+  grpc::ServerUnaryReactor* List##Plural(grpc::CallbackServerContext* context,        \
+                                         const v1::List##Plural##Request* request,    \
+                                         v1::List##Plural##Response* response)        \
+      override {                                                                      \
+    return handlers_.List(context, {#Service "/List" #Plural, Access::kRead},         \
+                          *request, response, response->mutable_##field##s());        \
+  }                                                                                   \
+  grpc::ServerUnaryReactor* BatchGet##Plural(                                         \
+      grpc::CallbackServerContext* context,                                           \
+      const v1::BatchGet##Plural##Request* request,                                   \
+      v1::BatchGet##Plural##Response* response) override {                           \
+    return handlers_.BatchGet(context, {#Service "/BatchGet" #Plural, Access::kRead}, \
+                              *request, response->mutable_##field##s());              \
+  }                                                                                   \
+  grpc::ServerUnaryReactor* Create##Type(grpc::CallbackServerContext* context,        \
+                                         const v1::Create##Type##Request* request,    \
+                                         v1::Type* response) override {               \
+    return handlers_.Create(context, {#Service "/Create" #Type, Access::kWrite},      \
+                            *request, request->field(), request->field##_id(),        \
+                            response);                                                \
+  }                                                                                   \
+  grpc::ServerUnaryReactor* Update##Type(grpc::CallbackServerContext* context,        \
+                                         const v1::Update##Type##Request* request,    \
+                                         v1::Type* response) override {               \
+    return handlers_.Update(context, {#Service "/Update" #Type, Access::kWrite},      \
+                            *request, request->field(), response);                    \
+  }                                                                                   \
+  grpc::ServerUnaryReactor* Delete##Type(grpc::CallbackServerContext* context,        \
+                                         const v1::Delete##Type##Request* request,    \
+                                         google::protobuf::Empty*) override {         \
+    return handlers_.Delete(context, {#Service "/Delete" #Type, Access::kWrite},      \
+                            *request);                                                \
+  }
+
+#define BILATERAL_RECORD_SERVICE(Service, Type, Plural, field)                  \
+  class Service##Impl final : public v1::Service::CallbackService {              \
+   public:                                                                       \
+    Service##Impl(store::Store* store, CallGuard* guard) : handlers_(store, guard) {} \
+    BILATERAL_RECORD_METHODS(bilateral.v1.Service, Type, Plural, field)          \
+   private:                                                                      \
+    RecordHandlers<v1::Type> handlers_;                                          \
+  }
+
+BILATERAL_RECORD_SERVICE(SourceService, Source, Sources, source);
+BILATERAL_RECORD_SERVICE(VisitService, Visit, Visits, visit);
+BILATERAL_RECORD_SERVICE(PartnershipService, Partnership, Partnerships, partnership);
+BILATERAL_RECORD_SERVICE(InfrastructureProjectService, InfrastructureProject,
+                         InfrastructureProjects, infrastructure_project);
+BILATERAL_RECORD_SERVICE(ExchangeService, Exchange, Exchanges, exchange);
+BILATERAL_RECORD_SERVICE(ObservationService, Observation, Observations, observation);
+
+// Receives an import chunk by chunk; each chunk is stored as it arrives.
+class ImportReactor final : public grpc::ServerReadReactor<v1::ImportTradeRecordsRequest> {
+ public:
+  ImportReactor(grpc::CallbackServerContext* context, RecordHandlers<v1::TradeRecord>& handlers,
+                v1::ImportTradeRecordsResponse* response)
+      : context_(context), handlers_(handlers), response_(response) {
+    // Admission and access are checked before the first chunk is read.
+    absl::Status admitted =
+        handlers_.guard().Run(context_, kInfo, 0, [] { return absl::OkStatus(); });
+    if (!admitted.ok()) {
+      Finish(ToGrpcStatus(admitted));
+      return;
+    }
+    StartRead(&chunk_);
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) {  // the client has sent everything
+      Finish(grpc::Status::OK);
+      return;
+    }
+    absl::Status status =
+        handlers_.guard().Run(context_, kInfo, chunk_.ByteSizeLong(), [&] { return Store(); });
+    if (!status.ok()) {
+      Finish(ToGrpcStatus(absl::Status(
+          status.code(), absl::StrCat(status.message(), " (rows stored before this chunk: ",
+                                      response_->stored_count(), ")"))));
+      return;
+    }
+    chunk_.Clear();
+    StartRead(&chunk_);
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  static constexpr CallInfo kInfo = {"bilateral.v1.TradeRecordService/ImportTradeRecords",
+                                     Access::kWrite};
+  static constexpr int kMaxReportedErrors = 1000;
+
+  absl::Status Store() {
+    auto results = handlers_.records().Import(std::move(*chunk_.mutable_trade_records()),
+                                              chunk_.use_names());
+    if (!results.ok()) return results.status();
+    for (const auto& result : *results) {
+      int64_t index = response_->received_count();
+      response_->set_received_count(index + 1);
+      if (result.status.ok()) {
+        response_->set_stored_count(response_->stored_count() + 1);
+        continue;
+      }
+      response_->set_rejected_count(response_->rejected_count() + 1);
+      if (response_->errors_size() >= kMaxReportedErrors) continue;
+      auto* error = response_->add_errors();
+      error->set_index(index);
+      error->set_code(absl::StatusCodeToString(result.status.code()));
+      error->set_message(std::string(result.status.message()));
+      for (const auto& violation : domain::FieldViolations(result.status)) {
+        absl::string_view field = violation.field;
+        absl::ConsumePrefix(&field, "trade_record.");
+        error->add_field_violations(absl::StrCat(field, ": ", violation.description));
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  grpc::CallbackServerContext* context_;
+  RecordHandlers<v1::TradeRecord>& handlers_;
+  v1::ImportTradeRecordsResponse* response_;
+  v1::ImportTradeRecordsRequest chunk_;
+};
+
+class TradeRecordServiceImpl final : public v1::TradeRecordService::CallbackService {
+ public:
+  TradeRecordServiceImpl(store::Store* store, CallGuard* guard) : handlers_(store, guard) {}
+  BILATERAL_RECORD_METHODS(bilateral.v1.TradeRecordService, TradeRecord, TradeRecords,
+                           trade_record)
+
+  grpc::ServerReadReactor<v1::ImportTradeRecordsRequest>* ImportTradeRecords(
+      grpc::CallbackServerContext* context, v1::ImportTradeRecordsResponse* response) override {
+    return new ImportReactor(context, handlers_, response);
+  }
+
+ private:
+  RecordHandlers<v1::TradeRecord> handlers_;
+};
+
+#undef BILATERAL_RECORD_SERVICE
+#undef BILATERAL_RECORD_METHODS
+
+class CountryServiceImpl final : public v1::CountryService::CallbackService {
+ public:
+  CountryServiceImpl(store::Store* store, CallGuard* guard) : store_(*store), guard_(*guard) {}
+
+  grpc::ServerUnaryReactor* GetCountry(grpc::CallbackServerContext* context,
+                                       const v1::GetCountryRequest* request,
+                                       v1::Country* response) override {
+    return RunUnary(context, guard_, {"bilateral.v1.CountryService/GetCountry", Access::kRead},
+                    *request, [&]() -> absl::Status {
+                      absl::string_view code = request->name();
+                      if (!absl::ConsumePrefix(&code, "countries/") || code.empty()) {
+                        return domain::InvalidField(
+                            "name", "expected 'countries/{code}' with an alpha-2, alpha-3 "
+                                    "or numeric code");
+                      }
+                      const v1::Country* country = domain::Countries().Find(code);
+                      if (country == nullptr) {
+                        return absl::NotFoundError(
+                            absl::StrCat(request->name().substr(0, 64), " does not exist"));
+                      }
+                      *response = *country;
+                      return absl::OkStatus();
+                    });
+  }
+
+  grpc::ServerUnaryReactor* ListCountries(grpc::CallbackServerContext* context,
+                                          const v1::ListCountriesRequest* request,
+                                          v1::ListCountriesResponse* response) override {
+    return RunUnary(
+        context, guard_, {"bilateral.v1.CountryService/ListCountries", Access::kRead}, *request,
+        [&]() -> absl::Status {
+          if (request->page_size() < 0) {
+            return domain::InvalidField("page_size", "must not be negative");
+          }
+          store::ListQuery query;
+          query.page_size = request->page_size() == 0
+                                ? domain::kDefaultPageSize
+                                : std::min(request->page_size(), domain::kMaxPageSize);
+          query.page_token = request->page_token();
+          query.filter = request->filter();
+          query.order_by = request->order_by().empty() ? "alpha2" : request->order_by();
+          auto page = store_.List(domain::Resource<v1::Country>::Collection(), query);
+          if (!page.ok()) return domain::QueryError(page.status());
+          for (const auto& row : page->rows) {
+            if (!response->add_countries()->ParseFromString(row.payload)) {
+              return absl::DataLossError("a stored country is unreadable");
+            }
+          }
+          response->set_next_page_token(page->next_page_token);
+          return absl::OkStatus();
+        });
+  }
+
+ private:
+  store::Store& store_;
+  CallGuard& guard_;
+};
 
 }  // namespace
-
-grpc::ServerUnaryReactor* SourceServiceImpl::GetSource(
-    grpc::CallbackServerContext* context, const v1::GetSourceRequest* request,
-    v1::Source* response) {
-  return RunUnary(context, guard_, {"bilateral.v1.SourceService/GetSource", Access::kRead}, *request,
-                  [&] {
-    return Respond(records_.Get(request->name()), response);
-  });
-}
-
-grpc::ServerUnaryReactor* SourceServiceImpl::ListSources(
-    grpc::CallbackServerContext* context, const v1::ListSourcesRequest* request,
-    v1::ListSourcesResponse* response) {
-  return RunUnary(context, guard_, {"bilateral.v1.SourceService/ListSources", Access::kRead}, *request,
-                  [&] {
-    return RespondPage(records_.List(ListParamsOf(*request)),
-                       response->mutable_sources(), response);
-  });
-}
-
-grpc::ServerUnaryReactor* SourceServiceImpl::CreateSource(
-    grpc::CallbackServerContext* context, const v1::CreateSourceRequest* request,
-    v1::Source* response) {
-  return RunUnary(context, guard_, {"bilateral.v1.SourceService/CreateSource", Access::kWrite}, *request,
-                  [&] {
-    return Respond(records_.Create(request->source(), request->source_id(),
-                                   request->request_id()),
-                   response);
-  });
-}
-
-grpc::ServerUnaryReactor* VisitServiceImpl::GetVisit(
-    grpc::CallbackServerContext* context, const v1::GetVisitRequest* request,
-    v1::Visit* response) {
-  return RunUnary(context, guard_, {"bilateral.v1.VisitService/GetVisit", Access::kRead}, *request,
-                  [&] {
-    return Respond(records_.Get(request->name()), response);
-  });
-}
-
-grpc::ServerUnaryReactor* VisitServiceImpl::ListVisits(
-    grpc::CallbackServerContext* context, const v1::ListVisitsRequest* request,
-    v1::ListVisitsResponse* response) {
-  return RunUnary(context, guard_, {"bilateral.v1.VisitService/ListVisits", Access::kRead}, *request,
-                  [&] {
-    return RespondPage(records_.List(ListParamsOf(*request)),
-                       response->mutable_visits(), response);
-  });
-}
-
-grpc::ServerUnaryReactor* VisitServiceImpl::CreateVisit(
-    grpc::CallbackServerContext* context, const v1::CreateVisitRequest* request,
-    v1::Visit* response) {
-  return RunUnary(context, guard_, {"bilateral.v1.VisitService/CreateVisit", Access::kWrite}, *request,
-                  [&] {
-    return Respond(records_.Create(request->visit(), request->visit_id(),
-                                   request->request_id()),
-                   response);
-  });
-}
-
-grpc::ServerUnaryReactor* VisitServiceImpl::UpdateVisit(
-    grpc::CallbackServerContext* context, const v1::UpdateVisitRequest* request,
-    v1::Visit* response) {
-  return RunUnary(context, guard_, {"bilateral.v1.VisitService/UpdateVisit", Access::kWrite}, *request,
-                  [&] {
-    return Respond(records_.Update(request->visit(), request->has_update_mask()
-                                                         ? &request->update_mask()
-                                                         : nullptr),
-                   response);
-  });
-}
-
-grpc::ServerUnaryReactor* VisitServiceImpl::DeleteVisit(
-    grpc::CallbackServerContext* context, const v1::DeleteVisitRequest* request,
-    google::protobuf::Empty* response) {
-  return RunUnary(context, guard_, {"bilateral.v1.VisitService/DeleteVisit", Access::kWrite}, *request,
-                  [&] {
-    return records_.Delete(request->name(), request->etag());
-  });
-}
 
 std::vector<std::unique_ptr<grpc::Service>> MakeServices(store::Store* store,
                                                          CallGuard* guard) {
   std::vector<std::unique_ptr<grpc::Service>> services;
   services.push_back(std::make_unique<SourceServiceImpl>(store, guard));
   services.push_back(std::make_unique<VisitServiceImpl>(store, guard));
+  services.push_back(std::make_unique<PartnershipServiceImpl>(store, guard));
+  services.push_back(std::make_unique<TradeRecordServiceImpl>(store, guard));
+  services.push_back(std::make_unique<InfrastructureProjectServiceImpl>(store, guard));
+  services.push_back(std::make_unique<ExchangeServiceImpl>(store, guard));
+  services.push_back(std::make_unique<ObservationServiceImpl>(store, guard));
+  services.push_back(std::make_unique<CountryServiceImpl>(store, guard));
   return services;
 }
 

@@ -1,5 +1,7 @@
 #include "domain/fields.h"
 
+#include <algorithm>
+
 #include "absl/random/random.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -80,19 +82,6 @@ void CheckDate(const v1::Date& date, bool required, absl::string_view field,
   }
 }
 
-absl::StatusOr<std::string> NormalizeCountry(absl::string_view reference) {
-  absl::string_view code = reference;
-  absl::ConsumePrefix(&code, "countries/");
-  if (code.size() != 2 || !absl::ascii_isalpha(code[0]) ||
-      !absl::ascii_isalpha(code[1])) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "'", reference.substr(0, 64),
-        "' is not a country; use an ISO 3166-1 alpha-2 code such as "
-        "\"countries/KZ\" or \"KZ\""));
-  }
-  return absl::StrCat("countries/", absl::AsciiStrToUpper(code));
-}
-
 void CheckCountry(std::string* country, bool required, absl::string_view field,
                   Violations& violations) {
   if (country->empty()) {
@@ -105,6 +94,28 @@ void CheckCountry(std::string* country, bool required, absl::string_view field,
     return;
   }
   *country = *normalized;
+}
+
+void CheckCountryList(google::protobuf::RepeatedPtrField<std::string>* countries,
+                      int exactly, absl::string_view field,
+                      Violations& violations) {
+  if (countries->size() > kMaxListSize) {
+    violations.Add(std::string(field), absl::StrCat("more than ", kMaxListSize, " entries"));
+    return;
+  }
+  bool valid = true;
+  for (int i = 0; i < countries->size(); ++i) {
+    size_t before = violations.list().size();
+    CheckCountry(countries->Mutable(i), true, absl::StrCat(field, "[", i, "]"), violations);
+    valid = valid && violations.list().size() == before;
+  }
+  if (!valid) return;
+  std::sort(countries->begin(), countries->end());
+  countries->erase(std::unique(countries->begin(), countries->end()), countries->end());
+  if (exactly > 0 && countries->size() != exactly) {
+    violations.Add(std::string(field),
+                   absl::StrCat("must name exactly ", exactly, " different countries"));
+  }
 }
 
 void CheckText(absl::string_view text, bool required, absl::string_view field,

@@ -8,6 +8,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "bilateral/v1/common.pb.h"
+#include "domain/countries.h"
 #include "domain/errors.h"
 
 namespace bilateral::domain {
@@ -39,14 +40,16 @@ int64_t DateKey(const v1::Date& date);
 void CheckDate(const v1::Date& date, bool required, absl::string_view field,
                Violations& violations);
 
-// Canonicalises a country reference ("KZ", "kz", "countries/KZ") to
-// "countries/KZ"; error text when it is not one.
-absl::StatusOr<std::string> NormalizeCountry(absl::string_view reference);
-
 // Canonicalises `*country` in place, adding a violation of `field` when it
 // is invalid (or empty while `required`).
 void CheckCountry(std::string* country, bool required, absl::string_view field,
                   Violations& violations);
+
+// Canonicalises a list of countries in place (sorted, each once) and adds
+// violations; `exactly` > 0 demands that many distinct countries.
+void CheckCountryList(google::protobuf::RepeatedPtrField<std::string>* countries,
+                      int exactly, absl::string_view field,
+                      Violations& violations);
 
 // Adds a violation when `text` is longer than kMaxTextBytes, or empty while
 // `required`.

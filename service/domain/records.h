@@ -3,6 +3,7 @@
 // Knows nothing of gRPC or SQL: it speaks to a store::Store.
 #pragma once
 
+#include <algorithm>
 #include <set>
 #include <string>
 #include <vector>
@@ -25,6 +26,10 @@ namespace bilateral::domain {
 inline constexpr int kDefaultPageSize = 50;
 inline constexpr int kMaxPageSize = 1000;
 inline constexpr size_t kMaxRequestIdBytes = 128;
+// Most names one BatchGet may ask for.
+inline constexpr int kMaxBatchGet = 100;
+// Most records one import chunk may carry.
+inline constexpr int kMaxImportChunk = 1000;
 // Attempts at an update that gave no etag before a concurrent change wins.
 inline constexpr int kUpdateAttempts = 5;
 
@@ -32,6 +37,11 @@ template <typename Message>
 struct ListResult {
   std::vector<Message> items;
   std::string next_page_token;
+};
+
+// The outcome of one imported record.
+struct ImportRowResult {
+  absl::Status status;  // OK when stored
 };
 
 struct ListParams {
@@ -107,18 +117,13 @@ class Records {
                      "letter and not ending with '-'");
     }
     CheckRequestId(request_id, violations);
-    ClearOutputOnly(message);
-    Traits::Check(message, violations);
+    Prepare(message, violations);
     if (auto status = CheckSourcesExist(message, violations); !status.ok()) {
       return status;
     }
     if (auto status = violations.ToStatus(); !status.ok()) return status;
 
-    store::Row row;
-    row.id = chosen_id;
-    row.payload = message.SerializeAsString();
-    row.columns = Traits::Columns(message);
-    auto stored = store_->Insert(Collection(), std::move(row), request_id);
+    auto stored = store_->Insert(Collection(), ToRow(message, chosen_id), request_id);
     if (!stored.ok()) return stored.status();
     return FromRow(*stored);
   }
@@ -152,20 +157,15 @@ class Records {
       options.set_replace_repeated_fields(true);
       google::protobuf::util::FieldMaskUtil::MergeMessageTo(message, effective,
                                                             options, &*current);
-      ClearOutputOnly(*current);
-      Traits::Check(*current, violations);
+      Prepare(*current, violations);
       if (auto status = CheckSourcesExist(*current, violations); !status.ok()) {
         return status;
       }
       if (auto status = violations.ToStatus(); !status.ok()) return status;
 
-      store::Row row;
-      row.id = *id;
-      row.payload = current->SerializeAsString();
-      row.columns = Traits::Columns(*current);
       // The etag read above makes the write conditional, so a concurrent
       // change is never overwritten; without a caller's etag, try again.
-      auto stored = store_->Update(Collection(), std::move(row), current_row->etag);
+      auto stored = store_->Update(Collection(), ToRow(*current, *id), current_row->etag);
       if (stored.ok()) return FromRow(*stored);
       if (!absl::IsAborted(stored.status()) || !message.etag().empty() ||
           attempt == kUpdateAttempts) {
@@ -179,6 +179,94 @@ class Records {
     auto id = IdFromName(Collection().name, name, "name");
     if (!id.ok()) return id.status();
     return store_->Delete(Collection(), *id, etag);
+  }
+
+  // Returns the records called `names`, in that order, from one snapshot;
+  // at most kMaxBatchGet. NOT_FOUND names the first that does not exist.
+  absl::StatusOr<std::vector<Message>> BatchGet(
+      const google::protobuf::RepeatedPtrField<std::string>& names) const {
+    Violations violations;
+    if (names.size() > kMaxBatchGet) {
+      violations.Add("names", absl::StrCat("at most ", kMaxBatchGet, " names per call"));
+      return violations.ToStatus();
+    }
+    std::vector<std::string> ids;
+    for (int i = 0; i < names.size(); ++i) {
+      auto id = IdFromName(Collection().name, names[i], absl::StrCat("names[", i, "]"));
+      if (!id.ok()) {
+        for (auto& violation : FieldViolations(id.status())) {
+          violations.Add(violation.field, violation.description);
+        }
+        continue;
+      }
+      ids.push_back(*std::move(id));
+    }
+    if (auto status = violations.ToStatus(); !status.ok()) return status;
+    auto rows = store_->GetMany(Collection(), ids);
+    if (!rows.ok()) return rows.status();
+    std::vector<Message> records;
+    records.reserve(rows->size());
+    for (const auto& row : *rows) {
+      auto record = FromRow(row);
+      if (!record.ok()) return record.status();
+      records.push_back(*std::move(record));
+    }
+    return records;
+  }
+
+  // Stores one chunk of an import in one transaction: every valid record
+  // that does not collide with a stored one is stored, each other record
+  // gets the reason it was not. With `use_names`, ids come from the records'
+  // names; otherwise they are generated. Fails as a whole only when the
+  // chunk is too large or the store fails.
+  absl::StatusOr<std::vector<ImportRowResult>> Import(
+      google::protobuf::RepeatedPtrField<Message> records, bool use_names) const {
+    if (records.size() > kMaxImportChunk) {
+      return InvalidField("records",
+                          absl::StrCat("at most ", kMaxImportChunk, " records per chunk"));
+    }
+    std::vector<ImportRowResult> results(records.size());
+    std::vector<store::Row> rows;
+    std::vector<size_t> row_index;
+    for (int i = 0; i < records.size(); ++i) {
+      Message& record = records[i];
+      Violations violations;
+      std::string id = GenerateId();
+      if (use_names) {
+        auto named = IdFromName(Collection().name, record.name(), "name");
+        if (named.ok()) {
+          id = *std::move(named);
+        } else {
+          violations.Add("name", FieldViolations(named.status())[0].description);
+        }
+      }
+      Prepare(record, violations);
+      if (!violations.empty()) {
+        results[i].status = violations.ToStatus();
+        continue;
+      }
+      rows.push_back(ToRow(record, id));
+      row_index.push_back(static_cast<size_t>(i));
+    }
+    auto stored = store_->InsertMany(Collection(), std::move(rows));
+    if (!stored.ok()) return stored.status();
+    for (size_t k = 0; k < stored->size(); ++k) {
+      results[row_index[k]].status = (*stored)[k];
+    }
+    return results;
+  }
+
+  // Re-derives the stored columns and citations of every record from its
+  // payload; used after a migration changes what is derived.
+  absl::Status Reindex() const {
+    return store_->Reindex(Collection(), [](const store::Row& row) -> absl::StatusOr<store::Row> {
+      Message message;
+      if (!message.ParseFromString(row.payload)) {
+        return absl::DataLossError(
+            absl::StrCat("stored record ", Collection().name, "/", row.id, " is unreadable"));
+      }
+      return ToRow(message, row.id);
+    });
   }
 
  private:
@@ -241,20 +329,43 @@ class Records {
     return paths;
   }
 
-  // Adds a violation for each cited source that is not stored.
-  absl::Status CheckSourcesExist(const Message& message,
-                                 Violations& violations) const {
-    const Citations* citations = Traits::CitationsOf(message);
-    if (citations == nullptr) return absl::OkStatus();
+  // Clears what callers may not set, canonicalises and checks the record,
+  // and derives its computed fields.
+  static void Prepare(Message& message, Violations& violations) {
+    ClearOutputOnly(message);
+    Traits::Check(message, violations);
+    if (violations.empty()) Traits::Derive(message);
+  }
+
+  // The stored form of a prepared record.
+  static store::Row ToRow(const Message& message, std::string id) {
+    store::Row row;
+    row.id = std::move(id);
+    row.payload = message.SerializeAsString();
+    row.columns = Traits::Columns(message);
+    for (const auto& citation : Traits::Citations(message)) {
+      absl::string_view source = citation.source;
+      if (absl::ConsumePrefix(&source, "sources/")) {
+        row.cited_sources.emplace_back(source);
+      }
+    }
+    std::sort(row.cited_sources.begin(), row.cited_sources.end());
+    row.cited_sources.erase(std::unique(row.cited_sources.begin(), row.cited_sources.end()),
+                            row.cited_sources.end());
+    return row;
+  }
+
+  // Adds a violation for each cited source that is not stored. (The store
+  // checks again atomically; this names the offending fields.)
+  absl::Status CheckSourcesExist(const Message& message, Violations& violations) const {
     const auto& sources = Resource<v1::Source>::Collection();
-    for (int i = 0; i < citations->size(); ++i) {
-      absl::string_view name = (*citations)[i].source();
+    for (const auto& citation : Traits::Citations(message)) {
+      absl::string_view name = citation.source;
       if (!absl::ConsumePrefix(&name, "sources/") || !IsValidId(name)) continue;
       auto found = store_->Get(sources, name);
       if (absl::IsNotFound(found.status())) {
-        violations.Add(
-            absl::StrCat(Traits::kField, ".citations[", i, "].source"),
-            absl::StrCat((*citations)[i].source(), " does not exist"));
+        violations.Add(absl::StrCat(Traits::kField, ".", citation.field),
+                       absl::StrCat(citation.source, " does not exist"));
       } else if (!found.ok()) {
         return found.status();
       }

@@ -1,49 +1,88 @@
 // What the generic record operations need to know about each resource
-// type: where it is stored, what its filters accept, how it is checked.
-// Adding a resource means adding one specialisation of `Resource`.
+// type: where it is stored, what its filters accept, how it is checked and
+// what it cites. Adding a resource means adding one specialisation of
+// `Resource`.
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include "bilateral/v1/country.pb.h"
+#include "bilateral/v1/exchange.pb.h"
+#include "bilateral/v1/infrastructure.pb.h"
+#include "bilateral/v1/observation.pb.h"
+#include "bilateral/v1/partnership.pb.h"
 #include "bilateral/v1/source.pb.h"
+#include "bilateral/v1/trade.pb.h"
 #include "bilateral/v1/visit.pb.h"
 #include "domain/errors.h"
 #include "store/store.h"
 
 namespace bilateral::domain {
 
-using Citations = google::protobuf::RepeatedPtrField<v1::Citation>;
+// One citation of a record: where it sits in the record, and what it names.
+struct CitationRef {
+  std::string field;   // e.g. "milestones[0].citations[1].source"
+  std::string source;  // e.g. "sources/x"
+};
 
+// Every specialisation provides:
+//   kField            the request field carrying the resource ("visit")
+//   Collection()      storage, filters and orderings
+//   Check(T&, v)      canonicalise in place and add every violation to v
+//   Derive(T&)        set the output-only fields computed from the record
+//   Columns(const T&) values of Collection().columns
+//   Citations(const T&) every citation, with its path
+//   ComputedFields()  output-only fields besides name, times and etag
 template <typename Message>
 struct Resource;
 
+#define BILATERAL_DECLARE_RESOURCE(Type, field)                          \
+  template <>                                                            \
+  struct Resource<Type> {                                                \
+    static constexpr absl::string_view kField = field;                  \
+    static const store::Collection& Collection();                        \
+    static void Check(Type& record, Violations& violations);             \
+    static void Derive(Type& record);                                    \
+    static std::vector<store::SqlValue> Columns(const Type& record);     \
+    static std::vector<CitationRef> Citations(const Type& record);       \
+    static std::vector<std::string> ComputedFields();                    \
+  }
+
+BILATERAL_DECLARE_RESOURCE(v1::Source, "source");
+BILATERAL_DECLARE_RESOURCE(v1::Visit, "visit");
+BILATERAL_DECLARE_RESOURCE(v1::Partnership, "partnership");
+BILATERAL_DECLARE_RESOURCE(v1::TradeRecord, "trade_record");
+BILATERAL_DECLARE_RESOURCE(v1::InfrastructureProject, "infrastructure_project");
+BILATERAL_DECLARE_RESOURCE(v1::Exchange, "exchange");
+BILATERAL_DECLARE_RESOURCE(v1::Observation, "observation");
+#undef BILATERAL_DECLARE_RESOURCE
+
+// Countries are reference data: stored so that List filters and pages like
+// every other collection, never written through the API.
 template <>
-struct Resource<v1::Source> {
-  // The request field that carries the resource, used in violation paths.
-  static constexpr absl::string_view kField = "source";
+struct Resource<v1::Country> {
   static const store::Collection& Collection();
-  // Canonicalises `source` in place and adds every violation.
-  static void Check(v1::Source& source, Violations& violations);
-  // Values of Collection().columns for `source`.
-  static std::vector<store::SqlValue> Columns(const v1::Source& source);
-  static const Citations* CitationsOf(const v1::Source&) { return nullptr; }
-  // Output-only fields besides name, create_time, update_time and etag.
-  static std::vector<std::string> ComputedFields() { return {}; }
+  static std::vector<store::SqlValue> Columns(const v1::Country& country);
 };
 
-template <>
-struct Resource<v1::Visit> {
-  static constexpr absl::string_view kField = "visit";
-  static const store::Collection& Collection();
-  static void Check(v1::Visit& visit, Violations& violations);
-  static std::vector<store::SqlValue> Columns(const v1::Visit& visit);
-  static const Citations* CitationsOf(const v1::Visit& visit) {
-    return &visit.citations();
-  }
-  static std::vector<std::string> ComputedFields() {
-    return {"computed_ordinal"};
-  }
+// Stands for a type in calls to generic lambdas.
+template <typename T>
+struct TypeTag {
+  using type = T;
 };
+
+// Calls `f(TypeTag<T>{})` for every record type, in the order data sets
+// load them (sources first, since the others cite them).
+template <typename F>
+void ForEachRecordType(F&& f) {
+  f(TypeTag<v1::Source>{});
+  f(TypeTag<v1::Visit>{});
+  f(TypeTag<v1::Partnership>{});
+  f(TypeTag<v1::TradeRecord>{});
+  f(TypeTag<v1::InfrastructureProject>{});
+  f(TypeTag<v1::Exchange>{});
+  f(TypeTag<v1::Observation>{});
+}
 
 }  // namespace bilateral::domain

@@ -3,6 +3,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
+#include "domain/countries.h"
 #include "domain/records.h"
 #include "google/protobuf/util/json_util.h"
 
@@ -36,7 +37,51 @@ absl::Status LoadAll(store::Store& store,
   return absl::OkStatus();
 }
 
+// Stores the countries of the registry that the store lacks.
+absl::Status SyncCountries(store::Store& store) {
+  const auto& collection = domain::Resource<v1::Country>::Collection();
+  const auto& countries = domain::Countries().all();
+  if (countries.empty()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "cannot read the ISO 3166-1 country list at '", domain::kIsoCodesPath,
+        "'; install Debian's iso-codes package"));
+  }
+  auto count = store.Count(collection);
+  if (!count.ok()) return count.status();
+  if (*count == static_cast<int64_t>(countries.size())) return absl::OkStatus();
+  std::vector<store::Row> rows;
+  for (const auto& country : countries) {
+    store::Row row;
+    row.id = country.alpha2();
+    row.payload = country.SerializeAsString();
+    row.columns = domain::Resource<v1::Country>::Columns(country);
+    rows.push_back(std::move(row));
+  }
+  auto results = store.InsertMany(collection, std::move(rows));
+  if (!results.ok()) return results.status();
+  for (const auto& result : *results) {
+    if (!result.ok() && !absl::IsAlreadyExists(result)) return result;
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
+
+absl::Status PrepareStore(store::Store& store) {
+  if (auto status = SyncCountries(store); !status.ok()) return status;
+  auto pending = store.PendingReindex();
+  if (!pending.ok()) return pending.status();
+  absl::Status status;
+  for (const auto& name : *pending) {
+    domain::ForEachRecordType([&](auto tag) {
+      using Message = typename decltype(tag)::type;
+      if (!status.ok() || domain::Resource<Message>::Collection().name != name) return;
+      status = domain::Records<Message>(&store).Reindex();
+      if (status.ok()) LogInfo("store", "derived columns rebuilt", {{"collection", name}});
+    });
+  }
+  return status;
+}
 
 absl::StatusOr<v1::Dataset> ParseDataset(const std::string& json,
                                          const std::string& origin) {
@@ -49,26 +94,29 @@ absl::StatusOr<v1::Dataset> ParseDataset(const std::string& json,
   return dataset;
 }
 
-absl::StatusOr<LoadSummary> LoadDataset(store::Store& store,
-                                        const v1::Dataset& dataset) {
+absl::StatusOr<LoadSummary> LoadDataset(store::Store& store, const v1::Dataset& dataset) {
   LoadSummary summary;
-  if (auto status = LoadAll(store, dataset.sources(), summary); !status.ok()) {
-    return status;
-  }
-  if (auto status = LoadAll(store, dataset.visits(), summary); !status.ok()) {
-    return status;
-  }
+  absl::Status status = LoadAll(store, dataset.sources(), summary);
+  if (status.ok()) status = LoadAll(store, dataset.visits(), summary);
+  if (status.ok()) status = LoadAll(store, dataset.partnerships(), summary);
+  if (status.ok()) status = LoadAll(store, dataset.trade_records(), summary);
+  if (status.ok()) status = LoadAll(store, dataset.infrastructure_projects(), summary);
+  if (status.ok()) status = LoadAll(store, dataset.exchanges(), summary);
+  if (status.ok()) status = LoadAll(store, dataset.observations(), summary);
+  if (!status.ok()) return status;
   return summary;
 }
 
 absl::Status SeedIfEmpty(store::Store& store) {
-  for (const auto* collection :
-       {&domain::Resource<v1::Source>::Collection(),
-        &domain::Resource<v1::Visit>::Collection()}) {
-    auto count = store.Count(*collection);
-    if (!count.ok()) return count.status();
-    if (*count > 0) return absl::OkStatus();
-  }
+  absl::Status status;
+  bool empty = true;
+  domain::ForEachRecordType([&](auto tag) {
+    using Message = typename decltype(tag)::type;
+    auto count = store.Count(domain::Resource<Message>::Collection());
+    if (!count.ok()) status.Update(count.status());
+    if (count.ok() && *count > 0) empty = false;
+  });
+  if (!status.ok() || !empty) return status;
   for (const auto& [file, json] : EmbeddedSeedFiles()) {
     auto dataset = ParseDataset(json, file);
     if (!dataset.ok()) return dataset.status();

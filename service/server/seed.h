@@ -1,5 +1,6 @@
-// Loading data sets (bilateral.v1.Dataset in the protobuf JSON mapping) into
-// a store: the seed data on first start, and any user's files.
+// Preparing a store for the service, and loading data sets into it
+// (bilateral.v1.Dataset in the protobuf JSON mapping): the seed data on first
+// start, and any user's files.
 #pragma once
 
 #include <string>
@@ -10,6 +11,11 @@
 #include "store/store.h"
 
 namespace bilateral::server {
+
+// Brings a freshly opened store up to what the service expects: the
+// country reference data present, and the derived columns that a migration
+// invalidated derived again. Idempotent; run at every start.
+absl::Status PrepareStore(store::Store& store);
 
 struct LoadSummary {
   int created = 0;
@@ -30,8 +36,8 @@ absl::StatusOr<LoadSummary> LoadDataset(store::Store& store,
 // The data sets under data/seed, compiled into the binary.
 const std::vector<std::pair<std::string, std::string>>& EmbeddedSeedFiles();
 
-// Loads the embedded seed data sets when the store holds no sources and no
-// visits; does nothing otherwise.
+// Loads the embedded seed data sets when the store holds no records of any
+// kind; does nothing otherwise.
 absl::Status SeedIfEmpty(store::Store& store);
 
 }  // namespace bilateral::server

@@ -40,7 +40,7 @@ absl::Status BadToken(absl::string_view why) {
 }
 
 uint64_t Fingerprint(const Collection& collection, const ListQuery& query) {
-  std::string text = absl::StrCat(collection.name, "\n", query.filter, "\n",
+  std::string text = absl::StrCat(collection.table, "\n", query.filter, "\n",
                                   query.order_by);
   return Fnv1a(text);
 }
@@ -88,7 +88,7 @@ absl::StatusOr<ListPlan> PlanList(const Collection& collection,
   for (const auto& term : *terms) {
     absl::StrAppend(&select, ", (", term.field->column, ")");
   }
-  absl::StrAppend(&select, " FROM ", collection.name);
+  absl::StrAppend(&select, " FROM ", collection.table);
 
   std::vector<std::string> where;
   if (!filter->sql.empty()) {

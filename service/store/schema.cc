@@ -1,6 +1,7 @@
 #include "store/schema.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 
 namespace bilateral::store {
 namespace {
@@ -10,13 +11,32 @@ namespace {
 std::string RecordTable(absl::string_view name, absl::string_view columns) {
   return absl::StrCat(
       "CREATE TABLE ", name, " (",
-      "seq INTEGER PRIMARY KEY AUTOINCREMENT, ",
-      "id TEXT NOT NULL UNIQUE, payload BLOB NOT NULL, etag TEXT NOT NULL, ",
+      "seq {serial}, ",
+      "id TEXT NOT NULL UNIQUE, payload {blob} NOT NULL, etag TEXT NOT NULL, ",
       "revision INTEGER NOT NULL, create_us INTEGER NOT NULL, ",
       "update_us INTEGER NOT NULL, ", columns, ")");
 }
 
-std::vector<Migration> BuildSqliteMigrations() {
+// Statements are written once, with the few type names that differ between
+// the dialects as {tokens}.
+std::vector<Migration> ForDialect(std::vector<Migration> migrations, query::Dialect dialect) {
+  bool sqlite = dialect == query::Dialect::kSqlite;
+  for (auto& migration : migrations) {
+    for (auto& statement : migration.statements) {
+      statement = absl::StrReplaceAll(
+          statement,
+          {{"{serial}", sqlite ? "INTEGER PRIMARY KEY AUTOINCREMENT"
+                               : "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"},
+           {"{blob}", sqlite ? "BLOB" : "BYTEA"},
+           {"{without_rowid}", sqlite ? "WITHOUT ROWID" : ""},
+           // Every integer is 64 bits in both.
+           {"INTEGER", sqlite ? "INTEGER" : "BIGINT"}});
+    }
+  }
+  return migrations;
+}
+
+std::vector<Migration> AllMigrations() {
   return {
       {1,
        "sources and visits",
@@ -46,15 +66,62 @@ std::vector<Migration> BuildSqliteMigrations() {
            "update_us INTEGER NOT NULL)",
            "CREATE INDEX visits_by_visitor ON visits (visitor_country, host_country, start_date, seq)",
        }},
+      {3,
+       "every record type, citations, re-derivable columns",
+       {
+           // Collections whose derived columns must be derived again from
+           // their payloads; the service does so at start-up.
+           "CREATE TABLE reindex_pending (collection TEXT PRIMARY KEY)",
+           // Which source each record cites, so a cited source is kept.
+           "CREATE TABLE citations (collection TEXT NOT NULL, record_id TEXT NOT NULL, "
+           "source_id TEXT NOT NULL, PRIMARY KEY (collection, record_id, source_id)) "
+           "{without_rowid}",
+           "CREATE INDEX citations_by_source ON citations (source_id)",
+           "ALTER TABLE visits ADD COLUMN outcomes TEXT NOT NULL DEFAULT '[]'",
+           "INSERT INTO reindex_pending (collection) VALUES ('sources'), ('visits')",
+           RecordTable("partnerships",
+                       "countries TEXT NOT NULL, level_label TEXT NOT NULL, "
+                       "level_tier TEXT NOT NULL, level_since INTEGER NOT NULL"),
+           RecordTable("trade_records",
+                       "reporter TEXT NOT NULL, partner TEXT NOT NULL, "
+                       "period_year INTEGER NOT NULL, period_quarter INTEGER NOT NULL, "
+                       "period_month INTEGER NOT NULL, flow TEXT NOT NULL, "
+                       "hs_code TEXT NOT NULL, commodity_label TEXT NOT NULL, "
+                       "currency TEXT NOT NULL, value_units INTEGER NOT NULL, "
+                       "partner_rank INTEGER NOT NULL, main_commodities TEXT NOT NULL"),
+           "CREATE UNIQUE INDEX trade_records_key ON trade_records (reporter, partner, "
+           "period_year, period_quarter, period_month, flow, hs_code, commodity_label)",
+           "CREATE INDEX trade_records_by_period ON trade_records (period_year, "
+           "period_quarter, period_month, seq)",
+           RecordTable("infrastructure_projects",
+                       "display_name TEXT NOT NULL, kind TEXT NOT NULL, sector TEXT NOT NULL, "
+                       "host_country TEXT NOT NULL, partner_countries TEXT NOT NULL, "
+                       "status TEXT NOT NULL, initiative TEXT NOT NULL, place TEXT NOT NULL, "
+                       "region_code TEXT NOT NULL, start_date INTEGER NOT NULL, "
+                       "completion_date INTEGER NOT NULL"),
+           "CREATE INDEX infrastructure_by_host ON infrastructure_projects (host_country, status, seq)",
+           RecordTable("exchanges",
+                       "kind TEXT NOT NULL, countries TEXT NOT NULL, host_country TEXT NOT NULL, "
+                       "title TEXT NOT NULL, date INTEGER NOT NULL"),
+           RecordTable("observations",
+                       "metric TEXT NOT NULL, unit TEXT NOT NULL, countries TEXT NOT NULL, "
+                       "period_year INTEGER NOT NULL, period_quarter INTEGER NOT NULL, "
+                       "period_month INTEGER NOT NULL, projection INTEGER NOT NULL"),
+           RecordTable("countries",
+                       "alpha2 TEXT NOT NULL, alpha3 TEXT NOT NULL, numeric TEXT NOT NULL, "
+                       "display_name TEXT NOT NULL, official_name TEXT NOT NULL"),
+       }},
   };
 }
 
 }  // namespace
 
-const std::vector<Migration>& SqliteMigrations() {
-  static const auto* migrations =
-      new std::vector<Migration>(BuildSqliteMigrations());
-  return *migrations;
+const std::vector<Migration>& Migrations(query::Dialect dialect) {
+  static const auto* sqlite =
+      new std::vector<Migration>(ForDialect(AllMigrations(), query::Dialect::kSqlite));
+  static const auto* postgres =
+      new std::vector<Migration>(ForDialect(AllMigrations(), query::Dialect::kPostgres));
+  return dialect == query::Dialect::kSqlite ? *sqlite : *postgres;
 }
 
 }  // namespace bilateral::store

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "query/filter.h"
+
 namespace bilateral::store {
 
 struct Migration {
@@ -13,7 +15,8 @@ struct Migration {
   std::vector<std::string> statements;
 };
 
-// Migrations of the embedded SQLite store, ascending by version.
-const std::vector<Migration>& SqliteMigrations();
+// Migrations for `dialect`, ascending by version. Both dialects share one
+// list and so one version numbering.
+const std::vector<Migration>& Migrations(query::Dialect dialect);
 
 }  // namespace bilateral::store

@@ -29,7 +29,7 @@ Row VisitRow(const std::string& id, const std::string& host, int64_t start_date,
   row.payload = payload;
   row.columns = {std::string("Visitor"), std::string(""), std::string("countries/CN"),
                  host, std::string("STATE"), start_date, int64_t{0}, int64_t{0},
-                 std::string("[\"Astana\"]"), std::string("[]")};
+                 std::string("[\"Astana\"]"), std::string("[]"), std::string("[]")};
   return row;
 }
 
@@ -269,21 +269,57 @@ TEST_F(SqliteStoreTest, TokenIsBoundToItsQueryAndTamperingIsRejected) {
   }
 }
 
+// Runs `sql` on the database file at `path`, as an older release would have.
+void RunSql(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  char* error = nullptr;
+  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error), SQLITE_OK)
+      << (error != nullptr ? error : "");
+  sqlite3_free(error);
+  sqlite3_close(db);
+}
+
 TEST(SqliteMigrationTest, OldVersionFileIsUpgradedWithItsData) {
   test::TempDir dir;
   std::string path = dir.File("old.db");
   {
     SqliteOptions v1;
     v1.schema_version = 1;
-    auto store = OpenSqliteStore(path, v1);
-    ASSERT_TRUE(store.ok()) << store.status();
-    ASSERT_TRUE((*store)->Insert(Visits(), VisitRow("kept", "countries/KZ", 20130000, "old"), "").ok());
-    // Idempotency keys arrive with version 2.
-    EXPECT_FALSE((*store)->Insert(Visits(), VisitRow("x", "countries/KZ", 1), "req").ok());
+    ASSERT_TRUE(OpenSqliteStore(path, v1).ok());
   }
+  // A visit as the first schema stored it: no outcomes column yet.
+  RunSql(path,
+         "INSERT INTO visits (id, payload, etag, revision, create_us, update_us, "
+         "visitor_name, visitor_office, visitor_country, host_country, kind, start_date, "
+         "end_date, reported_ordinal, cities, occasions) VALUES ('kept', 'old', 'e1', 1, "
+         "10, 10, 'Xi Jinping', '', 'countries/CN', 'countries/KZ', 'STATE', 20130000, 0, "
+         "0, '[]', '[]')");
+
   auto store = OpenSqliteStore(path, SqliteOptions{});
   ASSERT_TRUE(store.ok()) << store.status();
   EXPECT_EQ((*store)->Get(Visits(), "kept")->payload, "old");
+  EXPECT_THAT(*(*store)->PendingReindex(), ElementsAre("sources", "visits"));
+
+  // The columns the migration added are derived again from the payload.
+  ASSERT_TRUE((*store)
+                  ->Reindex(Visits(),
+                            [](const Row& stored) -> absl::StatusOr<Row> {
+                              Row row = VisitRow(stored.id, "countries/KZ", 20130000);
+                              row.columns.back() = std::string("[\"proposed\"]");
+                              return row;
+                            })
+                  .ok());
+  EXPECT_THAT(*(*store)->PendingReindex(), ElementsAre("sources"));
+  ListQuery query;
+  query.filter = "outcomes:\"proposed\"";
+  auto page = (*store)->List(Visits(), query);
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->rows.size(), 1u);
+  EXPECT_EQ(page->rows[0].payload, "old");  // payload and etag untouched
+  EXPECT_EQ(page->rows[0].etag, "e1");
+
+  // Idempotency keys arrived with version 2.
   auto created = (*store)->Insert(Visits(), VisitRow("new", "countries/KZ", 1), "req");
   ASSERT_TRUE(created.ok()) << created.status();
   EXPECT_EQ((*store)->Insert(Visits(), VisitRow("again", "countries/KZ", 1), "req")->id, "new");

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -17,20 +18,28 @@ namespace bilateral::store {
 
 using query::SqlValue;
 
-// Describes how one collection of records is stored. The table is named
-// after the collection and has, besides the fixed columns (seq, id, payload,
+// Describes how one collection of records is stored. Its table has, besides the fixed columns (seq, id, payload,
 // etag, revision, create_us, update_us), one column per entry of `columns`.
 struct Collection {
-  std::string name;                      // "visits"; also the table name
+  std::string name;                      // "visits", as in resource names
+  std::string table;                     // "visits"
   std::vector<std::string> columns;      // indexed columns, in Row order
   std::vector<query::FieldSpec> fields;  // what filter and order_by accept
+  // What, besides the id, a unique index of the table covers, in words
+  // ("reporter, partner, period, flow and commodity"); empty when nothing.
+  std::string unique_key;
 };
+
+// Rows cite rows of this collection; a cited row cannot be deleted.
+inline constexpr absl::string_view kCitedCollection = "sources";
 
 // One stored record.
 struct Row {
   std::string id;                 // final part of the resource name
   std::string payload;            // the serialized record
   std::vector<SqlValue> columns;  // one per Collection::columns
+  // Ids of the kCitedCollection rows this row cites; each must exist.
+  std::vector<std::string> cited_sources;
   // Set by the store on every write; ignored on input.
   std::string etag;
   int64_t create_time_us = 0;
@@ -57,6 +66,11 @@ class Store {
   virtual absl::StatusOr<Row> Get(const Collection& collection,
                                   absl::string_view id) = 0;
 
+  // Returns the rows with `ids`, in that order, from one consistent
+  // snapshot; NOT_FOUND naming the first id that does not exist.
+  virtual absl::StatusOr<std::vector<Row>> GetMany(
+      const Collection& collection, const std::vector<std::string>& ids) = 0;
+
   // Returns one page in the requested order (ties broken by insertion
   // order), seeking past the position the page token records. A malformed
   // filter or order, or a token that was tampered with or issued for another
@@ -71,6 +85,18 @@ class Store {
   virtual absl::StatusOr<Row> Insert(const Collection& collection, Row row,
                                      absl::string_view request_id) = 0;
 
+  // Stores `rows` in one transaction: each row that can be stored is, and
+  // the result for each row says OK or why not (ALREADY_EXISTS,
+  // FAILED_PRECONDITION for a cited row that does not exist). Fails as a
+  // whole, storing nothing, only when the store itself fails.
+  virtual absl::StatusOr<std::vector<absl::Status>> InsertMany(
+      const Collection& collection, std::vector<Row> rows) = 0;
+
+  // Stores rows copied from another store exactly as given: ids, payloads,
+  // etags and times are kept. Results per row as for InsertMany.
+  virtual absl::StatusOr<std::vector<absl::Status>> Restore(
+      const Collection& collection, std::vector<Row> rows) = 0;
+
   // Replaces the row with `row.id` atomically. NOT_FOUND when it does not
   // exist; ABORTED, writing nothing, when `expected_etag` is non-empty and
   // differs from the stored etag.
@@ -78,13 +104,28 @@ class Store {
                                      absl::string_view expected_etag) = 0;
 
   // Deletes the row with `id`. NOT_FOUND when it does not exist; ABORTED,
-  // deleting nothing, on a stale non-empty `expected_etag`.
+  // deleting nothing, on a stale non-empty `expected_etag`;
+  // FAILED_PRECONDITION, naming the citing records, when other rows cite it.
   virtual absl::Status Delete(const Collection& collection,
                               absl::string_view id,
                               absl::string_view expected_etag) = 0;
 
   // Number of rows in `collection`.
   virtual absl::StatusOr<int64_t> Count(const Collection& collection) = 0;
+
+  // OK when the database answers; UNAVAILABLE, saying why, when it does not.
+  virtual absl::Status Ping() = 0;
+
+  // Collections whose derived columns a migration added or changed, so that
+  // they must be derived again from the stored payloads.
+  virtual absl::StatusOr<std::vector<std::string>> PendingReindex() = 0;
+
+  // Re-derives every row of `collection`: `derive` maps a stored row (id and
+  // payload) to its columns and citations. Payloads, etags and times stay as
+  // they are. Clears the collection's pending mark.
+  virtual absl::Status Reindex(
+      const Collection& collection,
+      const std::function<absl::StatusOr<Row>(const Row&)>& derive) = 0;
 };
 
 }  // namespace bilateral::store

@@ -1,0 +1,86 @@
+// What the SQL store needs of a database: connections that run
+// parameterised statements, and a pool that hands them out for reads and
+// for write transactions. SQLite and PostgreSQL each implement these; the
+// store's logic (store/sql_store.*) is written once over them.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "query/filter.h"
+
+namespace bilateral::store {
+
+// Bytes bound as a binary value (a record's payload).
+struct Blob {
+  std::string bytes;
+};
+
+// A value bound to a `?` placeholder.
+using SqlParam = std::variant<int64_t, std::string, Blob>;
+
+// Converts filter and key values to parameters.
+std::vector<SqlParam> ToParams(const std::vector<query::SqlValue>& values);
+
+// The result rows of one statement, read forward once.
+class SqlRows {
+ public:
+  virtual ~SqlRows() = default;
+  // Moves to the next row: true when there is one.
+  virtual absl::StatusOr<bool> Next() = 0;
+  virtual int64_t Int(int column) = 0;
+  // Text or bytes, as stored.
+  virtual std::string Text(int column) = 0;
+  // True when the column of the current row holds an integer.
+  virtual bool IsInt(int column) = 0;
+};
+
+// One database connection, used by one thread at a time. Statements use `?`
+// placeholders and are prepared once per connection. Errors are canonical:
+// a unique-constraint violation is ALREADY_EXISTS, a lost database
+// UNAVAILABLE, a statement stopped at its deadline DEADLINE_EXCEEDED.
+class SqlConnection {
+ public:
+  virtual ~SqlConnection() = default;
+
+  // Runs a statement that returns rows.
+  virtual absl::StatusOr<std::unique_ptr<SqlRows>> Query(
+      const std::string& sql, const std::vector<SqlParam>& params) = 0;
+
+  // Runs a statement that returns no rows; returns the rows it changed.
+  virtual absl::StatusOr<int64_t> Execute(const std::string& sql,
+                                          const std::vector<SqlParam>& params) = 0;
+};
+
+// Hands out connections. Bounded: callers wait for a free connection.
+class SqlPool {
+ public:
+  virtual ~SqlPool() = default;
+
+  virtual query::Dialect dialect() const = 0;
+
+  // Runs `body` on a connection for reading; with `snapshot`, inside one
+  // read transaction so that every statement sees the same data.
+  virtual absl::Status Read(absl::FunctionRef<absl::Status(SqlConnection&)> body,
+                            bool snapshot) = 0;
+
+  // Runs `body` in one write transaction: committed when `body` returns OK,
+  // rolled back otherwise. Conditional writes are safe against concurrent
+  // writers (SQLite serialises writers; PostgreSQL locks the rows read with
+  // `LockSuffix()`).
+  virtual absl::Status Write(absl::FunctionRef<absl::Status(SqlConnection&)> body) = 0;
+
+  // What to append to a SELECT that reads a row about to be changed.
+  virtual const char* LockSuffix() const = 0;
+
+  // OK when the database answers.
+  virtual absl::Status Ping() = 0;
+};
+
+}  // namespace bilateral::store

@@ -1,0 +1,503 @@
+#include "store/sql_store.h"
+
+#include <algorithm>
+#include <atomic>
+#include <optional>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "store/hash.h"
+#include "store/list_plan.h"
+
+namespace bilateral::store {
+
+std::vector<SqlParam> ToParams(const std::vector<query::SqlValue>& values) {
+  std::vector<SqlParam> params;
+  params.reserve(values.size());
+  for (const auto& value : values) {
+    if (const auto* number = std::get_if<int64_t>(&value)) {
+      params.emplace_back(*number);
+    } else {
+      params.emplace_back(std::get<std::string>(value));
+    }
+  }
+  return params;
+}
+
+namespace {
+
+constexpr char kFixedColumns[] = "seq, id, payload, etag, create_us, update_us";
+
+// Attempts at an insert whose idempotency key a concurrent insert took.
+constexpr int kInsertAttempts = 3;
+
+absl::Status NotFound(const Collection& collection, absl::string_view id) {
+  return absl::NotFoundError(absl::StrCat(collection.name, "/", id, " does not exist"));
+}
+
+absl::Status StaleEtag(const Collection& collection, absl::string_view id) {
+  return absl::AbortedError(absl::StrCat("etag mismatch: ", collection.name, "/", id,
+                                         " changed since it was read; read it again and retry"));
+}
+
+// A concurrent call stored the same idempotency key first; the whole
+// transaction is undone and tried again, and then finds that call's result.
+absl::Status KeyTakenConcurrently() {
+  return absl::AbortedError("request_id taken by a concurrent call");
+}
+
+// Reads the fixed columns seq, id, payload, etag, create_us, update_us.
+Row ReadRow(SqlRows& rows, int64_t* seq) {
+  Row row;
+  if (seq != nullptr) *seq = rows.Int(0);
+  row.id = rows.Text(1);
+  row.payload = rows.Text(2);
+  row.etag = rows.Text(3);
+  row.create_time_us = rows.Int(4);
+  row.update_time_us = rows.Int(5);
+  return row;
+}
+
+std::string Placeholders(size_t count) {
+  std::vector<std::string> marks(count, "?");
+  return absl::StrJoin(marks, ", ");
+}
+
+// Runs `SELECT columns FROM collection WHERE id = ?` (with `suffix`), on its
+// row; NOT_FOUND when there is none.
+absl::StatusOr<std::unique_ptr<SqlRows>> FindById(SqlConnection& db,
+                                                  const Collection& collection,
+                                                  absl::string_view columns,
+                                                  absl::string_view id,
+                                                  absl::string_view suffix = "") {
+  auto rows = db.Query(absl::StrCat("SELECT ", columns, " FROM ", collection.table,
+                                    " WHERE id = ?", suffix),
+                       {std::string(id)});
+  if (!rows.ok()) return rows.status();
+  auto found = (*rows)->Next();
+  if (!found.ok()) return found.status();
+  if (!*found) return NotFound(collection, id);
+  return rows;
+}
+
+class SqlStore final : public Store {
+ public:
+  explicit SqlStore(std::unique_ptr<SqlPool> pool) : pool_(std::move(pool)) {}
+
+  absl::StatusOr<Row> Get(const Collection& collection, absl::string_view id) override {
+    return Read<Row>(false, [&](SqlConnection& db) -> absl::StatusOr<Row> {
+      auto rows = FindById(db, collection, kFixedColumns, id);
+      if (!rows.ok()) return rows.status();
+      return ReadRow(**rows, nullptr);
+    });
+  }
+
+  absl::StatusOr<std::vector<Row>> GetMany(const Collection& collection,
+                                           const std::vector<std::string>& ids) override {
+    return Read<std::vector<Row>>(true, [&](SqlConnection& db) -> absl::StatusOr<std::vector<Row>> {
+      std::vector<Row> found;
+      for (const auto& id : ids) {
+        auto rows = FindById(db, collection, kFixedColumns, id);
+        if (!rows.ok()) return rows.status();
+        found.push_back(ReadRow(**rows, nullptr));
+      }
+      return found;
+    });
+  }
+
+  absl::StatusOr<Page> List(const Collection& collection, const ListQuery& list_query) override {
+    auto plan = PlanList(collection, list_query, pool_->dialect());
+    if (!plan.ok()) return plan.status();
+    return Read<Page>(false, [&](SqlConnection& db) -> absl::StatusOr<Page> {
+      auto rows = db.Query(plan->sql, ToParams(plan->params));
+      if (!rows.ok()) return rows.status();
+      Page page;
+      int64_t last_seq = 0;
+      std::vector<SqlValue> last_keys;
+      while (true) {
+        auto has_row = (*rows)->Next();
+        if (!has_row.ok()) return has_row.status();
+        if (!*has_row) break;
+        if (static_cast<int>(page.rows.size()) == list_query.page_size) {
+          // One row beyond the page: a next page exists.
+          page.next_page_token = EncodePageToken(plan->query_fingerprint, last_keys, last_seq);
+          break;
+        }
+        page.rows.push_back(ReadRow(**rows, &last_seq));
+        last_keys.clear();
+        for (size_t k = 0; k < plan->key_count; ++k) {
+          int column = static_cast<int>(kFixedListColumns + k);
+          last_keys.push_back((*rows)->IsInt(column) ? SqlValue((*rows)->Int(column))
+                                                     : SqlValue((*rows)->Text(column)));
+        }
+      }
+      return page;
+    });
+  }
+
+  absl::StatusOr<Row> Insert(const Collection& collection, Row row,
+                             absl::string_view request_id) override {
+    for (int attempt = 1;; ++attempt) {
+      Row candidate = row;
+      auto result = Write<Row>([&](SqlConnection& db) -> absl::StatusOr<Row> {
+        if (!request_id.empty()) {
+          auto replay = FindRequest(db, collection, request_id);
+          if (!replay.ok()) return replay.status();
+          if (replay->has_value()) return std::move(**replay);
+        }
+        if (auto status = InsertRow(db, collection, candidate, false); !status.ok()) {
+          return status;
+        }
+        if (!request_id.empty()) {
+          auto stored = db.Execute(
+              "INSERT INTO request_ids (request_id, collection, id, payload, etag, create_us, "
+              "update_us) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+              {std::string(request_id), collection.name, candidate.id, Blob{candidate.payload},
+               candidate.etag, candidate.create_time_us, candidate.update_time_us});
+          if (!stored.ok()) return stored.status();
+          if (*stored == 0) return KeyTakenConcurrently();
+        }
+        return Stored(std::move(candidate));
+      });
+      if (result.ok() || attempt == kInsertAttempts ||
+          result.status() != KeyTakenConcurrently()) {
+        return result;
+      }
+    }
+  }
+
+  absl::StatusOr<std::vector<absl::Status>> InsertMany(const Collection& collection,
+                                                       std::vector<Row> rows) override {
+    return InsertAll(collection, std::move(rows), false);
+  }
+
+  absl::StatusOr<std::vector<absl::Status>> Restore(const Collection& collection,
+                                                    std::vector<Row> rows) override {
+    return InsertAll(collection, std::move(rows), true);
+  }
+
+  absl::StatusOr<Row> Update(const Collection& collection, Row row,
+                             absl::string_view expected_etag) override {
+    return Write<Row>([&](SqlConnection& db) -> absl::StatusOr<Row> {
+      auto current = ReadVersion(db, collection, row.id);
+      if (!current.ok()) return current.status();
+      if (!expected_etag.empty() && expected_etag != current->etag) {
+        return StaleEtag(collection, row.id);
+      }
+      if (auto status = CheckCited(db, row); !status.ok()) return status;
+      int64_t revision = current->revision + 1;
+      row.create_time_us = current->create_us;
+      row.update_time_us = NextTimestamp();
+      row.etag = MakeEtag(row.payload, revision);
+      auto status = UpdateRow(db, collection, row, {"payload = ?", "etag = ?", "revision = ?", "update_us = ?"},
+                              {Blob{row.payload}, row.etag, revision, row.update_time_us});
+      if (!status.ok()) return status;
+      return Stored(std::move(row));
+    });
+  }
+
+  absl::Status Delete(const Collection& collection, absl::string_view id,
+                      absl::string_view expected_etag) override {
+    return Write<bool>([&](SqlConnection& db) -> absl::StatusOr<bool> {
+             auto current = ReadVersion(db, collection, id);
+             if (!current.ok()) return current.status();
+             if (!expected_etag.empty() && expected_etag != current->etag) {
+               return StaleEtag(collection, id);
+             }
+             if (collection.name == kCitedCollection) {
+               if (auto status = CheckNotCited(db, collection, id); !status.ok()) return status;
+             }
+             auto deleted = db.Execute(
+                 absl::StrCat("DELETE FROM ", collection.table, " WHERE id = ?"), {std::string(id)});
+             if (!deleted.ok()) return deleted.status();
+             auto uncited = db.Execute("DELETE FROM citations WHERE collection = ? AND record_id = ?",
+                                       {collection.name, std::string(id)});
+             if (!uncited.ok()) return uncited.status();
+             return true;
+           })
+        .status();
+  }
+
+  absl::StatusOr<int64_t> Count(const Collection& collection) override {
+    return Read<int64_t>(false, [&](SqlConnection& db) -> absl::StatusOr<int64_t> {
+      auto rows = db.Query(absl::StrCat("SELECT count(*) FROM ", collection.table), {});
+      if (!rows.ok()) return rows.status();
+      auto has_row = (*rows)->Next();
+      if (!has_row.ok()) return has_row.status();
+      return (*rows)->Int(0);
+    });
+  }
+
+  absl::Status Ping() override { return pool_->Ping(); }
+
+  absl::StatusOr<std::vector<std::string>> PendingReindex() override {
+    using Names = std::vector<std::string>;
+    return Read<Names>(false, [&](SqlConnection& db) -> absl::StatusOr<Names> {
+      auto rows = db.Query("SELECT collection FROM reindex_pending ORDER BY collection", {});
+      if (!rows.ok()) return rows.status();
+      Names names;
+      while (true) {
+        auto has_row = (*rows)->Next();
+        if (!has_row.ok()) return has_row.status();
+        if (!*has_row) return names;
+        names.push_back((*rows)->Text(0));
+      }
+    });
+  }
+
+  absl::Status Reindex(const Collection& collection,
+                       const std::function<absl::StatusOr<Row>(const Row&)>& derive) override {
+    return Write<bool>([&](SqlConnection& db) -> absl::StatusOr<bool> {
+             // In batches by seq, so no statement reads the table it updates.
+             constexpr int64_t kBatch = 500;
+             for (int64_t after = 0;;) {
+               std::vector<Row> batch;
+               {
+                 auto rows = db.Query(absl::StrCat("SELECT ", kFixedColumns, " FROM ",
+                                                   collection.table,
+                                                   " WHERE seq > ? ORDER BY seq LIMIT ?"),
+                                      {after, kBatch});
+                 if (!rows.ok()) return rows.status();
+                 while (true) {
+                   auto has_row = (*rows)->Next();
+                   if (!has_row.ok()) return has_row.status();
+                   if (!*has_row) break;
+                   batch.push_back(ReadRow(**rows, &after));
+                 }
+               }
+               if (batch.empty()) break;
+               for (const auto& stored : batch) {
+                 auto derived = derive(stored);
+                 if (!derived.ok()) return derived.status();
+                 derived->id = stored.id;
+                 if (auto status = UpdateRow(db, collection, *derived, {}, {}); !status.ok()) {
+                   return status;
+                 }
+               }
+             }
+             auto cleared = db.Execute("DELETE FROM reindex_pending WHERE collection = ?",
+                                       {collection.name});
+             if (!cleared.ok()) return cleared.status();
+             return true;
+           })
+        .status();
+  }
+
+ private:
+  struct Version {
+    std::string etag;
+    int64_t revision;
+    int64_t create_us;
+  };
+
+  template <typename T, typename Body>
+  absl::StatusOr<T> Read(bool snapshot, Body body) {
+    std::optional<absl::StatusOr<T>> result;
+    auto status = pool_->Read(
+        [&](SqlConnection& db) {
+          result = body(db);
+          return result->status();
+        },
+        snapshot);
+    if (!result.has_value() || (result->ok() && !status.ok())) return status;
+    return *std::move(result);
+  }
+
+  template <typename T, typename Body>
+  absl::StatusOr<T> Write(Body body) {
+    std::optional<absl::StatusOr<T>> result;
+    auto status = pool_->Write([&](SqlConnection& db) {
+      result = body(db);
+      return result->status();
+    });
+    if (!result.has_value() || (result->ok() && !status.ok())) return status;
+    return *std::move(result);
+  }
+
+  // Strictly increasing within the process, so update times order commits.
+  int64_t NextTimestamp() {
+    int64_t now = absl::ToUnixMicros(absl::Now());
+    int64_t last = last_timestamp_us_.load();
+    int64_t next;
+    do {
+      next = std::max(now, last + 1);
+    } while (!last_timestamp_us_.compare_exchange_weak(last, next));
+    return next;
+  }
+
+  // A row as returned to callers: without the derived parts they sent.
+  static Row Stored(Row row) {
+    row.columns.clear();
+    row.cited_sources.clear();
+    return row;
+  }
+
+  absl::StatusOr<std::vector<absl::Status>> InsertAll(const Collection& collection,
+                                                      std::vector<Row> rows, bool keep_metadata) {
+    using Results = std::vector<absl::Status>;
+    return Write<Results>([&](SqlConnection& db) -> absl::StatusOr<Results> {
+      Results results;
+      results.reserve(rows.size());
+      for (auto& row : rows) {
+        absl::Status status = InsertRow(db, collection, row, keep_metadata);
+        // A row's own problem is its result; a failing store fails them all.
+        if (!status.ok() && !absl::IsAlreadyExists(status) &&
+            !absl::IsFailedPrecondition(status)) {
+          return status;
+        }
+        results.push_back(std::move(status));
+      }
+      return results;
+    });
+  }
+
+  // FAILED_PRECONDITION when a source `row` cites is not stored.
+  absl::Status CheckCited(SqlConnection& db, const Row& row) {
+    for (const auto& source : row.cited_sources) {
+      auto rows = db.Query(absl::StrCat("SELECT 1 FROM ", kCitedCollection, " WHERE id = ?"),
+                           {source});
+      if (!rows.ok()) return rows.status();
+      auto found = (*rows)->Next();
+      if (!found.ok()) return found.status();
+      if (!*found) {
+        return absl::FailedPreconditionError(
+            absl::StrCat(kCitedCollection, "/", source, " does not exist"));
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  // FAILED_PRECONDITION naming the records that cite the source `id`.
+  absl::Status CheckNotCited(SqlConnection& db, const Collection& collection,
+                             absl::string_view id) {
+    constexpr int64_t kNamed = 5;
+    auto rows = db.Query(
+        "SELECT collection, record_id, count(*) OVER () FROM citations "
+        "WHERE source_id = ? AND NOT (collection = ? AND record_id = ?) "
+        "ORDER BY collection, record_id LIMIT ?",
+        {std::string(id), collection.name, std::string(id), kNamed});
+    if (!rows.ok()) return rows.status();
+    std::vector<std::string> citing;
+    int64_t total = 0;
+    while (true) {
+      auto has_row = (*rows)->Next();
+      if (!has_row.ok()) return has_row.status();
+      if (!*has_row) break;
+      citing.push_back(absl::StrCat((*rows)->Text(0), "/", (*rows)->Text(1)));
+      total = (*rows)->Int(2);
+    }
+    if (citing.empty()) return absl::OkStatus();
+    std::string more = total > kNamed ? absl::StrCat(" and ", total - kNamed, " more") : "";
+    return absl::FailedPreconditionError(absl::StrCat(collection.name, "/", id,
+                                                      " is still cited by ",
+                                                      absl::StrJoin(citing, ", "), more,
+                                                      "; remove those citations first"));
+  }
+
+  // Replaces the citations recorded for `row`.
+  absl::Status WriteCitations(SqlConnection& db, const Collection& collection, const Row& row) {
+    auto cleared = db.Execute("DELETE FROM citations WHERE collection = ? AND record_id = ?",
+                              {collection.name, row.id});
+    if (!cleared.ok()) return cleared.status();
+    for (const auto& source : row.cited_sources) {
+      auto added = db.Execute(
+          "INSERT INTO citations (collection, record_id, source_id) VALUES (?, ?, ?) "
+          "ON CONFLICT DO NOTHING",
+          {collection.name, row.id, source});
+      if (!added.ok()) return added.status();
+    }
+    return absl::OkStatus();
+  }
+
+  // Inserts `row` (with fresh metadata unless `keep_metadata`), or says why
+  // it cannot be stored.
+  absl::Status InsertRow(SqlConnection& db, const Collection& collection, Row& row,
+                         bool keep_metadata) {
+    if (auto status = CheckCited(db, row); !status.ok()) return status;
+    if (!keep_metadata) {
+      row.create_time_us = row.update_time_us = NextTimestamp();
+      row.etag = MakeEtag(row.payload, 1);
+    }
+    std::vector<std::string> names = {"id", "payload", "etag", "revision", "create_us", "update_us"};
+    names.insert(names.end(), collection.columns.begin(), collection.columns.end());
+    std::vector<SqlParam> values = {row.id, Blob{row.payload}, row.etag, int64_t{1},
+                                    row.create_time_us, row.update_time_us};
+    for (auto& param : ToParams(row.columns)) values.push_back(std::move(param));
+    // Any unique index may refuse the row; then nothing is inserted.
+    auto inserted = db.Execute(absl::StrCat("INSERT INTO ", collection.table, " (",
+                                            absl::StrJoin(names, ", "), ") VALUES (",
+                                            Placeholders(names.size()), ") ON CONFLICT DO NOTHING"),
+                               values);
+    if (!inserted.ok()) return inserted.status();
+    if (*inserted == 0) return AlreadyExists(db, collection, row.id);
+    return WriteCitations(db, collection, row);
+  }
+
+  // Sets `assignments` (with `values`) and the derived columns of `row`,
+  // and records its citations.
+  absl::Status UpdateRow(SqlConnection& db, const Collection& collection, const Row& row,
+                         std::vector<std::string> assignments, std::vector<SqlParam> values) {
+    for (const auto& column : collection.columns) {
+      assignments.push_back(absl::StrCat(column, " = ?"));
+    }
+    for (auto& param : ToParams(row.columns)) values.push_back(std::move(param));
+    values.push_back(row.id);
+    auto updated = db.Execute(absl::StrCat("UPDATE ", collection.table, " SET ",
+                                           absl::StrJoin(assignments, ", "), " WHERE id = ?"),
+                              values);
+    if (absl::IsAlreadyExists(updated.status())) return AlreadyExists(db, collection, "");
+    if (!updated.ok()) return updated.status();
+    return WriteCitations(db, collection, row);
+  }
+
+  // ALREADY_EXISTS for a row that collided with `id` or the unique key.
+  absl::Status AlreadyExists(SqlConnection& db, const Collection& collection,
+                             absl::string_view id) {
+    if (!id.empty() && FindById(db, collection, "1", id).ok()) {
+      return absl::AlreadyExistsError(absl::StrCat(collection.name, "/", id, " already exists"));
+    }
+    return absl::AlreadyExistsError(absl::StrCat(
+        "another record in ", collection.name, " has the same ",
+        collection.unique_key.empty() ? std::string("unique key") : collection.unique_key));
+  }
+
+  absl::StatusOr<Version> ReadVersion(SqlConnection& db, const Collection& collection,
+                                      absl::string_view id) {
+    auto rows = FindById(db, collection, "etag, revision, create_us", id, pool_->LockSuffix());
+    if (!rows.ok()) return rows.status();
+    return Version{(*rows)->Text(0), (*rows)->Int(1), (*rows)->Int(2)};
+  }
+
+  absl::StatusOr<std::optional<Row>> FindRequest(SqlConnection& db, const Collection& collection,
+                                                 absl::string_view request_id) {
+    // Laid out as ReadRow expects, with the collection after the fixed columns.
+    auto rows = db.Query(
+        "SELECT 0, id, payload, etag, create_us, update_us, collection FROM request_ids "
+        "WHERE request_id = ?",
+        {std::string(request_id)});
+    if (!rows.ok()) return rows.status();
+    auto found = (*rows)->Next();
+    if (!found.ok()) return found.status();
+    if (!*found) return std::optional<Row>();
+    if ((*rows)->Text(kFixedListColumns) != collection.name) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "request_id '", request_id, "' was already used for a request on another collection"));
+    }
+    return std::optional<Row>(ReadRow(**rows, nullptr));
+  }
+
+  std::unique_ptr<SqlPool> pool_;
+  std::atomic<int64_t> last_timestamp_us_{0};
+};
+
+}  // namespace
+
+std::unique_ptr<Store> MakeSqlStore(std::unique_ptr<SqlPool> pool) {
+  return std::make_unique<SqlStore>(std::move(pool));
+}
+
+}  // namespace bilateral::store
