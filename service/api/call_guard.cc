@@ -1,8 +1,53 @@
 #include "api/call_guard.h"
 
-namespace bilateral::api {
+#include <cassert>
+#include <chrono>
+#include <string>
 
-CallGuard::CallGuard(const CallGuardOptions& options) : options_(options) {}
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/call_deadline.h"
+#include "common/log.h"
+
+namespace bilateral::api {
+namespace {
+
+// The deadline the client set, or absl::InfiniteFuture() when it set none.
+absl::Time ClientDeadline(const grpc::CallbackServerContext& context) {
+  auto deadline = context.deadline();
+  if (deadline == std::chrono::system_clock::time_point::max()) {
+    return absl::InfiniteFuture();
+  }
+  return absl::FromChrono(deadline);
+}
+
+// Codes that say the store failed rather than the request.
+bool IsStoreFailure(absl::StatusCode code) {
+  return code == absl::StatusCode::kInternal ||
+         code == absl::StatusCode::kUnavailable ||
+         code == absl::StatusCode::kDataLoss;
+}
+
+}  // namespace
+
+CallGuard::CallGuard(const CallGuardOptions& options) : options_(options) {
+  if (options_.metrics == nullptr) return;
+  calls_ = options_.metrics->AddCounter(
+      "bilateral_calls_total", "Calls finished, by method and status code.",
+      {"method", "code"});
+  latency_ = options_.metrics->AddHistogram(
+      "bilateral_call_duration_seconds",
+      "Time from a call's arrival in the handler to its status, by method.",
+      {"method"}, metrics::LatencyBuckets());
+  store_errors_ = options_.metrics->AddCounter(
+      "bilateral_store_errors_total",
+      "Calls whose work failed with INTERNAL, UNAVAILABLE or DATA_LOSS, by "
+      "code.",
+      {"code"});
+  options_.metrics->AddGauge("bilateral_calls_in_flight",
+                             "Calls being worked on now.",
+                             [this] { return static_cast<double>(in_flight()); });
+}
 
 bool CallGuard::TryAcquire() {
   if (in_flight_.fetch_add(1, std::memory_order_acq_rel) >= options_.max_in_flight) {
@@ -14,18 +59,98 @@ bool CallGuard::TryAcquire() {
 
 void CallGuard::Release() { in_flight_.fetch_sub(1, std::memory_order_acq_rel); }
 
+bool CallGuard::WaitUntilQuiet(absl::Duration quiet, absl::Time deadline) const {
+  for (;;) {
+    const absl::Time now = absl::Now();
+    const absl::Time last_arrival =
+        absl::FromUnixNanos(last_arrival_ns_.load(std::memory_order_relaxed));
+    if (in_flight() == 0 && now - last_arrival >= quiet) return true;
+    if (now >= deadline) return false;
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+}
+
+absl::Status CallGuard::Authorize(grpc::CallbackServerContext* context,
+                                  const CallInfo& info,
+                                  std::string* key_id) const {
+  if (options_.keys == nullptr) return absl::OkStatus();
+  const auto& metadata = context->client_metadata();
+  auto it = metadata.find("authorization");
+  std::string authorization;
+  if (it != metadata.end()) {
+    authorization.assign(it->second.data(), it->second.size());
+  }
+  auto principal = options_.keys->Authenticate(
+      it != metadata.end() ? &authorization : nullptr);
+  if (!principal.ok()) return principal.status();
+  *key_id = principal->key_id;
+  const Access needed = RequiredAccess(info.method);
+  if (!RoleAllows(principal->role, needed)) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "key '", principal->key_id, "' has role ", RoleName(principal->role),
+        "; ", info.method, " needs ", RoleName(RoleFor(needed))));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status CallGuard::Run(grpc::CallbackServerContext* context,
                             const CallInfo& info, size_t request_bytes,
                             absl::FunctionRef<absl::Status()> body) {
-  if (!TryAcquire()) {
-    return absl::ResourceExhaustedError(
+  assert(info.access == RequiredAccess(info.method) &&
+         "CallInfo.access disagrees with RequiredAccess(method)");
+  const absl::Time start = absl::Now();
+  last_arrival_ns_.store(absl::ToUnixNanos(start), std::memory_order_relaxed);
+  std::string key_id;
+  bool ran = false;
+  absl::Status status;
+  if (!info.continues_call && draining_.load(std::memory_order_acquire)) {
+    status = absl::UnavailableError(
+        "the server is shutting down; retry, another replica will serve");
+  } else if (!TryAcquire()) {
+    status = absl::ResourceExhaustedError(
         "the server is at its limit of calls in flight; retry with backoff");
+  } else {
+    status = Authorize(context, info, &key_id);
+    const absl::Time deadline =
+        std::min(ClientDeadline(*context), start + options_.default_deadline);
+    if (!status.ok()) {
+      // Refused before any work.
+    } else if (context->IsCancelled()) {
+      status = absl::CancelledError("the call was cancelled");
+    } else if (absl::Now() >= deadline) {
+      status = absl::DeadlineExceededError("the call's deadline has passed");
+    } else {
+      ScopedCallDeadline scope(deadline, &stop_);
+      status = body();
+      ran = true;
+    }
+    Release();
   }
-  absl::Status status = context->IsCancelled()
-                            ? absl::CancelledError("the call was cancelled")
-                            : body();
-  Release();
+  Record(context, info, status, ran, absl::Now() - start, key_id, request_bytes);
   return status;
+}
+
+void CallGuard::Record(grpc::CallbackServerContext* context,
+                       const CallInfo& info, const absl::Status& status,
+                       bool ran, absl::Duration latency,
+                       const std::string& key_id, size_t request_bytes) {
+  const std::string method(info.method);
+  const std::string code = absl::StatusCodeToString(status.code());
+  if (calls_ != nullptr) {
+    calls_->Increment({method, code});
+    latency_->Observe({method}, absl::ToDoubleSeconds(latency));
+    if (ran && IsStoreFailure(status.code())) store_errors_->Increment({code});
+  }
+  const LogLevel level = ran && IsStoreFailure(status.code()) ? LogLevel::kWarning
+                                                              : LogLevel::kInfo;
+  if (!LogEnabled(level)) return;
+  LogFields fields = {{"method", method},
+                      {"code", code},
+                      {"latency_ms", absl::ToDoubleMilliseconds(latency)},
+                      {"peer", context->peer()},
+                      {"request_bytes", request_bytes}};
+  if (!key_id.empty()) fields.emplace_back("key_id", key_id);
+  Log(level, "call", "call finished", fields);
 }
 
 }  // namespace bilateral::api

@@ -1,7 +1,8 @@
-// What happens around the body of every call, in one place: admission
-// against the in-flight bound (and, as the server grows, authentication,
-// deadlines, logs and metrics). Handlers state what a call needs; the guard
-// decides whether it runs.
+// What happens around the body of every call, in one place: refusal while
+// the server drains, admission against the in-flight bound, authentication
+// and the role check, the call's deadline, and one log line and the metrics
+// of each call. Handlers state what a call needs; the guard decides whether
+// it runs.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
@@ -11,21 +12,36 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "api/access.h"
+#include "api/api_keys.h"
+#include "common/metrics.h"
 
 namespace bilateral::api {
-
-// The access a method needs.
-enum class Access { kRead, kWrite, kAdmin };
 
 // What the guard knows of a call before it runs.
 struct CallInfo {
   absl::string_view method;  // e.g. "bilateral.v1.VisitService/GetVisit"
+  // What the handler believes the method needs. RequiredAccess(method) is
+  // the rule the guard enforces; debug builds check that the two agree.
   Access access;
+  // True for a later step of a call the guard already admitted (a stream's
+  // next message): it is not refused while the server drains.
+  bool continues_call = false;
 };
 
 struct CallGuardOptions {
   // Calls worked on at once; past it, calls fail with RESOURCE_EXHAUSTED.
   int max_in_flight = 1024;
+  // The longest a call may work: its deadline is the client's or now plus
+  // this, whichever comes first.
+  absl::Duration default_deadline = absl::Seconds(30);
+  // The keys calls must present; null turns authentication off. Must outlive
+  // the guard.
+  const KeyRing* keys = nullptr;
+  // Where call metrics are recorded; null records none. Must outlive the
+  // guard.
+  metrics::Registry* metrics = nullptr;
 };
 
 class CallGuard {
@@ -33,19 +49,47 @@ class CallGuard {
   explicit CallGuard(const CallGuardOptions& options);
 
   // Runs `body` for the call if it is admitted and returns the status the
-  // call finishes with: RESOURCE_EXHAUSTED past the in-flight bound,
-  // CANCELLED when the client has gone, otherwise `body`'s.
+  // call finishes with: UNAVAILABLE once the server drains,
+  // RESOURCE_EXHAUSTED past the in-flight bound, UNAUTHENTICATED without a valid key, PERMISSION_DENIED when the key's
+  // role is too low (all before `body` runs), CANCELLED when the client has
+  // gone, DEADLINE_EXCEEDED when the deadline has passed, otherwise
+  // `body`'s. `body` runs with the call's deadline set for the thread
+  // (common/call_deadline.h). Logs one line and records metrics per run.
   absl::Status Run(grpc::CallbackServerContext* context, const CallInfo& info,
                    size_t request_bytes, absl::FunctionRef<absl::Status()> body);
+
+  // From now on, new calls are refused with UNAVAILABLE before they start;
+  // calls already running go on.
+  void StartDraining() { draining_.store(true, std::memory_order_release); }
+
+  // Waits until no call runs and none has arrived for `quiet`, or until
+  // `deadline`; true when the server went quiet.
+  bool WaitUntilQuiet(absl::Duration quiet, absl::Time deadline) const;
+
+  // Asks the work of calls still running to stop: storage interrupts their
+  // statements as if their deadline had passed.
+  void StopCallWork() { stop_.store(true, std::memory_order_release); }
 
   int in_flight() const { return in_flight_.load(std::memory_order_relaxed); }
 
  private:
   bool TryAcquire();
   void Release();
+  // The caller's key id when the call may run; the error otherwise.
+  absl::Status Authorize(grpc::CallbackServerContext* context,
+                         const CallInfo& info, std::string* key_id) const;
+  void Record(grpc::CallbackServerContext* context, const CallInfo& info,
+              const absl::Status& status, bool ran, absl::Duration latency,
+              const std::string& key_id, size_t request_bytes);
 
   const CallGuardOptions options_;
   std::atomic<int> in_flight_{0};
+  std::atomic<bool> draining_{false};
+  std::atomic<int64_t> last_arrival_ns_{0};  // absl::ToUnixNanos of a Run's start
+  std::atomic<bool> stop_{false};
+  metrics::CounterFamily* calls_ = nullptr;
+  metrics::HistogramFamily* latency_ = nullptr;
+  metrics::CounterFamily* store_errors_ = nullptr;
 };
 
 }  // namespace bilateral::api

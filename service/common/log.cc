@@ -1,6 +1,7 @@
 #include "common/log.h"
 
 #include <atomic>
+#include <cmath>
 #include <cstdio>
 
 #include "absl/strings/str_cat.h"
@@ -33,6 +34,22 @@ size_t Utf8SequenceLength(absl::string_view s) {
 }  // namespace
 
 void SetLogLevel(LogLevel level) { min_level = static_cast<int>(level); }
+
+bool LogEnabled(LogLevel level) {
+  return static_cast<int>(level) >= min_level.load(std::memory_order_relaxed);
+}
+
+LogField::LogField(std::string key, std::string value)
+    : key(std::move(key)), json(JsonQuote(value)) {}
+LogField::LogField(std::string key, const char* value)
+    : key(std::move(key)), json(JsonQuote(value)) {}
+LogField::LogField(std::string key, absl::string_view value)
+    : key(std::move(key)), json(JsonQuote(value)) {}
+LogField::LogField(std::string key, double value)
+    : key(std::move(key)),
+      json(std::isfinite(value) ? absl::StrFormat("%.6g", value) : "null") {}
+LogField::LogField(std::string key, bool value)
+    : key(std::move(key)), json(value ? "true" : "false") {}
 
 bool ParseLogLevel(absl::string_view text, LogLevel* level) {
   for (int i = 0; i < 4; ++i) {
@@ -70,17 +87,15 @@ std::string JsonQuote(absl::string_view text) {
 
 void Log(LogLevel level, absl::string_view component, absl::string_view message,
          const LogFields& fields) {
-  if (static_cast<int>(level) < min_level.load(std::memory_order_relaxed)) {
-    return;
-  }
+  if (!LogEnabled(level)) return;
   std::string line = absl::StrCat(
       "{\"time\":\"",
       absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", absl::Now(), absl::UTCTimeZone()),
       "\",\"level\":\"", kLevelNames[static_cast<int>(level)],
       "\",\"component\":", JsonQuote(component),
       ",\"message\":", JsonQuote(message));
-  for (const auto& [key, value] : fields) {
-    absl::StrAppend(&line, ",", JsonQuote(key), ":", JsonQuote(value));
+  for (const auto& field : fields) {
+    absl::StrAppend(&line, ",", JsonQuote(field.key), ":", field.json);
   }
   line += "}\n";
   // One write per line keeps concurrent lines from interleaving.
