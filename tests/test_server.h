@@ -1,5 +1,5 @@
-// A real bilateral server on a free loopback port over a fresh SQLite file,
-// for end-to-end tests through the SDK.
+// A real bilateral server on a free loopback port over a fresh store (see
+// test_store.h for which), for end-to-end tests through the SDK.
 #pragma once
 
 #include <memory>
@@ -8,24 +8,35 @@
 #include "bilateral/options.h"
 #include "server/seed.h"
 #include "server/server.h"
-#include "store/sqlite_store.h"
+#include "store/open_store.h"
 #include "temp_dir.h"
+#include "test_store.h"
 
 namespace bilateral::test {
 
 class TestServer {
  public:
   // Starts serving; `seed` loads the built-in seed data first.
-  explicit TestServer(bool seed = true, server::ServerOptions options = {}) {
-    auto store = store::OpenSqliteStore(dir_.File("server.db"), store::SqliteOptions{});
+  explicit TestServer(bool seed = true, server::ServerOptions options = {},
+                      store::SqliteOptions sqlite = {}) {
+    auto database = TestDatabase(dir_, "server.db");
+    if (!database.ok()) {
+      status_ = database.status();
+      return;
+    }
+    store::StoreOptions store_options;
+    store_options.sqlite = sqlite;
+    auto store = store::OpenStore(*database, store_options);
     if (!store.ok()) {
       status_ = store.status();
       return;
     }
     store_ = std::move(*store);
-    if (seed) status_ = server::SeedIfEmpty(*store_);
+    status_ = server::PrepareStore(*store_);
+    if (seed && status_.ok()) status_ = server::SeedIfEmpty(*store_);
     if (!status_.ok()) return;
     options.listen = "127.0.0.1:0";
+    if (options.database_path.empty()) options.database_path = database_path();
     auto started = server::Server::Start(options, store_.get());
     if (!started.ok()) {
       status_ = started.status();
@@ -37,6 +48,7 @@ class TestServer {
   // OK when the server is up.
   const absl::Status& status() const { return status_; }
   store::Store& store() { return *store_; }
+  std::string database_path() const { return dir_.File("server.db"); }
   server::Server& server() { return *server_; }
 
   std::string endpoint() const {

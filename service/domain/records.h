@@ -258,15 +258,22 @@ class Records {
 
   // Re-derives the stored columns and citations of every record from its
   // payload; used after a migration changes what is derived.
-  absl::Status Reindex() const {
-    return store_->Reindex(Collection(), [](const store::Row& row) -> absl::StatusOr<store::Row> {
-      Message message;
-      if (!message.ParseFromString(row.payload)) {
-        return absl::DataLossError(
-            absl::StrCat("stored record ", Collection().name, "/", row.id, " is unreadable"));
-      }
-      return ToRow(message, row.id);
-    });
+  absl::Status Reindex() const { return store_->Reindex(Collection(), Rederive); }
+
+  // `row` (as read from a store) with its columns and citations derived from
+  // its payload, and its etag and times kept: ready to restore elsewhere.
+  static absl::StatusOr<store::Row> Rederive(const store::Row& row) {
+    Message message;
+    if (!message.ParseFromString(row.payload)) {
+      return absl::DataLossError(
+          absl::StrCat("stored record ", Collection().name, "/", row.id, " is unreadable"));
+    }
+    store::Row derived = ToRow(message, row.id);
+    derived.payload = row.payload;
+    derived.etag = row.etag;
+    derived.create_time_us = row.create_time_us;
+    derived.update_time_us = row.update_time_us;
+    return derived;
   }
 
  private:

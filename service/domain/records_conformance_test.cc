@@ -10,8 +10,8 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
-#include "store/sqlite_store.h"
 #include "temp_dir.h"
+#include "test_store.h"
 
 namespace bilateral::domain {
 namespace {
@@ -235,7 +235,7 @@ template <typename T>
 class RecordsConformanceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto store = store::OpenSqliteStore(dir_.File("conformance.db"), store::SqliteOptions{});
+    auto store = test::OpenTestStore(dir_, "conformance.db");
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = std::move(*store);
     v1::Source source;

@@ -3,8 +3,8 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
-#include "store/sqlite_store.h"
 #include "temp_dir.h"
+#include "test_store.h"
 
 namespace bilateral::domain {
 namespace {
@@ -31,7 +31,7 @@ std::vector<std::string> ViolatedFields(const absl::Status& status) {
 class RecordsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto store = store::OpenSqliteStore(dir_.File("records.db"), store::SqliteOptions{});
+    auto store = test::OpenTestStore(dir_, "records.db");
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = std::move(*store);
     sources_ = std::make_unique<Records<v1::Source>>(store_.get());

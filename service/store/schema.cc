@@ -61,7 +61,7 @@ std::vector<Migration> AllMigrations() {
            // The response of a create, kept so that a retry with the same
            // request_id returns exactly what the first call returned.
            "CREATE TABLE request_ids (request_id TEXT PRIMARY KEY, "
-           "collection TEXT NOT NULL, id TEXT NOT NULL, payload BLOB NOT NULL, "
+           "collection TEXT NOT NULL, id TEXT NOT NULL, payload {blob} NOT NULL, "
            "etag TEXT NOT NULL, create_us INTEGER NOT NULL, "
            "update_us INTEGER NOT NULL)",
            "CREATE INDEX visits_by_visitor ON visits (visitor_country, host_country, start_date, seq)",

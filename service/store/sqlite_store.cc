@@ -84,11 +84,12 @@ class SqliteRows final : public SqlRows {
 // One SQLite connection and its prepared statements, reused across calls.
 class SqliteConnection final : public SqlConnection {
  public:
-  static absl::StatusOr<std::unique_ptr<SqliteConnection>> Open(const std::string& path) {
+  static absl::StatusOr<std::unique_ptr<SqliteConnection>> Open(const std::string& path,
+                                                                 bool create = false) {
     sqlite3* db = nullptr;
-    int rc = sqlite3_open_v2(path.c_str(), &db,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                             nullptr);
+    int rc = sqlite3_open_v2(
+        path.c_str(), &db,
+        SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0), nullptr);
     auto connection = std::unique_ptr<SqliteConnection>(new SqliteConnection(db));
     if (rc != SQLITE_OK) {
       return absl::UnavailableError(
@@ -318,7 +319,7 @@ absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
   if (options.synchronous != "FULL" && options.synchronous != "NORMAL") {
     return absl::InvalidArgumentError("sqlite synchronous must be FULL or NORMAL");
   }
-  auto writer = SqliteConnection::Open(path);
+  auto writer = SqliteConnection::Open(path, options.create);
   if (!writer.ok()) return writer.status();
   auto status = (*writer)->Script(absl::StrCat(
       "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = ",

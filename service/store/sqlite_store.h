@@ -22,6 +22,8 @@ struct SqliteOptions {
   // SQLite `synchronous` setting: FULL survives power loss, NORMAL survives
   // a crash of the process only.
   std::string synchronous = "FULL";
+  // Create the file when it does not exist; otherwise that is an error.
+  bool create = true;
 };
 
 // Opens (creating if needed) and migrates the database at `path`, with the

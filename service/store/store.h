@@ -93,7 +93,9 @@ class Store {
       const Collection& collection, std::vector<Row> rows) = 0;
 
   // Stores rows copied from another store exactly as given: ids, payloads,
-  // etags and times are kept. Results per row as for InsertMany.
+  // etags, times and citations are kept; cited sources are not checked (the
+  // rows come from a consistent store, in any order). Results per row as for
+  // InsertMany.
   virtual absl::StatusOr<std::vector<absl::Status>> Restore(
       const Collection& collection, std::vector<Row> rows) = 0;
 

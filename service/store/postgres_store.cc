@@ -1,0 +1,413 @@
+#include "store/postgres_store.h"
+
+#include <libpq-fe.h>
+
+#include <cstring>
+#include <unordered_map>
+#include <utility>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "common/call_deadline.h"
+#include "common/log.h"
+#include "store/schema.h"
+#include "store/sql_store.h"
+
+namespace bilateral::store {
+namespace {
+
+// Type oids of the values bound and read (from PostgreSQL's pg_type).
+constexpr Oid kByteaOid = 17;
+constexpr Oid kInt8Oid = 20;
+constexpr Oid kInt2Oid = 21;
+constexpr Oid kInt4Oid = 23;
+constexpr Oid kTextOid = 25;
+
+// Maps a failed statement to a canonical status; the server's detail is
+// logged, never returned to callers.
+absl::Status PostgresError(PGconn* conn, const PGresult* result, absl::string_view operation) {
+  const char* state = result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  std::string code = state != nullptr ? state : "";
+  if (code == "23505") {  // unique_violation: an answer, not a fault
+    return absl::AlreadyExistsError("a unique constraint refused the row");
+  }
+  LogError("postgres", absl::StrCat(operation, ": ", PQerrorMessage(conn)), {{"sqlstate", code}});
+  if (PQstatus(conn) != CONNECTION_OK || absl::StartsWith(code, "08") ||
+      absl::StartsWith(code, "57P")) {
+    return absl::UnavailableError("the database is unavailable; retry");
+  }
+  if (code == "57014") {  // query_canceled: the statement timeout of a call
+    return absl::DeadlineExceededError("the call's deadline passed before the store finished");
+  }
+  if (code == "40001" || code == "40P01") {
+    return absl::AbortedError("a concurrent transaction conflicted; retry");
+  }
+  if (code == "53100") return absl::ResourceExhaustedError("the database is out of disk space");
+  if (absl::StartsWith(code, "53")) return absl::UnavailableError("the database is overloaded; retry");
+  if (code == "25006") return absl::FailedPreconditionError("the database is read-only");
+  return absl::InternalError("storage error");
+}
+
+int64_t BigEndian(const char* data, int length) {
+  uint64_t value = 0;
+  for (int i = 0; i < length; ++i) value = (value << 8) | static_cast<unsigned char>(data[i]);
+  // Sign-extend shorter integers.
+  if (length < 8 && length > 0 && (static_cast<unsigned char>(data[0]) & 0x80)) {
+    value |= ~uint64_t{0} << (8 * length);
+  }
+  return static_cast<int64_t>(value);
+}
+
+// The rows of one statement, all received (pages are bounded).
+class PostgresRows final : public SqlRows {
+ public:
+  explicit PostgresRows(PGresult* result) : result_(result) {}
+  ~PostgresRows() override { PQclear(result_); }
+
+  absl::StatusOr<bool> Next() override { return ++row_ < PQntuples(result_); }
+  int64_t Int(int column) override {
+    return BigEndian(PQgetvalue(result_, row_, column), PQgetlength(result_, row_, column));
+  }
+  std::string Text(int column) override {
+    return std::string(PQgetvalue(result_, row_, column), PQgetlength(result_, row_, column));
+  }
+  bool IsInt(int column) override {
+    Oid type = PQftype(result_, column);
+    return type == kInt8Oid || type == kInt4Oid || type == kInt2Oid;
+  }
+
+ private:
+  PGresult* result_;
+  int row_ = -1;
+};
+
+// `?` placeholders as PostgreSQL's `$1, $2, ...`; statements carry no
+// string literals containing `?`.
+std::string NumberPlaceholders(const std::string& sql) {
+  std::string out;
+  out.reserve(sql.size() + 16);
+  int next = 0;
+  bool in_literal = false;
+  for (char c : sql) {
+    if (c == '\'') in_literal = !in_literal;
+    if (c == '?' && !in_literal) {
+      absl::StrAppend(&out, "$", ++next);
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+class PostgresConnection final : public SqlConnection {
+ public:
+  explicit PostgresConnection(PGconn* conn) : conn_(conn) {}
+  ~PostgresConnection() override { PQfinish(conn_); }
+
+  bool healthy() const { return PQstatus(conn_) == CONNECTION_OK; }
+
+  // Runs statements without parameters, e.g. transactions and DDL.
+  absl::Status Script(const std::string& sql) {
+    PGresult* result = PQexec(conn_, sql.c_str());
+    ExecStatusType state = PQresultStatus(result);
+    absl::Status status = state == PGRES_COMMAND_OK || state == PGRES_TUPLES_OK
+                              ? absl::OkStatus()
+                              : PostgresError(conn_, result, "exec");
+    PQclear(result);
+    return status;
+  }
+
+  absl::StatusOr<std::unique_ptr<SqlRows>> Query(const std::string& sql,
+                                                 const std::vector<SqlParam>& params) override {
+    auto result = Run(sql, params, PGRES_TUPLES_OK);
+    if (!result.ok()) return result.status();
+    return std::unique_ptr<SqlRows>(std::make_unique<PostgresRows>(*result));
+  }
+
+  absl::StatusOr<int64_t> Execute(const std::string& sql,
+                                  const std::vector<SqlParam>& params) override {
+    auto result = Run(sql, params, PGRES_COMMAND_OK);
+    if (!result.ok()) return result.status();
+    int64_t changed = 0;
+    if (!absl::SimpleAtoi(PQcmdTuples(*result), &changed)) changed = 0;
+    PQclear(*result);
+    return changed;
+  }
+
+ private:
+  static constexpr size_t kMaxCachedStatements = 256;
+
+  // Runs `sql` as a prepared statement with binary parameters and results.
+  absl::StatusOr<PGresult*> Run(const std::string& sql, const std::vector<SqlParam>& params,
+                                ExecStatusType expected) {
+    if (CallWorkShouldStop()) {
+      return absl::DeadlineExceededError("the call's deadline passed before the store finished");
+    }
+    std::vector<Oid> types;
+    std::vector<std::string> encoded;
+    types.reserve(params.size());
+    encoded.reserve(params.size());
+    for (const auto& param : params) {
+      if (const auto* number = std::get_if<int64_t>(&param)) {
+        std::string bytes(8, '\0');
+        for (int i = 0; i < 8; ++i) {
+          bytes[i] = static_cast<char>(static_cast<uint64_t>(*number) >> (56 - 8 * i));
+        }
+        types.push_back(kInt8Oid);
+        encoded.push_back(std::move(bytes));
+      } else if (const auto* text = std::get_if<std::string>(&param)) {
+        types.push_back(kTextOid);
+        encoded.push_back(*text);
+      } else {
+        types.push_back(kByteaOid);
+        encoded.push_back(std::get<Blob>(param).bytes);
+      }
+    }
+    auto name = Prepare(sql, types);
+    if (!name.ok()) return name.status();
+    std::vector<const char*> values;
+    std::vector<int> lengths, formats(params.size(), 1);
+    for (const auto& bytes : encoded) {
+      values.push_back(bytes.data());
+      lengths.push_back(static_cast<int>(bytes.size()));
+    }
+    PGresult* result = PQexecPrepared(conn_, name->c_str(), static_cast<int>(params.size()),
+                                      values.data(), lengths.data(), formats.data(), 1);
+    if (PQresultStatus(result) != expected) {
+      absl::Status status = PostgresError(conn_, result, "statement");
+      PQclear(result);
+      return status;
+    }
+    return result;
+  }
+
+  // The name of the statement prepared for `sql` with parameters of `types`.
+  absl::StatusOr<std::string> Prepare(const std::string& sql, const std::vector<Oid>& types) {
+    std::string key = sql;
+    for (Oid type : types) absl::StrAppend(&key, "\x1f", type);
+    auto it = statements_.find(key);
+    if (it != statements_.end()) return it->second;
+    if (statements_.size() >= kMaxCachedStatements) {
+      // Filters make statements unbounded in variety; start the cache over.
+      if (auto status = Script("DEALLOCATE ALL"); !status.ok()) return status;
+      statements_.clear();
+    }
+    std::string name = absl::StrCat("s", ++prepared_);
+    PGresult* result = PQprepare(conn_, name.c_str(), NumberPlaceholders(sql).c_str(),
+                                 static_cast<int>(types.size()), types.data());
+    absl::Status status = PQresultStatus(result) == PGRES_COMMAND_OK
+                              ? absl::OkStatus()
+                              : PostgresError(conn_, result, "prepare");
+    PQclear(result);
+    if (!status.ok()) return status;
+    statements_.emplace(std::move(key), name);
+    return name;
+  }
+
+  PGconn* conn_;
+  std::unordered_map<std::string, std::string> statements_;
+  int64_t prepared_ = 0;
+};
+
+// "host:port/db" of a connection, for messages that must not carry
+// passwords.
+std::string Describe(PGconn* conn) {
+  return absl::StrCat(PQhost(conn) != nullptr ? PQhost(conn) : "?", ":",
+                      PQport(conn) != nullptr ? PQport(conn) : "?", "/",
+                      PQdb(conn) != nullptr ? PQdb(conn) : "?");
+}
+
+absl::StatusOr<std::unique_ptr<PostgresConnection>> Connect(const std::string& url) {
+  // Defaults first: settings in the URL override them.
+  const char* keys[] = {"connect_timeout", "application_name", "dbname", nullptr};
+  const char* values[] = {"5", "bilateral-server", url.c_str(), nullptr};
+  PGconn* conn = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
+  auto connection = std::make_unique<PostgresConnection>(conn);
+  if (conn != nullptr) {
+    // Notices ("relation already exists, skipping") are not for operators.
+    PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+  }
+  if (conn == nullptr || PQstatus(conn) != CONNECTION_OK) {
+    std::string detail = conn != nullptr ? PQerrorMessage(conn) : "out of memory";
+    while (!detail.empty() && (detail.back() == '\n' || detail.back() == ' ')) detail.pop_back();
+    return absl::UnavailableError(absl::StrCat(
+        "cannot connect to PostgreSQL at ", conn != nullptr ? Describe(conn) : url, ": ", detail));
+  }
+  return connection;
+}
+
+// A bounded pool of connections; broken ones are dropped and replaced on
+// the next use, so the store recovers by itself when the database returns.
+class PostgresPool final : public SqlPool {
+ public:
+  PostgresPool(std::string url, PostgresOptions options)
+      : url_(std::move(url)), options_(std::move(options)) {}
+
+  query::Dialect dialect() const override { return query::Dialect::kPostgres; }
+  const char* LockSuffix() const override { return " FOR UPDATE"; }
+
+  absl::Status Read(absl::FunctionRef<absl::Status(SqlConnection&)> body, bool snapshot) override {
+    return WithConnection([&](PostgresConnection& db) {
+      if (!snapshot) return body(db);
+      return Transaction(db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body);
+    });
+  }
+
+  absl::Status Write(absl::FunctionRef<absl::Status(SqlConnection&)> body) override {
+    return WithConnection([&](PostgresConnection& db) {
+      std::string begin = "BEGIN";
+      absl::Time deadline = CurrentCallDeadline();
+      if (deadline != absl::InfiniteFuture()) {
+        // The database stops the call's statements when its deadline passes.
+        int64_t ms = std::max<int64_t>(1, absl::ToInt64Milliseconds(deadline - absl::Now()));
+        absl::StrAppend(&begin, "; SET LOCAL statement_timeout = ", ms);
+      }
+      return Transaction(db, begin, body);
+    });
+  }
+
+  absl::Status Ping() override {
+    return Read([](SqlConnection& db) { return db.Query("SELECT 1", {}).status(); }, false);
+  }
+
+ private:
+  static absl::Status Transaction(PostgresConnection& db, const std::string& begin,
+                                  absl::FunctionRef<absl::Status(SqlConnection&)> body) {
+    if (auto status = db.Script(begin); !status.ok()) return status;
+    absl::Status status = body(db);
+    if (status.ok()) {
+      status = db.Script("COMMIT");
+      if (status.ok()) return status;
+    }
+    db.Script("ROLLBACK").IgnoreError();
+    return status;
+  }
+
+  template <typename Body>
+  absl::Status WithConnection(Body body) {
+    auto connection = Acquire();
+    if (!connection.ok()) return connection.status();
+    absl::Status status = body(**connection);
+    Release(*std::move(connection));
+    return status;
+  }
+
+  absl::StatusOr<std::unique_ptr<PostgresConnection>> Acquire() {
+    {
+      absl::MutexLock lock(&mu_);
+      auto available = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return !idle_.empty() || open_ < options_.max_connections;
+      };
+      if (!mu_.AwaitWithTimeout(absl::Condition(&available), options_.acquire_timeout)) {
+        return absl::UnavailableError("every database connection is busy; retry");
+      }
+      if (!idle_.empty()) {
+        auto connection = std::move(idle_.back());
+        idle_.pop_back();
+        return connection;
+      }
+      ++open_;
+    }
+    auto connection = Connect(url_);
+    if (!connection.ok()) {
+      LogError("postgres", std::string(connection.status().message()));
+      absl::MutexLock lock(&mu_);
+      --open_;
+      return absl::UnavailableError("the database is unavailable; retry");
+    }
+    return connection;
+  }
+
+  void Release(std::unique_ptr<PostgresConnection> connection) {
+    absl::MutexLock lock(&mu_);
+    if (connection->healthy()) {
+      idle_.push_back(std::move(connection));
+    } else {
+      --open_;  // dropped; the next Acquire connects afresh
+    }
+  }
+
+  const std::string url_;
+  const PostgresOptions options_;
+  absl::Mutex mu_;
+  std::vector<std::unique_ptr<PostgresConnection>> idle_ ABSL_GUARDED_BY(mu_);
+  int open_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+// Applies the migrations this build knows, once, even when several
+// replicas start at the same time: they queue on an advisory lock.
+absl::Status Migrate(PostgresConnection& db) {
+  // The lock is per schema, so separate schemas migrate independently.
+  if (auto status = db.Script("SELECT pg_advisory_lock(hashtext(current_schema()))");
+      !status.ok()) {
+    return status;
+  }
+  absl::Status status = db.Script(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, "
+      "description TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())");
+  int64_t current = 0;
+  if (status.ok()) {
+    auto rows = db.Query("SELECT coalesce(max(version), 0) FROM schema_migrations", {});
+    if (rows.ok() && (*rows)->Next().value_or(false)) {
+      current = (*rows)->Int(0);
+    } else {
+      status = rows.ok() ? absl::InternalError("no schema version") : rows.status();
+    }
+  }
+  const auto& migrations = Migrations(query::Dialect::kPostgres);
+  if (status.ok() && current > migrations.back().version) {
+    status = absl::FailedPreconditionError(absl::StrCat(
+        "the database has schema version ", current, ", newer than this server supports (",
+        migrations.back().version, "); upgrade the server"));
+  }
+  for (const auto& migration : migrations) {
+    if (!status.ok()) break;
+    if (migration.version <= current) continue;
+    status = db.Script("BEGIN");
+    for (const auto& statement : migration.statements) {
+      if (status.ok()) status = db.Script(statement);
+    }
+    if (status.ok()) {
+      auto recorded = db.Execute("INSERT INTO schema_migrations (version, description) VALUES (?, ?)",
+                                 {int64_t{migration.version}, migration.description});
+      status = recorded.status();
+    }
+    if (status.ok()) status = db.Script("COMMIT");
+    if (!status.ok()) {
+      db.Script("ROLLBACK").IgnoreError();
+      status = absl::FailedPreconditionError(absl::StrCat(
+          "migrating to schema version ", migration.version, " (", migration.description,
+          ") failed: ", status.message()));
+    } else {
+      LogInfo("postgres", absl::StrCat("migrated to schema version ", migration.version, ": ",
+                                       migration.description));
+    }
+  }
+  db.Script("SELECT pg_advisory_unlock(hashtext(current_schema()))").IgnoreError();
+  return status;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url,
+                                                         const PostgresOptions& options) {
+  if (options.max_connections < 1) {
+    return absl::InvalidArgumentError("the PostgreSQL pool needs at least one connection");
+  }
+  absl::Time give_up = absl::Now() + options.startup_wait;
+  auto connection = Connect(url);
+  while (!connection.ok() && absl::Now() < give_up) {
+    absl::SleepFor(absl::Seconds(1));
+    connection = Connect(url);
+  }
+  if (!connection.ok()) return connection.status();
+  if (auto status = Migrate(**connection); !status.ok()) return status;
+  return MakeSqlStore(std::make_unique<PostgresPool>(url, options));
+}
+
+}  // namespace bilateral::store

@@ -1,0 +1,105 @@
+// What only the PostgreSQL store has to show: replicas starting together
+// migrate once, an unreachable database is a clear error, and the store
+// recovers by itself when the database returns. (The Store contract itself
+// is store_test.cc, run on both backends.)
+#include "store/postgres_store.h"
+
+#include <cstdlib>
+#include <thread>
+
+#include "domain/resources.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "temp_dir.h"
+#include "test_store.h"
+
+namespace bilateral::store {
+namespace {
+
+using ::testing::HasSubstr;
+
+Row SourceRow(const std::string& id) {
+  Row row;
+  row.id = id;
+  row.payload = "payload";
+  row.columns = {std::string("Title"), std::string(""), std::string(""), std::string(""),
+                 std::string("REPORT"), int64_t{0}};
+  return row;
+}
+
+const Collection& Sources() { return domain::Resource<v1::Source>::Collection(); }
+
+class PostgresStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (test::PostgresTestUrl().empty()) {
+      if (std::getenv("CI") != nullptr) FAIL() << "CI must give BILATERAL_TEST_POSTGRES_URL";
+      GTEST_SKIP() << "no PostgreSQL server given (BILATERAL_TEST_POSTGRES_URL); "
+                      "scripts/test.sh starts one";
+    }
+  }
+};
+
+TEST_F(PostgresStoreTest, ReplicasStartingTogetherMigrateOnce) {
+  auto url = test::FreshPostgresSchema();
+  ASSERT_TRUE(url.ok()) << url.status();
+  constexpr int kReplicas = 4;
+  std::vector<absl::StatusOr<std::unique_ptr<Store>>> stores(kReplicas);
+  std::vector<std::thread> replicas;
+  for (int i = 0; i < kReplicas; ++i) {
+    replicas.emplace_back([&, i] { stores[i] = OpenPostgresStore(*url, PostgresOptions{}); });
+  }
+  for (auto& replica : replicas) replica.join();
+  for (auto& store : stores) ASSERT_TRUE(store.ok()) << store.status();
+  // Each replica sees the others' writes: one database, one schema.
+  ASSERT_TRUE((*stores[0])->Insert(Sources(), SourceRow("shared"), "").ok());
+  for (auto& store : stores) EXPECT_TRUE((*store)->Get(Sources(), "shared").ok());
+}
+
+TEST_F(PostgresStoreTest, UnreachableDatabaseIsAClearErrorAtStart) {
+  auto store = OpenPostgresStore("postgresql://bilateral:secret@127.0.0.1:1/nowhere",
+                                 PostgresOptions{});
+  EXPECT_EQ(store.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(store.status().message(), HasSubstr("cannot connect to PostgreSQL at 127.0.0.1:1"));
+  EXPECT_THAT(store.status().message(), ::testing::Not(HasSubstr("secret")));
+}
+
+// Runs scripts/postgres.sh `command` on the cluster in `dir`; its output.
+std::string ClusterCommand(const std::string& command, const std::string& dir) {
+  std::string line = std::string(BILATERAL_POSTGRES_SCRIPT) + " " + command + " " + dir;
+  FILE* pipe = popen(line.c_str(), "r");
+  std::string output;
+  char buffer[256];
+  while (pipe != nullptr && fgets(buffer, sizeof buffer, pipe) != nullptr) output += buffer;
+  if (pipe != nullptr) pclose(pipe);
+  while (!output.empty() && output.back() == '\n') output.pop_back();
+  return output;
+}
+
+TEST_F(PostgresStoreTest, OutageIsUnavailableAndTheStoreRecoversByItself) {
+  test::TempDir dir;
+  std::string url = ClusterCommand("start", dir.path());
+  ASSERT_THAT(url, ::testing::StartsWith("postgresql://"));
+  auto store = OpenPostgresStore(url, PostgresOptions{});
+  ASSERT_TRUE(store.ok()) << store.status();
+  ASSERT_TRUE((*store)->Insert(Sources(), SourceRow("before"), "").ok());
+
+  // A fast stop: the throwaway cluster runs without fsync, so an immediate
+  // one could lose the row, which is not what this test is about.
+  ClusterCommand("stop", dir.path());
+  auto during = (*store)->Get(Sources(), "before");
+  EXPECT_EQ(during.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(during.status().message(), HasSubstr("database is unavailable"));
+  EXPECT_EQ((*store)->Ping().code(), absl::StatusCode::kUnavailable);
+
+  ASSERT_EQ(ClusterCommand("start", dir.path()), url);
+  EXPECT_TRUE((*store)->Ping().ok());
+  auto after = (*store)->Get(Sources(), "before");
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_EQ(after->payload, "payload");
+  EXPECT_TRUE((*store)->Insert(Sources(), SourceRow("after"), "").ok());
+  ClusterCommand("stop", dir.path());
+}
+
+}  // namespace
+}  // namespace bilateral::store

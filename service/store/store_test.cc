@@ -1,0 +1,276 @@
+// The Store contract, on whichever backend test_store.h selects: the same
+// tests hold the embedded and the PostgreSQL store to one behaviour.
+#include "store/store.h"
+
+#include <sqlite3.h>
+
+#include <fstream>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "domain/resources.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "store/list_plan.h"
+#include "temp_dir.h"
+#include "test_store.h"
+
+namespace bilateral::store {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+const Collection& Visits() { return domain::Resource<v1::Visit>::Collection(); }
+const Collection& Sources() { return domain::Resource<v1::Source>::Collection(); }
+
+// A visits row with the columns a filter looks at.
+Row VisitRow(const std::string& id, const std::string& host, int64_t start_date,
+             const std::string& payload = "payload") {
+  Row row;
+  row.id = id;
+  row.payload = payload;
+  row.columns = {std::string("Visitor"), std::string(""), std::string("countries/CN"),
+                 host, std::string("STATE"), start_date, int64_t{0}, int64_t{0},
+                 std::string("[\"Astana\"]"), std::string("[]"), std::string("[]")};
+  return row;
+}
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto store = test::OpenTestStore(dir_);
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = std::move(*store);
+  }
+
+  // Every id a full walk of the list returns, page by page.
+  std::vector<std::string> ListAll(ListQuery query) {
+    std::vector<std::string> ids;
+    for (int pages = 0; pages < 10000; ++pages) {
+      auto page = store_->List(Visits(), query);
+      EXPECT_TRUE(page.ok()) << page.status();
+      if (!page.ok()) break;
+      for (const auto& row : page->rows) ids.push_back(row.id);
+      if (page->next_page_token.empty()) break;
+      query.page_token = page->next_page_token;
+    }
+    return ids;
+  }
+
+  test::TempDir dir_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(StoreTest, InsertThenGetReturnsWhatWasStored) {
+  auto inserted = store_->Insert(Visits(), VisitRow("a", "countries/KZ", 20130000), "");
+  ASSERT_TRUE(inserted.ok()) << inserted.status();
+  EXPECT_FALSE(inserted->etag.empty());
+  EXPECT_GT(inserted->create_time_us, 0);
+  EXPECT_EQ(inserted->create_time_us, inserted->update_time_us);
+
+  auto got = store_->Get(Visits(), "a");
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->payload, "payload");
+  EXPECT_EQ(got->etag, inserted->etag);
+  EXPECT_EQ(got->create_time_us, inserted->create_time_us);
+}
+
+TEST_F(StoreTest, PayloadKeepsArbitraryBytes) {
+  std::string bytes("\0\xff\x01zero", 7);
+  ASSERT_TRUE(store_->Insert(Visits(), VisitRow("a", "countries/KZ", 1, bytes), "").ok());
+  EXPECT_EQ(store_->Get(Visits(), "a")->payload, bytes);
+}
+
+TEST_F(StoreTest, MissingRowIsNotFound) {
+  EXPECT_EQ(store_->Get(Visits(), "nope").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(store_->Delete(Visits(), "nope", "").code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(store_->Update(Visits(), VisitRow("nope", "countries/KZ", 1), "").status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST_F(StoreTest, DuplicateIdIsAlreadyExistsAndKeepsTheFirst) {
+  ASSERT_TRUE(store_->Insert(Visits(), VisitRow("a", "countries/KZ", 1, "first"), "").ok());
+  auto second = store_->Insert(Visits(), VisitRow("a", "countries/KZ", 1, "second"), "");
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(store_->Get(Visits(), "a")->payload, "first");
+}
+
+TEST_F(StoreTest, UpdateChangesEtagAndKeepsCreateTime) {
+  auto inserted = store_->Insert(Visits(), VisitRow("a", "countries/KZ", 1, "v1"), "");
+  ASSERT_TRUE(inserted.ok());
+  auto updated = store_->Update(Visits(), VisitRow("a", "countries/CN", 2, "v2"),
+                                inserted->etag);
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_NE(updated->etag, inserted->etag);
+  EXPECT_EQ(updated->create_time_us, inserted->create_time_us);
+  EXPECT_GT(updated->update_time_us, inserted->update_time_us);
+  EXPECT_EQ(store_->Get(Visits(), "a")->payload, "v2");
+  // The indexed columns changed too.
+  ListQuery query;
+  query.filter = "host_country = \"countries/CN\"";
+  EXPECT_THAT(ListAll(query), ElementsAre("a"));
+}
+
+TEST_F(StoreTest, StaleEtagIsAbortedAndWritesNothing) {
+  auto inserted = store_->Insert(Visits(), VisitRow("a", "countries/KZ", 1, "v1"), "");
+  ASSERT_TRUE(store_->Update(Visits(), VisitRow("a", "countries/KZ", 1, "v2"), "").ok());
+
+  auto stale = store_->Update(Visits(), VisitRow("a", "countries/KZ", 1, "v3"),
+                              inserted->etag);
+  EXPECT_EQ(stale.status().code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(store_->Delete(Visits(), "a", inserted->etag).code(),
+            absl::StatusCode::kAborted);
+  EXPECT_EQ(store_->Get(Visits(), "a")->payload, "v2");
+}
+
+TEST_F(StoreTest, DeleteWithCurrentEtagRemovesTheRow) {
+  auto inserted = store_->Insert(Visits(), VisitRow("a", "countries/KZ", 1), "");
+  ASSERT_TRUE(store_->Delete(Visits(), "a", inserted->etag).ok());
+  EXPECT_EQ(store_->Get(Visits(), "a").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(*store_->Count(Visits()), 0);
+}
+
+TEST_F(StoreTest, RepeatedRequestIdReturnsTheFirstResultAndStoresOnce) {
+  auto first = store_->Insert(Visits(), VisitRow("a", "countries/KZ", 1, "v1"), "req-1");
+  ASSERT_TRUE(first.ok());
+  // A retry may even carry another id: the first result is the answer.
+  auto retry = store_->Insert(Visits(), VisitRow("b", "countries/KZ", 1, "v1"), "req-1");
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_EQ(retry->id, "a");
+  EXPECT_EQ(retry->etag, first->etag);
+  EXPECT_EQ(retry->create_time_us, first->create_time_us);
+  EXPECT_EQ(*store_->Count(Visits()), 1);
+
+  Row source;
+  source.id = "s";
+  source.payload = "x";
+  source.columns = {std::string("t"), std::string(""), std::string(""), std::string(""),
+                    std::string("REPORT"), int64_t{0}};
+  auto other = store_->Insert(Sources(), source, "req-1");
+  EXPECT_EQ(other.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(*store_->Count(Sources()), 0);
+}
+
+TEST_F(StoreTest, FilterSelectsRowsAndOrderBySortsThem) {
+  ASSERT_TRUE(store_->Insert(Visits(), VisitRow("v2024", "countries/KZ", 20240000), "").ok());
+  ASSERT_TRUE(store_->Insert(Visits(), VisitRow("v2013", "countries/KZ", 20130000), "").ok());
+  ASSERT_TRUE(store_->Insert(Visits(), VisitRow("v2019", "countries/CN", 20190000), "").ok());
+  ASSERT_TRUE(store_->Insert(Visits(), VisitRow("v2022", "countries/KZ", 20220900), "").ok());
+
+  ListQuery query;
+  query.filter = "host_country = \"KZ\"";
+  query.order_by = "start_date";
+  EXPECT_THAT(ListAll(query), ElementsAre("v2013", "v2022", "v2024"));
+  query.order_by = "start_date desc";
+  EXPECT_THAT(ListAll(query), ElementsAre("v2024", "v2022", "v2013"));
+  query.filter = "start_date >= 2019 AND start_date < 2024";
+  query.order_by = "start_date";
+  EXPECT_THAT(ListAll(query), ElementsAre("v2019", "v2022"));
+  query.filter = "start_date = 2022-09 OR host_country = \"countries/CN\"";
+  EXPECT_THAT(ListAll(query), ElementsAre("v2019", "v2022"));
+  query.filter = "cities:\"Astana\" AND NOT start_date.year = 2013";
+  query.order_by = "";
+  EXPECT_THAT(ListAll(query), ElementsAre("v2024", "v2019", "v2022"));
+}
+
+TEST_F(StoreTest, FilterValuesCannotAlterTheQuery) {
+  ASSERT_TRUE(store_->Insert(Visits(), VisitRow("a", "countries/KZ", 1), "").ok());
+  ListQuery query;
+  query.filter = "visitor.name = \"x' OR '1'='1\" OR visitor.name = \"'; DROP TABLE visits; --\"";
+  EXPECT_TRUE(ListAll(query).empty());
+  EXPECT_EQ(*store_->Count(Visits()), 1);
+}
+
+TEST_F(StoreTest, PagesCoverEveryRowOnceWhileRowsAreInserted) {
+  // Rows with many equal sort keys, so ties are broken across page edges.
+  std::set<std::string> before;
+  for (int i = 0; i < 95; ++i) {
+    std::string id = absl::StrCat("r", i);
+    ASSERT_TRUE(store_->Insert(Visits(), VisitRow(id, "countries/KZ", 20000000 + (i % 7) * 10000), "").ok());
+    before.insert(id);
+  }
+  for (const std::string order : {"", "start_date", "start_date desc", "visitor.name, start_date desc"}) {
+    ListQuery query;
+    query.page_size = 10;
+    query.order_by = order;
+    std::vector<std::string> seen;
+    int inserted = 0;
+    while (true) {
+      auto page = store_->List(Visits(), query);
+      ASSERT_TRUE(page.ok()) << page.status();
+      EXPECT_LE(page->rows.size(), 10u);
+      for (const auto& row : page->rows) seen.push_back(row.id);
+      if (page->next_page_token.empty()) break;
+      query.page_token = page->next_page_token;
+      // A row inserted between pages, sorting anywhere.
+      ASSERT_TRUE(store_->Insert(Visits(),
+                                 VisitRow(absl::StrCat("new-", order.size(), "-", inserted),
+                                          "countries/KZ", 20000000 + (inserted % 7) * 10000),
+                                 "")
+                      .ok());
+      ++inserted;
+    }
+    std::set<std::string> unique(seen.begin(), seen.end());
+    EXPECT_EQ(unique.size(), seen.size()) << "a row was repeated, order " << order;
+    for (const auto& id : before) {
+      EXPECT_TRUE(unique.count(id)) << id << " was skipped, order " << order;
+    }
+  }
+}
+
+TEST_F(StoreTest, LastPageHasNoToken) {
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_TRUE(store_->Insert(Visits(), VisitRow(absl::StrCat("r", i), "countries/KZ", 1), "").ok());
+  }
+  ListQuery query;
+  query.page_size = 2;
+  auto first = store_->List(Visits(), query);
+  ASSERT_FALSE(first->next_page_token.empty());
+  query.page_token = first->next_page_token;
+  auto second = store_->List(Visits(), query);
+  EXPECT_EQ(second->rows.size(), 2u);
+  EXPECT_TRUE(second->next_page_token.empty());
+}
+
+TEST_F(StoreTest, TokenIsBoundToItsQueryAndTamperingIsRejected) {
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(store_->Insert(Visits(), VisitRow(absl::StrCat("r", i), "countries/KZ", 1), "").ok());
+  }
+  ListQuery query;
+  query.page_size = 1;
+  query.filter = "host_country = \"KZ\"";
+  auto first = store_->List(Visits(), query);
+  ASSERT_TRUE(first.ok());
+  std::string token = first->next_page_token;
+
+  ListQuery other = query;
+  other.page_token = token;
+  other.filter = "host_country = \"CN\"";
+  auto reused = store_->List(Visits(), other);
+  EXPECT_EQ(reused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(reused.status().message(), HasSubstr("page_token"));
+  other.filter = query.filter;
+  other.order_by = "start_date";
+  EXPECT_EQ(store_->List(Visits(), other).status().code(),
+            absl::StatusCode::kInvalidArgument);
+
+  // Every single-character change to the token is caught.
+  for (size_t i = 0; i < token.size(); ++i) {
+    ListQuery tampered = query;
+    tampered.page_token = token;
+    tampered.page_token[i] = tampered.page_token[i] == 'A' ? 'B' : 'A';
+    EXPECT_EQ(store_->List(Visits(), tampered).status().code(),
+              absl::StatusCode::kInvalidArgument)
+        << "position " << i;
+  }
+  for (const std::string& garbage : std::vector<std::string>{"!!!", "AAAA", std::string(5000, 'x')}) {
+    ListQuery tampered = query;
+    tampered.page_token = garbage;
+    EXPECT_EQ(store_->List(Visits(), tampered).status().code(),
+              absl::StatusCode::kInvalidArgument);
+  }
+}
+
+}  // namespace
+}  // namespace bilateral::store

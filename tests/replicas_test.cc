@@ -1,0 +1,151 @@
+// Scale-out: three bilateral-server processes on one PostgreSQL database,
+// eight writers updating the same records with etags through all of them.
+// No update is lost: every acknowledged write is visible, every rejected one
+// got ABORTED, and every replica serves the same data.
+#include <atomic>
+#include <cstdlib>
+#include <set>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "bilateral/source_client.h"
+#include "bilateral/visit_client.h"
+#include "child_process.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "temp_dir.h"
+#include "test_store.h"
+
+namespace bilateral {
+namespace {
+
+constexpr int kReplicas = 3;
+constexpr int kWriters = 8;
+constexpr int kWritesEach = 12;
+constexpr int kRecords = 2;
+
+class Replica {
+ public:
+  Replica(const test::TempDir& dir, int index, const std::string& database)
+      : port_file_(dir.File(absl::StrCat("port", index))),
+        process_(BILATERAL_SERVER_PATH,
+                 {"--listen=127.0.0.1:0", "--database=" + database, "--seed=false",
+                  "--port_file=" + port_file_},
+                 dir.File(absl::StrCat("out", index)), dir.File(absl::StrCat("err", index))) {}
+
+  // The replica's endpoint once it serves; empty if it did not start.
+  std::string WaitServing() {
+    for (int i = 0; i < 300 && process_.Running(); ++i) {
+      std::string port = test::ReadWholeFile(port_file_);
+      if (!port.empty() && port.back() == '\n') return "127.0.0.1:" + port.substr(0, port.size() - 1);
+      absl::SleepFor(absl::Milliseconds(50));
+    }
+    return "";
+  }
+
+ private:
+  std::string port_file_;
+  test::ChildProcess process_;
+};
+
+TEST(ReplicasTest, ConcurrentEtagWritersThroughThreeReplicasLoseNothing) {
+  if (test::PostgresTestUrl().empty()) {
+    if (std::getenv("CI") != nullptr) FAIL() << "CI must give BILATERAL_TEST_POSTGRES_URL";
+    GTEST_SKIP() << "no PostgreSQL server given (BILATERAL_TEST_POSTGRES_URL); "
+                    "scripts/test.sh starts one";
+  }
+  test::TempDir dir;
+  auto database = test::FreshPostgresSchema();
+  ASSERT_TRUE(database.ok()) << database.status();
+  std::vector<std::unique_ptr<Replica>> replicas;
+  std::vector<std::string> endpoints;
+  for (int i = 0; i < kReplicas; ++i) {
+    replicas.push_back(std::make_unique<Replica>(dir, i, *database));
+  }
+  for (auto& replica : replicas) {
+    endpoints.push_back(replica->WaitServing());
+    ASSERT_FALSE(endpoints.back().empty()) << "a replica did not start";
+  }
+  auto client_for = [&](int i) {
+    ClientOptions options;
+    options.endpoint = endpoints[i % kReplicas];
+    return VisitClient(MakeVisitConnection(options));
+  };
+
+  ClientOptions first;
+  first.endpoint = endpoints[0];
+  v1::Source source;
+  source.set_title("Replica test source");
+  ASSERT_TRUE(SourceClient(MakeSourceConnection(first)).CreateSource(source, "replicas").ok());
+  for (int r = 0; r < kRecords; ++r) {
+    v1::Visit visit;
+    visit.mutable_visitor()->set_name("Writer");
+    visit.mutable_visitor()->set_country("FR");
+    visit.set_host_country("DE");
+    visit.mutable_start_date()->set_year(2020);
+    auto* citation = visit.add_citations();
+    citation->set_source("sources/replicas");
+    citation->set_quote("q");
+    ASSERT_TRUE(client_for(r).CreateVisit(visit, absl::StrCat("shared-", r)).ok());
+  }
+
+  std::atomic<int> acknowledged{0}, aborted{0}, other_errors{0};
+  std::vector<std::set<std::string>> written(kRecords);
+  std::mutex written_mu;
+  std::vector<std::thread> writers;
+  for (int w = 0; w < kWriters; ++w) {
+    writers.emplace_back([&, w] {
+      VisitClient client = client_for(w);
+      for (int j = 0; j < kWritesEach; ++j) {
+        int record = (w + j) % kRecords;
+        std::string name = absl::StrCat("visits/shared-", record);
+        std::string token = absl::StrCat("w", w, "-", j);
+        for (int attempt = 0; attempt < 200; ++attempt) {
+          auto current = client.GetVisit(name);
+          if (!current.ok()) {
+            ++other_errors;
+            break;
+          }
+          v1::UpdateVisitRequest update;
+          *update.mutable_visit() = *current;  // carries the etag just read
+          update.mutable_visit()->add_outcomes(token);
+          update.mutable_update_mask()->add_paths("outcomes");
+          auto result = client.UpdateVisit(update);
+          if (result.ok()) {
+            ++acknowledged;
+            std::lock_guard<std::mutex> lock(written_mu);
+            written[record].insert(token);
+            break;
+          }
+          if (!absl::IsAborted(result.status())) {
+            ++other_errors;
+            break;
+          }
+          ++aborted;
+        }
+      }
+    });
+  }
+  for (auto& writer : writers) writer.join();
+  std::cout << "acknowledged " << acknowledged << ", aborted and retried " << aborted
+            << ", other errors " << other_errors << "\n";
+  EXPECT_EQ(acknowledged, kWriters * kWritesEach);
+  EXPECT_EQ(other_errors, 0);
+
+  for (int r = 0; r < kRecords; ++r) {
+    std::string etag;
+    for (int i = 0; i < kReplicas; ++i) {
+      auto visit = client_for(i).GetVisit(absl::StrCat("visits/shared-", r));
+      ASSERT_TRUE(visit.ok()) << visit.status();
+      std::set<std::string> outcomes(visit->outcomes().begin(), visit->outcomes().end());
+      EXPECT_EQ(outcomes, written[r]) << "replica " << i << " record " << r;
+      EXPECT_EQ(static_cast<size_t>(visit->outcomes_size()), written[r].size())
+          << "a write was applied twice";
+      if (i == 0) etag = visit->etag();
+      EXPECT_EQ(visit->etag(), etag) << "replicas disagree";
+    }
+  }
+}
+
+}  // namespace
+}  // namespace bilateral

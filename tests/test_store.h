@@ -1,0 +1,67 @@
+// The store a test runs on: the embedded SQLite store by default;
+// PostgreSQL when BILATERAL_TEST_STORE=postgres, on the throwaway server
+// whose URL is in BILATERAL_TEST_POSTGRES_URL (scripts/test.sh starts one).
+// Every PostgreSQL store gets a schema of its own, so tests never share data.
+#pragma once
+
+#include <libpq-fe.h>
+
+#include <cstdlib>
+#include <memory>
+#include <string>
+
+#include "absl/random/random.h"
+#include "absl/strings/str_cat.h"
+#include "store/open_store.h"
+#include "temp_dir.h"
+
+namespace bilateral::test {
+
+inline bool TestingPostgres() {
+  const char* store = std::getenv("BILATERAL_TEST_STORE");
+  return store != nullptr && std::string(store) == "postgres";
+}
+
+// The PostgreSQL server tests use; empty when none was given.
+inline std::string PostgresTestUrl() {
+  const char* url = std::getenv("BILATERAL_TEST_POSTGRES_URL");
+  return url != nullptr ? url : "";
+}
+
+// A `postgresql://` URL whose connections use a new, empty schema.
+inline absl::StatusOr<std::string> FreshPostgresSchema() {
+  std::string base = PostgresTestUrl();
+  if (base.empty()) {
+    return absl::FailedPreconditionError(
+        "BILATERAL_TEST_STORE=postgres needs BILATERAL_TEST_POSTGRES_URL; "
+        "scripts/test.sh starts a throwaway server and sets both");
+  }
+  static absl::BitGen* bits = new absl::BitGen();
+  std::string schema = absl::StrCat("test_", absl::Uniform<uint64_t>(*bits));
+  PGconn* conn = PQconnectdb(base.c_str());
+  PGresult* result = PQexec(conn, absl::StrCat("CREATE SCHEMA ", schema).c_str());
+  bool created = PQresultStatus(result) == PGRES_COMMAND_OK;
+  std::string error = PQerrorMessage(conn);
+  PQclear(result);
+  PQfinish(conn);
+  if (!created) return absl::UnavailableError(absl::StrCat("cannot create a test schema: ", error));
+  return absl::StrCat(base, base.find('?') == std::string::npos ? "?" : "&",
+                      "options=-csearch_path%3D", schema);
+}
+
+// The database setting for a test: a fresh PostgreSQL schema, or a file
+// in `dir`.
+inline absl::StatusOr<std::string> TestDatabase(const TempDir& dir,
+                                                const std::string& file = "store.db") {
+  if (TestingPostgres()) return FreshPostgresSchema();
+  return dir.File(file);
+}
+
+inline absl::StatusOr<std::unique_ptr<store::Store>> OpenTestStore(
+    const TempDir& dir, const std::string& file = "store.db") {
+  auto database = TestDatabase(dir, file);
+  if (!database.ok()) return database.status();
+  return store::OpenStore(*database, store::StoreOptions{});
+}
+
+}  // namespace bilateral::test
