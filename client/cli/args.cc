@@ -46,10 +46,21 @@ const std::vector<FlagSpec>& Flags() {
   static const auto* flags = new std::vector<FlagSpec>{
       {"endpoint", "HOST:PORT", FlagValue::kText, true,
        "server address (default: $BILATERAL_ENDPOINT, else 127.0.0.1:50051)"},
-      {"output", "table|json", FlagValue::kChoice, true,
-       "output format (default: table)"},
+      {"api-key", "KEY", FlagValue::kText, true,
+       "API key, sent as 'authorization: Bearer KEY' (default: $BILATERAL_API_KEY;\n"
+       "prefer the variable: flags show in process lists)"},
+      {"tls-ca-file", "FILE", FlagValue::kText, true,
+       "use TLS, trusting the CA certificates in FILE (PEM; default:\n"
+       "$BILATERAL_TLS_CA_FILE); TLS without it trusts the system's"},
+      {"tls-cert-file", "FILE", FlagValue::kText, true,
+       "use mutual TLS with this client certificate chain (PEM; default:\n"
+       "$BILATERAL_TLS_CERT_FILE); needs --tls-key-file"},
+      {"tls-key-file", "FILE", FlagValue::kText, true,
+       "the private key of --tls-cert-file (PEM; default: $BILATERAL_TLS_KEY_FILE)"},
+      {"output", "table|json|ndjson", FlagValue::kChoice, true,
+       "output format (default: table); ndjson prints one JSON object per line"},
       {"timeout", "SECONDS", FlagValue::kSeconds, true,
-       "deadline of each call (default: 30)"},
+       "deadline of each attempt of a call (default: 30)"},
       {"help", "", FlagValue::kNone, true, "print this help (also -h)"},
       {"filter", "F", FlagValue::kText, false,
        "AIP-160 filter, e.g. 'host_country=\"KZ\" AND start_date>=2020'"},
@@ -71,8 +82,8 @@ const std::vector<FlagSpec>& Flags() {
        "act only while the record still has this etag (else ABORTED)"},
       {"chunk-size", "N", FlagValue::kCount, false,
        "records per chunk of an import, 1..1000 (default: 1000)"},
-      {"use-names", "", FlagValue::kNone, false,
-       "keep the ids the records' names give (default: generated ids)"},
+      {"format", "ndjson|csv", FlagValue::kChoice, false,
+       "format of the file to import (default: ndjson)"},
   };
   return *flags;
 }

@@ -2,6 +2,7 @@
 // bilateral-server on a free loopback port, with its database in a fresh
 // temporary directory.
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -19,6 +20,7 @@
 #include <vector>
 
 #include "bilateral/v1/dataset.pb.h"
+#include "bilateral/v1/source.pb.h"
 #include "bilateral/v1/trade.pb.h"
 #include "bilateral/v1/visit.pb.h"
 #include "gmock/gmock.h"
@@ -44,9 +46,9 @@ std::string ReadText(const fs::path& path) {
   return text.str();
 }
 
-// A process started with stdout and stderr going to files, stdin from
-// /dev/null, and the environment of this test plus `env` (which replaces
-// variables of the same name).
+// A process started with stdout and stderr going to files (or terminals),
+// stdin from /dev/null, and the environment of this test without its
+// BILATERAL_* variables, plus `env`.
 pid_t Spawn(const std::vector<std::string>& argv, const fs::path& out,
             const fs::path& err, const std::vector<std::string>& env = {}) {
   std::vector<std::string> environment;
@@ -56,8 +58,9 @@ pid_t Spawn(const std::vector<std::string>& argv, const fs::path& out,
     for (const std::string& set : env) {
       replaced |= variable.substr(0, variable.find('=')) == set.substr(0, set.find('='));
     }
-    // A developer's own endpoint must not leak into the tests.
-    if (!replaced && variable.rfind("BILATERAL_ENDPOINT=", 0) != 0) {
+    // A developer's own settings (endpoint, API key, TLS files) must not
+    // reach the tests, nor the servers they start.
+    if (!replaced && variable.rfind("BILATERAL_", 0) != 0) {
       environment.push_back(variable);
     }
   }
@@ -79,7 +82,7 @@ pid_t Spawn(const std::vector<std::string>& argv, const fs::path& out,
   posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out.c_str(),
                                    O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
+                                   O_WRONLY | O_CREAT | O_TRUNC | O_NOCTTY, 0644);
   pid_t pid = -1;
   int error = posix_spawn(&pid, args[0].c_str(), &actions, nullptr,
                           arg_pointers.data(), env_pointers.data());
@@ -212,6 +215,44 @@ class BilateralctlTest : public ::testing::Test {
     return run;
   }
 
+  // Runs bilateralctl against the suite's server with its stderr on a new
+  // pseudo-terminal; `err` is what the terminal received.
+  RunResult RunOnTerminal(std::vector<std::string> args) {
+    RunResult run;
+    int terminal = posix_openpt(O_RDWR | O_NOCTTY);
+    if (terminal < 0) return run;
+    if (grantpt(terminal) != 0 || unlockpt(terminal) != 0) {
+      close(terminal);
+      return run;
+    }
+    const std::string device = ptsname(terminal);
+    // Held open here too, so that the terminal stays readable after the
+    // process has exited.
+    int device_fd = open(device.c_str(), O_RDWR | O_NOCTTY);
+    std::vector<std::string> argv = {BILATERALCTL_PATH, "--endpoint=" + Endpoint()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    fs::path out = dir_->path() / "ctl.out";
+    pid_t pid = Spawn(argv, out, device);
+    auto drain = [&](int timeout_ms) {
+      char buffer[4096];
+      pollfd ready{terminal, POLLIN, 0};
+      while (poll(&ready, 1, timeout_ms) > 0) {
+        ssize_t count = read(terminal, buffer, sizeof buffer);
+        if (count <= 0) break;
+        run.err.append(buffer, static_cast<size_t>(count));
+      }
+    };
+    int status = 0;
+    // A terminal buffers little, so it is read while the process runs.
+    while (pid > 0 && waitpid(pid, &status, WNOHANG) == 0) drain(50);
+    drain(0);
+    if (pid > 0 && WIFEXITED(status)) run.exit_code = WEXITSTATUS(status);
+    run.out = ReadText(out);
+    if (device_fd >= 0) close(device_fd);
+    close(terminal);
+    return run;
+  }
+
   // Runs bilateralctl against `server` (the suite's seeded server by default).
   RunResult Run(std::vector<std::string> args, const ServerProcess* server = nullptr) {
     args.insert(args.begin(), "--endpoint=" + (server ? server->endpoint() : Endpoint()));
@@ -319,6 +360,13 @@ TEST_F(BilateralctlTest, UsageErrorsExitTwo) {
            {"countries", "create", "--json", "{}"},
            {"countries", "delete", "KZ"},
            {"exchanges", "update", "x"},
+           {"visits", "export", "a", "b"},
+           {"visits", "import"},
+           {"visits", "import", "a.ndjson", "--format", "csv"},
+           {"trade", "import", "a.csv", "--format", "xlsx"},
+           {"--output", "yaml", "visits", "export"},
+           {"--tls-cert-file", "client.pem", "visits", "list"},
+           {"--tls-key-file", "client.key", "visits", "list"},
        }) {
     RunResult run = Run(args);
     EXPECT_EQ(run.exit_code, 2) << ::testing::PrintToString(args) << "\n" << run;
@@ -334,17 +382,21 @@ TEST_F(BilateralctlTest, HelpListsCommandsAndExitCodes) {
         "visits delete NAME", "sources list", "sources get NAME", "sources create",
         "load FILE...", "--endpoint", "--output", "--timeout", "--update-mask",
         "Exit codes", "3  local I/O error", "trade import FILE", "countries get NAME",
-        "--chunk-size", "--use-names"}) {
+        "--chunk-size", "--format ndjson|csv", "--api-key KEY", "--tls-ca-file FILE",
+        "--tls-cert-file FILE", "--tls-key-file FILE", "table|json|ndjson",
+        "BILATERAL_API_KEY", "visits export [FILE]", "visits import FILE",
+        "countries export [FILE]"}) {
     EXPECT_THAT(run.out, HasSubstr(text));
   }
   for (const char* word : {"sources", "visits", "partnerships", "trade", "infrastructure",
                            "exchanges", "observations"}) {
     for (const char* verb : {" list", " get NAME", " batch-get NAME...", " create",
-                             " update NAME", " delete NAME"}) {
+                             " update NAME", " delete NAME", " export [FILE]", " import FILE"}) {
       EXPECT_THAT(run.out, HasSubstr(std::string("\n  ") + word + verb)) << word << verb;
     }
   }
   EXPECT_THAT(run.out, Not(HasSubstr("countries create")));
+  EXPECT_THAT(run.out, Not(HasSubstr("countries import")));
 }
 
 TEST_F(BilateralctlTest, CreateUpdateDeleteLifecycle) {
@@ -684,9 +736,9 @@ TEST_F(BilateralctlTest, TradeImportStoresValidRowsAndListsRejectedOnes) {
                       << R"({"reporter":"countries/FR","flow":"TRADE_FLOW_EXPORT"})" << "\n"
                       << row << R"(,"period":{"year":2019}})" << "\n";
   RunResult run = Run({"trade", "import", file.string(), "--chunk-size", "2"});
-  ASSERT_EQ(run.exit_code, 0) << run;
-  EXPECT_EQ(run.out, "received 3, stored 2, rejected 1\n");
-  EXPECT_THAT(run.err, AllOf(HasSubstr("rejected " + file.string() + ":3 (row 1): "
+  EXPECT_EQ(run.exit_code, 1) << run;  // a row was rejected
+  EXPECT_EQ(run.out, "received 3, stored 2, already present 0, rejected 1\n");
+  EXPECT_THAT(run.err, AllOf(HasSubstr("rejected (" + file.string() + ":3, row 1): "
                                        "INVALID_ARGUMENT: "),
                              HasSubstr("\n  partner")))
       << run;
@@ -699,13 +751,15 @@ TEST_F(BilateralctlTest, TradeImportStoresValidRowsAndListsRejectedOnes) {
   // The same rows again collide with the stored ones; the summary in JSON
   // is the server's response.
   RunResult again = Run({"--output", "json", "trade", "import", file.string()});
-  ASSERT_EQ(again.exit_code, 0) << again;
+  EXPECT_EQ(again.exit_code, 1) << again;
   bilateral::v1::ImportTradeRecordsResponse summary;
   ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(again.out, &summary).ok()) << again;
   EXPECT_EQ(summary.received_count(), 3);
   EXPECT_EQ(summary.stored_count(), 0);
   EXPECT_EQ(summary.rejected_count(), 3);
-  EXPECT_THAT(again.err, HasSubstr("ALREADY_EXISTS")) << again;
+  EXPECT_THAT(again.err, AllOf(HasSubstr("already present: (" + file.string() + ":1, row 0)"),
+                               HasSubstr("already present: (" + file.string() + ":4, row 2)")))
+      << again;
 }
 
 TEST_F(BilateralctlTest, TradeImportKeepsNamesAndChecksItsInput) {
@@ -713,12 +767,20 @@ TEST_F(BilateralctlTest, TradeImportKeepsNamesAndChecksItsInput) {
   std::ofstream(file) << R"({"name":"tradeRecords/test-import-named","reporter":"countries/FR",)"
                          R"("partner":"countries/ES","flow":"TRADE_FLOW_TOTAL",)"
                          R"("value":{"currencyCode":"EUR","units":"7"},)"
+                      << kCitations << "}\n"
+                      << R"({"reporter":"countries/FR","partner":"countries/PT",)"
+                         R"("flow":"TRADE_FLOW_TOTAL","value":{"currencyCode":"EUR","units":"8"},)"
                       << kCitations << "}\n";
-  RunResult run = Run({"trade", "import", file.string(), "--use-names"});
+  RunResult run = Run({"trade", "import", file.string()});
   ASSERT_EQ(run.exit_code, 0) << run;
-  EXPECT_EQ(run.out, "received 1, stored 1, rejected 0\n");
+  EXPECT_EQ(run.out, "received 2, stored 2, already present 0, rejected 0\n");
   EXPECT_EQ(run.err, "");
   EXPECT_EQ(Run({"trade", "get", "test-import-named"}).exit_code, 0);
+  // Importing it again stores nothing and reports the named record by name.
+  RunResult again = Run({"trade", "import", file.string()});
+  EXPECT_THAT(again.err, HasSubstr("already present: tradeRecords/test-import-named (" +
+                                   file.string() + ":1, row 0)"))
+      << again;
 
   // A line that is not a TradeRecord stops the import before anything is sent.
   fs::path bad = Dir() / "bad.ndjson";
@@ -727,6 +789,241 @@ TEST_F(BilateralctlTest, TradeImportKeepsNamesAndChecksItsInput) {
   EXPECT_EQ(bad_run.exit_code, 2) << bad_run;
   EXPECT_THAT(bad_run.err, HasSubstr(bad.string() + ":2 is not a bilateral.v1.TradeRecord"));
   EXPECT_EQ(Run({"trade", "import", (Dir() / "missing.ndjson").string()}).exit_code, 3);
+}
+
+TEST_F(BilateralctlTest, TradeImportReadsCsv) {
+  fs::path file = Dir() / "trade.csv";
+  // Columns in another order than documented; quoted fields with commas,
+  // doubled quotes and a line break.
+  std::ofstream(file)
+      << "flow,reporter,partner,year,quarter,month,hs_code,commodity,currency,units,nanos,"
+         "source,quote\r\n"
+      << "export,FR,NL,2017,,,,,EUR,11,,xi-kazakhstan-sco-2024,\"one, \"\"two\"\"\"\r\n"
+      << "\n"
+      << "TRADE_FLOW_TOTAL,countries/FR,NL,2017,3,,2709,\"crude oil\",USD,12,500000000,"
+         "sources/xi-kazakhstan-sco-2024,\"line one\nline two\"\n";
+  RunResult run = Run({"trade", "import", "--format", "csv", file.string()});
+  ASSERT_EQ(run.exit_code, 0) << run;
+  EXPECT_EQ(run.out, "received 2, stored 2, already present 0, rejected 0\n");
+
+  RunResult listed = Run({"--output", "json", "trade", "list", "--filter",
+                          "reporter=\"FR\" AND partner=\"NL\"", "--order-by", "value.units"});
+  ASSERT_EQ(listed.exit_code, 0) << listed;
+  bilateral::v1::ListTradeRecordsResponse response;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(listed.out, &response).ok()) << listed;
+  ASSERT_EQ(response.trade_records_size(), 2) << listed;
+  const auto& first = response.trade_records(0);
+  EXPECT_EQ(first.flow(), bilateral::v1::TRADE_FLOW_EXPORT);
+  EXPECT_EQ(first.period().year(), 2017);
+  EXPECT_EQ(first.value().currency_code(), "EUR");
+  EXPECT_EQ(first.value().units(), 11);
+  EXPECT_FALSE(first.has_commodity());
+  ASSERT_EQ(first.citations_size(), 1);
+  EXPECT_EQ(first.citations(0).source(), "sources/xi-kazakhstan-sco-2024");
+  EXPECT_EQ(first.citations(0).quote(), "one, \"two\"");
+  const auto& second = response.trade_records(1);
+  EXPECT_EQ(second.flow(), bilateral::v1::TRADE_FLOW_TOTAL);
+  EXPECT_EQ(second.period().quarter(), 3);
+  EXPECT_EQ(second.commodity().hs_code(), "2709");
+  EXPECT_EQ(second.commodity().label(), "crude oil");
+  EXPECT_EQ(second.value().nanos(), 500000000);
+  EXPECT_EQ(second.citations(0).quote(), "line one\nline two");
+}
+
+TEST_F(BilateralctlTest, TradeImportNamesWhatIsWrongWithACsvFile) {
+  const std::string header =
+      "reporter,partner,year,quarter,month,flow,hs_code,commodity,currency,units,nanos,source,"
+      "quote\n";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"reporter,partner,price\nFR,BE,3\n", ":1: the header must name the columns"},
+      {header + "FR,BE,2017,,,EXPORT,,,EUR,11,,s,q\nFR,BE,20x7,,,EXPORT,,,EUR,11,,s,q\n",
+       ":3: column year: '20x7' is not a whole number"},
+      {header + "FR,BE,2017,,,SIDEWAYS,,,EUR,11,,s,q\n",
+       ":2: column flow: 'SIDEWAYS' is not EXPORT, IMPORT or TOTAL"},
+      {header + "FR,BE,2017\n", ":2: 3 fields, not 13"},
+      {header + "FR,BE,2017,,,EXPORT,,,EUR,11,,s,\"open\n", "a quoted field is not closed"},
+  };
+  for (const auto& [text, problem] : cases) {
+    fs::path file = Dir() / "bad.csv";
+    std::ofstream(file) << text;
+    RunResult run = Run({"trade", "import", "--format=csv", file.string()});
+    EXPECT_EQ(run.exit_code, 2) << run;
+    EXPECT_THAT(run.err, HasSubstr(problem)) << run;
+  }
+  RunResult listed = Run({"trade", "list", "--filter", "partner=\"BE\""});
+  EXPECT_THAT(listed.out, Not(HasSubstr("EUR 11"))) << "nothing may be sent";
+}
+
+// The lines of `text`, without empty ones.
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream stream(text);
+  for (std::string line; std::getline(stream, line);) {
+    if (!line.empty()) lines.push_back(line);
+  }
+  return lines;
+}
+
+// Each NDJSON line of `text` as a T in protobuf JSON, without what the server
+// sets on every write (create and update times, etag).
+template <typename T>
+std::vector<std::string> WithoutWriteStamps(const std::string& text) {
+  std::vector<std::string> records;
+  for (const std::string& line : Lines(text)) {
+    T record;
+    if (!google::protobuf::util::JsonStringToMessage(line, &record).ok()) {
+      records.push_back("not a record: " + line);
+      continue;
+    }
+    record.clear_create_time();
+    record.clear_update_time();
+    record.clear_etag();
+    std::string json;
+    (void)google::protobuf::util::MessageToJsonString(record, &json);
+    records.push_back(json);
+  }
+  return records;
+}
+
+// Every record kind's word, in Dataset order (so that what a record cites or
+// links to is imported before it), with how to compare its exports.
+const std::vector<std::pair<std::string, std::vector<std::string> (*)(const std::string&)>>
+    kExportedKinds = {
+        {"sources", &WithoutWriteStamps<bilateral::v1::Source>},
+        {"visits", &WithoutWriteStamps<bilateral::v1::Visit>},
+        {"partnerships", &WithoutWriteStamps<bilateral::v1::Partnership>},
+        {"trade", &WithoutWriteStamps<bilateral::v1::TradeRecord>},
+        {"infrastructure", &WithoutWriteStamps<bilateral::v1::InfrastructureProject>},
+        {"exchanges", &WithoutWriteStamps<bilateral::v1::Exchange>},
+        {"observations", &WithoutWriteStamps<bilateral::v1::Observation>},
+};
+
+TEST_F(BilateralctlTest, ExportThenImportIntoAnEmptyServerGivesTheSameRecords) {
+  fs::path dir = Dir() / "round-trip";
+  ASSERT_TRUE(fs::create_directory(dir));
+  std::string error;
+  auto empty = ServerProcess::Start(dir, {"--seed=false"}, &error);
+  ASSERT_NE(empty, nullptr) << error;
+
+  for (const auto& [word, normalize] : kExportedKinds) {
+    const std::string file = (dir / (word + ".ndjson")).string();
+    RunResult exported = Run({word, "export", file});
+    ASSERT_EQ(exported.exit_code, 0) << word << "\n" << exported;
+    RunResult imported = Run({word, "import", file}, empty.get());
+    ASSERT_EQ(imported.exit_code, 0) << word << "\n" << imported;
+    EXPECT_EQ(imported.err, "") << word;
+    RunResult again = Run({word, "export"}, empty.get());
+    ASSERT_EQ(again.exit_code, 0) << word << "\n" << again;
+
+    std::vector<std::string> before = normalize(ReadText(file));
+    EXPECT_FALSE(before.empty()) << word << ": the seed has records of every kind";
+    EXPECT_EQ(before, normalize(again.out)) << word;
+  }
+}
+
+TEST_F(BilateralctlTest, ExportWritesOneNamedRecordPerLineAndStaysQuietOffATerminal) {
+  RunResult run = Run({"visits", "export", "--filter", "host_country=\"KZ\""});
+  ASSERT_EQ(run.exit_code, 0) << run;
+  EXPECT_EQ(run.err, "");  // no progress: stderr is a file
+  std::vector<std::string> names;
+  for (const std::string& line : Lines(run.out)) {
+    bilateral::v1::Visit visit;
+    ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(line, &visit).ok()) << line;
+    names.push_back(visit.name());
+  }
+  EXPECT_THAT(names, ::testing::UnorderedElementsAreArray(kKazakhstanInDateOrder));
+
+  fs::path file = Dir() / "sources.ndjson";
+  RunResult to_file = Run({"--output", "json", "sources", "export", file.string()});
+  ASSERT_EQ(to_file.exit_code, 0) << to_file;
+  EXPECT_EQ(to_file.out, "{\n  \"exported\": 3\n}\n");
+  EXPECT_EQ(Lines(ReadText(file)).size(), 3u);
+  EXPECT_FALSE(fs::exists(file.string() + ".partial"));
+
+  // A failed export leaves no file behind.
+  fs::path failed = Dir() / "failed.ndjson";
+  RunResult bad = Run({"visits", "export", "--filter", "host_country=(", failed.string()});
+  EXPECT_EQ(bad.exit_code, 1) << bad;
+  EXPECT_FALSE(fs::exists(failed));
+  EXPECT_FALSE(fs::exists(failed.string() + ".partial"));
+  EXPECT_EQ(Run({"visits", "export", (Dir() / "no-such-dir" / "x.ndjson").string()}).exit_code,
+            3);
+}
+
+TEST_F(BilateralctlTest, TransfersShowProgressOnATerminal) {
+  fs::path file = Dir() / "progress.ndjson";
+  RunResult exported = RunOnTerminal({"visits", "export", file.string()});
+  ASSERT_EQ(exported.exit_code, 0) << exported;
+  EXPECT_THAT(exported.err, HasSubstr("exported 4 visits")) << exported;
+  EXPECT_EQ(exported.out, "exported 4\n");
+
+  RunResult imported = RunOnTerminal({"visits", "import", file.string()});
+  ASSERT_EQ(imported.exit_code, 0) << imported;
+  EXPECT_THAT(imported.err, AllOf(HasSubstr("already present: visits/xi-jinping-kz-2024"),
+                                  HasSubstr("imported 4 visits")))
+      << imported;
+  EXPECT_EQ(imported.out, "created 0, already present 4\n");
+}
+
+TEST_F(BilateralctlTest, ImportSkipsRecordsThatExistAndStopsAtAnInvalidOne) {
+  RunResult existing = Run({"--output", "ndjson", "visits", "get", "xi-jinping-kz-2024"});
+  ASSERT_EQ(existing.exit_code, 0) << existing;
+  const std::string visit =
+      R"("visitor":{"name":"Test Person","country":"countries/FR"},)"
+      R"("hostCountry":"countries/DE","startDate":{"year":2020},)" + kCitations + "}";
+  fs::path file = Dir() / "visits.ndjson";
+  std::ofstream(file) << existing.out  // already a line of its own
+                      << R"({"name":"visits/test-import-a",)" << visit << "\n"
+                      << R"({"name":"visits/test-import-bad","startDate":{"year":2020}})" << "\n"
+                      << R"({"name":"visits/test-import-b",)" << visit << "\n";
+  RunResult run = Run({"visits", "import", file.string()});
+  EXPECT_EQ(run.exit_code, 1) << run;
+  EXPECT_THAT(run.err,
+              AllOf(HasSubstr("already present: visits/xi-jinping-kz-2024 (" + file.string() +
+                              ":1)"),
+                    HasSubstr("error: INVALID_ARGUMENT: "), HasSubstr("\n  visit.host_country"),
+                    HasSubstr("record: visits/test-import-bad (" + file.string() + ":3)"),
+                    HasSubstr("before it: created 1, already present 1")))
+      << run;
+  EXPECT_EQ(run.out, "");
+  EXPECT_EQ(Run({"visits", "get", "test-import-a"}).exit_code, 0);
+  EXPECT_EQ(Run({"visits", "get", "test-import-b"}).exit_code, 1) << "the import stopped";
+}
+
+TEST_F(BilateralctlTest, ImportReadsTheWholeFileBeforeSendingAnything) {
+  fs::path file = Dir() / "half-bad.ndjson";
+  std::ofstream(file) << R"({"name":"sources/test-never","title":"T","kind":"SOURCE_KIND_REPORT"})"
+                      << "\n{not json\n";
+  RunResult run = Run({"sources", "import", file.string()});
+  EXPECT_EQ(run.exit_code, 2) << run;
+  EXPECT_THAT(run.err, HasSubstr(file.string() + ":2 is not a bilateral.v1.Source")) << run;
+  EXPECT_EQ(Run({"sources", "get", "test-never"}).exit_code, 1);
+  EXPECT_EQ(Run({"sources", "import", (Dir() / "missing.ndjson").string()}).exit_code, 3);
+}
+
+TEST_F(BilateralctlTest, NdjsonOutputPrintsOneObjectPerLine) {
+  RunResult listed = Run({"--output", "ndjson", "visits", "list", "--page-size", "1"});
+  ASSERT_EQ(listed.exit_code, 0) << listed;
+  std::vector<std::string> lines = Lines(listed.out);
+  ASSERT_EQ(lines.size(), 4u) << listed;
+  for (const std::string& line : lines) {
+    bilateral::v1::Visit visit;
+    EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(line, &visit).ok()) << line;
+  }
+  RunResult got = Run({"--output", "ndjson", "countries", "get", "KZ"});
+  ASSERT_EQ(got.exit_code, 0) << got;
+  EXPECT_EQ(Lines(got.out).size(), 1u) << got;
+  EXPECT_THAT(got.out, HasSubstr(R"("name":"countries/KZ")"));
+}
+
+TEST_F(BilateralctlTest, TlsFilesThatCannotBeReadExitThree) {
+  fs::path missing = Dir() / "missing-ca.pem";
+  RunResult by_flag = Run({"--tls-ca-file", missing.string(), "visits", "list"});
+  EXPECT_EQ(by_flag.exit_code, 3) << by_flag;
+  EXPECT_THAT(by_flag.err, HasSubstr("cannot read the TLS CA file " + missing.string()));
+  RunResult by_environment = RunRaw({"--endpoint", Endpoint(), "visits", "list"},
+                                    {"BILATERAL_TLS_CA_FILE=" + missing.string()});
+  EXPECT_EQ(by_environment.exit_code, 3) << by_environment;
 }
 
 }  // namespace

@@ -6,7 +6,6 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "args.h"
-#include "import.h"
 #include "load.h"
 #include "resource_commands.h"
 
@@ -41,18 +40,6 @@ std::string Command::Name() const {
 const std::vector<Command>& Commands() {
   static const auto* commands = [] {
     auto* all = new std::vector<Command>(ResourceCommands());
-    // `trade import` goes with the other trade verbs.
-    auto last_trade = std::find_if(all->rbegin(), all->rend(), [](const Command& command) {
-      return command.resource == "trade";
-    });
-    all->insert(last_trade.base(),
-                {"trade", "import", "FILE", 1, 1, {"chunk-size", "use-names"},
-                 "Import trade records from NDJSON: one TradeRecord in protobuf JSON per\n"
-                 "line (blank lines skipped), streamed in chunks stored one at a time.\n"
-                 "Prints received, stored and rejected counts; each rejected row goes to\n"
-                 "stderr with its line and reasons. Exits 0 when the import ran, even if\n"
-                 "rows were rejected: check the counts.",
-                 &RunImportTrade});
     all->push_back({"load", "", "FILE...", 1, Command::kUnlimited, {},
                     "Create the records of bilateral.v1.Dataset JSON files (as in data/seed)\n"
                     "under the ids their names give, kind by kind in Dataset order: sources,\n"
@@ -107,17 +94,25 @@ std::string Usage() {
       std::string name = absl::StrCat("--", flag.name);
       if (*flag.value_name != '\0') absl::StrAppend(&name, " ", flag.value_name);
       name.resize(std::max<size_t>(name.size(), 24), ' ');
-      absl::StrAppend(&text, "  ", name, "  ", flag.help, "\n");
+      absl::StrAppend(&text, "  ", name, "  ",
+                      absl::StrReplaceAll(flag.help, {{"\n", "\n" + std::string(28, ' ')}}),
+                      "\n");
     }
   }
   absl::StrAppend(&text,
                   "\nExit codes:\n"
                   "  0  success\n"
                   "  1  the server returned an error, or could not be reached "
-                  "(UNAVAILABLE)\n"
+                  "(UNAVAILABLE), or rejected an imported row\n"
                   "  2  usage error: unknown command or flag, missing argument, "
-                  "input that is not the expected JSON\n"
-                  "  3  local I/O error: a file could not be read\n");
+                  "input that is not the expected JSON or CSV\n"
+                  "  3  local I/O error: a file could not be read or written\n"
+                  "\nEnvironment:\n"
+                  "  BILATERAL_ENDPOINT, BILATERAL_API_KEY, BILATERAL_TLS_CA_FILE,\n"
+                  "  BILATERAL_TLS_CERT_FILE, BILATERAL_TLS_KEY_FILE\n"
+                  "      the defaults of --endpoint, --api-key and the --tls-* flags; a flag\n"
+                  "      wins over its variable. Calls that are safe to repeat (reads,\n"
+                  "      creates, writes with --etag) are retried on transient errors.\n");
   return text;
 }
 

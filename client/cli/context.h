@@ -12,7 +12,9 @@
 
 namespace bilateral::cli {
 
-enum class OutputFormat { kTable, kJson };
+// How results are printed: aligned text for people, pretty protobuf JSON,
+// or NDJSON (one compact JSON object per line) for pipelines.
+enum class OutputFormat { kTable, kJson, kNdjson };
 
 struct Context {
   ClientOptions options;
@@ -24,6 +26,8 @@ struct Context {
   Invocation invocation;
   std::ostream* out = nullptr;
   std::ostream* err = nullptr;
+  // Whether `err` is a terminal, where long transfers show their progress.
+  bool progress = false;
 };
 
 }  // namespace bilateral::cli

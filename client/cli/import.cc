@@ -1,57 +1,193 @@
 #include "import.h"
 
+#include <algorithm>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
+#include "absl/strings/str_join.h"
+#include "csv.h"
 #include "errors.h"
 #include "json_input.h"
 #include "output.h"
+#include "progress.h"
 #include "resources.h"
 
 namespace bilateral::cli {
+
+const std::vector<const char*> kTradeCsvColumns = {
+    "reporter", "partner", "year",  "quarter", "month",  "flow",  "hs_code",
+    "commodity", "currency", "units", "nanos",  "source", "quote"};
+
 namespace {
 
-// The records of an NDJSON file, each with the line it came from.
-struct NdjsonRecords {
+// Rows per ImportTradeRecords stream: each stream ends with a summary, so
+// progress advances by this much at a time.
+constexpr size_t kRowsPerStream = 10000;
+
+// The records to import, each with the line it came from, and their names
+// (kept for messages, since the records are moved into the calls).
+struct Input {
   std::vector<v1::TradeRecord> records;
   std::vector<int> lines;
+  std::vector<std::string> names;
 };
 
-int ReadNdjson(const std::string& path, NdjsonRecords* result, std::ostream& err) {
+// One CSV row's fields by column name.
+class CsvFields {
+ public:
+  CsvFields(const std::map<std::string, size_t>& columns, const CsvRow& row)
+      : columns_(columns), row_(row) {}
+
+  std::string Text(const std::string& column) const {
+    return std::string(absl::StripAsciiWhitespace(row_.fields[columns_.at(column)]));
+  }
+  // An empty field is 0.
+  template <typename Int>
+  absl::Status Number(const std::string& column, Int* value) const {
+    std::string text = Text(column);
+    *value = 0;
+    if (text.empty() || absl::SimpleAtoi(text, value)) return absl::OkStatus();
+    return absl::InvalidArgumentError(
+        absl::StrCat("column ", column, ": '", text, "' is not a whole number"));
+  }
+
+ private:
+  const std::map<std::string, size_t>& columns_;
+  const CsvRow& row_;
+};
+
+absl::StatusOr<v1::TradeFlow> ParseFlow(const std::string& text) {
+  std::string name = absl::AsciiStrToUpper(text);
+  if (!absl::StartsWith(name, "TRADE_FLOW_")) name = "TRADE_FLOW_" + name;
+  v1::TradeFlow flow = v1::TRADE_FLOW_UNSPECIFIED;
+  if (!text.empty() && v1::TradeFlow_Parse(name, &flow)) return flow;
+  return absl::InvalidArgumentError(
+      absl::StrCat("column flow: '", text, "' is not EXPORT, IMPORT or TOTAL"));
+}
+
+absl::StatusOr<v1::TradeRecord> TradeRecordFromCsv(const CsvFields& fields) {
+  v1::TradeRecord record;
+  record.set_reporter(fields.Text("reporter"));
+  record.set_partner(fields.Text("partner"));
+  v1::Period period;
+  int32_t year = 0, quarter = 0, month = 0;
+  for (auto [column, value] :
+       {std::pair{"year", &year}, {"quarter", &quarter}, {"month", &month}}) {
+    if (auto status = fields.Number(column, value); !status.ok()) return status;
+  }
+  if (year != 0 || quarter != 0 || month != 0) {
+    record.mutable_period()->set_year(year);
+    record.mutable_period()->set_quarter(quarter);
+    record.mutable_period()->set_month(month);
+  }
+  auto flow = ParseFlow(fields.Text("flow"));
+  if (!flow.ok()) return flow.status();
+  record.set_flow(*flow);
+  if (!fields.Text("hs_code").empty() || !fields.Text("commodity").empty()) {
+    record.mutable_commodity()->set_hs_code(fields.Text("hs_code"));
+    record.mutable_commodity()->set_label(fields.Text("commodity"));
+  }
+  int64_t units = 0;
+  int32_t nanos = 0;
+  if (auto status = fields.Number("units", &units); !status.ok()) return status;
+  if (auto status = fields.Number("nanos", &nanos); !status.ok()) return status;
+  if (!fields.Text("currency").empty() || units != 0 || nanos != 0) {
+    record.mutable_value()->set_currency_code(fields.Text("currency"));
+    record.mutable_value()->set_units(units);
+    record.mutable_value()->set_nanos(nanos);
+  }
+  if (!fields.Text("source").empty() || !fields.Text("quote").empty()) {
+    v1::Citation* citation = record.add_citations();
+    citation->set_source(ResourceName<v1::Source>(fields.Text("source")));
+    citation->set_quote(fields.Text("quote"));
+  }
+  return record;
+}
+
+// The header's columns by name; a usage error unless it names each of
+// kTradeCsvColumns exactly once and nothing else.
+int ReadCsvHeader(const CsvRow& header, const std::string& path,
+                  std::map<std::string, size_t>* columns, std::ostream& err) {
+  std::vector<std::string> problems;
+  for (size_t i = 0; i < header.fields.size(); ++i) {
+    std::string name = absl::AsciiStrToLower(absl::StripAsciiWhitespace(header.fields[i]));
+    if (std::find(kTradeCsvColumns.begin(), kTradeCsvColumns.end(), name) ==
+        kTradeCsvColumns.end()) {
+      problems.push_back(absl::StrCat("unknown column '", name, "'"));
+    } else if (!columns->emplace(name, i).second) {
+      problems.push_back(absl::StrCat("column '", name, "' twice"));
+    }
+  }
+  for (const char* column : kTradeCsvColumns) {
+    if (columns->count(column) == 0) problems.push_back(absl::StrCat("no column '", column, "'"));
+  }
+  if (problems.empty()) return kExitOk;
+  return ReportLocalError(
+      kExitUsage,
+      absl::StrCat(path, ":", header.line, ": the header must name the columns ",
+                   absl::StrJoin(kTradeCsvColumns, ","), ": ", absl::StrJoin(problems, "; ")),
+      err);
+}
+
+int ReadCsv(const std::string& path, Input* input, std::ostream& err) {
   std::string text;
   if (int code = ReadFileText(path, &text, err); code != kExitOk) return code;
-  int line_number = 0;
-  for (absl::string_view line : absl::StrSplit(text, '\n')) {
-    ++line_number;
-    if (absl::StripAsciiWhitespace(line).empty()) continue;
-    v1::TradeRecord record;
-    if (int code = ParseJson(std::string(line), absl::StrCat(path, ":", line_number), &record,
-                             err);
-        code != kExitOk) {
-      return code;
+  auto rows = ParseCsv(text);
+  if (!rows.ok()) {
+    return ReportLocalError(kExitUsage, absl::StrCat(path, ": ", rows.status().message()), err);
+  }
+  if (rows->empty()) {
+    return ReportLocalError(kExitUsage, absl::StrCat(path, ": no header line"), err);
+  }
+  std::map<std::string, size_t> columns;
+  if (int code = ReadCsvHeader(rows->front(), path, &columns, err); code != kExitOk) return code;
+  for (size_t i = 1; i < rows->size(); ++i) {
+    const CsvRow& row = (*rows)[i];
+    absl::StatusOr<v1::TradeRecord> record =
+        row.fields.size() == columns.size()
+            ? TradeRecordFromCsv(CsvFields(columns, row))
+            : absl::InvalidArgumentError(absl::StrCat(row.fields.size(), " fields, not ",
+                                                      columns.size()));
+    if (!record.ok()) {
+      return ReportLocalError(
+          kExitUsage, absl::StrCat(path, ":", row.line, ": ", record.status().message()), err);
     }
-    result->records.push_back(std::move(record));
-    result->lines.push_back(line_number);
+    input->records.push_back(*std::move(record));
+    input->lines.push_back(row.line);
   }
   return kExitOk;
 }
 
-// "rejected line 3 (row 2): INVALID_ARGUMENT: ..." and its field violations.
-void PrintRejectedRow(const v1::ImportRowError& error, const std::string& path,
-                      const std::vector<int>& lines, std::ostream& err) {
-  err << "rejected ";
-  if (error.index() >= 0 && static_cast<size_t>(error.index()) < lines.size()) {
-    err << path << ":" << lines[static_cast<size_t>(error.index())] << " ";
+// Adds one stream's summary to the import's; `first_row` is the position of
+// the stream's first row in the whole import.
+void Merge(v1::ImportTradeRecordsResponse part, int64_t first_row,
+           v1::ImportTradeRecordsResponse* total) {
+  total->set_received_count(total->received_count() + part.received_count());
+  total->set_stored_count(total->stored_count() + part.stored_count());
+  total->set_rejected_count(total->rejected_count() + part.rejected_count());
+  for (v1::ImportRowError& error : *part.mutable_errors()) {
+    error.set_index(error.index() + first_row);
+    *total->add_errors() = std::move(error);
   }
-  err << "(row " << error.index() << "): " << error.code() << ": " << error.message() << "\n";
-  for (const std::string& violation : error.field_violations()) {
-    err << "  " << violation << "\n";
+}
+
+// "tradeRecords/x (FILE:3, row 2)", without the name for a record that had
+// none, and only the row when it is not one of the file's.
+std::string RowText(const v1::ImportRowError& error, const std::string& path,
+                    const Input& input) {
+  if (error.index() < 0 || static_cast<size_t>(error.index()) >= input.lines.size()) {
+    return absl::StrCat("(row ", error.index(), ")");
   }
+  const size_t row = static_cast<size_t>(error.index());
+  const std::string& name = input.names[row];
+  return absl::StrCat(name, name.empty() ? "(" : " (", path, ":", input.lines[row], ", row ",
+                      row, ")");
 }
 
 }  // namespace
@@ -59,35 +195,75 @@ void PrintRejectedRow(const v1::ImportRowError& error, const std::string& path,
 int RunImportTrade(const Context& context) {
   const std::string& path = context.args[0];
   ImportOptions options;
-  options.use_names = context.invocation.Has("use-names");
+  options.use_names = true;
   // The parser has checked that the value is a whole number.
   if (context.invocation.Has("chunk-size") &&
       (!absl::SimpleAtoi(context.invocation.Get("chunk-size"), &options.chunk_size) ||
        options.chunk_size < 1)) {
     return ReportUsageError("--chunk-size must be at least 1", *context.err);
   }
-  NdjsonRecords input;
-  if (int code = ReadNdjson(path, &input, *context.err); code != kExitOk) return code;
+  Input input;
+  int code = context.invocation.Get("format", "ndjson") == "csv"
+                 ? ReadCsv(path, &input, *context.err)
+                 : ReadNdjson(path, &input.records, &input.lines, *context.err);
+  if (code != kExitOk) return code;
+  for (const v1::TradeRecord& record : input.records) input.names.push_back(record.name());
 
   auto client = Resource<v1::TradeRecord>::Connect(context);
-  auto summary = client.ImportTradeRecords(std::move(input.records), options);
-  if (!summary.ok()) return ReportServerError(summary.status(), *context.err);
+  Progress progress(context, "imported", "trade records");
+  v1::ImportTradeRecordsResponse summary;
+  // One stream even for no records, so that the summary is the server's.
+  size_t first = 0;
+  do {
+    size_t end = std::min(input.records.size(), first + kRowsPerStream);
+    std::vector<v1::TradeRecord> part(std::make_move_iterator(input.records.begin() + first),
+                                      std::make_move_iterator(input.records.begin() + end));
+    auto result = client.ImportTradeRecords(std::move(part), options);
+    if (!result.ok()) {
+      progress.Finish();
+      ReportServerError(result.status(), *context.err);
+      if (first > 0) {
+        *context.err << "  before it: "
+                     << CountsText({{"received", summary.received_count()},
+                                    {"stored", summary.stored_count()}},
+                                   OutputFormat::kTable);
+      }
+      return kExitServerError;
+    }
+    Merge(*std::move(result), static_cast<int64_t>(first), &summary);
+    progress.Add(static_cast<int64_t>(end - first));
+    first = end;
+  } while (first < input.records.size());
+  progress.Finish();
 
-  for (const v1::ImportRowError& error : summary->errors()) {
-    PrintRejectedRow(error, path, input.lines, *context.err);
+  int64_t already_present = 0;
+  for (const v1::ImportRowError& error : summary.errors()) {
+    if (error.code() == "ALREADY_EXISTS") {
+      ++already_present;
+      *context.err << "already present: " << RowText(error, path, input) << "\n";
+      continue;
+    }
+    *context.err << "rejected " << RowText(error, path, input) << ": " << error.code()
+                 << ": " << error.message() << "\n";
+    for (const std::string& violation : error.field_violations()) {
+      *context.err << "  " << violation << "\n";
+    }
   }
-  if (summary->rejected_count() > summary->errors_size()) {
-    *context.err << "and " << summary->rejected_count() - summary->errors_size()
+  const int64_t rejected = summary.rejected_count() - already_present;
+  if (summary.rejected_count() > summary.errors_size()) {
+    *context.err << "and " << summary.rejected_count() - summary.errors_size()
                  << " more rejected rows not listed by the server\n";
   }
-  if (context.format == OutputFormat::kJson) {
-    *context.out << ToJson(*summary);
+  if (context.format == OutputFormat::kTable) {
+    *context.out << CountsText({{"received", summary.received_count()},
+                                {"stored", summary.stored_count()},
+                                {"already present", already_present},
+                                {"rejected", rejected}},
+                               OutputFormat::kTable);
   } else {
-    *context.out << "received " << summary->received_count() << ", stored "
-                 << summary->stored_count() << ", rejected " << summary->rejected_count()
-                 << "\n";
+    *context.out << ToJson(summary, context.format);
   }
-  return kExitOk;
+  return rejected > 0 ? kExitServerError : kExitOk;
 }
 
 }  // namespace bilateral::cli

@@ -3,9 +3,13 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <iostream>
+#include <iterator>
 #include <memory>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "errors.h"
 #include "google/protobuf/util/json_util.h"
 
@@ -23,6 +27,13 @@ int ParseJson(const std::string& json, const std::string& origin,
 }
 
 int ReadFileText(const std::string& path, std::string* text, std::ostream& err) {
+  if (path == "-") {
+    text->assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+    if (std::cin.bad()) {
+      return ReportLocalError(kExitIo, "cannot read standard input", err);
+    }
+    return kExitOk;
+  }
   // stdio rather than streams: it reports why a read failed through errno,
   // including reads of a directory.
   std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "rb"),
@@ -38,6 +49,23 @@ int ReadFileText(const std::string& path, std::string* text, std::ostream& err) 
   if (file == nullptr || std::ferror(file.get())) {
     return ReportLocalError(
         kExitIo, absl::StrCat("cannot read ", path, ": ", std::strerror(errno)), err);
+  }
+  return kExitOk;
+}
+
+int ForEachLine(const std::string& path, std::ostream& err,
+                const std::function<int(const std::string& line, int number,
+                                        const std::string& origin)>& parse) {
+  std::string text;
+  if (int code = ReadFileText(path, &text, err); code != kExitOk) return code;
+  int number = 0;
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    ++number;
+    if (absl::StripAsciiWhitespace(line).empty()) continue;
+    if (int code = parse(std::string(line), number, absl::StrCat(path, ":", number));
+        code != kExitOk) {
+      return code;
+    }
   }
   return kExitOk;
 }

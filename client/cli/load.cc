@@ -1,5 +1,6 @@
 #include "load.h"
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -9,6 +10,8 @@
 #include "bilateral/v1/dataset.pb.h"
 #include "errors.h"
 #include "json_input.h"
+#include "output.h"
+#include "progress.h"
 #include "resources.h"
 
 namespace bilateral::cli {
@@ -17,36 +20,34 @@ namespace {
 using DatasetFiles = std::vector<std::pair<std::string, v1::Dataset>>;
 
 struct LoadCount {
-  int created = 0;
-  int already_present = 0;
-};
+  int64_t created = 0;
+  int64_t already_present = 0;
 
-std::string SummaryText(const LoadCount& count, OutputFormat format) {
-  if (format == OutputFormat::kJson) {
-    return absl::StrCat("{\n  \"created\": ", count.created,
-                        ",\n  \"alreadyPresent\": ", count.already_present, "\n}\n");
+  std::string Text(OutputFormat format) const {
+    return CountsText({{"created", created}, {"already present", already_present}}, format);
   }
-  return absl::StrCat("created ", count.created, ", already present ",
-                      count.already_present, "\n");
-}
+};
 
 // Creates the records of one kind from every file, in file order.
 template <typename T>
-int LoadAll(const Context& context, const DatasetFiles& files, LoadCount& count) {
+int LoadAll(const Context& context, const DatasetFiles& files, LoadCount& count,
+            Progress& progress) {
   auto client = Resource<T>::Connect(context);
   for (const auto& [path, dataset] : files) {
     for (const T& record : Resource<T>::InDataset(dataset)) {
-      auto created = Resource<T>::Create(client, record, IdFromName<T>(record.name()), "");
+      auto created = CreateKeepingName<T>(client, record);
       if (created.ok()) {
         ++count.created;
       } else if (absl::IsAlreadyExists(created.status())) {
         ++count.already_present;
       } else {
+        progress.Finish();
         ReportServerError(created.status(), *context.err);
         *context.err << "  record: " << record.name() << " in " << path << "\n"
-                     << "  before it: " << SummaryText(count, OutputFormat::kTable);
+                     << "  before it: " << count.Text(OutputFormat::kTable);
         return kExitServerError;
       }
+      progress.Add();
     }
   }
   return kExitOk;
@@ -64,16 +65,18 @@ int RunLoad(const Context& context) {
     files.emplace_back(path, std::move(dataset));
   }
   LoadCount count;
-  using LoadKind = int (*)(const Context&, const DatasetFiles&, LoadCount&);
+  Progress progress(context, "loaded", "records");
+  using LoadKind = int (*)(const Context&, const DatasetFiles&, LoadCount&, Progress&);
   // Kind by kind in Dataset order, each across every file, so that a record
   // may cite or link to a record of an earlier kind that another file brings.
   for (LoadKind load_kind :
        {&LoadAll<v1::Source>, &LoadAll<v1::Visit>, &LoadAll<v1::Partnership>,
         &LoadAll<v1::TradeRecord>, &LoadAll<v1::InfrastructureProject>, &LoadAll<v1::Exchange>,
         &LoadAll<v1::Observation>}) {
-    if (int code = load_kind(context, files, count); code != kExitOk) return code;
+    if (int code = load_kind(context, files, count, progress); code != kExitOk) return code;
   }
-  *context.out << SummaryText(count, context.format);
+  progress.Finish();
+  *context.out << count.Text(context.format);
   return kExitOk;
 }
 

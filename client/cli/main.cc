@@ -4,8 +4,9 @@
 //
 // Parses the command line, checks it against the command table, and runs
 // the command; see `bilateralctl --help`.
+#include <unistd.h>
+
 #include <algorithm>
-#include <cstdlib>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -21,8 +22,6 @@
 
 namespace bilateral::cli {
 namespace {
-
-constexpr const char* kDefaultEndpoint = "127.0.0.1:50051";
 
 // A usage problem with the command's words or flags, or "" when none.
 std::string CheckUsage(const Command& command, const Invocation& invocation,
@@ -43,11 +42,15 @@ std::string CheckUsage(const Command& command, const Invocation& invocation,
   return "";
 }
 
+// The flags' settings; those not given are left empty for the SDK to take
+// from the environment, as it documents.
 ClientOptions OptionsFrom(const Invocation& invocation) {
   ClientOptions options;
-  const char* from_env = std::getenv("BILATERAL_ENDPOINT");
-  options.endpoint = invocation.Get(
-      "endpoint", from_env != nullptr && *from_env != '\0' ? from_env : kDefaultEndpoint);
+  options.endpoint = invocation.Get("endpoint");
+  options.api_key = invocation.Get("api-key");
+  options.tls_ca_file = invocation.Get("tls-ca-file");
+  options.tls_cert_file = invocation.Get("tls-cert-file");
+  options.tls_key_file = invocation.Get("tls-key-file");
   double seconds = 0;
   // The parser has checked the value, so the conversion cannot fail.
   if (invocation.Has("timeout") && absl::SimpleAtod(invocation.Get("timeout"), &seconds)) {
@@ -56,7 +59,15 @@ ClientOptions OptionsFrom(const Invocation& invocation) {
   return options;
 }
 
-int Main(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+OutputFormat FormatFrom(const Invocation& invocation) {
+  std::string output = invocation.Get("output", "table");
+  if (output == "json") return OutputFormat::kJson;
+  if (output == "ndjson") return OutputFormat::kNdjson;
+  return OutputFormat::kTable;
+}
+
+int Main(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+         bool err_is_terminal) {
   auto invocation = ParseArgs(args);
   if (!invocation.ok()) return ReportUsageError(invocation.status().message(), err);
   if (invocation->Has("help")) {
@@ -76,14 +87,22 @@ int Main(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
 
   Context context;
   context.options = OptionsFrom(*invocation);
-  context.channel = MakeChannel(context.options);
-  context.format = invocation->Get("output") == "json" ? OutputFormat::kJson
-                                                       : OutputFormat::kTable;
+  auto channel = MakeChannel(context.options);
+  if (!channel.ok()) {
+    // Contradicting TLS settings are the user's to fix; a file that cannot
+    // be read is a local I/O error.
+    return absl::IsInvalidArgument(channel.status())
+               ? ReportUsageError(channel.status().message(), err)
+               : ReportLocalError(kExitIo, channel.status().message(), err);
+  }
+  context.channel = *std::move(channel);
+  context.format = FormatFrom(*invocation);
   context.args.assign(invocation->words.begin() + static_cast<long>(consumed),
                       invocation->words.end());
   context.invocation = *std::move(invocation);
   context.out = &out;
   context.err = &err;
+  context.progress = err_is_terminal;
   return command->run(context);
 }
 
@@ -92,5 +111,5 @@ int Main(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
-  return bilateral::cli::Main(args, std::cout, std::cerr);
+  return bilateral::cli::Main(args, std::cout, std::cerr, isatty(STDERR_FILENO) != 0);
 }

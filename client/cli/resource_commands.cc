@@ -9,10 +9,12 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "errors.h"
+#include "import.h"
 #include "google/protobuf/empty.pb.h"
 #include "json_input.h"
 #include "output.h"
 #include "resources.h"
+#include "transfer.h"
 
 namespace bilateral::cli {
 namespace {
@@ -106,10 +108,10 @@ int RunDelete(const Context& context) {
   auto client = Resource<T>::Connect(context);
   auto status = Resource<T>::Delete(client, name, context.invocation.Get("etag"));
   if (!status.ok()) return ReportServerError(status, *context.err);
-  if (context.format == OutputFormat::kJson) {
-    *context.out << ToJson(google::protobuf::Empty());
-  } else {
+  if (context.format == OutputFormat::kTable) {
     *context.out << "deleted " << name << "\n";
+  } else {
+    *context.out << ToJson(google::protobuf::Empty(), context.format);
   }
   return kExitOk;
 }
@@ -120,7 +122,7 @@ std::string WithArticle(absl::string_view noun) {
   return absl::StrCat(vowel ? "an " : "a ", noun);
 }
 
-// The list and get commands, which every resource has.
+// The list, get and export commands, which every resource has.
 template <typename T>
 void AddReadCommands(std::vector<Command>& commands, const std::string& name_help) {
   using R = Resource<T>;
@@ -131,6 +133,42 @@ void AddReadCommands(std::vector<Command>& commands, const std::string& name_hel
   commands.push_back({R::kCommand, "get", "NAME", 1, 1, {},
                       absl::StrCat("Show one ", R::kNoun, " (NAME: ", name_help, ")."),
                       &RunGet<T>});
+  commands.push_back(
+      {R::kCommand, "export", "[FILE]", 0, 1, {"filter"},
+       absl::StrCat("Write every ", R::kNoun,
+                    " matching the filter as NDJSON: one record in protobuf JSON\n"
+                    "per line, with its name, in the order they were stored. To FILE (which\n"
+                    "appears only once the export is complete), or to stdout without FILE\n"
+                    "or with -. Shows progress on stderr when it is a terminal."),
+       &RunExport<T>});
+}
+
+// How a record resource imports: through Create calls, or for trade records
+// through the streamed ImportTradeRecords.
+template <typename T>
+Command ImportCommand() {
+  using R = Resource<T>;
+  return {R::kCommand, "import", "FILE", 1, 1, {},
+          absl::StrCat("Create the ", R::kPlural,
+                       " of an NDJSON file (as export writes it; - reads\n"
+                       "stdin) under the ids their names give, in file order. Records that\n"
+                       "exist already are skipped and listed on stderr; any other error stops\n"
+                       "the import, naming the record, and running it again resumes it."),
+          &RunImport<T>};
+}
+
+template <>
+Command ImportCommand<v1::TradeRecord>() {
+  return {"trade", "import", "FILE", 1, 1, {"format", "chunk-size"},
+          "Import trade records from NDJSON (as trade export writes it; - reads\n"
+          "stdin), keeping the ids their names give, or from CSV with the header\n"
+          "reporter,partner,year,quarter,month,flow,hs_code,commodity,currency,\n"
+          "units,nanos,source,quote (any order; flow is EXPORT, IMPORT or TOTAL;\n"
+          "one citation per row; ids generated). Streamed in chunks, each stored\n"
+          "as a unit. Prints the received, stored, already present and rejected\n"
+          "counts; each row not stored goes to stderr with its line and reasons.\n"
+          "Exits 1 when a row was rejected for another reason than existing.",
+          &RunImportTrade};
 }
 
 // The commands of a record resource.
@@ -151,6 +189,7 @@ void AddRecordCommands(std::vector<Command>& commands) {
                       &RunUpdate<T>});
   commands.push_back({R::kCommand, "delete", "NAME", 1, 1, {"etag"},
                       absl::StrCat("Delete ", WithArticle(R::kNoun), "."), &RunDelete<T>});
+  commands.push_back(ImportCommand<T>());
 }
 
 }  // namespace

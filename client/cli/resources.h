@@ -369,4 +369,12 @@ std::string IdFromName(const std::string& name) {
   return absl::StartsWith(name, prefix) ? name.substr(prefix.size()) : name;
 }
 
+// Creates `record` under the id its name gives (a generated id when it has
+// no name); ALREADY_EXISTS when that id is taken. The SDK adds a request_id,
+// so a retried create cannot store it twice.
+template <typename T>
+absl::StatusOr<T> CreateKeepingName(typename Resource<T>::Client& client, const T& record) {
+  return Resource<T>::Create(client, record, IdFromName<T>(record.name()), "");
+}
+
 }  // namespace bilateral::cli

@@ -130,6 +130,34 @@ TEST(TradeRecordClientTest, ImportSplitsIntoChunksAndMarksEachWithUseNames) {
   EXPECT_TRUE(sent[1].use_names());
 }
 
+TEST(TradeRecordClientTest, ImportWithNamesPutsUnnamedRecordsInChunksOfTheirOwn) {
+  auto mock = std::make_shared<MockTradeRecordConnection>();
+  std::vector<v1::ImportTradeRecordsRequest> sent;
+  EXPECT_CALL(*mock, ImportTradeRecords)
+      .WillOnce([&](const std::vector<v1::ImportTradeRecordsRequest>& chunks) {
+        sent = chunks;
+        return v1::ImportTradeRecordsResponse();
+      });
+  TradeRecordClient client(mock);
+
+  std::vector<v1::TradeRecord> records = {
+      Named<v1::TradeRecord>("tradeRecords/a"), Named<v1::TradeRecord>(""),
+      Named<v1::TradeRecord>(""), Named<v1::TradeRecord>("tradeRecords/b")};
+  ImportOptions options;
+  options.use_names = true;
+  ASSERT_TRUE(client.ImportTradeRecords(records, options).ok());
+
+  // Order is kept, so the rows' positions stay those of `records`.
+  ASSERT_EQ(sent.size(), 3u);
+  EXPECT_TRUE(sent[0].use_names());
+  EXPECT_EQ(sent[0].trade_records_size(), 1);
+  EXPECT_FALSE(sent[1].use_names());
+  EXPECT_EQ(sent[1].trade_records_size(), 2);
+  EXPECT_TRUE(sent[2].use_names());
+  EXPECT_THAT(sent[2].trade_records(),
+              ElementsAre(Property(&v1::TradeRecord::name, "tradeRecords/b")));
+}
+
 TEST(TradeRecordClientTest, ImportOfNothingSendsNoChunk) {
   auto mock = std::make_shared<MockTradeRecordConnection>();
   EXPECT_CALL(*mock, ImportTradeRecords(IsEmpty()))

@@ -1,5 +1,7 @@
 // The gRPC implementations of the connections: each method is one call through
-// internal::ServiceStub, which holds everything they share.
+// internal::ServiceStub, which holds everything they share, and says how safe
+// its call is to repeat: reads always, Creates with their request_id (one is
+// generated when the caller gave none), Updates and Deletes only with an etag.
 
 #include "bilateral/country_client.h"
 #include "bilateral/exchange_client.h"
@@ -18,6 +20,7 @@
 #include "bilateral/v1/visit.grpc.pb.h"
 #include "bilateral/visit_client.h"
 #include "grpc_call.h"
+#include "request_id.h"
 
 namespace bilateral {
 namespace {
@@ -25,11 +28,12 @@ namespace {
 class GrpcSourceConnection final : public SourceConnection {
  public:
   using Stub = v1::SourceService::Stub;
-  GrpcSourceConnection(std::shared_ptr<grpc::Channel> channel, const ClientOptions& options)
+  GrpcSourceConnection(absl::StatusOr<std::shared_ptr<grpc::Channel>> channel,
+                       const ClientOptions& options)
       : rpc_(std::move(channel), options) {}
 
   absl::StatusOr<v1::Source> GetSource(const v1::GetSourceRequest& request) override {
-    return rpc_.Call(&Stub::GetSource, request);
+    return rpc_.Call(&Stub::GetSource, request, internal::Idempotency::kRead);
   }
   PaginatedRange<v1::Source> ListSources(v1::ListSourcesRequest request) override {
     return rpc_.List<v1::Source>(
@@ -38,16 +42,19 @@ class GrpcSourceConnection final : public SourceConnection {
   }
   absl::StatusOr<v1::BatchGetSourcesResponse> BatchGetSources(
       const v1::BatchGetSourcesRequest& request) override {
-    return rpc_.Call(&Stub::BatchGetSources, request);
+    return rpc_.Call(&Stub::BatchGetSources, request, internal::Idempotency::kRead);
   }
   absl::StatusOr<v1::Source> CreateSource(const v1::CreateSourceRequest& request) override {
-    return rpc_.Call(&Stub::CreateSource, request);
+    return rpc_.Call(&Stub::CreateSource, internal::WithRequestId(request),
+                     internal::Idempotency::kIdempotentWrite);
   }
   absl::StatusOr<v1::Source> UpdateSource(const v1::UpdateSourceRequest& request) override {
-    return rpc_.Call(&Stub::UpdateSource, request);
+    return rpc_.Call(&Stub::UpdateSource, request,
+                     internal::WriteWithKey(request.source().etag()));
   }
   absl::Status DeleteSource(const v1::DeleteSourceRequest& request) override {
-    return rpc_.CallForStatus(&Stub::DeleteSource, request);
+    return rpc_.CallForStatus(&Stub::DeleteSource, request,
+                              internal::WriteWithKey(request.etag()));
   }
 
  private:
@@ -57,11 +64,12 @@ class GrpcSourceConnection final : public SourceConnection {
 class GrpcVisitConnection final : public VisitConnection {
  public:
   using Stub = v1::VisitService::Stub;
-  GrpcVisitConnection(std::shared_ptr<grpc::Channel> channel, const ClientOptions& options)
+  GrpcVisitConnection(absl::StatusOr<std::shared_ptr<grpc::Channel>> channel,
+                      const ClientOptions& options)
       : rpc_(std::move(channel), options) {}
 
   absl::StatusOr<v1::Visit> GetVisit(const v1::GetVisitRequest& request) override {
-    return rpc_.Call(&Stub::GetVisit, request);
+    return rpc_.Call(&Stub::GetVisit, request, internal::Idempotency::kRead);
   }
   PaginatedRange<v1::Visit> ListVisits(v1::ListVisitsRequest request) override {
     return rpc_.List<v1::Visit>(
@@ -70,16 +78,19 @@ class GrpcVisitConnection final : public VisitConnection {
   }
   absl::StatusOr<v1::BatchGetVisitsResponse> BatchGetVisits(
       const v1::BatchGetVisitsRequest& request) override {
-    return rpc_.Call(&Stub::BatchGetVisits, request);
+    return rpc_.Call(&Stub::BatchGetVisits, request, internal::Idempotency::kRead);
   }
   absl::StatusOr<v1::Visit> CreateVisit(const v1::CreateVisitRequest& request) override {
-    return rpc_.Call(&Stub::CreateVisit, request);
+    return rpc_.Call(&Stub::CreateVisit, internal::WithRequestId(request),
+                     internal::Idempotency::kIdempotentWrite);
   }
   absl::StatusOr<v1::Visit> UpdateVisit(const v1::UpdateVisitRequest& request) override {
-    return rpc_.Call(&Stub::UpdateVisit, request);
+    return rpc_.Call(&Stub::UpdateVisit, request,
+                     internal::WriteWithKey(request.visit().etag()));
   }
   absl::Status DeleteVisit(const v1::DeleteVisitRequest& request) override {
-    return rpc_.CallForStatus(&Stub::DeleteVisit, request);
+    return rpc_.CallForStatus(&Stub::DeleteVisit, request,
+                              internal::WriteWithKey(request.etag()));
   }
 
  private:
@@ -89,12 +100,13 @@ class GrpcVisitConnection final : public VisitConnection {
 class GrpcPartnershipConnection final : public PartnershipConnection {
  public:
   using Stub = v1::PartnershipService::Stub;
-  GrpcPartnershipConnection(std::shared_ptr<grpc::Channel> channel, const ClientOptions& options)
+  GrpcPartnershipConnection(absl::StatusOr<std::shared_ptr<grpc::Channel>> channel,
+                            const ClientOptions& options)
       : rpc_(std::move(channel), options) {}
 
   absl::StatusOr<v1::Partnership> GetPartnership(
       const v1::GetPartnershipRequest& request) override {
-    return rpc_.Call(&Stub::GetPartnership, request);
+    return rpc_.Call(&Stub::GetPartnership, request, internal::Idempotency::kRead);
   }
   PaginatedRange<v1::Partnership> ListPartnerships(v1::ListPartnershipsRequest request) override {
     return rpc_.List<v1::Partnership>(
@@ -103,18 +115,21 @@ class GrpcPartnershipConnection final : public PartnershipConnection {
   }
   absl::StatusOr<v1::BatchGetPartnershipsResponse> BatchGetPartnerships(
       const v1::BatchGetPartnershipsRequest& request) override {
-    return rpc_.Call(&Stub::BatchGetPartnerships, request);
+    return rpc_.Call(&Stub::BatchGetPartnerships, request, internal::Idempotency::kRead);
   }
   absl::StatusOr<v1::Partnership> CreatePartnership(
       const v1::CreatePartnershipRequest& request) override {
-    return rpc_.Call(&Stub::CreatePartnership, request);
+    return rpc_.Call(&Stub::CreatePartnership, internal::WithRequestId(request),
+                     internal::Idempotency::kIdempotentWrite);
   }
   absl::StatusOr<v1::Partnership> UpdatePartnership(
       const v1::UpdatePartnershipRequest& request) override {
-    return rpc_.Call(&Stub::UpdatePartnership, request);
+    return rpc_.Call(&Stub::UpdatePartnership, request,
+                     internal::WriteWithKey(request.partnership().etag()));
   }
   absl::Status DeletePartnership(const v1::DeletePartnershipRequest& request) override {
-    return rpc_.CallForStatus(&Stub::DeletePartnership, request);
+    return rpc_.CallForStatus(&Stub::DeletePartnership, request,
+                              internal::WriteWithKey(request.etag()));
   }
 
  private:
@@ -124,12 +139,13 @@ class GrpcPartnershipConnection final : public PartnershipConnection {
 class GrpcTradeRecordConnection final : public TradeRecordConnection {
  public:
   using Stub = v1::TradeRecordService::Stub;
-  GrpcTradeRecordConnection(std::shared_ptr<grpc::Channel> channel, const ClientOptions& options)
+  GrpcTradeRecordConnection(absl::StatusOr<std::shared_ptr<grpc::Channel>> channel,
+                            const ClientOptions& options)
       : rpc_(std::move(channel), options) {}
 
   absl::StatusOr<v1::TradeRecord> GetTradeRecord(
       const v1::GetTradeRecordRequest& request) override {
-    return rpc_.Call(&Stub::GetTradeRecord, request);
+    return rpc_.Call(&Stub::GetTradeRecord, request, internal::Idempotency::kRead);
   }
   PaginatedRange<v1::TradeRecord> ListTradeRecords(v1::ListTradeRecordsRequest request) override {
     return rpc_.List<v1::TradeRecord>(
@@ -138,18 +154,21 @@ class GrpcTradeRecordConnection final : public TradeRecordConnection {
   }
   absl::StatusOr<v1::BatchGetTradeRecordsResponse> BatchGetTradeRecords(
       const v1::BatchGetTradeRecordsRequest& request) override {
-    return rpc_.Call(&Stub::BatchGetTradeRecords, request);
+    return rpc_.Call(&Stub::BatchGetTradeRecords, request, internal::Idempotency::kRead);
   }
   absl::StatusOr<v1::TradeRecord> CreateTradeRecord(
       const v1::CreateTradeRecordRequest& request) override {
-    return rpc_.Call(&Stub::CreateTradeRecord, request);
+    return rpc_.Call(&Stub::CreateTradeRecord, internal::WithRequestId(request),
+                     internal::Idempotency::kIdempotentWrite);
   }
   absl::StatusOr<v1::TradeRecord> UpdateTradeRecord(
       const v1::UpdateTradeRecordRequest& request) override {
-    return rpc_.Call(&Stub::UpdateTradeRecord, request);
+    return rpc_.Call(&Stub::UpdateTradeRecord, request,
+                     internal::WriteWithKey(request.trade_record().etag()));
   }
   absl::Status DeleteTradeRecord(const v1::DeleteTradeRecordRequest& request) override {
-    return rpc_.CallForStatus(&Stub::DeleteTradeRecord, request);
+    return rpc_.CallForStatus(&Stub::DeleteTradeRecord, request,
+                              internal::WriteWithKey(request.etag()));
   }
   absl::StatusOr<v1::ImportTradeRecordsResponse> ImportTradeRecords(
       const std::vector<v1::ImportTradeRecordsRequest>& chunks) override {
@@ -163,13 +182,13 @@ class GrpcTradeRecordConnection final : public TradeRecordConnection {
 class GrpcInfrastructureProjectConnection final : public InfrastructureProjectConnection {
  public:
   using Stub = v1::InfrastructureProjectService::Stub;
-  GrpcInfrastructureProjectConnection(std::shared_ptr<grpc::Channel> channel,
+  GrpcInfrastructureProjectConnection(absl::StatusOr<std::shared_ptr<grpc::Channel>> channel,
                                       const ClientOptions& options)
       : rpc_(std::move(channel), options) {}
 
   absl::StatusOr<v1::InfrastructureProject> GetInfrastructureProject(
       const v1::GetInfrastructureProjectRequest& request) override {
-    return rpc_.Call(&Stub::GetInfrastructureProject, request);
+    return rpc_.Call(&Stub::GetInfrastructureProject, request, internal::Idempotency::kRead);
   }
   PaginatedRange<v1::InfrastructureProject> ListInfrastructureProjects(
       v1::ListInfrastructureProjectsRequest request) override {
@@ -181,19 +200,23 @@ class GrpcInfrastructureProjectConnection final : public InfrastructureProjectCo
   }
   absl::StatusOr<v1::BatchGetInfrastructureProjectsResponse> BatchGetInfrastructureProjects(
       const v1::BatchGetInfrastructureProjectsRequest& request) override {
-    return rpc_.Call(&Stub::BatchGetInfrastructureProjects, request);
+    return rpc_.Call(&Stub::BatchGetInfrastructureProjects, request,
+                     internal::Idempotency::kRead);
   }
   absl::StatusOr<v1::InfrastructureProject> CreateInfrastructureProject(
       const v1::CreateInfrastructureProjectRequest& request) override {
-    return rpc_.Call(&Stub::CreateInfrastructureProject, request);
+    return rpc_.Call(&Stub::CreateInfrastructureProject, internal::WithRequestId(request),
+                     internal::Idempotency::kIdempotentWrite);
   }
   absl::StatusOr<v1::InfrastructureProject> UpdateInfrastructureProject(
       const v1::UpdateInfrastructureProjectRequest& request) override {
-    return rpc_.Call(&Stub::UpdateInfrastructureProject, request);
+    return rpc_.Call(&Stub::UpdateInfrastructureProject, request,
+                     internal::WriteWithKey(request.infrastructure_project().etag()));
   }
   absl::Status DeleteInfrastructureProject(
       const v1::DeleteInfrastructureProjectRequest& request) override {
-    return rpc_.CallForStatus(&Stub::DeleteInfrastructureProject, request);
+    return rpc_.CallForStatus(&Stub::DeleteInfrastructureProject, request,
+                              internal::WriteWithKey(request.etag()));
   }
 
  private:
@@ -203,11 +226,12 @@ class GrpcInfrastructureProjectConnection final : public InfrastructureProjectCo
 class GrpcExchangeConnection final : public ExchangeConnection {
  public:
   using Stub = v1::ExchangeService::Stub;
-  GrpcExchangeConnection(std::shared_ptr<grpc::Channel> channel, const ClientOptions& options)
+  GrpcExchangeConnection(absl::StatusOr<std::shared_ptr<grpc::Channel>> channel,
+                         const ClientOptions& options)
       : rpc_(std::move(channel), options) {}
 
   absl::StatusOr<v1::Exchange> GetExchange(const v1::GetExchangeRequest& request) override {
-    return rpc_.Call(&Stub::GetExchange, request);
+    return rpc_.Call(&Stub::GetExchange, request, internal::Idempotency::kRead);
   }
   PaginatedRange<v1::Exchange> ListExchanges(v1::ListExchangesRequest request) override {
     return rpc_.List<v1::Exchange>(
@@ -216,16 +240,19 @@ class GrpcExchangeConnection final : public ExchangeConnection {
   }
   absl::StatusOr<v1::BatchGetExchangesResponse> BatchGetExchanges(
       const v1::BatchGetExchangesRequest& request) override {
-    return rpc_.Call(&Stub::BatchGetExchanges, request);
+    return rpc_.Call(&Stub::BatchGetExchanges, request, internal::Idempotency::kRead);
   }
   absl::StatusOr<v1::Exchange> CreateExchange(const v1::CreateExchangeRequest& request) override {
-    return rpc_.Call(&Stub::CreateExchange, request);
+    return rpc_.Call(&Stub::CreateExchange, internal::WithRequestId(request),
+                     internal::Idempotency::kIdempotentWrite);
   }
   absl::StatusOr<v1::Exchange> UpdateExchange(const v1::UpdateExchangeRequest& request) override {
-    return rpc_.Call(&Stub::UpdateExchange, request);
+    return rpc_.Call(&Stub::UpdateExchange, request,
+                     internal::WriteWithKey(request.exchange().etag()));
   }
   absl::Status DeleteExchange(const v1::DeleteExchangeRequest& request) override {
-    return rpc_.CallForStatus(&Stub::DeleteExchange, request);
+    return rpc_.CallForStatus(&Stub::DeleteExchange, request,
+                              internal::WriteWithKey(request.etag()));
   }
 
  private:
@@ -235,12 +262,13 @@ class GrpcExchangeConnection final : public ExchangeConnection {
 class GrpcObservationConnection final : public ObservationConnection {
  public:
   using Stub = v1::ObservationService::Stub;
-  GrpcObservationConnection(std::shared_ptr<grpc::Channel> channel, const ClientOptions& options)
+  GrpcObservationConnection(absl::StatusOr<std::shared_ptr<grpc::Channel>> channel,
+                            const ClientOptions& options)
       : rpc_(std::move(channel), options) {}
 
   absl::StatusOr<v1::Observation> GetObservation(
       const v1::GetObservationRequest& request) override {
-    return rpc_.Call(&Stub::GetObservation, request);
+    return rpc_.Call(&Stub::GetObservation, request, internal::Idempotency::kRead);
   }
   PaginatedRange<v1::Observation> ListObservations(v1::ListObservationsRequest request) override {
     return rpc_.List<v1::Observation>(
@@ -249,18 +277,21 @@ class GrpcObservationConnection final : public ObservationConnection {
   }
   absl::StatusOr<v1::BatchGetObservationsResponse> BatchGetObservations(
       const v1::BatchGetObservationsRequest& request) override {
-    return rpc_.Call(&Stub::BatchGetObservations, request);
+    return rpc_.Call(&Stub::BatchGetObservations, request, internal::Idempotency::kRead);
   }
   absl::StatusOr<v1::Observation> CreateObservation(
       const v1::CreateObservationRequest& request) override {
-    return rpc_.Call(&Stub::CreateObservation, request);
+    return rpc_.Call(&Stub::CreateObservation, internal::WithRequestId(request),
+                     internal::Idempotency::kIdempotentWrite);
   }
   absl::StatusOr<v1::Observation> UpdateObservation(
       const v1::UpdateObservationRequest& request) override {
-    return rpc_.Call(&Stub::UpdateObservation, request);
+    return rpc_.Call(&Stub::UpdateObservation, request,
+                     internal::WriteWithKey(request.observation().etag()));
   }
   absl::Status DeleteObservation(const v1::DeleteObservationRequest& request) override {
-    return rpc_.CallForStatus(&Stub::DeleteObservation, request);
+    return rpc_.CallForStatus(&Stub::DeleteObservation, request,
+                              internal::WriteWithKey(request.etag()));
   }
 
  private:
@@ -270,11 +301,12 @@ class GrpcObservationConnection final : public ObservationConnection {
 class GrpcCountryConnection final : public CountryConnection {
  public:
   using Stub = v1::CountryService::Stub;
-  GrpcCountryConnection(std::shared_ptr<grpc::Channel> channel, const ClientOptions& options)
+  GrpcCountryConnection(absl::StatusOr<std::shared_ptr<grpc::Channel>> channel,
+                        const ClientOptions& options)
       : rpc_(std::move(channel), options) {}
 
   absl::StatusOr<v1::Country> GetCountry(const v1::GetCountryRequest& request) override {
-    return rpc_.Call(&Stub::GetCountry, request);
+    return rpc_.Call(&Stub::GetCountry, request, internal::Idempotency::kRead);
   }
   PaginatedRange<v1::Country> ListCountries(v1::ListCountriesRequest request) override {
     return rpc_.List<v1::Country>(
@@ -289,7 +321,7 @@ class GrpcCountryConnection final : public CountryConnection {
 }  // namespace
 
 std::shared_ptr<SourceConnection> MakeSourceConnection(const ClientOptions& options) {
-  return MakeSourceConnection(MakeChannel(options), options);
+  return std::make_shared<GrpcSourceConnection>(MakeChannel(options), options);
 }
 std::shared_ptr<SourceConnection> MakeSourceConnection(std::shared_ptr<grpc::Channel> channel,
                                                        const ClientOptions& options) {
@@ -297,7 +329,7 @@ std::shared_ptr<SourceConnection> MakeSourceConnection(std::shared_ptr<grpc::Cha
 }
 
 std::shared_ptr<VisitConnection> MakeVisitConnection(const ClientOptions& options) {
-  return MakeVisitConnection(MakeChannel(options), options);
+  return std::make_shared<GrpcVisitConnection>(MakeChannel(options), options);
 }
 std::shared_ptr<VisitConnection> MakeVisitConnection(std::shared_ptr<grpc::Channel> channel,
                                                      const ClientOptions& options) {
@@ -305,7 +337,7 @@ std::shared_ptr<VisitConnection> MakeVisitConnection(std::shared_ptr<grpc::Chann
 }
 
 std::shared_ptr<PartnershipConnection> MakePartnershipConnection(const ClientOptions& options) {
-  return MakePartnershipConnection(MakeChannel(options), options);
+  return std::make_shared<GrpcPartnershipConnection>(MakeChannel(options), options);
 }
 std::shared_ptr<PartnershipConnection> MakePartnershipConnection(
     std::shared_ptr<grpc::Channel> channel, const ClientOptions& options) {
@@ -313,7 +345,7 @@ std::shared_ptr<PartnershipConnection> MakePartnershipConnection(
 }
 
 std::shared_ptr<TradeRecordConnection> MakeTradeRecordConnection(const ClientOptions& options) {
-  return MakeTradeRecordConnection(MakeChannel(options), options);
+  return std::make_shared<GrpcTradeRecordConnection>(MakeChannel(options), options);
 }
 std::shared_ptr<TradeRecordConnection> MakeTradeRecordConnection(
     std::shared_ptr<grpc::Channel> channel, const ClientOptions& options) {
@@ -322,7 +354,7 @@ std::shared_ptr<TradeRecordConnection> MakeTradeRecordConnection(
 
 std::shared_ptr<InfrastructureProjectConnection> MakeInfrastructureProjectConnection(
     const ClientOptions& options) {
-  return MakeInfrastructureProjectConnection(MakeChannel(options), options);
+  return std::make_shared<GrpcInfrastructureProjectConnection>(MakeChannel(options), options);
 }
 std::shared_ptr<InfrastructureProjectConnection> MakeInfrastructureProjectConnection(
     std::shared_ptr<grpc::Channel> channel, const ClientOptions& options) {
@@ -330,7 +362,7 @@ std::shared_ptr<InfrastructureProjectConnection> MakeInfrastructureProjectConnec
 }
 
 std::shared_ptr<ExchangeConnection> MakeExchangeConnection(const ClientOptions& options) {
-  return MakeExchangeConnection(MakeChannel(options), options);
+  return std::make_shared<GrpcExchangeConnection>(MakeChannel(options), options);
 }
 std::shared_ptr<ExchangeConnection> MakeExchangeConnection(std::shared_ptr<grpc::Channel> channel,
                                                            const ClientOptions& options) {
@@ -338,7 +370,7 @@ std::shared_ptr<ExchangeConnection> MakeExchangeConnection(std::shared_ptr<grpc:
 }
 
 std::shared_ptr<ObservationConnection> MakeObservationConnection(const ClientOptions& options) {
-  return MakeObservationConnection(MakeChannel(options), options);
+  return std::make_shared<GrpcObservationConnection>(MakeChannel(options), options);
 }
 std::shared_ptr<ObservationConnection> MakeObservationConnection(
     std::shared_ptr<grpc::Channel> channel, const ClientOptions& options) {
@@ -346,7 +378,7 @@ std::shared_ptr<ObservationConnection> MakeObservationConnection(
 }
 
 std::shared_ptr<CountryConnection> MakeCountryConnection(const ClientOptions& options) {
-  return MakeCountryConnection(MakeChannel(options), options);
+  return std::make_shared<GrpcCountryConnection>(MakeChannel(options), options);
 }
 std::shared_ptr<CountryConnection> MakeCountryConnection(std::shared_ptr<grpc::Channel> channel,
                                                          const ClientOptions& options) {

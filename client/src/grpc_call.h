@@ -1,6 +1,9 @@
-// The plumbing every gRPC connection shares: one unary call with its
-// deadline, status conversion, List pagination, client streaming, and
-// ServiceStub, which bundles them for the connection of one service.
+// The plumbing every gRPC connection shares, as layers around the generated
+// stub: each attempt gets a fresh context with its deadline and the
+// authorization metadata (PrepareContext), runs once (CallUnary), and runs
+// inside the retry loop (RetryLoop, retry.h) when its idempotency allows.
+// ServiceStub bundles the layers for the connection of one service, so that
+// each method of a connection is one line naming its RPC and idempotency.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
@@ -12,9 +15,11 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/time/clock.h"
+#include "bilateral/internal/call_options.h"
 #include "bilateral/options.h"
 #include "bilateral/pagination.h"
+#include "retry.h"
+#include "settings.h"
 
 namespace bilateral::internal {
 
@@ -22,33 +27,45 @@ namespace bilateral::internal {
 // ErrorInfo) of `grpc-status-details-bin` as payloads.
 absl::Status FromGrpcStatus(const grpc::Status& status);
 
-// A context whose deadline is `options.timeout` from now.
-void SetDeadline(const ClientOptions& options, grpc::ClientContext& context);
+// Sets the deadline (`settings.timeout` from now) and, with an API key, the
+// "authorization: Bearer <key>" metadata of one attempt's context.
+void PrepareContext(const CallSettings& settings, grpc::ClientContext& context);
 
-// Calls `method` on `stub` with the options' deadline.
+// One attempt of a unary call.
 template <typename Stub, typename Request, typename Response>
 absl::StatusOr<Response> CallUnary(
     Stub& stub,
     grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-    const ClientOptions& options, const Request& request) {
+    const CallSettings& settings, const Request& request) {
   grpc::ClientContext context;
-  SetDeadline(options, context);
+  PrepareContext(settings, context);
   Response response;
   grpc::Status status = (stub.*method)(&context, request, &response);
   if (!status.ok()) return FromGrpcStatus(status);
   return response;
 }
 
-// Calls the client-streaming `method`, writing `requests` in order, and
-// returns its one response. The deadline covers the whole stream.
+// A unary call with its retries.
+template <typename Stub, typename Request, typename Response>
+absl::StatusOr<Response> CallWithRetries(
+    Stub& stub,
+    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+    const CallSettings& settings, Idempotency idempotency, const Request& request) {
+  return RetryLoop(settings.retry, idempotency,
+                   [&] { return CallUnary(stub, method, settings, request); });
+}
+
+// Calls the client-streaming `method` once, writing `requests` in order,
+// and returns its one response. Never retried: the server may have stored
+// chunks before a failure. The deadline covers the whole stream.
 template <typename Stub, typename Request, typename Response>
 absl::StatusOr<Response> CallClientStream(
     Stub& stub,
     std::unique_ptr<grpc::ClientWriter<Request>> (Stub::*method)(grpc::ClientContext*,
                                                                  Response*),
-    const ClientOptions& options, const std::vector<Request>& requests) {
+    const CallSettings& settings, const std::vector<Request>& requests) {
   grpc::ClientContext context;
-  SetDeadline(options, context);
+  PrepareContext(settings, context);
   Response response;
   auto writer = (stub.*method)(&context, &response);
   for (const Request& request : requests) {
@@ -61,20 +78,20 @@ absl::StatusOr<Response> CallClientStream(
   return response;
 }
 
-// A range over every page of a List method. `items` picks the repeated
-// field of the response that holds the records.
-template <typename Item, typename Stub, typename Request, typename Response,
-          typename Items>
+// A range over every page of a List method; each page is a read with its
+// own retries. `items` picks the repeated field of the response that holds
+// the records.
+template <typename Item, typename Stub, typename Request, typename Response, typename Items>
 PaginatedRange<Item> ListRange(
     std::shared_ptr<Stub> stub,
     grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-    ClientOptions options, Request request, Items items) {
+    CallSettings settings, Request request, Items items) {
   return PaginatedRange<Item>(
-      [stub = std::move(stub), method, options = std::move(options),
+      [stub = std::move(stub), method, settings = std::move(settings),
        request = std::move(request), items](const std::string& token) mutable
       -> absl::StatusOr<Page<Item>> {
         if (!token.empty()) request.set_page_token(token);
-        auto response = CallUnary(*stub, method, options, request);
+        auto response = CallWithRetries(*stub, method, settings, Idempotency::kRead, request);
         if (!response.ok()) return response.status();
         Page<Item> page;
         auto& list = items(*response);
@@ -85,37 +102,53 @@ PaginatedRange<Item> ListRange(
       });
 }
 
-// The stub of one generated gRPC service and the options its calls run
-// with, so that each method of a connection is one line.
+// The stub of one generated gRPC service and the settings its calls run
+// with. Every call takes the CallOptions current on its thread (see
+// bilateral/internal/call_options.h) over the connection's settings.
 template <typename Service>
 class ServiceStub {
  public:
   using Stub = typename Service::Stub;
 
-  ServiceStub(std::shared_ptr<grpc::Channel> channel, ClientOptions options)
-      : stub_(Service::NewStub(std::move(channel))), options_(std::move(options)) {}
+  // A stub over `channel`; when `channel` is an error, every call returns it.
+  ServiceStub(absl::StatusOr<std::shared_ptr<grpc::Channel>> channel,
+              const ClientOptions& options)
+      : settings_(ConnectionCallSettings(options)) {
+    if (!channel.ok()) {
+      unusable_ = channel.status();
+    } else if (*channel == nullptr) {
+      unusable_ = absl::InvalidArgumentError("the connection was made with a null channel");
+    } else {
+      stub_ = Service::NewStub(*std::move(channel));
+    }
+  }
 
   template <typename Request, typename Response>
   absl::StatusOr<Response> Call(
       grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-      const Request& request) const {
-    return CallUnary(*stub_, method, options_, request);
+      const Request& request, Idempotency idempotency) const {
+    if (!unusable_.ok()) return unusable_;
+    return CallWithRetries(*stub_, method, ForCall(settings_, CurrentCallOptions()),
+                           idempotency, request);
   }
 
   // For methods that return google.protobuf.Empty: only the status counts.
   template <typename Request, typename Response>
   absl::Status CallForStatus(
       grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-      const Request& request) const {
-    return CallUnary(*stub_, method, options_, request).status();
+      const Request& request, Idempotency idempotency) const {
+    return Call(method, request, idempotency).status();
   }
 
-  // The range shares the stub, so it may outlive the connection.
+  // The range shares the stub, so it may outlive the connection; it keeps
+  // the settings current when it was made.
   template <typename Item, typename Request, typename Response, typename Items>
   PaginatedRange<Item> List(
       grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
       Request request, Items items) const {
-    return ListRange<Item>(stub_, method, options_, std::move(request), items);
+    if (!unusable_.ok()) return MakePaginatedRange<Item>(unusable_);
+    return ListRange<Item>(stub_, method, ForCall(settings_, CurrentCallOptions()),
+                           std::move(request), items);
   }
 
   template <typename Request, typename Response>
@@ -123,12 +156,15 @@ class ServiceStub {
       std::unique_ptr<grpc::ClientWriter<Request>> (Stub::*method)(grpc::ClientContext*,
                                                                    Response*),
       const std::vector<Request>& requests) const {
-    return CallClientStream(*stub_, method, options_, requests);
+    if (!unusable_.ok()) return unusable_;
+    return CallClientStream(*stub_, method, ForCall(settings_, CurrentCallOptions()),
+                            requests);
   }
 
  private:
   std::shared_ptr<Stub> stub_;
-  ClientOptions options_;
+  absl::Status unusable_;
+  CallSettings settings_;
 };
 
 }  // namespace bilateral::internal

@@ -13,6 +13,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "bilateral/internal/call_options.h"
 #include "bilateral/internal/requests.h"
 #include "bilateral/options.h"
 #include "bilateral/pagination.h"
@@ -22,7 +23,9 @@ namespace bilateral {
 
 // The calls an InfrastructureProjectClient makes, one per RPC of
 // v1::InfrastructureProjectService and with its meaning.
-// MakeInfrastructureProjectConnection implements it over gRPC; tests of code
+// MakeInfrastructureProjectConnection implements it over gRPC, with the retries
+// that RetryOptions (bilateral/options.h) describes and the CallOptions of the
+// client call that invokes it (internal::CurrentCallOptions()); tests of code
 // that uses InfrastructureProjectClient give it a
 // MockInfrastructureProjectConnection
 // (bilateral/mocks/mock_infrastructure_project_connection.h) instead.
@@ -44,17 +47,20 @@ class InfrastructureProjectConnection {
       const v1::DeleteInfrastructureProjectRequest& request) = 0;
 };
 
-// A connection over a new channel to `options.endpoint`.
+// A connection over a new channel made with MakeChannel(options). When that
+// fails, every call of the connection returns its error.
 std::shared_ptr<InfrastructureProjectConnection> MakeInfrastructureProjectConnection(
     const ClientOptions& options);
 // A connection over `channel` (from MakeChannel), shared with other
-// connections; of `options`, only the timeout applies.
+// connections; of `options`, the endpoint and TLS settings do not apply.
 std::shared_ptr<InfrastructureProjectConnection> MakeInfrastructureProjectConnection(
     std::shared_ptr<grpc::Channel> channel, const ClientOptions& options = {});
 
 // Reads and writes infrastructure projects. Cheap to copy; copies share the
 // connection. Every method returns the server's error as a status: use
 // FieldViolations() and ErrorReason() from bilateral/status.h for its details.
+// Each method takes an optional CallOptions last (bilateral/options.h); calls
+// that are safe to repeat are retried as its RetryOptions say.
 class InfrastructureProjectClient {
  public:
   explicit InfrastructureProjectClient(std::shared_ptr<InfrastructureProjectConnection> connection)
@@ -62,7 +68,9 @@ class InfrastructureProjectClient {
 
   // The infrastructure project called `name` ("infrastructureProjects/{id}");
   // NOT_FOUND when absent.
-  absl::StatusOr<v1::InfrastructureProject> GetInfrastructureProject(const std::string& name) {
+  absl::StatusOr<v1::InfrastructureProject> GetInfrastructureProject(
+      const std::string& name, const CallOptions& call_options = {}) {
+    internal::CallOptionsScope scope(call_options);
     return connection_->GetInfrastructureProject(
         internal::NameRequest<v1::GetInfrastructureProjectRequest>(name));
   }
@@ -71,20 +79,24 @@ class InfrastructureProjectClient {
   // that v1::ListInfrastructureProjectsRequest lists), in `order_by` order,
   // page by page.
   PaginatedRange<v1::InfrastructureProject> ListInfrastructureProjects(
-      const std::string& filter = "", const std::string& order_by = "") {
+      const std::string& filter = "", const std::string& order_by = "",
+      const CallOptions& call_options = {}) {
+    internal::CallOptionsScope scope(call_options);
     return connection_->ListInfrastructureProjects(
         internal::ListRequest<v1::ListInfrastructureProjectsRequest>(filter, order_by));
   }
   // As above, with every field of the request, e.g. `page_size`.
   PaginatedRange<v1::InfrastructureProject> ListInfrastructureProjects(
-      v1::ListInfrastructureProjectsRequest request) {
+      v1::ListInfrastructureProjectsRequest request, const CallOptions& call_options = {}) {
+    internal::CallOptionsScope scope(call_options);
     return connection_->ListInfrastructureProjects(std::move(request));
   }
 
   // The infrastructure projects called `names` (at most 100), in that order,
   // from one consistent read; NOT_FOUND naming the first that does not exist.
   absl::StatusOr<std::vector<v1::InfrastructureProject>> BatchGetInfrastructureProjects(
-      const std::vector<std::string>& names) {
+      const std::vector<std::string>& names, const CallOptions& call_options = {}) {
+    internal::CallOptionsScope scope(call_options);
     auto request = internal::BatchGetRequest<v1::BatchGetInfrastructureProjectsRequest>(names);
     return internal::TakeRecords(
         connection_->BatchGetInfrastructureProjects(request),
@@ -96,15 +108,19 @@ class InfrastructureProjectClient {
   // and returns it as stored; ALREADY_EXISTS when the id is taken.
   absl::StatusOr<v1::InfrastructureProject> CreateInfrastructureProject(
       const v1::InfrastructureProject& infrastructure_project,
-      const std::string& infrastructure_project_id = "") {
+      const std::string& infrastructure_project_id = "", const CallOptions& call_options = {}) {
+    internal::CallOptionsScope scope(call_options);
     v1::CreateInfrastructureProjectRequest request;
     *request.mutable_infrastructure_project() = infrastructure_project;
     request.set_infrastructure_project_id(infrastructure_project_id);
     return connection_->CreateInfrastructureProject(request);
   }
-  // As above, with a `request_id` that makes a retried create safe.
+  // As above, with every field of the request. The connection gives a
+  // request without `request_id` a random one, so that retries cannot create
+  // the record twice; set your own to make your own retries safe too.
   absl::StatusOr<v1::InfrastructureProject> CreateInfrastructureProject(
-      const v1::CreateInfrastructureProjectRequest& request) {
+      const v1::CreateInfrastructureProjectRequest& request, const CallOptions& call_options = {}) {
+    internal::CallOptionsScope scope(call_options);
     return connection_->CreateInfrastructureProject(request);
   }
 
@@ -115,7 +131,8 @@ class InfrastructureProjectClient {
   // written.
   absl::StatusOr<v1::InfrastructureProject> UpdateInfrastructureProject(
       const v1::InfrastructureProject& infrastructure_project,
-      const std::vector<std::string>& update_paths = {}) {
+      const std::vector<std::string>& update_paths = {}, const CallOptions& call_options = {}) {
+    internal::CallOptionsScope scope(call_options);
     v1::UpdateInfrastructureProjectRequest request;
     *request.mutable_infrastructure_project() = infrastructure_project;
     internal::SetUpdatePaths(update_paths, request);
@@ -123,13 +140,16 @@ class InfrastructureProjectClient {
   }
   // As above, with the update mask in the request.
   absl::StatusOr<v1::InfrastructureProject> UpdateInfrastructureProject(
-      const v1::UpdateInfrastructureProjectRequest& request) {
+      const v1::UpdateInfrastructureProjectRequest& request, const CallOptions& call_options = {}) {
+    internal::CallOptionsScope scope(call_options);
     return connection_->UpdateInfrastructureProject(request);
   }
 
   // Deletes the infrastructure project called `name`; with an `etag`, only
   // while it is current (else ABORTED). NOT_FOUND when absent.
-  absl::Status DeleteInfrastructureProject(const std::string& name, const std::string& etag = "") {
+  absl::Status DeleteInfrastructureProject(const std::string& name, const std::string& etag = "",
+                                           const CallOptions& call_options = {}) {
+    internal::CallOptionsScope scope(call_options);
     return connection_->DeleteInfrastructureProject(
         internal::DeleteRequest<v1::DeleteInfrastructureProjectRequest>(name, etag));
   }

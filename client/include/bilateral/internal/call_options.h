@@ -1,0 +1,28 @@
+// How a client method hands its CallOptions to the connection without
+// changing the connection's interface (and so its mocks): the method opens
+// a CallOptionsScope, and the connection reads CurrentCallOptions() on the
+// same thread. Not part of the API (the methods' CallOptions argument is).
+#pragma once
+
+#include "bilateral/options.h"
+
+namespace bilateral::internal {
+
+// The options of the innermost open scope on this thread; empty options
+// when there is none.
+const CallOptions& CurrentCallOptions();
+
+// Makes `options` current on this thread until destroyed, then restores the
+// options that were current before. `options` must outlive the scope.
+class CallOptionsScope {
+ public:
+  explicit CallOptionsScope(const CallOptions& options);
+  ~CallOptionsScope();
+  CallOptionsScope(const CallOptionsScope&) = delete;
+  CallOptionsScope& operator=(const CallOptionsScope&) = delete;
+
+ private:
+  const CallOptions* previous_;
+};
+
+}  // namespace bilateral::internal

@@ -1,0 +1,255 @@
+// The gRPC connections' retry behaviour, against a fake server that fails
+// the calls each test scripts: what is retried, how often, with which
+// request, and how pages of a List are retried. Backoff is zero throughout,
+// so the tests count attempts and never measure time.
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "bilateral/trade_record_client.h"
+#include "bilateral/visit_client.h"
+#include "fake_server.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace bilateral {
+namespace {
+
+using ::bilateral::testing::FakeServer;
+using ::bilateral::testing::ReceivedCall;
+using ::testing::Each;
+using ::testing::ElementsAre;
+using ::testing::Field;
+using ::testing::SizeIs;
+
+// Many attempts, no waiting, no time limit: only the code decides.
+RetryOptions FastRetries(int max_attempts = 10) {
+  RetryOptions retry;
+  retry.max_attempts = max_attempts;
+  retry.initial_backoff = absl::ZeroDuration();
+  retry.max_backoff = absl::ZeroDuration();
+  retry.budget = absl::InfiniteDuration();
+  return retry;
+}
+
+class ConnectionTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    testing::ClearSdkEnvironment();
+    ASSERT_TRUE(server_.ok());
+  }
+
+  ClientOptions Options(RetryOptions retry = FastRetries()) {
+    ClientOptions options;
+    options.endpoint = server_.endpoint();
+    options.timeout = absl::Seconds(30);
+    options.retry = retry;
+    return options;
+  }
+  VisitClient Visits(RetryOptions retry = FastRetries()) {
+    return VisitClient(MakeVisitConnection(Options(retry)));
+  }
+  std::vector<ReceivedCall> Calls() { return server_.service().calls(); }
+
+  FakeServer server_;
+};
+
+TEST_F(ConnectionTest, GetIsRetriedOnUnavailableUntilItSucceeds) {
+  server_.service().FailNext(3, grpc::StatusCode::UNAVAILABLE);
+  auto visit = Visits().GetVisit("visits/v1");
+  ASSERT_TRUE(visit.ok()) << visit.status();
+  EXPECT_EQ(visit->name(), "visits/v1");
+  EXPECT_THAT(Calls(), SizeIs(4));
+}
+
+TEST_F(ConnectionTest, ReadsAreRetriedOnEveryTransientCode) {
+  server_.service().Script({grpc::StatusCode::DEADLINE_EXCEEDED,
+                            grpc::StatusCode::RESOURCE_EXHAUSTED,
+                            grpc::StatusCode::UNAVAILABLE});
+  EXPECT_TRUE(Visits().GetVisit("visits/v1").ok());
+  EXPECT_THAT(Calls(), SizeIs(4));
+}
+
+TEST_F(ConnectionTest, NonTransientCodesAreNotRetried) {
+  for (grpc::StatusCode code : {grpc::StatusCode::INVALID_ARGUMENT, grpc::StatusCode::NOT_FOUND,
+                                grpc::StatusCode::ABORTED, grpc::StatusCode::INTERNAL,
+                                grpc::StatusCode::UNAUTHENTICATED}) {
+    server_.service().FailNext(1, code);
+    EXPECT_EQ(static_cast<int>(Visits().GetVisit("visits/v1").status().code()),
+              static_cast<int>(code));
+  }
+  EXPECT_THAT(Calls(), SizeIs(5));
+}
+
+TEST_F(ConnectionTest, CreateWithoutRequestIdSendsOneGeneratedIdOnEveryAttempt) {
+  server_.service().FailNext(2, grpc::StatusCode::UNAVAILABLE);
+  v1::Visit visit;
+  auto created = Visits().CreateVisit(visit, "new-visit");
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_EQ(created->name(), "visits/new-visit");
+
+  auto calls = Calls();
+  ASSERT_THAT(calls, SizeIs(3));
+  const std::string request_id = calls[0].request_id;
+  static const std::regex kUuidV4(
+      "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+  EXPECT_TRUE(std::regex_match(request_id, kUuidV4)) << request_id;
+  EXPECT_THAT(calls, Each(Field(&ReceivedCall::request_id, request_id)));
+
+  // Another create is another request.
+  ASSERT_TRUE(Visits().CreateVisit(visit, "other-visit").ok());
+  EXPECT_NE(Calls().back().request_id, request_id);
+}
+
+TEST_F(ConnectionTest, CreateThroughTheConnectionAlsoGetsARequestId) {
+  server_.service().FailNext(1, grpc::StatusCode::UNAVAILABLE);
+  auto connection = MakeVisitConnection(Options());
+  v1::CreateVisitRequest request;
+  request.set_visit_id("raw");
+  ASSERT_TRUE(connection->CreateVisit(request).ok());
+  auto calls = Calls();
+  ASSERT_THAT(calls, SizeIs(2));
+  EXPECT_FALSE(calls[0].request_id.empty());
+  EXPECT_EQ(calls[0].request_id, calls[1].request_id);
+}
+
+TEST_F(ConnectionTest, CreateKeepsTheCallersRequestId) {
+  server_.service().FailNext(1, grpc::StatusCode::RESOURCE_EXHAUSTED);
+  v1::CreateVisitRequest request;
+  request.set_request_id("mine");
+  ASSERT_TRUE(Visits().CreateVisit(request).ok());
+  EXPECT_THAT(Calls(), ElementsAre(Field(&ReceivedCall::request_id, "mine"),
+                                   Field(&ReceivedCall::request_id, "mine")));
+}
+
+TEST_F(ConnectionTest, WritesAreNotRetriedPastTheirDeadline) {
+  // The first attempt may have been applied; only reads try again.
+  server_.service().FailNext(1, grpc::StatusCode::DEADLINE_EXCEEDED);
+  EXPECT_EQ(Visits().CreateVisit(v1::Visit(), "late").status().code(),
+            absl::StatusCode::kDeadlineExceeded);
+  EXPECT_THAT(Calls(), SizeIs(1));
+}
+
+TEST_F(ConnectionTest, UpdateIsRetriedOnlyWithAnEtag) {
+  v1::Visit visit;
+  visit.set_name("visits/v1");
+  server_.service().FailNext(1, grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(Visits().UpdateVisit(visit, {"kind"}).status().code(),
+            absl::StatusCode::kUnavailable);
+  EXPECT_THAT(Calls(), SizeIs(1));
+
+  visit.set_etag("e1");
+  server_.service().FailNext(1, grpc::StatusCode::UNAVAILABLE);
+  EXPECT_TRUE(Visits().UpdateVisit(visit, {"kind"}).ok());
+  EXPECT_THAT(Calls(), SizeIs(3));
+}
+
+TEST_F(ConnectionTest, DeleteIsRetriedOnlyWithAnEtag) {
+  server_.service().FailNext(1, grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(Visits().DeleteVisit("visits/v1").code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(Calls(), SizeIs(1));
+
+  server_.service().FailNext(1, grpc::StatusCode::UNAVAILABLE);
+  EXPECT_TRUE(Visits().DeleteVisit("visits/v1", "e1").ok());
+  EXPECT_THAT(Calls(), SizeIs(3));
+}
+
+TEST_F(ConnectionTest, MaxAttemptsBoundsTheAttempts) {
+  server_.service().FailNext(10, grpc::StatusCode::UNAVAILABLE);
+  auto visit = Visits(FastRetries(3)).GetVisit("visits/v1");
+  EXPECT_EQ(visit.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(visit.status().message(), "scripted failure of GetVisit");
+  EXPECT_THAT(Calls(), SizeIs(3));
+}
+
+TEST_F(ConnectionTest, ATinyBudgetLeavesOnlyTheFirstAttempt) {
+  server_.service().FailNext(10, grpc::StatusCode::UNAVAILABLE);
+  RetryOptions retry = FastRetries(100);
+  retry.budget = absl::Nanoseconds(1);  // spent before the first attempt ends
+  EXPECT_EQ(Visits(retry).GetVisit("visits/v1").status().code(),
+            absl::StatusCode::kUnavailable);
+  EXPECT_THAT(Calls(), SizeIs(1));
+
+  retry.budget = absl::ZeroDuration();
+  EXPECT_EQ(Visits(retry).GetVisit("visits/v1").status().code(),
+            absl::StatusCode::kUnavailable);
+  EXPECT_THAT(Calls(), SizeIs(2));
+}
+
+TEST_F(ConnectionTest, PerCallRetryOptionsReplaceTheClients) {
+  server_.service().FailNext(10, grpc::StatusCode::UNAVAILABLE);
+  CallOptions once;
+  once.retry = RetryOptions::None();
+  EXPECT_FALSE(Visits(FastRetries(5)).GetVisit("visits/v1", once).ok());
+  EXPECT_THAT(Calls(), SizeIs(1));
+
+  CallOptions twice;
+  twice.retry = FastRetries(2);
+  EXPECT_FALSE(Visits(RetryOptions::None()).GetVisit("visits/v1", twice).ok());
+  EXPECT_THAT(Calls(), SizeIs(3));
+}
+
+TEST_F(ConnectionTest, ListRetriesAFailedPageAndYieldsEveryRecordOnce) {
+  // The first page passes; the second page fails twice, then passes.
+  server_.service().Script({grpc::StatusCode::OK, grpc::StatusCode::UNAVAILABLE,
+                            grpc::StatusCode::UNAVAILABLE});
+  std::vector<std::string> names;
+  for (auto& visit : Visits().ListVisits()) {
+    ASSERT_TRUE(visit.ok()) << visit.status();
+    names.push_back(visit->name());
+  }
+  EXPECT_THAT(names, ElementsAre("visits/v0", "visits/v1", "visits/v2", "visits/v3",
+                                 "visits/v4"));
+  std::vector<std::string> tokens;
+  for (const ReceivedCall& call : Calls()) tokens.push_back(call.page_token);
+  EXPECT_THAT(tokens, ElementsAre("", "2", "2", "2", "4"));
+}
+
+TEST_F(ConnectionTest, ListEndsWithTheErrorOfAPageThatKeepsFailing) {
+  server_.service().Script({grpc::StatusCode::OK, grpc::StatusCode::UNAVAILABLE,
+                            grpc::StatusCode::UNAVAILABLE, grpc::StatusCode::UNAVAILABLE});
+  std::vector<absl::StatusOr<v1::Visit>> seen;
+  for (auto& visit : Visits(FastRetries(3)).ListVisits()) seen.push_back(visit);
+  ASSERT_THAT(seen, SizeIs(3));
+  EXPECT_EQ(seen[0]->name(), "visits/v0");
+  EXPECT_EQ(seen[1]->name(), "visits/v1");
+  EXPECT_EQ(seen[2].status().code(), absl::StatusCode::kUnavailable);
+}
+
+TEST_F(ConnectionTest, ListPagesKeepTheCallOptionsOfTheListCall) {
+  // The range outlives the call that made it; its pages still use its options.
+  server_.service().Script({grpc::StatusCode::OK, grpc::StatusCode::UNAVAILABLE});
+  CallOptions once;
+  once.retry = RetryOptions::None();
+  auto range = Visits(FastRetries(5)).ListVisits("", "", once);
+  std::vector<absl::StatusOr<v1::Visit>> seen;
+  for (auto& visit : range) seen.push_back(visit);
+  ASSERT_THAT(seen, SizeIs(3));
+  EXPECT_EQ(seen[2].status().code(), absl::StatusCode::kUnavailable);
+}
+
+TEST_F(ConnectionTest, ImportTradeRecordsIsNeverRetried) {
+  server_.service().FailNext(1, grpc::StatusCode::UNAVAILABLE);
+  TradeRecordClient trade(MakeTradeRecordConnection(Options()));
+  EXPECT_EQ(trade.ImportTradeRecords(std::vector<v1::TradeRecord>(3)).status().code(),
+            absl::StatusCode::kUnavailable);
+  EXPECT_THAT(Calls(), SizeIs(1));
+  auto summary = trade.ImportTradeRecords(std::vector<v1::TradeRecord>(3));
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  EXPECT_EQ(summary->stored_count(), 3);
+}
+
+TEST_F(ConnectionTest, AConnectionWithUnusableOptionsReturnsTheErrorFromEveryCall) {
+  ClientOptions options = Options();
+  options.tls_cert_file = "client.pem";  // without its key
+  VisitClient visits(MakeVisitConnection(options));
+  EXPECT_EQ(visits.GetVisit("visits/v1").status().code(), absl::StatusCode::kInvalidArgument);
+  std::vector<absl::StatusOr<v1::Visit>> seen;
+  for (auto& visit : visits.ListVisits()) seen.push_back(visit);
+  ASSERT_THAT(seen, SizeIs(1));
+  EXPECT_EQ(seen[0].status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(Calls(), SizeIs(0));
+}
+
+}  // namespace
+}  // namespace bilateral
