@@ -10,6 +10,10 @@ debian_packages=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto
   libabsl-dev libgtest-dev libgmock-dev
   libsqlite3-dev sqlite3 iso-codes
+  # PostgreSQL: the client library, and a server the tests start and stop.
+  libpq-dev postgresql-15
+  # Key hashing, TLS test certificates, and the /metrics HTTP port.
+  libssl-dev openssl libcpp-httplib-dev
 )
 # Tools from the npm registry, pinned; installed under build/tools.
 buf_version=1.75.0

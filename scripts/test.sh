@@ -2,11 +2,25 @@
 # Sets up what is missing, builds, and runs every test: the proto lint, then
 # the whole ctest suite on the release build and again under AddressSanitizer
 # and UndefinedBehaviorSanitizer. BILATERAL_SANITIZE=0 skips the second run.
+# Suites that hold both stores to one contract also run on a throwaway
+# PostgreSQL server started here.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 scripts/setup.sh
+
+# A throwaway PostgreSQL on loopback for the tests that run on it; stopped
+# and removed when this script ends, however it ends.
+pg_dir=$(mktemp -d /tmp/bilateral-pg.XXXXXX)
+cleanup() {
+  scripts/postgres.sh kill "$pg_dir" 2>/dev/null || true
+  rm -rf "$pg_dir"
+}
+trap cleanup EXIT
+BILATERAL_TEST_POSTGRES_URL=$(scripts/postgres.sh start "$pg_dir")
+export BILATERAL_TEST_POSTGRES_URL
+echo "== PostgreSQL for tests at ${BILATERAL_TEST_POSTGRES_URL}"
 
 echo "== buf lint"
 (cd proto && ../build/tools/node_modules/.bin/buf lint)

@@ -1,30 +1,116 @@
 #include "server/server.h"
 
+#include <grpcpp/ext/channelz_service_plugin.h>
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <sys/stat.h>
+
+#include <climits>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "common/log.h"
+#include "server/address.h"
 
 namespace bilateral::server {
+namespace {
+
+// A duration as a gRPC millisecond argument; zero means never.
+int Millis(absl::Duration duration) {
+  if (duration <= absl::ZeroDuration()) return INT_MAX;
+  return static_cast<int>(
+      std::min<int64_t>(absl::ToInt64Milliseconds(duration), INT_MAX));
+}
+
+// How long no call must arrive before a draining server stops gRPC.
+constexpr absl::Duration kDrainQuietPeriod = absl::Milliseconds(200);
+
+int64_t FileBytes(const std::string& path) {
+  struct stat info;
+  return stat(path.c_str(), &info) == 0 ? static_cast<int64_t>(info.st_size) : 0;
+}
+
+}  // namespace
+
+absl::Status CheckExposure(const ServerOptions& options) {
+  if (!IsLocalOnly(options.listen) && options.keys_file.empty() &&
+      !options.tls.enabled() && !options.allow_insecure_public) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "refusing to serve on '", options.listen,
+        "', beyond loopback, with neither API keys (keys_file) nor TLS "
+        "(tls_cert_file); set allow_insecure_public to do so anyway"));
+  }
+  return absl::OkStatus();
+}
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& options,
                                                       store::Store* store) {
+  if (auto status = CheckExposure(options); !status.ok()) return status;
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  if (options.channelz) grpc::channelz::experimental::InitChannelzService();
 
   auto server = std::unique_ptr<Server>(new Server());
+  if (!options.keys_file.empty()) {
+    auto keys = api::KeyRing::Open(options.keys_file);
+    if (!keys.ok()) return keys.status();
+    server->keys_ = std::move(*keys);
+    LogInfo("server", "API keys required",
+            {{"file", options.keys_file}, {"keys", server->keys_->size()}});
+  } else {
+    LogWarning("server", "API keys are off: every caller may do everything");
+  }
+  std::shared_ptr<grpc::ServerCredentials> credentials =
+      grpc::InsecureServerCredentials();
+  if (options.tls.enabled()) {
+    auto tls = ReloadableTls::Create(options.tls);
+    if (!tls.ok()) return tls.status();
+    server->tls_ = std::move(*tls);
+    credentials = server->tls_->credentials();
+  }
+
   api::CallGuardOptions guard_options;
   guard_options.max_in_flight = options.max_in_flight;
+  guard_options.default_deadline = options.default_deadline;
+  guard_options.keys = server->keys_.get();
+  guard_options.metrics = &server->metrics_;
   server->guard_ = std::make_unique<api::CallGuard>(guard_options);
   server->services_ = api::MakeServices(store, server->guard_.get());
 
+  Server* self = server.get();
+  server->metrics_.AddGauge("bilateral_serving",
+                            "1 while the server takes calls, 0 once it drains.",
+                            [self] { return self->serving_.load() ? 1.0 : 0.0; });
+  if (!options.database_path.empty()) {
+    const std::string path = options.database_path;
+    server->metrics_.AddGauge(
+        "bilateral_store_bytes",
+        "Size of the SQLite database and its write-ahead log, in bytes.",
+        [path] {
+          return static_cast<double>(FileBytes(path) +
+                                     FileBytes(absl::StrCat(path, "-wal")));
+        });
+  }
+
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(),
-                           &server->port_);
-  builder.SetMaxReceiveMessageSize(options.max_message_bytes);
-  builder.SetMaxSendMessageSize(options.max_message_bytes);
+  builder.AddListeningPort(options.listen, credentials, &server->port_);
+  builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
+  builder.SetMaxSendMessageSize(options.max_send_message_bytes);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS,
+                             Millis(options.keepalive_time));
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS,
+                             Millis(options.keepalive_timeout));
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
+                             Millis(options.keepalive_min_client_interval));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS,
+                             Millis(options.max_connection_idle));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS,
+                             Millis(options.max_connection_age));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
+                             Millis(options.max_connection_age_grace));
   for (const auto& service : server->services_) {
     builder.RegisterService(service.get());
   }
@@ -35,21 +121,82 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
                      "': address invalid or in use"));
   }
   server->server_->GetHealthCheckService()->SetServingStatus(true);
+  server->serving_ = true;
   LogInfo("server", "serving",
-          {{"address", options.listen}, {"port", absl::StrCat(server->port_)}});
+          {{"address", options.listen},
+           {"port", server->port_},
+           {"tls", options.tls.enabled()},
+           {"mutual_tls", !options.tls.client_ca_file.empty()},
+           {"api_keys", server->keys_ != nullptr}});
+
+  if (!options.metrics_listen.empty()) {
+    auto endpoint = MetricsEndpoint::Start(
+        options.metrics_listen, [self] { return self->RenderMetrics(); },
+        [self] { return self->serving_.load(); });
+    if (!endpoint.ok()) return endpoint.status();
+    server->endpoint_ = std::move(*endpoint);
+  }
   return server;
 }
 
 Server::~Server() {
+  if (server_ == nullptr) return;  // Start failed before serving
   if (!shut_down_) Shutdown(absl::ZeroDuration());
   Wait();
+  endpoint_.reset();
+}
+
+absl::Status Server::Reload() {
+  absl::Status result;
+  if (keys_ != nullptr) {
+    if (auto status = keys_->Reload(); status.ok()) {
+      LogInfo("server", "reloaded API keys", {{"keys", keys_->size()}});
+    } else {
+      LogError("server", "API keys not reloaded; the previous keys stay",
+               {{"error", std::string(status.message())}});
+      result.Update(status);
+    }
+  }
+  if (tls_ != nullptr) {
+    if (auto status = tls_->Reload(); status.ok()) {
+      LogInfo("server", "reloaded TLS certificates");
+    } else {
+      LogError("server", "TLS certificates not reloaded; the previous ones stay",
+               {{"error", std::string(status.message())}});
+      result.Update(status);
+    }
+  }
+  return result;
 }
 
 void Server::Shutdown(absl::Duration grace) {
   if (shut_down_) return;
   shut_down_ = true;
+  const absl::Time deadline = absl::Now() + grace;
+  serving_ = false;
   server_->GetHealthCheckService()->SetServingStatus(false);
-  server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+  LogInfo("server", "draining",
+          {{"in_flight", guard_->in_flight()},
+           {"grace_s", absl::ToDoubleSeconds(grace)}});
+  // First the guard refuses new calls with UNAVAILABLE, which clients retry
+  // elsewhere, while the calls it admitted finish. Only once calls have
+  // stopped arriving does gRPC stop taking them: gRPC cancels calls that
+  // reach it after its shutdown has begun, and CANCELLED would not tell a
+  // client that the call never ran.
+  guard_->StartDraining();
+  guard_->WaitUntilQuiet(kDrainQuietPeriod, deadline);
+  LogDebug("server", "calls stopped arriving; stopping gRPC",
+           {{"in_flight", guard_->in_flight()}});
+  // gRPC cancels what is left at the deadline, but a handler body runs to
+  // its end; past the grace, ask storage to stop their statements too.
+  absl::Notification drained;
+  std::thread watchdog([this, deadline, &drained] {
+    if (!drained.WaitForNotificationWithDeadline(deadline)) guard_->StopCallWork();
+  });
+  server_->Shutdown(absl::ToChronoTime(deadline));
+  drained.Notify();
+  watchdog.join();
+  LogInfo("server", "drained");
 }
 
 void Server::Wait() { server_->Wait(); }
