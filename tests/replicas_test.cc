@@ -11,6 +11,9 @@
 #include "bilateral/source_client.h"
 #include "bilateral/visit_client.h"
 #include "child_process.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "server/seed.h"
+#include "server/server.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "temp_dir.h"
@@ -145,6 +148,70 @@ TEST(ReplicasTest, ConcurrentEtagWritersThroughThreeReplicasLoseNothing) {
       EXPECT_EQ(visit->etag(), etag) << "replicas disagree";
     }
   }
+}
+
+// Runs scripts/postgres.sh `command` on the cluster in `dir`; its output.
+std::string ClusterCommand(const std::string& command, const std::string& dir) {
+  std::string line = absl::StrCat(BILATERAL_POSTGRES_SCRIPT, " ", command, " ", dir);
+  FILE* pipe = popen(line.c_str(), "r");
+  std::string output;
+  char buffer[256];
+  while (pipe != nullptr && fgets(buffer, sizeof buffer, pipe) != nullptr) output += buffer;
+  if (pipe != nullptr) pclose(pipe);
+  while (!output.empty() && output.back() == '\n') output.pop_back();
+  return output;
+}
+
+// Polls the health service until it reports `want`, for up to ten seconds.
+bool HealthBecomes(grpc::health::v1::Health::Stub& stub,
+                   grpc::health::v1::HealthCheckResponse::ServingStatus want) {
+  for (int i = 0; i < 200; ++i) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
+    grpc::health::v1::HealthCheckRequest request;
+    grpc::health::v1::HealthCheckResponse response;
+    if (stub.Check(&context, request, &response).ok() && response.status() == want) return true;
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  return false;
+}
+
+// A replica whose database goes away leaves the load balancer's rotation
+// (health NOT_SERVING) and comes back by itself once the database returns.
+TEST(ReplicasTest, HealthIsNotServingWhileTheDatabaseIsDownAndRecoversByItself) {
+  if (test::PostgresTestUrl().empty()) {
+    if (std::getenv("CI") != nullptr) FAIL() << "CI must give BILATERAL_TEST_POSTGRES_URL";
+    GTEST_SKIP() << "no PostgreSQL server given (BILATERAL_TEST_POSTGRES_URL); "
+                    "scripts/test.sh starts one";
+  }
+  test::TempDir dir;
+  const std::string cluster = dir.path();  // the script makes it the server's own
+  const std::string url = ClusterCommand("start", cluster);
+  ASSERT_THAT(url, ::testing::StartsWith("postgresql://"));
+  {
+    auto store = store::OpenStore(url, store::StoreOptions{});
+    ASSERT_TRUE(store.ok()) << store.status();
+    ASSERT_TRUE(server::PrepareStore(**store).ok());
+    server::ServerOptions options;
+    options.listen = "127.0.0.1:0";
+    options.store_check_interval = absl::Milliseconds(100);
+    auto server = server::Server::Start(options, store->get());
+    ASSERT_TRUE(server.ok()) << server.status();
+    auto stub = grpc::health::v1::Health::NewStub(grpc::CreateChannel(
+        absl::StrCat("127.0.0.1:", (*server)->port()), grpc::InsecureChannelCredentials()));
+    using Status = grpc::health::v1::HealthCheckResponse;
+    EXPECT_TRUE(HealthBecomes(*stub, Status::SERVING));
+
+    ClusterCommand("stop", cluster);
+    EXPECT_TRUE(HealthBecomes(*stub, Status::NOT_SERVING));
+    EXPECT_FALSE((*server)->store_reachable());
+    EXPECT_THAT((*server)->RenderMetrics(), ::testing::HasSubstr("bilateral_store_reachable 0"));
+
+    ASSERT_EQ(ClusterCommand("start", cluster), url);
+    EXPECT_TRUE(HealthBecomes(*stub, Status::SERVING));
+    EXPECT_TRUE((*server)->store_reachable());
+  }
+  ClusterCommand("stop", cluster);
 }
 
 }  // namespace

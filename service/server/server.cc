@@ -53,6 +53,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   if (options.channelz) grpc::channelz::experimental::InitChannelzService();
 
   auto server = std::unique_ptr<Server>(new Server());
+  server->store_ = store;
   if (!options.keys_file.empty()) {
     auto keys = api::KeyRing::Open(options.keys_file);
     if (!keys.ok()) return keys.status();
@@ -83,6 +84,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   server->metrics_.AddGauge("bilateral_serving",
                             "1 while the server takes calls, 0 once it drains.",
                             [self] { return self->serving_.load() ? 1.0 : 0.0; });
+  server->metrics_.AddGauge("bilateral_store_reachable",
+                            "1 while the last check reached the store, 0 otherwise.",
+                            [self] { return self->store_reachable_.load() ? 1.0 : 0.0; });
   if (!options.database_path.empty()) {
     const std::string path = options.database_path;
     server->metrics_.AddGauge(
@@ -120,8 +124,12 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
         absl::StrCat("cannot listen on '", options.listen,
                      "': address invalid or in use"));
   }
-  server->server_->GetHealthCheckService()->SetServingStatus(true);
   server->serving_ = true;
+  server->PublishHealth();
+  if (options.store_check_interval > absl::ZeroDuration()) {
+    server->store_watcher_ = std::thread(
+        [self, interval = options.store_check_interval] { self->WatchStore(interval); });
+  }
   LogInfo("server", "serving",
           {{"address", options.listen},
            {"port", server->port_},
@@ -132,7 +140,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   if (!options.metrics_listen.empty()) {
     auto endpoint = MetricsEndpoint::Start(
         options.metrics_listen, [self] { return self->RenderMetrics(); },
-        [self] { return self->serving_.load(); });
+        [self] { return self->serving_.load() && self->store_reachable_.load(); });
     if (!endpoint.ok()) return endpoint.status();
     server->endpoint_ = std::move(*endpoint);
   }
@@ -144,6 +152,31 @@ Server::~Server() {
   if (!shut_down_) Shutdown(absl::ZeroDuration());
   Wait();
   endpoint_.reset();
+}
+
+void Server::PublishHealth() {
+  server_->GetHealthCheckService()->SetServingStatus(serving_.load() &&
+                                                     store_reachable_.load());
+}
+
+void Server::WatchStore(absl::Duration interval) {
+  absl::MutexLock lock(&health_mu_);
+  while (!health_mu_.AwaitWithTimeout(absl::Condition(&stop_watching_), interval)) {
+    health_mu_.Unlock();
+    const absl::Status status = store_->Ping();
+    health_mu_.Lock();
+    if (stop_watching_) break;
+    const bool reachable = status.ok();
+    if (reachable == store_reachable_.load()) continue;
+    store_reachable_ = reachable;
+    if (reachable) {
+      LogInfo("server", "store reachable again; serving");
+    } else {
+      LogError("server", "store unreachable; health is NOT_SERVING until it answers",
+               {{"error", std::string(status.message())}});
+    }
+    PublishHealth();
+  }
 }
 
 absl::Status Server::Reload() {
@@ -173,8 +206,13 @@ void Server::Shutdown(absl::Duration grace) {
   if (shut_down_) return;
   shut_down_ = true;
   const absl::Time deadline = absl::Now() + grace;
-  serving_ = false;
-  server_->GetHealthCheckService()->SetServingStatus(false);
+  {
+    absl::MutexLock lock(&health_mu_);
+    stop_watching_ = true;
+    serving_ = false;
+    PublishHealth();
+  }
+  if (store_watcher_.joinable()) store_watcher_.join();
   LogInfo("server", "draining",
           {{"in_flight", guard_->in_flight()},
            {"grace_s", absl::ToDoubleSeconds(grace)}});

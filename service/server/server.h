@@ -9,9 +9,11 @@
 #include <atomic>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "api/api_keys.h"
 #include "api/services.h"
@@ -56,6 +58,9 @@ struct ServerOptions {
   bool channelz = false;
   // The SQLite file, for the store size metric; empty: no such metric.
   std::string database_path;
+  // How often the store is checked; while it cannot be reached, health is
+  // NOT_SERVING so load balancers route around this replica. Zero: never.
+  absl::Duration store_check_interval = absl::Seconds(1);
 };
 
 // Refuses options that would serve beyond loopback with neither API keys
@@ -94,9 +99,16 @@ class Server {
   std::string RenderMetrics() const { return metrics_.Render(); }
   // Calls being worked on now.
   int in_flight() const { return guard_->in_flight(); }
+  // Whether the last check reached the store.
+  bool store_reachable() const { return store_reachable_.load(); }
 
  private:
   Server() = default;
+
+  // Checks the store every `interval` until shutdown, and keeps the health
+  // status in step: SERVING only while not draining and the store answers.
+  void WatchStore(absl::Duration interval);
+  void PublishHealth();
 
   // Declared in the order they are built; destroyed in reverse.
   metrics::Registry metrics_;
@@ -105,7 +117,12 @@ class Server {
   std::unique_ptr<api::CallGuard> guard_;
   std::vector<std::unique_ptr<grpc::Service>> services_;
   std::unique_ptr<grpc::Server> server_;
+  store::Store* store_ = nullptr;
   std::atomic<bool> serving_{false};
+  std::atomic<bool> store_reachable_{true};
+  absl::Mutex health_mu_;
+  bool stop_watching_ ABSL_GUARDED_BY(health_mu_) = false;
+  std::thread store_watcher_;
   std::unique_ptr<MetricsEndpoint> endpoint_;
   int port_ = 0;
   bool shut_down_ = false;

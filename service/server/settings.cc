@@ -269,6 +269,11 @@ std::vector<Setting> MakeSettings() {
                            "at start, how long to keep trying to reach PostgreSQL "
                            "before giving up; 0s: fail at once",
                            [](auto& c) -> auto& { return c.database_wait; }, true));
+  table.push_back(Duration(
+      "store_check_interval",
+      "how often the store is checked; while it cannot be reached, gRPC health "
+      "and /healthz report NOT_SERVING; 0s: never check",
+      [](auto& c) -> auto& { return c.server.store_check_interval; }, true));
   return table;
 }
 
