@@ -12,6 +12,7 @@
 
 #include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
 #include "store/open_store.h"
 #include "temp_dir.h"
 
@@ -27,6 +28,23 @@ inline std::string PostgresTestUrl() {
   const char* url = std::getenv("BILATERAL_TEST_POSTGRES_URL");
   return url != nullptr ? url : "";
 }
+
+// Every test of a binary run for PostgreSQL (BILATERAL_TEST_STORE=postgres)
+// is skipped, with the reason, when no server was given; under CI that is a
+// failure instead, so a misconfigured run cannot pass by skipping.
+class PostgresRequirement : public ::testing::Environment {
+ public:
+  void SetUp() override {
+    if (!TestingPostgres() || !PostgresTestUrl().empty()) return;
+    if (std::getenv("CI") != nullptr) {
+      FAIL() << "CI must give BILATERAL_TEST_POSTGRES_URL for the PostgreSQL runs";
+    }
+    GTEST_SKIP() << "no PostgreSQL server given (BILATERAL_TEST_POSTGRES_URL); "
+                    "scripts/test.sh starts one";
+  }
+};
+inline ::testing::Environment* const kPostgresRequirement =
+    ::testing::AddGlobalTestEnvironment(new PostgresRequirement);
 
 // A `postgresql://` URL whose connections use a new, empty schema.
 inline absl::StatusOr<std::string> FreshPostgresSchema() {
