@@ -175,7 +175,7 @@ class ImportReactor final : public grpc::ServerReadReactor<v1::ImportTradeRecord
       return;
     }
     absl::Status status =
-        handlers_.guard().Run(context_, kInfo, chunk_.ByteSizeLong(), [&] { return Store(); });
+        handlers_.guard().Run(context_, kNextChunk, chunk_.ByteSizeLong(), [&] { return Store(); });
     if (!status.ok()) {
       Finish(ToGrpcStatus(absl::Status(
           status.code(), absl::StrCat(status.message(), " (rows stored before this chunk: ",
@@ -191,6 +191,10 @@ class ImportReactor final : public grpc::ServerReadReactor<v1::ImportTradeRecord
  private:
   static constexpr CallInfo kInfo = {"bilateral.v1.TradeRecordService/ImportTradeRecords",
                                      Access::kWrite};
+  // Chunks after admission belong to a call already admitted: a draining
+  // server finishes the import instead of cutting it off half-stored.
+  static constexpr CallInfo kNextChunk = {kInfo.method, kInfo.access,
+                                          /*continues_call=*/true};
   static constexpr int kMaxReportedErrors = 1000;
 
   absl::Status Store() {
