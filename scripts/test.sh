@@ -10,6 +10,10 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 scripts/setup.sh
 
+# Compiler results are cached by paths relative to the checkout, so a fresh
+# clone elsewhere reuses what an earlier build compiled.
+export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=true
+
 # A throwaway PostgreSQL on loopback for the tests that run on it; stopped
 # and removed when this script ends, however it ends.
 pg_dir=$(mktemp -d /tmp/bilateral-pg.XXXXXX)
