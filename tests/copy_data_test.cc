@@ -48,11 +48,7 @@ absl::StatusOr<std::unique_ptr<store::Store>> Prepared(const std::string& databa
 }
 
 TEST(CopyDataTest, EmbeddedToPostgresAndBackIsIdentical) {
-  if (test::PostgresTestUrl().empty()) {
-    if (std::getenv("CI") != nullptr) FAIL() << "CI must give BILATERAL_TEST_POSTGRES_URL";
-    GTEST_SKIP() << "no PostgreSQL server given (BILATERAL_TEST_POSTGRES_URL); "
-                    "scripts/test.sh starts one";
-  }
+  BILATERAL_REQUIRE_POSTGRES_SERVER();
   test::TempDir dir;
   auto embedded = Prepared(dir.File("first.db"));
   ASSERT_TRUE(embedded.ok()) << embedded.status();

@@ -52,11 +52,7 @@ class Replica {
 };
 
 TEST(ReplicasTest, ConcurrentEtagWritersThroughThreeReplicasLoseNothing) {
-  if (test::PostgresTestUrl().empty()) {
-    if (std::getenv("CI") != nullptr) FAIL() << "CI must give BILATERAL_TEST_POSTGRES_URL";
-    GTEST_SKIP() << "no PostgreSQL server given (BILATERAL_TEST_POSTGRES_URL); "
-                    "scripts/test.sh starts one";
-  }
+  BILATERAL_REQUIRE_POSTGRES_SERVER();
   test::TempDir dir;
   auto database = test::FreshPostgresSchema();
   ASSERT_TRUE(database.ok()) << database.status();
@@ -150,18 +146,6 @@ TEST(ReplicasTest, ConcurrentEtagWritersThroughThreeReplicasLoseNothing) {
   }
 }
 
-// Runs scripts/postgres.sh `command` on the cluster in `dir`; its output.
-std::string ClusterCommand(const std::string& command, const std::string& dir) {
-  std::string line = absl::StrCat(BILATERAL_POSTGRES_SCRIPT, " ", command, " ", dir);
-  FILE* pipe = popen(line.c_str(), "r");
-  std::string output;
-  char buffer[256];
-  while (pipe != nullptr && fgets(buffer, sizeof buffer, pipe) != nullptr) output += buffer;
-  if (pipe != nullptr) pclose(pipe);
-  while (!output.empty() && output.back() == '\n') output.pop_back();
-  return output;
-}
-
 // Polls the health service until it reports `want`, for up to ten seconds.
 bool HealthBecomes(grpc::health::v1::Health::Stub& stub,
                    grpc::health::v1::HealthCheckResponse::ServingStatus want) {
@@ -179,14 +163,10 @@ bool HealthBecomes(grpc::health::v1::Health::Stub& stub,
 // A replica whose database goes away leaves the load balancer's rotation
 // (health NOT_SERVING) and comes back by itself once the database returns.
 TEST(ReplicasTest, HealthIsNotServingWhileTheDatabaseIsDownAndRecoversByItself) {
-  if (test::PostgresTestUrl().empty()) {
-    if (std::getenv("CI") != nullptr) FAIL() << "CI must give BILATERAL_TEST_POSTGRES_URL";
-    GTEST_SKIP() << "no PostgreSQL server given (BILATERAL_TEST_POSTGRES_URL); "
-                    "scripts/test.sh starts one";
-  }
+  BILATERAL_REQUIRE_POSTGRES_SERVER();
   test::TempDir dir;
   const std::string cluster = dir.path();  // the script makes it the server's own
-  const std::string url = ClusterCommand("start", cluster);
+  const std::string url = test::PostgresCluster("start", cluster);
   ASSERT_THAT(url, ::testing::StartsWith("postgresql://"));
   {
     auto store = store::OpenStore(url, store::StoreOptions{});
@@ -202,16 +182,16 @@ TEST(ReplicasTest, HealthIsNotServingWhileTheDatabaseIsDownAndRecoversByItself) 
     using Status = grpc::health::v1::HealthCheckResponse;
     EXPECT_TRUE(HealthBecomes(*stub, Status::SERVING));
 
-    ClusterCommand("stop", cluster);
+    test::PostgresCluster("stop", cluster);
     EXPECT_TRUE(HealthBecomes(*stub, Status::NOT_SERVING));
     EXPECT_FALSE((*server)->store_reachable());
     EXPECT_THAT((*server)->RenderMetrics(), ::testing::HasSubstr("bilateral_store_reachable 0"));
 
-    ASSERT_EQ(ClusterCommand("start", cluster), url);
+    ASSERT_EQ(test::PostgresCluster("start", cluster), url);
     EXPECT_TRUE(HealthBecomes(*stub, Status::SERVING));
     EXPECT_TRUE((*server)->store_reachable());
   }
-  ClusterCommand("stop", cluster);
+  test::PostgresCluster("stop", cluster);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include <libpq-fe.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <string>
@@ -45,6 +46,33 @@ class PostgresRequirement : public ::testing::Environment {
 };
 inline ::testing::Environment* const kPostgresRequirement =
     ::testing::AddGlobalTestEnvironment(new PostgresRequirement);
+
+// In a test that needs the PostgreSQL server of BILATERAL_TEST_POSTGRES_URL
+// whatever store the binary runs on: skips it, with the reason, when none
+// was given, and fails it under CI.
+#define BILATERAL_REQUIRE_POSTGRES_SERVER()                                          \
+  do {                                                                               \
+    if (::bilateral::test::PostgresTestUrl().empty()) {                              \
+      if (std::getenv("CI") != nullptr) FAIL() << "CI must give BILATERAL_TEST_POSTGRES_URL"; \
+      GTEST_SKIP() << "no PostgreSQL server given (BILATERAL_TEST_POSTGRES_URL); "   \
+                      "scripts/test.sh starts one";                                  \
+    }                                                                                \
+  } while (false)
+
+#ifdef BILATERAL_POSTGRES_SCRIPT
+// Runs scripts/postgres.sh `command` (start, stop, kill) on a cluster of its
+// own in `dir`; what it prints (the URL, for start).
+inline std::string PostgresCluster(const std::string& command, const std::string& dir) {
+  std::string line = absl::StrCat(BILATERAL_POSTGRES_SCRIPT, " ", command, " ", dir);
+  FILE* pipe = popen(line.c_str(), "r");
+  std::string output;
+  char buffer[256];
+  while (pipe != nullptr && fgets(buffer, sizeof buffer, pipe) != nullptr) output += buffer;
+  if (pipe != nullptr) pclose(pipe);
+  while (!output.empty() && output.back() == '\n') output.pop_back();
+  return output;
+}
+#endif
 
 // A `postgresql://` URL whose connections use a new, empty schema.
 inline absl::StatusOr<std::string> FreshPostgresSchema() {

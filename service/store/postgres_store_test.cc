@@ -10,6 +10,7 @@
 #include "domain/resources.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "store/test_rows.h"
 #include "temp_dir.h"
 #include "test_store.h"
 
@@ -27,17 +28,11 @@ Row SourceRow(const std::string& id) {
   return row;
 }
 
-const Collection& Sources() { return domain::Resource<v1::Source>::Collection(); }
+using test_rows::Sources;
 
 class PostgresStoreTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    if (test::PostgresTestUrl().empty()) {
-      if (std::getenv("CI") != nullptr) FAIL() << "CI must give BILATERAL_TEST_POSTGRES_URL";
-      GTEST_SKIP() << "no PostgreSQL server given (BILATERAL_TEST_POSTGRES_URL); "
-                      "scripts/test.sh starts one";
-    }
-  }
+  void SetUp() override { BILATERAL_REQUIRE_POSTGRES_SERVER(); }
 };
 
 TEST_F(PostgresStoreTest, ReplicasStartingTogetherMigrateOnce) {
@@ -64,21 +59,9 @@ TEST_F(PostgresStoreTest, UnreachableDatabaseIsAClearErrorAtStart) {
   EXPECT_THAT(store.status().message(), ::testing::Not(HasSubstr("secret")));
 }
 
-// Runs scripts/postgres.sh `command` on the cluster in `dir`; its output.
-std::string ClusterCommand(const std::string& command, const std::string& dir) {
-  std::string line = std::string(BILATERAL_POSTGRES_SCRIPT) + " " + command + " " + dir;
-  FILE* pipe = popen(line.c_str(), "r");
-  std::string output;
-  char buffer[256];
-  while (pipe != nullptr && fgets(buffer, sizeof buffer, pipe) != nullptr) output += buffer;
-  if (pipe != nullptr) pclose(pipe);
-  while (!output.empty() && output.back() == '\n') output.pop_back();
-  return output;
-}
-
 TEST_F(PostgresStoreTest, OutageIsUnavailableAndTheStoreRecoversByItself) {
   test::TempDir dir;
-  std::string url = ClusterCommand("start", dir.path());
+  std::string url = test::PostgresCluster("start", dir.path());
   ASSERT_THAT(url, ::testing::StartsWith("postgresql://"));
   auto store = OpenPostgresStore(url, PostgresOptions{});
   ASSERT_TRUE(store.ok()) << store.status();
@@ -86,19 +69,19 @@ TEST_F(PostgresStoreTest, OutageIsUnavailableAndTheStoreRecoversByItself) {
 
   // A fast stop: the throwaway cluster runs without fsync, so an immediate
   // one could lose the row, which is not what this test is about.
-  ClusterCommand("stop", dir.path());
+  test::PostgresCluster("stop", dir.path());
   auto during = (*store)->Get(Sources(), "before");
   EXPECT_EQ(during.status().code(), absl::StatusCode::kUnavailable);
   EXPECT_THAT(during.status().message(), HasSubstr("database is unavailable"));
   EXPECT_EQ((*store)->Ping().code(), absl::StatusCode::kUnavailable);
 
-  ASSERT_EQ(ClusterCommand("start", dir.path()), url);
+  ASSERT_EQ(test::PostgresCluster("start", dir.path()), url);
   EXPECT_TRUE((*store)->Ping().ok());
   auto after = (*store)->Get(Sources(), "before");
   ASSERT_TRUE(after.ok()) << after.status();
   EXPECT_EQ(after->payload, "payload");
   EXPECT_TRUE((*store)->Insert(Sources(), SourceRow("after"), "").ok());
-  ClusterCommand("stop", dir.path());
+  test::PostgresCluster("stop", dir.path());
 }
 
 }  // namespace

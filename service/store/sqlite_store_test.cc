@@ -10,6 +10,7 @@
 #include "domain/resources.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "store/test_rows.h"
 #include "store/list_plan.h"
 #include "temp_dir.h"
 
@@ -19,19 +20,8 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-const Collection& Visits() { return domain::Resource<v1::Visit>::Collection(); }
-
-// A visits row with the columns a filter looks at.
-Row VisitRow(const std::string& id, const std::string& host, int64_t start_date,
-             const std::string& payload = "payload") {
-  Row row;
-  row.id = id;
-  row.payload = payload;
-  row.columns = {std::string("Visitor"), std::string(""), std::string("countries/CN"),
-                 host, std::string("STATE"), start_date, int64_t{0}, int64_t{0},
-                 std::string("[\"Astana\"]"), std::string("[]"), std::string("[]")};
-  return row;
-}
+using test_rows::VisitRow;
+using test_rows::Visits;
 
 // Runs `sql` on the database file at `path`, as an older release would have.
 void RunSql(const std::string& path, const std::string& sql) {

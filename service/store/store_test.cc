@@ -12,6 +12,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "store/list_plan.h"
+#include "store/test_rows.h"
 #include "temp_dir.h"
 #include "test_store.h"
 
@@ -21,20 +22,9 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-const Collection& Visits() { return domain::Resource<v1::Visit>::Collection(); }
-const Collection& Sources() { return domain::Resource<v1::Source>::Collection(); }
-
-// A visits row with the columns a filter looks at.
-Row VisitRow(const std::string& id, const std::string& host, int64_t start_date,
-             const std::string& payload = "payload") {
-  Row row;
-  row.id = id;
-  row.payload = payload;
-  row.columns = {std::string("Visitor"), std::string(""), std::string("countries/CN"),
-                 host, std::string("STATE"), start_date, int64_t{0}, int64_t{0},
-                 std::string("[\"Astana\"]"), std::string("[]"), std::string("[]")};
-  return row;
-}
+using test_rows::Sources;
+using test_rows::VisitRow;
+using test_rows::Visits;
 
 class StoreTest : public ::testing::Test {
  protected:
