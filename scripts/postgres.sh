@@ -26,6 +26,11 @@ case "$command" in
     if [[ ! -f "$dir/data/PG_VERSION" ]]; then
       as_owner "$bin/initdb" -D "$dir/data" -U postgres -A trust --no-sync >/dev/null
     fi
+    # Already running: the same URL again.
+    if [[ -f "$dir/port" ]] && as_owner "$bin/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
+      echo "postgresql://postgres@127.0.0.1:$(cat "$dir/port")/postgres"
+      exit 0
+    fi
     # Durability is not under test here: trade it for speed.
     for attempt in 1 2 3 4 5 6 7 8 9 10; do
       port=$((20000 + RANDOM % 30000))

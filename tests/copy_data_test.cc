@@ -16,12 +16,11 @@
 namespace bilateral {
 namespace {
 
-// Every record of every type, by name: payload, etag and times.
+// Every record of every type, and every finding, by name: payload, etag and
+// times.
 std::map<std::string, std::string> Snapshot(store::Store& store) {
   std::map<std::string, std::string> records;
-  domain::ForEachRecordType([&](auto tag) {
-    using Message = typename decltype(tag)::type;
-    const auto& collection = domain::Resource<Message>::Collection();
+  auto add = [&](const store::Collection& collection) {
     store::ListQuery query;
     query.page_size = 7;  // several pages
     while (true) {
@@ -36,7 +35,12 @@ std::map<std::string, std::string> Snapshot(store::Store& store) {
       if (page->next_page_token.empty()) return;
       query.page_token = page->next_page_token;
     }
+  };
+  domain::ForEachRecordType([&](auto tag) {
+    add(domain::Resource<typename decltype(tag)::type>::Collection());
   });
+  add(domain::Resource<v1::Finding>::Collection());
+  EXPECT_TRUE(records.count("findings/visit-ordinal-xi-jinping-kz-2024")) << "no findings to copy";
   return records;
 }
 

@@ -2,9 +2,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "google/protobuf/util/time_util.h"
 #include "api/unary.h"
 #include "bilateral/v1/country.grpc.pb.h"
 #include "bilateral/v1/exchange.grpc.pb.h"
+#include "bilateral/v1/finding.grpc.pb.h"
 #include "bilateral/v1/infrastructure.grpc.pb.h"
 #include "bilateral/v1/observation.grpc.pb.h"
 #include "bilateral/v1/partnership.grpc.pb.h"
@@ -305,6 +307,74 @@ class CountryServiceImpl final : public v1::CountryService::CallbackService {
   CallGuard& guard_;
 };
 
+// Findings are kept by the service; callers only read them.
+class FindingServiceImpl final : public v1::FindingService::CallbackService {
+ public:
+  FindingServiceImpl(store::Store* store, CallGuard* guard) : store_(*store), guard_(*guard) {}
+
+  grpc::ServerUnaryReactor* GetFinding(grpc::CallbackServerContext* context,
+                                       const v1::GetFindingRequest* request,
+                                       v1::Finding* response) override {
+    return RunUnary(context, guard_, {"bilateral.v1.FindingService/GetFinding", Access::kRead},
+                    *request, [&]() -> absl::Status {
+                      absl::string_view id = request->name();
+                      if (!absl::ConsumePrefix(&id, "findings/") || id.empty() ||
+                          id.size() > 128) {
+                        return domain::InvalidField("name", "expected 'findings/{finding}'");
+                      }
+                      auto row = store_.Get(Findings(), id);
+                      if (!row.ok()) return row.status();
+                      return FromRow(*row, response);
+                    });
+  }
+
+  grpc::ServerUnaryReactor* ListFindings(grpc::CallbackServerContext* context,
+                                         const v1::ListFindingsRequest* request,
+                                         v1::ListFindingsResponse* response) override {
+    return RunUnary(
+        context, guard_, {"bilateral.v1.FindingService/ListFindings", Access::kRead}, *request,
+        [&]() -> absl::Status {
+          if (request->page_size() < 0) {
+            return domain::InvalidField("page_size", "must not be negative");
+          }
+          store::ListQuery query;
+          query.page_size = request->page_size() == 0
+                                ? domain::kDefaultPageSize
+                                : std::min(request->page_size(), domain::kMaxPageSize);
+          query.page_token = request->page_token();
+          query.filter = request->filter();
+          query.order_by = request->order_by();
+          auto page = store_.List(Findings(), query);
+          if (!page.ok()) return domain::QueryError(page.status());
+          for (const auto& row : page->rows) {
+            if (auto status = FromRow(row, response->add_findings()); !status.ok()) return status;
+          }
+          response->set_next_page_token(page->next_page_token);
+          return absl::OkStatus();
+        });
+  }
+
+ private:
+  static const store::Collection& Findings() {
+    return domain::Resource<v1::Finding>::Collection();
+  }
+
+  static absl::Status FromRow(const store::Row& row, v1::Finding* finding) {
+    using google::protobuf::util::TimeUtil;
+    if (!finding->ParseFromString(row.payload)) {
+      return absl::DataLossError(absl::StrCat("stored finding ", row.id, " is unreadable"));
+    }
+    finding->set_name(absl::StrCat("findings/", row.id));
+    *finding->mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row.create_time_us);
+    *finding->mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(row.update_time_us);
+    finding->set_etag(row.etag);
+    return absl::OkStatus();
+  }
+
+  store::Store& store_;
+  CallGuard& guard_;
+};
+
 }  // namespace
 
 std::vector<std::unique_ptr<grpc::Service>> MakeServices(store::Store* store,
@@ -318,6 +388,7 @@ std::vector<std::unique_ptr<grpc::Service>> MakeServices(store::Store* store,
   services.push_back(std::make_unique<ExchangeServiceImpl>(store, guard));
   services.push_back(std::make_unique<ObservationServiceImpl>(store, guard));
   services.push_back(std::make_unique<CountryServiceImpl>(store, guard));
+  services.push_back(std::make_unique<FindingServiceImpl>(store, guard));
   return services;
 }
 

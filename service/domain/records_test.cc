@@ -64,7 +64,7 @@ TEST_F(RecordsTest, CreateCanonicalisesAndSetsOutputOnlyFields) {
   ASSERT_TRUE(created.ok()) << created.status();
   EXPECT_EQ(created->name(), "visits/xi-2013");
   EXPECT_EQ(created->visitor().country(), "countries/CN");
-  EXPECT_EQ(created->computed_ordinal(), 0);
+  EXPECT_EQ(created->computed_ordinal(), 1);  // the service's, not the caller's 42
   EXPECT_FALSE(created->etag().empty());
   EXPECT_NE(created->etag(), "ignored");
   EXPECT_GT(created->create_time().seconds(), 0);

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
+#include "domain/consistency.h"
 #include "domain/fields.h"
 
 namespace bilateral::domain {
@@ -74,6 +75,11 @@ store::Collection MakeCollection(std::string name, std::string table,
   collection.columns = std::move(columns);
   collection.fields = std::move(fields);
   collection.unique_key = std::move(unique_key);
+  return collection;
+}
+
+store::Collection WithAfterWrite(store::AfterWrite after_write, store::Collection collection) {
+  collection.after_write = std::move(after_write);
   return collection;
 }
 
@@ -228,7 +234,7 @@ std::vector<std::string> Resource<v1::Source>::ComputedFields() { return {}; }
 // ----- Visit
 
 const store::Collection& Resource<v1::Visit>::Collection() {
-  static const auto* collection = new store::Collection(MakeCollection(
+  static const auto* collection = new store::Collection(WithAfterWrite(AfterVisitsWrite, MakeCollection(
       "visits", "visits",
       {"visitor_name", "visitor_office", "visitor_country", "host_country", "kind",
        "start_date", "end_date", "reported_ordinal", "cities", "occasions", "outcomes"},
@@ -245,7 +251,7 @@ const store::Collection& Resource<v1::Visit>::Collection() {
           Field("cities", "cities", FieldType::kStringList),
           Field("occasions", "occasions", FieldType::kStringList),
           Field("outcomes", "outcomes", FieldType::kStringList),
-      }));
+      })));
   return *collection;
 }
 
@@ -398,12 +404,12 @@ const store::Collection& Resource<v1::TradeRecord>::Collection() {
         Field("main_commodities", "main_commodities", FieldType::kStringList),
     };
     for (auto& field : PeriodFields()) fields.push_back(std::move(field));
-    return new store::Collection(MakeCollection(
+    return new store::Collection(WithAfterWrite(AfterTradeRecordsWrite, MakeCollection(
         "tradeRecords", "trade_records",
         {"reporter", "partner", "period_year", "period_quarter", "period_month", "flow",
          "hs_code", "commodity_label", "currency", "value_units", "partner_rank",
          "main_commodities"},
-        std::move(fields), "reporter, partner, period, flow and commodity"));
+        std::move(fields), "reporter, partner, period, flow and commodity")));
   }();
   return *collection;
 }
@@ -679,6 +685,26 @@ const store::Collection& Resource<v1::Country>::Collection() {
 std::vector<SqlValue> Resource<v1::Country>::Columns(const v1::Country& country) {
   return {country.alpha2(), country.alpha3(), country.numeric(), country.display_name(),
           country.official_name()};
+}
+
+// ----- Finding
+
+const store::Collection& Resource<v1::Finding>::Collection() {
+  static const auto* collection = new store::Collection(MakeCollection(
+      "findings", "findings", {"kind", "state", "subject", "countries"},
+      {
+          EnumField("kind", "kind", v1::FindingKind_descriptor(), "FINDING_KIND_"),
+          EnumField("state", "state", v1::FindingState_descriptor(), "FINDING_STATE_"),
+          Field("subject", "subject", FieldType::kString, true),
+          CountryField("countries", "countries", FieldType::kStringList),
+      }));
+  return *collection;
+}
+
+std::vector<SqlValue> Resource<v1::Finding>::Columns(const v1::Finding& finding) {
+  return {EnumColumn(finding.kind(), "FINDING_KIND_"),
+          EnumColumn(finding.state(), "FINDING_STATE_"), finding.subject(),
+          JsonArray(finding.countries())};
 }
 
 }  // namespace bilateral::domain

@@ -9,6 +9,7 @@
 
 #include "bilateral/v1/country.pb.h"
 #include "bilateral/v1/exchange.pb.h"
+#include "bilateral/v1/finding.pb.h"
 #include "bilateral/v1/infrastructure.pb.h"
 #include "bilateral/v1/observation.pb.h"
 #include "bilateral/v1/partnership.pb.h"
@@ -64,6 +65,14 @@ template <>
 struct Resource<v1::Country> {
   static const store::Collection& Collection();
   static std::vector<store::SqlValue> Columns(const v1::Country& country);
+};
+
+// Findings are kept by the service itself (domain/consistency.h), never
+// written through the API.
+template <>
+struct Resource<v1::Finding> {
+  static const store::Collection& Collection();
+  static std::vector<store::SqlValue> Columns(const v1::Finding& finding);
 };
 
 // Stands for a type in calls to generic lambdas.

@@ -8,9 +8,20 @@ namespace {
 
 constexpr int kBatch = 1000;
 
-template <typename Message>
-absl::Status CopyType(store::Store& from, store::Store& to, CopySummary& summary) {
-  const auto& collection = domain::Resource<Message>::Collection();
+// A finding's columns, from its payload.
+absl::StatusOr<store::Row> DeriveFinding(const store::Row& row) {
+  v1::Finding finding;
+  if (!finding.ParseFromString(row.payload)) {
+    return absl::DataLossError(absl::StrCat("stored finding ", row.id, " is unreadable"));
+  }
+  store::Row derived = row;
+  derived.columns = domain::Resource<v1::Finding>::Columns(finding);
+  return derived;
+}
+
+template <typename Derive>
+absl::Status CopyCollection(const store::Collection& collection, Derive derive,
+                            store::Store& from, store::Store& to, CopySummary& summary) {
   store::ListQuery query;
   query.page_size = kBatch;
   while (true) {
@@ -19,7 +30,7 @@ absl::Status CopyType(store::Store& from, store::Store& to, CopySummary& summary
     std::vector<store::Row> rows;
     rows.reserve(page->rows.size());
     for (const auto& row : page->rows) {
-      auto derived = domain::Records<Message>::Rederive(row);
+      auto derived = derive(row);
       if (!derived.ok()) return derived.status();
       rows.push_back(*std::move(derived));
     }
@@ -45,8 +56,16 @@ absl::StatusOr<CopySummary> CopyData(store::Store& from, store::Store& to) {
   absl::Status status;
   domain::ForEachRecordType([&](auto tag) {
     using Message = typename decltype(tag)::type;
-    if (status.ok()) status = CopyType<Message>(from, to, summary);
+    if (status.ok()) {
+      status = CopyCollection(domain::Resource<Message>::Collection(),
+                              domain::Records<Message>::Rederive, from, to, summary);
+    }
   });
+  // Findings as they are: the copied records carry the values they compare.
+  if (status.ok()) {
+    status = CopyCollection(domain::Resource<v1::Finding>::Collection(), DeriveFinding, from, to,
+                            summary);
+  }
   if (!status.ok()) return status;
   return summary;
 }

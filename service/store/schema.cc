@@ -111,6 +111,18 @@ std::vector<Migration> AllMigrations() {
                        "alpha2 TEXT NOT NULL, alpha3 TEXT NOT NULL, numeric TEXT NOT NULL, "
                        "display_name TEXT NOT NULL, official_name TEXT NOT NULL"),
        }},
+      {4,
+       "values derived from several records, consistency findings",
+       {
+           RecordTable("findings",
+                       "kind TEXT NOT NULL, state TEXT NOT NULL, subject TEXT NOT NULL, "
+                       "countries TEXT NOT NULL"),
+           "CREATE INDEX findings_by_state ON findings (state, seq)",
+           "CREATE INDEX visits_by_series ON visits (visitor_name, host_country, start_date, seq)",
+           // Ordinals, changes and findings for the records already stored.
+           "INSERT INTO reindex_pending (collection) VALUES ('visits'), ('tradeRecords') "
+           "ON CONFLICT DO NOTHING",
+       }},
   };
 }
 

@@ -152,6 +152,12 @@ class SqlStore final : public Store {
         if (auto status = InsertRow(db, collection, candidate, false); !status.ok()) {
           return status;
         }
+        if (collection.after_write) {
+          auto derived = AfterWriteOf(db, collection, {RowChange{std::nullopt, candidate}},
+                                      candidate.id);
+          if (!derived.ok()) return derived.status();
+          candidate = *std::move(derived);
+        }
         if (!request_id.empty()) {
           auto stored = db.Execute(
               "INSERT INTO request_ids (request_id, collection, id, payload, etag, create_us, "
@@ -196,6 +202,9 @@ class SqlStore final : public Store {
       auto status = UpdateRow(db, collection, row, {"payload = ?", "etag = ?", "revision = ?", "update_us = ?"},
                               {Blob{row.payload}, row.etag, revision, row.update_time_us});
       if (!status.ok()) return status;
+      if (collection.after_write) {
+        return AfterWriteOf(db, collection, {RowChange{current->row, row}}, row.id);
+      }
       return Stored(std::move(row));
     });
   }
@@ -217,6 +226,11 @@ class SqlStore final : public Store {
              auto uncited = db.Execute("DELETE FROM citations WHERE collection = ? AND record_id = ?",
                                        {collection.name, std::string(id)});
              if (!uncited.ok()) return uncited.status();
+             if (collection.after_write) {
+               Editor editor(*this, db);
+               auto status = collection.after_write(editor, {RowChange{current->row, std::nullopt}});
+               if (!status.ok()) return status;
+             }
              return true;
            })
         .status();
@@ -270,11 +284,19 @@ class SqlStore final : public Store {
                  }
                }
                if (batch.empty()) break;
+               std::vector<RowChange> changes;
                for (const auto& stored : batch) {
                  auto derived = derive(stored);
                  if (!derived.ok()) return derived.status();
                  derived->id = stored.id;
                  if (auto status = UpdateRow(db, collection, *derived, {}, {}); !status.ok()) {
+                   return status;
+                 }
+                 changes.push_back(RowChange{std::nullopt, stored});
+               }
+               if (collection.after_write) {
+                 Editor editor(*this, db);
+                 if (auto status = collection.after_write(editor, changes); !status.ok()) {
                    return status;
                  }
                }
@@ -292,7 +314,71 @@ class SqlStore final : public Store {
     std::string etag;
     int64_t revision;
     int64_t create_us;
+    Row row;  // id and payload as stored
   };
+
+  // Rows read and rewritten by a collection's after_write, in the write's
+  // transaction.
+  class Editor final : public RowEditor {
+   public:
+    Editor(SqlStore& store, SqlConnection& db) : store_(store), db_(db) {}
+
+    absl::StatusOr<std::vector<Row>> Select(
+        const Collection& collection, const std::vector<std::pair<std::string, SqlValue>>& equal,
+        const std::string& order_by) override {
+      std::vector<std::string> conditions;
+      std::vector<SqlValue> values;
+      for (const auto& [column, value] : equal) {
+        conditions.push_back(absl::StrCat(column, " = ?"));
+        values.push_back(value);
+      }
+      auto rows = db_.Query(
+          absl::StrCat("SELECT ", kFixedColumns, " FROM ", collection.table,
+                       conditions.empty() ? "" : " WHERE ", absl::StrJoin(conditions, " AND "),
+                       " ORDER BY ", order_by.empty() ? "" : order_by + ", ", "seq"),
+          ToParams(values));
+      if (!rows.ok()) return rows.status();
+      std::vector<Row> found;
+      while (true) {
+        auto has_row = (*rows)->Next();
+        if (!has_row.ok()) return has_row.status();
+        if (!*has_row) return found;
+        found.push_back(ReadRow(**rows, nullptr));
+      }
+    }
+
+    absl::Status Put(const Collection& collection, Row row) override {
+      auto rows = FindById(db_, collection, "payload, revision", row.id, store_.pool_->LockSuffix());
+      if (absl::IsNotFound(rows.status())) {
+        return store_.InsertRow(db_, collection, row, false);
+      }
+      if (!rows.ok()) return rows.status();
+      if ((*rows)->Text(0) == row.payload) return absl::OkStatus();
+      int64_t revision = (*rows)->Int(1) + 1;
+      rows->reset();
+      row.update_time_us = store_.NextTimestamp();
+      row.etag = MakeEtag(row.payload, revision);
+      return store_.UpdateRow(db_, collection, row,
+                              {"payload = ?", "etag = ?", "revision = ?", "update_us = ?"},
+                              {Blob{row.payload}, row.etag, revision, row.update_time_us},
+                              /*citations=*/false);
+    }
+
+   private:
+    SqlStore& store_;
+    SqlConnection& db_;
+  };
+
+  // Runs the collection's after_write on `changes`, then reads the row
+  // `id` as it now is, which after_write may have changed.
+  absl::StatusOr<Row> AfterWriteOf(SqlConnection& db, const Collection& collection,
+                                   const std::vector<RowChange>& changes, const std::string& id) {
+    Editor editor(*this, db);
+    if (auto status = collection.after_write(editor, changes); !status.ok()) return status;
+    auto rows = FindById(db, collection, kFixedColumns, id);
+    if (!rows.ok()) return rows.status();
+    return ReadRow(**rows, nullptr);
+  }
 
   template <typename T, typename Body>
   absl::StatusOr<T> Read(bool snapshot, Body body) {
@@ -342,6 +428,7 @@ class SqlStore final : public Store {
     return Write<Results>([&](SqlConnection& db) -> absl::StatusOr<Results> {
       Results results;
       results.reserve(rows.size());
+      std::vector<RowChange> changes;
       for (auto& row : rows) {
         absl::Status status = InsertRow(db, collection, row, keep_metadata);
         // A row's own problem is its result; a failing store fails them all.
@@ -349,7 +436,14 @@ class SqlStore final : public Store {
             !absl::IsFailedPrecondition(status)) {
           return status;
         }
+        if (status.ok() && collection.after_write && !keep_metadata) {
+          changes.push_back(RowChange{std::nullopt, row});
+        }
         results.push_back(std::move(status));
+      }
+      if (!changes.empty()) {
+        Editor editor(*this, db);
+        if (auto status = collection.after_write(editor, changes); !status.ok()) return status;
       }
       return results;
     });
@@ -442,7 +536,8 @@ class SqlStore final : public Store {
   // Sets `assignments` (with `values`) and the derived columns of `row`,
   // and records its citations.
   absl::Status UpdateRow(SqlConnection& db, const Collection& collection, const Row& row,
-                         std::vector<std::string> assignments, std::vector<SqlParam> values) {
+                         std::vector<std::string> assignments, std::vector<SqlParam> values,
+                         bool citations = true) {
     for (const auto& column : collection.columns) {
       assignments.push_back(absl::StrCat(column, " = ?"));
     }
@@ -453,7 +548,7 @@ class SqlStore final : public Store {
                               values);
     if (absl::IsAlreadyExists(updated.status())) return AlreadyExists(db, collection, "");
     if (!updated.ok()) return updated.status();
-    return WriteCitations(db, collection, row);
+    return citations ? WriteCitations(db, collection, row) : absl::OkStatus();
   }
 
   // ALREADY_EXISTS for a row that collided with `id` or the unique key.
@@ -469,9 +564,16 @@ class SqlStore final : public Store {
 
   absl::StatusOr<Version> ReadVersion(SqlConnection& db, const Collection& collection,
                                       absl::string_view id) {
-    auto rows = FindById(db, collection, "etag, revision, create_us", id, pool_->LockSuffix());
+    // The payload only for after_write, which sees the row as it was.
+    auto rows = FindById(db, collection,
+                         collection.after_write ? "etag, revision, create_us, payload"
+                                                : "etag, revision, create_us",
+                         id, pool_->LockSuffix());
     if (!rows.ok()) return rows.status();
-    return Version{(*rows)->Text(0), (*rows)->Int(1), (*rows)->Int(2)};
+    Version version{(*rows)->Text(0), (*rows)->Int(1), (*rows)->Int(2), Row{}};
+    version.row.id = std::string(id);
+    if (collection.after_write) version.row.payload = (*rows)->Text(3);
+    return version;
   }
 
   absl::StatusOr<std::optional<Row>> FindRequest(SqlConnection& db, const Collection& collection,

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,14 @@ namespace bilateral::store {
 
 using query::SqlValue;
 
+struct RowChange;
+class RowEditor;
+
+// Keeps values derived from several rows current: called inside each
+// write transaction with every row the write changed.
+using AfterWrite =
+    std::function<absl::Status(RowEditor& editor, const std::vector<RowChange>& changes)>;
+
 // Describes how one collection of records is stored. Its table has, besides the fixed columns (seq, id, payload,
 // etag, revision, create_us, update_us), one column per entry of `columns`.
 struct Collection {
@@ -28,6 +37,8 @@ struct Collection {
   // What, besides the id, a unique index of the table covers, in words
   // ("reporter, partner, period, flow and commodity"); empty when nothing.
   std::string unique_key;
+  // Set for collections with values derived from several rows.
+  AfterWrite after_write;
 };
 
 // Rows cite rows of this collection; a cited row cannot be deleted.
@@ -44,6 +55,33 @@ struct Row {
   std::string etag;
   int64_t create_time_us = 0;
   int64_t update_time_us = 0;
+};
+
+// What one write did to one row: the row as it was (unset for a new row)
+// and as it is (unset once deleted).
+struct RowChange {
+  std::optional<Row> before;
+  std::optional<Row> after;
+};
+
+// Reads and rewrites rows inside the transaction of a write, so that values
+// derived from several rows change in the same commit as the rows they
+// derive from.
+class RowEditor {
+ public:
+  virtual ~RowEditor() = default;
+
+  // The rows of `collection` whose columns equal the given values, ordered
+  // by `order_by` (column names, comma separated) and then insertion order.
+  virtual absl::StatusOr<std::vector<Row>> Select(
+      const Collection& collection,
+      const std::vector<std::pair<std::string, SqlValue>>& equal,
+      const std::string& order_by) = 0;
+
+  // Stores `row` as a new revision of the row with its id (new etag and
+  // update time), or inserts it when there is none. Rows with the payload
+  // they already have are left alone. Citations are not touched.
+  virtual absl::Status Put(const Collection& collection, Row row) = 0;
 };
 
 struct ListQuery {
@@ -94,7 +132,8 @@ class Store {
 
   // Stores rows copied from another store exactly as given: ids, payloads,
   // etags, times and citations are kept; cited sources are not checked (the
-  // rows come from a consistent store, in any order). Results per row as for
+  // rows come from a consistent store, in any order), and `after_write` is
+  // not called (derived values come with the rows). Results per row as for
   // InsertMany.
   virtual absl::StatusOr<std::vector<absl::Status>> Restore(
       const Collection& collection, std::vector<Row> rows) = 0;
@@ -123,8 +162,10 @@ class Store {
   virtual absl::StatusOr<std::vector<std::string>> PendingReindex() = 0;
 
   // Re-derives every row of `collection`: `derive` maps a stored row (id and
-  // payload) to its columns and citations. Payloads, etags and times stay as
-  // they are. Clears the collection's pending mark.
+  // payload) to its columns and citations; then the collection's
+  // `after_write` sees every row as changed. Payloads, etags and times stay
+  // as they are unless `after_write` changes them. Clears the collection's
+  // pending mark.
   virtual absl::Status Reindex(
       const Collection& collection,
       const std::function<absl::StatusOr<Row>(const Row&)>& derive) = 0;

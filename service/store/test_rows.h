@@ -10,7 +10,16 @@
 
 namespace bilateral::store::test_rows {
 
-inline const Collection& Visits() { return domain::Resource<v1::Visit>::Collection(); }
+// Visits as storage sees them, without the service's derived values: the
+// rows here carry placeholder payloads.
+inline const Collection& Visits() {
+  static const auto* visits = [] {
+    auto* collection = new Collection(domain::Resource<v1::Visit>::Collection());
+    collection->after_write = nullptr;
+    return collection;
+  }();
+  return *visits;
+}
 inline const Collection& Sources() { return domain::Resource<v1::Source>::Collection(); }
 
 // A visits row with the columns a filter looks at.

@@ -1,0 +1,380 @@
+#include "domain/consistency.h"
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "bilateral/v1/finding.pb.h"
+#include "domain/resources.h"
+
+namespace bilateral::domain {
+namespace {
+
+using store::Row;
+using store::RowEditor;
+using store::SqlValue;
+
+template <typename Message>
+absl::StatusOr<Message> Parse(const Row& row) {
+  Message message;
+  if (!message.ParseFromString(row.payload)) {
+    return absl::DataLossError(absl::StrCat("stored record ", Resource<Message>::Collection().name,
+                                            "/", row.id, " is unreadable"));
+  }
+  return message;
+}
+
+// Stores `record` as the new payload of `row`.
+template <typename Message>
+absl::Status Rewrite(RowEditor& editor, Row row, const Message& record) {
+  row.payload = record.SerializeAsString();
+  row.columns = Resource<Message>::Columns(record);
+  return editor.Put(Resource<Message>::Collection(), std::move(row));
+}
+
+// Opens or updates the finding `id` with `open`; or, when `open` is unset,
+// closes the finding `id` if it is open, saying why in its resolution.
+absl::Status Settle(RowEditor& editor, const std::string& id, std::optional<v1::Finding> open,
+                    absl::string_view closed_because) {
+  const auto& findings = Resource<v1::Finding>::Collection();
+  v1::Finding finding;
+  if (open.has_value()) {
+    finding = *std::move(open);
+    finding.set_state(v1::FINDING_STATE_OPEN);
+  } else {
+    auto stored = editor.Select(findings, {{"id", id}}, "");
+    if (!stored.ok()) return stored.status();
+    if (stored->empty()) return absl::OkStatus();
+    auto parsed = Parse<v1::Finding>(stored->front());
+    if (!parsed.ok()) return parsed.status();
+    if (parsed->state() == v1::FINDING_STATE_CLOSED) return absl::OkStatus();
+    finding = *std::move(parsed);
+    finding.set_state(v1::FINDING_STATE_CLOSED);
+    finding.set_resolution(absl::StrCat("Closed: ", closed_because));
+  }
+  Row row;
+  row.id = id;
+  row.payload = finding.SerializeAsString();
+  row.columns = Resource<v1::Finding>::Columns(finding);
+  return editor.Put(findings, std::move(row));
+}
+
+std::vector<std::string> CountryPair(const std::string& a, const std::string& b) {
+  std::vector<std::string> pair = {a, b};
+  std::sort(pair.begin(), pair.end());
+  pair.erase(std::unique(pair.begin(), pair.end()), pair.end());
+  return pair;
+}
+
+// ----- Visits
+
+std::string VisitFindingId(absl::string_view visit_id) {
+  return absl::StrCat("visit-ordinal-", visit_id);
+}
+
+// The finding for `visit`, stored as `id`, whose series up to and including
+// it are `series` (names, in order); unset when its stated ordinal holds or
+// none is stated.
+std::optional<v1::Finding> OrdinalFinding(const v1::Visit& visit, const std::string& id,
+                                          const std::vector<std::string>& series) {
+  const int stated = visit.reported_ordinal();
+  const int computed = static_cast<int>(series.size());
+  if (stated == 0 || stated == computed) return std::nullopt;
+  v1::Finding finding;
+  const std::string subject = absl::StrCat("visits/", id);
+  finding.set_subject(subject);
+  finding.add_records(subject);
+  for (auto it = series.rbegin() + 1; it != series.rend(); ++it) finding.add_records(*it);
+  for (auto& country : CountryPair(visit.visitor().country(), visit.host_country())) {
+    finding.add_countries(country);
+  }
+  finding.set_stated_value(stated);
+  finding.set_computed_value(computed);
+  const std::string whose =
+      absl::StrCat(visit.visitor().name(), " to ", visit.host_country());
+  if (stated > computed) {
+    finding.set_kind(v1::FINDING_KIND_ORDINAL_UNCONFIRMED);
+    finding.set_description(absl::StrCat(subject, " is stated to be visit ", stated, " of ", whose,
+                                         ", but only ", computed,
+                                         " visits up to it are stored"));
+    finding.set_resolution(absl::StrCat("Store the ", stated - computed, " earlier visit",
+                                        stated - computed == 1 ? "" : "s", " of ", whose,
+                                        " that the source counts."));
+  } else {
+    finding.set_kind(v1::FINDING_KIND_ORDINAL_CONTRADICTED);
+    finding.set_description(absl::StrCat(subject, " is stated to be visit ", stated, " of ", whose,
+                                         ", but ", computed, " visits up to it are stored"));
+    finding.set_resolution(absl::StrCat(
+        "Check the stated ordinal against the earlier visits stored: one of them is wrong, "
+        "dated wrongly or stored twice."));
+  }
+  return finding;
+}
+
+// Numbers the visits of one visitor to one host country by start date.
+absl::Status RenumberSeries(RowEditor& editor, const std::string& visitor,
+                            const std::string& host) {
+  const auto& visits = Resource<v1::Visit>::Collection();
+  auto rows = editor.Select(visits, {{"visitor_name", visitor}, {"host_country", host}},
+                            "start_date");
+  if (!rows.ok()) return rows.status();
+  std::vector<std::string> series;
+  for (auto& row : *rows) {
+    auto visit = Parse<v1::Visit>(row);
+    if (!visit.ok()) return visit.status();
+    series.push_back(absl::StrCat("visits/", row.id));
+    const int ordinal = static_cast<int>(series.size());
+    const std::string id = row.id;
+    if (visit->computed_ordinal() != ordinal) {
+      visit->set_computed_ordinal(ordinal);
+      if (auto status = Rewrite(editor, std::move(row), *visit); !status.ok()) return status;
+    }
+    auto status = Settle(editor, VisitFindingId(id), OrdinalFinding(*visit, id, series),
+                         "the visits stored now bear the stated ordinal out.");
+    if (!status.ok()) return status;
+  }
+  return absl::OkStatus();
+}
+
+// ----- Trade records
+
+std::string TradeFindingId(absl::string_view record_id) {
+  return absl::StrCat("trade-change-", record_id);
+}
+
+// The unique key of a trade record as column values: reporter, partner,
+// period year, quarter and month, flow, HS code, commodity label.
+using TradeKey = std::vector<SqlValue>;
+constexpr size_t kKeySize = 8;
+constexpr size_t kYear = 2, kQuarter = 3, kMonth = 4;
+
+TradeKey KeyOf(const v1::TradeRecord& record) {
+  auto columns = Resource<v1::TradeRecord>::Columns(record);
+  columns.resize(kKeySize);
+  return columns;
+}
+
+int64_t At(const TradeKey& key, size_t i) { return std::get<int64_t>(key[i]); }
+
+// The same series one period earlier (step -1) or later (step +1).
+TradeKey Step(TradeKey key, int step) {
+  int64_t year = At(key, kYear), quarter = At(key, kQuarter), month = At(key, kMonth);
+  auto roll = [&](int64_t& part, int64_t last) {
+    part += step;
+    if (part < 1) part = last, --year;
+    if (part > last) part = 1, ++year;
+  };
+  if (quarter != 0) {
+    roll(quarter, 4);
+  } else if (month != 0) {
+    roll(month, 12);
+  } else {
+    year += step;
+  }
+  key[kYear] = year;
+  key[kQuarter] = quarter;
+  key[kMonth] = month;
+  return key;
+}
+
+std::string PeriodText(const TradeKey& key) {
+  if (At(key, kQuarter) != 0) return absl::StrCat(At(key, kYear), "-Q", At(key, kQuarter));
+  if (At(key, kMonth) != 0) return absl::StrFormat("%d-%02d", At(key, kYear), At(key, kMonth));
+  return absl::StrCat(At(key, kYear));
+}
+
+absl::StatusOr<std::optional<Row>> FindTrade(RowEditor& editor, const TradeKey& key) {
+  const auto& collection = Resource<v1::TradeRecord>::Collection();
+  std::vector<std::pair<std::string, SqlValue>> equal;
+  for (size_t i = 0; i < kKeySize; ++i) equal.emplace_back(collection.columns[i], key[i]);
+  auto rows = editor.Select(collection, equal, "");
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return std::optional<Row>();
+  return std::optional<Row>(std::move(rows->front()));
+}
+
+double Amount(const v1::Money& money) { return money.units() + money.nanos() / 1e9; }
+
+std::string Percent(double value) { return absl::StrFormat("%.1f%%", value); }
+
+// The change of `record` against `previous`, when both have comparable
+// values.
+std::optional<double> Change(const v1::TradeRecord& record, const v1::TradeRecord* previous) {
+  if (previous == nullptr || !record.has_value() || !previous->has_value()) return std::nullopt;
+  if (record.value().currency_code() != previous->value().currency_code()) return std::nullopt;
+  const double before = Amount(previous->value());
+  if (before == 0) return std::nullopt;
+  // To a hundredth of a percent: stored values do not depend on rounding
+  // noise, and a recomputation from scratch gives the same bytes.
+  return std::round((Amount(record.value()) - before) / before * 10000.0) / 100.0;
+}
+
+std::optional<v1::Finding> ChangeFinding(const v1::TradeRecord& record, const std::string& id,
+                                         const TradeKey& key, const std::string& previous_name) {
+  if (!record.has_reported_change_pct()) return std::nullopt;
+  const double stated = record.reported_change_pct();
+  if (record.has_computed_change_pct() &&
+      std::abs(stated - record.computed_change_pct()) <= kChangeTolerancePoints) {
+    return std::nullopt;
+  }
+  v1::Finding finding;
+  const std::string subject = absl::StrCat("tradeRecords/", id);
+  finding.set_subject(subject);
+  finding.add_records(subject);
+  if (!previous_name.empty()) finding.add_records(previous_name);
+  for (auto& country : CountryPair(record.reporter(), record.partner())) {
+    finding.add_countries(country);
+  }
+  finding.set_stated_value(stated);
+  const std::string previous_period = PeriodText(Step(key, -1));
+  if (!record.has_computed_change_pct()) {
+    finding.set_kind(v1::FINDING_KIND_CHANGE_UNCONFIRMED);
+    finding.set_description(
+        previous_name.empty()
+            ? absl::StrCat(subject, " states a change of ", Percent(stated), " against ",
+                           previous_period, ", for which no record of the same series is stored")
+            : absl::StrCat(subject, " states a change of ", Percent(stated), " against ",
+                           previous_period, ", but ", previous_name,
+                           " has no value in the same currency to compare with"));
+    finding.set_resolution(absl::StrCat(
+        "Store the trade value for ", previous_period,
+        " with the same reporter, partner, flow and commodity, in the same currency."));
+  } else {
+    finding.set_kind(v1::FINDING_KIND_CHANGE_CONTRADICTED);
+    finding.set_computed_value(record.computed_change_pct());
+    finding.set_description(absl::StrCat(
+        subject, " states a change of ", Percent(stated), " against ", previous_period,
+        ", but the stored values give ", Percent(record.computed_change_pct()),
+        " (tolerance: ", kChangeTolerancePoints, " percentage point)"));
+    finding.set_resolution(absl::StrCat("Check the stated change, and the values stored for ",
+                                        previous_period, " and ", PeriodText(key), "."));
+  }
+  return finding;
+}
+
+// Recomputes the change of the record at `key`, if one is stored.
+absl::Status Recompute(RowEditor& editor, const TradeKey& key) {
+  auto found = FindTrade(editor, key);
+  if (!found.ok()) return found.status();
+  if (!found->has_value()) return absl::OkStatus();
+  Row row = **std::move(found);
+  auto record = Parse<v1::TradeRecord>(row);
+  if (!record.ok()) return record.status();
+  auto previous_row = FindTrade(editor, Step(key, -1));
+  if (!previous_row.ok()) return previous_row.status();
+  std::optional<v1::TradeRecord> previous;
+  std::string previous_name;
+  if (previous_row->has_value()) {
+    auto parsed = Parse<v1::TradeRecord>(**previous_row);
+    if (!parsed.ok()) return parsed.status();
+    previous = *std::move(parsed);
+    previous_name = absl::StrCat("tradeRecords/", (*previous_row)->id);
+  }
+  std::optional<double> change = Change(*record, previous ? &*previous : nullptr);
+  const bool same = change.has_value() == record->has_computed_change_pct() &&
+                    (!change.has_value() || *change == record->computed_change_pct());
+  const std::string id = row.id;
+  if (!same) {
+    if (change.has_value()) {
+      record->set_computed_change_pct(*change);
+    } else {
+      record->clear_computed_change_pct();
+    }
+    if (auto status = Rewrite(editor, std::move(row), *record); !status.ok()) return status;
+  }
+  return Settle(editor, TradeFindingId(id), ChangeFinding(*record, id, key, previous_name),
+                "the stored values now bear the stated change out.");
+}
+
+// A record without a period has no previous period: nothing is computed,
+// and a stated change cannot be confirmed.
+absl::Status SettleWithoutPeriod(RowEditor& editor, Row row) {
+  auto record = Parse<v1::TradeRecord>(row);
+  if (!record.ok()) return record.status();
+  const std::string id = row.id;
+  if (record->has_computed_change_pct()) {
+    record->clear_computed_change_pct();
+    if (auto status = Rewrite(editor, std::move(row), *record); !status.ok()) return status;
+  }
+  std::optional<v1::Finding> finding;
+  if (record->has_reported_change_pct()) {
+    finding.emplace();
+    const std::string subject = absl::StrCat("tradeRecords/", id);
+    finding->set_kind(v1::FINDING_KIND_CHANGE_UNCONFIRMED);
+    finding->set_subject(subject);
+    finding->add_records(subject);
+    for (auto& country : CountryPair(record->reporter(), record->partner())) {
+      finding->add_countries(country);
+    }
+    finding->set_stated_value(record->reported_change_pct());
+    finding->set_description(absl::StrCat(subject, " states a change of ",
+                                          Percent(record->reported_change_pct()),
+                                          " but no period, so there is nothing to compare with"));
+    finding->set_resolution("Give the record the period its value covers.");
+  }
+  return Settle(editor, TradeFindingId(id), std::move(finding),
+                "the record no longer states a change.");
+}
+
+}  // namespace
+
+absl::Status AfterVisitsWrite(RowEditor& editor, const std::vector<store::RowChange>& changes) {
+  std::set<std::pair<std::string, std::string>> series;
+  for (const auto& change : changes) {
+    for (const auto* row : {change.before ? &*change.before : nullptr,
+                            change.after ? &*change.after : nullptr}) {
+      if (row == nullptr) continue;
+      auto visit = Parse<v1::Visit>(*row);
+      if (!visit.ok()) return visit.status();
+      series.emplace(visit->visitor().name(), visit->host_country());
+    }
+    if (!change.after.has_value() && change.before.has_value()) {
+      auto status = Settle(editor, VisitFindingId(change.before->id), std::nullopt,
+                           "the visit was deleted.");
+      if (!status.ok()) return status;
+    }
+  }
+  for (const auto& [visitor, host] : series) {
+    if (auto status = RenumberSeries(editor, visitor, host); !status.ok()) return status;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status AfterTradeRecordsWrite(RowEditor& editor,
+                                    const std::vector<store::RowChange>& changes) {
+  // Every period whose record, or whose previous period's record, changed.
+  std::set<TradeKey> affected;
+  for (const auto& change : changes) {
+    for (const auto* row : {change.before ? &*change.before : nullptr,
+                            change.after ? &*change.after : nullptr}) {
+      if (row == nullptr) continue;
+      auto record = Parse<v1::TradeRecord>(*row);
+      if (!record.ok()) return record.status();
+      if (record->period().year() == 0) {
+        if (row == &*change.after) {
+          if (auto status = SettleWithoutPeriod(editor, *row); !status.ok()) return status;
+        }
+        continue;
+      }
+      TradeKey key = KeyOf(*record);
+      affected.insert(Step(key, +1));
+      affected.insert(std::move(key));
+    }
+    if (!change.after.has_value() && change.before.has_value()) {
+      auto status = Settle(editor, TradeFindingId(change.before->id), std::nullopt,
+                           "the trade record was deleted.");
+      if (!status.ok()) return status;
+    }
+  }
+  for (const auto& key : affected) {
+    if (auto status = Recompute(editor, key); !status.ok()) return status;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace bilateral::domain

@@ -1,0 +1,279 @@
+// Derived values and consistency findings, on whichever store test_store.h
+// selects: the seed's findings open, close when the missing records are
+// stored and turn into contradictions; and after random writes every
+// derived value equals a recomputation from scratch.
+#include "domain/consistency.h"
+
+#include <cmath>
+#include <map>
+#include <random>
+
+#include "absl/strings/str_cat.h"
+#include "domain/fields.h"
+#include "domain/records.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/util/json_util.h"
+#include "gtest/gtest.h"
+#include "server/seed.h"
+#include "temp_dir.h"
+#include "test_store.h"
+
+namespace bilateral::domain {
+namespace {
+
+template <typename Message>
+Message FromJson(const std::string& json) {
+  Message message;
+  EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(json, &message).ok()) << json;
+  return message;
+}
+
+class ConsistencyTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto store = test::OpenTestStore(dir_, "consistency.db");
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = std::move(*store);
+    ASSERT_TRUE(server::PrepareStore(*store_).ok());
+  }
+
+  // The finding `id`, or NOT_FOUND.
+  absl::StatusOr<v1::Finding> Finding(const std::string& id) {
+    auto row = store_->Get(Resource<v1::Finding>::Collection(), id);
+    if (!row.ok()) return row.status();
+    v1::Finding finding;
+    if (!finding.ParseFromString(row->payload)) return absl::DataLossError("unreadable");
+    return finding;
+  }
+
+  std::vector<v1::Finding> AllFindings(const std::string& filter = "") {
+    std::vector<v1::Finding> findings;
+    store::ListQuery query;
+    query.filter = filter;
+    query.page_size = 1000;
+    auto page = store_->List(Resource<v1::Finding>::Collection(), query);
+    EXPECT_TRUE(page.ok()) << page.status();
+    if (!page.ok()) return findings;
+    for (const auto& row : page->rows) {
+      findings.emplace_back();
+      findings.back().ParseFromString(row.payload);
+    }
+    return findings;
+  }
+
+  test::TempDir dir_;
+  std::unique_ptr<store::Store> store_;
+};
+
+constexpr char kSourceJson[] = R"({"title": "Test source"})";
+
+v1::Visit XiVisitToKazakhstan(int year) {
+  return FromJson<v1::Visit>(absl::StrCat(R"({
+      "visitor": {"name": "Xi Jinping", "country": "CN"},
+      "hostCountry": "KZ",
+      "startDate": {"year": )", year, R"(},
+      "citations": [{"source": "sources/test", "quote": "a visit"}]})"));
+}
+
+v1::TradeRecord KazakhstanChinaTotal(int year, int64_t units) {
+  return FromJson<v1::TradeRecord>(absl::StrCat(R"({
+      "reporter": "KZ", "partner": "CN", "period": {"year": )", year, R"(},
+      "flow": "TRADE_FLOW_TOTAL", "value": {"currencyCode": "USD", "units": ")", units, R"("},
+      "citations": [{"source": "sources/test", "quote": "trade"}]})"));
+}
+
+TEST_F(ConsistencyTest, SeedFindingsOpenCloseWhenRecordsArriveAndContradictionsOpen) {
+  ASSERT_TRUE(server::SeedIfEmpty(*store_).ok());
+  Records<v1::Source> sources(store_.get());
+  ASSERT_TRUE(sources.Create(FromJson<v1::Source>(kSourceJson), "test", "").ok());
+  Records<v1::Visit> visits(store_.get());
+  Records<v1::TradeRecord> trade(store_.get());
+
+  // The article calls the 2024 visit the fifth; three visits are stored.
+  auto xi2024 = visits.Get("visits/xi-jinping-kz-2024");
+  ASSERT_TRUE(xi2024.ok()) << xi2024.status();
+  EXPECT_EQ(xi2024->reported_ordinal(), 5);
+  EXPECT_EQ(xi2024->computed_ordinal(), 3);
+  auto ordinal = Finding("visit-ordinal-xi-jinping-kz-2024");
+  ASSERT_TRUE(ordinal.ok()) << ordinal.status();
+  EXPECT_EQ(ordinal->kind(), v1::FINDING_KIND_ORDINAL_UNCONFIRMED);
+  EXPECT_EQ(ordinal->state(), v1::FINDING_STATE_OPEN);
+  EXPECT_EQ(ordinal->subject(), "visits/xi-jinping-kz-2024");
+  EXPECT_THAT(ordinal->records(),
+              ::testing::ElementsAre("visits/xi-jinping-kz-2024", "visits/xi-jinping-kz-2022-09",
+                                     "visits/xi-jinping-kz-2013"));
+  EXPECT_THAT(ordinal->countries(), ::testing::ElementsAre("countries/CN", "countries/KZ"));
+  EXPECT_EQ(ordinal->stated_value(), 5);
+  EXPECT_EQ(ordinal->computed_value(), 3);
+  EXPECT_THAT(ordinal->resolution(), ::testing::HasSubstr("2 earlier visits"));
+
+  // The 32 percent growth of 2023 has no 2022 record to compare with.
+  auto growth = Finding("trade-change-kz-cn-total-2023");
+  ASSERT_TRUE(growth.ok()) << growth.status();
+  EXPECT_EQ(growth->kind(), v1::FINDING_KIND_CHANGE_UNCONFIRMED);
+  EXPECT_EQ(growth->state(), v1::FINDING_STATE_OPEN);
+  EXPECT_EQ(growth->stated_value(), 32);
+  EXPECT_FALSE(growth->has_computed_value());
+  EXPECT_THAT(growth->resolution(), ::testing::HasSubstr("2022"));
+  EXPECT_EQ(AllFindings("state = OPEN").size(), 2u);
+
+  // Two earlier visits make the 2024 visit the fifth: the finding closes.
+  ASSERT_TRUE(visits.Create(XiVisitToKazakhstan(2015), "xi-kz-2015", "").ok());
+  ASSERT_TRUE(visits.Create(XiVisitToKazakhstan(2017), "xi-kz-2017", "").ok());
+  EXPECT_EQ(visits.Get("visits/xi-jinping-kz-2024")->computed_ordinal(), 5);
+  EXPECT_EQ(visits.Get("visits/xi-jinping-kz-2022-09")->computed_ordinal(), 4);
+  EXPECT_EQ(Finding("visit-ordinal-xi-jinping-kz-2024")->state(), v1::FINDING_STATE_CLOSED);
+
+  // A 2022 value 32 percent below 2023's confirms the growth.
+  auto y2022 = trade.Create(KazakhstanChinaTotal(2022, 31060000000), "kz-cn-total-2022", "");
+  ASSERT_TRUE(y2022.ok()) << y2022.status();
+  auto y2023 = trade.Get("tradeRecords/kz-cn-total-2023");
+  ASSERT_TRUE(y2023->has_computed_change_pct());
+  EXPECT_NEAR(y2023->computed_change_pct(), 32.0, 0.01);
+  EXPECT_EQ(Finding("trade-change-kz-cn-total-2023")->state(), v1::FINDING_STATE_CLOSED);
+  EXPECT_TRUE(AllFindings("state = OPEN").empty());
+
+  // A 2022 value that contradicts the growth opens a contradiction.
+  y2022->mutable_value()->set_units(20000000000);
+  ASSERT_TRUE(trade.Update(*y2022, nullptr).ok());
+  auto contradicted = Finding("trade-change-kz-cn-total-2023");
+  EXPECT_EQ(contradicted->kind(), v1::FINDING_KIND_CHANGE_CONTRADICTED);
+  EXPECT_EQ(contradicted->state(), v1::FINDING_STATE_OPEN);
+  EXPECT_NEAR(contradicted->computed_value(), 105.0, 0.01);
+  EXPECT_THAT(contradicted->records(), ::testing::ElementsAre("tradeRecords/kz-cn-total-2023",
+                                                              "tradeRecords/kz-cn-total-2022"));
+
+  // Deleting the 2022 record leaves the growth unconfirmed again.
+  ASSERT_TRUE(trade.Delete("tradeRecords/kz-cn-total-2022", "").ok());
+  EXPECT_FALSE(trade.Get("tradeRecords/kz-cn-total-2023")->has_computed_change_pct());
+  EXPECT_EQ(Finding("trade-change-kz-cn-total-2023")->kind(),
+            v1::FINDING_KIND_CHANGE_UNCONFIRMED);
+
+  // Deleting a visit renumbers the rest and reopens the ordinal finding.
+  ASSERT_TRUE(visits.Delete("visits/xi-kz-2015", "").ok());
+  EXPECT_EQ(visits.Get("visits/xi-jinping-kz-2024")->computed_ordinal(), 4);
+  EXPECT_EQ(Finding("visit-ordinal-xi-jinping-kz-2024")->state(), v1::FINDING_STATE_OPEN);
+
+  auto kz = AllFindings("countries:\"KAZ\" AND kind = CHANGE_UNCONFIRMED");
+  ASSERT_EQ(kz.size(), 1u);
+  EXPECT_EQ(kz[0].subject(), "tradeRecords/kz-cn-total-2023");
+}
+
+// Random creates, updates and deletes; then every stored ordinal and change
+// equals what a recomputation from all the stored records gives.
+TEST_F(ConsistencyTest, DerivedValuesEqualARecomputationAfterRandomWrites) {
+  Records<v1::Source> sources(store_.get());
+  ASSERT_TRUE(sources.Create(FromJson<v1::Source>(kSourceJson), "test", "").ok());
+  Records<v1::Visit> visits(store_.get());
+  Records<v1::TradeRecord> trade(store_.get());
+  std::mt19937 random(20241);
+  auto pick = [&](int n) { return static_cast<int>(random() % n); };
+  const std::vector<std::string> visitors = {"Xi Jinping", "Li Qiang"};
+  const std::vector<std::string> hosts = {"KZ", "UZ"};
+  std::vector<std::string> visit_names, trade_names;
+
+  for (int step = 0; step < 120; ++step) {
+    const int action = pick(6);
+    if (action <= 1 || visit_names.empty()) {
+      v1::Visit visit = XiVisitToKazakhstan(2000 + pick(12));
+      visit.mutable_visitor()->set_name(visitors[pick(2)]);
+      visit.set_host_country(hosts[pick(2)]);
+      if (pick(3) == 0) visit.mutable_start_date()->set_month(1 + pick(12));
+      visit.set_reported_ordinal(pick(4));
+      auto created = visits.Create(visit, "", "");
+      ASSERT_TRUE(created.ok()) << created.status();
+      visit_names.push_back(created->name());
+    } else if (action == 2) {
+      const std::string& name = visit_names[pick(static_cast<int>(visit_names.size()))];
+      auto visit = visits.Get(name);
+      ASSERT_TRUE(visit.ok()) << visit.status();
+      visit->mutable_start_date()->set_year(2000 + pick(12));
+      if (pick(2) == 0) visit->set_host_country(hosts[pick(2)]);
+      visit->set_etag("");
+      ASSERT_TRUE(visits.Update(*visit, nullptr).ok());
+    } else if (action == 3 && visit_names.size() > 3) {
+      const size_t i = pick(static_cast<int>(visit_names.size()));
+      ASSERT_TRUE(visits.Delete(visit_names[i], "").ok());
+      visit_names.erase(visit_names.begin() + i);
+    } else if (action == 4 || trade_names.empty()) {
+      v1::TradeRecord record = KazakhstanChinaTotal(2010 + pick(8), 1000 + pick(1000));
+      if (pick(2) == 0) record.set_flow(v1::TRADE_FLOW_EXPORT);
+      if (pick(3) == 0) record.set_reported_change_pct(pick(40) - 10);
+      auto created = trade.Create(record, "", "");
+      if (absl::IsAlreadyExists(created.status())) continue;  // that period is taken
+      ASSERT_TRUE(created.ok()) << created.status();
+      trade_names.push_back(created->name());
+    } else {
+      const size_t i = pick(static_cast<int>(trade_names.size()));
+      if (pick(2) == 0) {
+        ASSERT_TRUE(trade.Delete(trade_names[i], "").ok());
+        trade_names.erase(trade_names.begin() + i);
+      } else {
+        auto record = trade.Get(trade_names[i]);
+        ASSERT_TRUE(record.ok());
+        record->mutable_value()->set_units(1000 + pick(1000));
+        record->set_etag("");
+        ASSERT_TRUE(trade.Update(*record, nullptr).ok());
+      }
+    }
+  }
+
+  // Ordinals: position by start date, then by creation, within a series.
+  std::map<std::pair<std::string, std::string>, std::vector<v1::Visit>> series;
+  for (const auto& name : visit_names) {
+    auto visit = visits.Get(name);
+    ASSERT_TRUE(visit.ok());
+    series[{visit->visitor().name(), visit->host_country()}].push_back(*visit);
+  }
+  int open_ordinal_findings = 0;
+  for (auto& [key, members] : series) {
+    std::sort(members.begin(), members.end(), [](const v1::Visit& a, const v1::Visit& b) {
+      auto ka = std::make_pair(DateKey(a.start_date()), a.create_time().seconds() * 1000000000LL +
+                                                            a.create_time().nanos());
+      auto kb = std::make_pair(DateKey(b.start_date()), b.create_time().seconds() * 1000000000LL +
+                                                            b.create_time().nanos());
+      return ka < kb;
+    });
+    for (size_t i = 0; i < members.size(); ++i) {
+      const auto& visit = members[i];
+      EXPECT_EQ(visit.computed_ordinal(), static_cast<int>(i + 1)) << visit.name();
+      const bool open = visit.reported_ordinal() != 0 &&
+                        visit.reported_ordinal() != static_cast<int>(i + 1);
+      open_ordinal_findings += open;
+      auto finding = Finding(absl::StrCat("visit-ordinal-", visit.name().substr(7)));
+      if (open) {
+        ASSERT_TRUE(finding.ok()) << visit.name();
+        EXPECT_EQ(finding->state(), v1::FINDING_STATE_OPEN) << visit.name();
+      } else if (finding.ok()) {
+        EXPECT_EQ(finding->state(), v1::FINDING_STATE_CLOSED) << visit.name();
+      }
+    }
+  }
+  EXPECT_EQ(AllFindings("state = OPEN AND (kind = ORDINAL_UNCONFIRMED OR "
+                        "kind = ORDINAL_CONTRADICTED)")
+                .size(),
+            static_cast<size_t>(open_ordinal_findings));
+
+  // Changes: against the record of the previous year in the same series.
+  std::map<std::pair<int, int>, v1::TradeRecord> by_period;  // (flow, year)
+  for (const auto& name : trade_names) {
+    auto record = trade.Get(name);
+    ASSERT_TRUE(record.ok());
+    by_period[{record->flow(), record->period().year()}] = *record;
+  }
+  for (const auto& [key, record] : by_period) {
+    auto previous = by_period.find({key.first, key.second - 1});
+    if (previous == by_period.end()) {
+      EXPECT_FALSE(record.has_computed_change_pct()) << record.name();
+      continue;
+    }
+    const double before = previous->second.value().units();
+    const double expected =
+        std::round((record.value().units() - before) / before * 10000.0) / 100.0;
+    ASSERT_TRUE(record.has_computed_change_pct()) << record.name();
+    EXPECT_DOUBLE_EQ(record.computed_change_pct(), expected) << record.name();
+  }
+}
+
+}  // namespace
+}  // namespace bilateral::domain
