@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "bilateral/source_client.h"
 #include "bilateral/visit_client.h"
+#include "bilateral/v1/change.grpc.pb.h"
 #include "child_process.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "server/seed.h"
@@ -88,6 +89,25 @@ TEST(ReplicasTest, ConcurrentEtagWritersThroughThreeReplicasLoseNothing) {
     ASSERT_TRUE(client_for(r).CreateVisit(visit, absl::StrCat("shared-", r)).ok());
   }
 
+  // A change stream on the third replica follows the writes through all of
+  // them: one update event per acknowledged write, in commit order.
+  std::vector<v1::ChangeEvent> events;
+  grpc::ClientContext watch_context;
+  watch_context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(120));
+  auto feed = v1::ChangeService::NewStub(
+      grpc::CreateChannel(endpoints[2], grpc::InsecureChannelCredentials()));
+  v1::WatchChangesRequest watch_request;
+  watch_request.set_start(v1::WATCH_START_OLDEST);
+  watch_request.add_collections("visits");
+  auto stream = feed->WatchChanges(&watch_context, watch_request);
+  std::thread watcher([&] {
+    const size_t wanted = kRecords + kWriters * kWritesEach;  // creates, then updates
+    v1::WatchChangesResponse response;
+    while (events.size() < wanted && stream->Read(&response)) {
+      for (const auto& event : response.events()) events.push_back(event);
+    }
+  });
+
   std::atomic<int> acknowledged{0}, aborted{0}, other_errors{0};
   std::vector<std::set<std::string>> written(kRecords);
   std::mutex written_mu;
@@ -130,6 +150,22 @@ TEST(ReplicasTest, ConcurrentEtagWritersThroughThreeReplicasLoseNothing) {
             << ", other errors " << other_errors << "\n";
   EXPECT_EQ(acknowledged, kWriters * kWritesEach);
   EXPECT_EQ(other_errors, 0);
+
+  watcher.join();
+  watch_context.TryCancel();
+  ASSERT_EQ(events.size(), static_cast<size_t>(kRecords + kWriters * kWritesEach));
+  std::vector<int> outcomes_seen(kRecords, 0);
+  std::set<std::string> cursors;
+  for (const auto& event : events) {
+    cursors.insert(event.cursor());
+    v1::Visit visit;
+    ASSERT_TRUE(event.record().UnpackTo(&visit));
+    const int r = visit.name().back() - '0';
+    // Each event holds one more outcome than the one before: commit order.
+    EXPECT_EQ(visit.outcomes_size(), outcomes_seen[r]) << event.name();
+    outcomes_seen[r] = visit.outcomes_size() + 1;
+  }
+  EXPECT_EQ(cursors.size(), events.size());
 
   for (int r = 0; r < kRecords; ++r) {
     std::string etag;

@@ -104,10 +104,11 @@ inline absl::StatusOr<std::string> TestDatabase(const TempDir& dir,
 }
 
 inline absl::StatusOr<std::unique_ptr<store::Store>> OpenTestStore(
-    const TempDir& dir, const std::string& file = "store.db") {
+    const TempDir& dir, const std::string& file = "store.db",
+    const store::StoreOptions& options = {}) {
   auto database = TestDatabase(dir, file);
   if (!database.ok()) return database.status();
-  return store::OpenStore(*database, store::StoreOptions{});
+  return store::OpenStore(*database, options);
 }
 
 }  // namespace bilateral::test

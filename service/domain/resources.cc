@@ -677,6 +677,7 @@ const store::Collection& Resource<v1::Country>::Collection() {
             Field("official_name", "official_name", FieldType::kString),
         });
     made.fields.pop_back();  // countries have no meaningful creation time
+    made.in_change_feed = false;  // reference data, loaded at start-up
     return new store::Collection(std::move(made));
   }();
   return *collection;

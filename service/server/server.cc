@@ -79,6 +79,11 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   guard_options.metrics = &server->metrics_;
   server->guard_ = std::make_unique<api::CallGuard>(guard_options);
   server->services_ = api::MakeServices(store, server->guard_.get());
+  api::ChangeFeedOptions feed_options;
+  feed_options.max_streams = options.max_change_streams;
+  server->change_feed_ =
+      std::make_unique<api::ChangeFeed>(store, server->guard_.get(), feed_options);
+  server->services_.push_back(server->change_feed_->MakeService());
 
   Server* self = server.get();
   server->metrics_.AddGauge("bilateral_serving",
@@ -222,6 +227,9 @@ void Server::Shutdown(absl::Duration grace) {
   // reach it after its shutdown has begun, and CANCELLED would not tell a
   // client that the call never ran.
   guard_->StartDraining();
+  // Change streams never go quiet by themselves: they end now, and their
+  // clients resume from their cursors elsewhere.
+  change_feed_->Stop();
   guard_->WaitUntilQuiet(kDrainQuietPeriod, deadline);
   LogDebug("server", "calls stopped arriving; stopping gRPC",
            {{"in_flight", guard_->in_flight()}});

@@ -16,6 +16,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "api/api_keys.h"
+#include "api/change_feed.h"
 #include "api/services.h"
 #include "common/metrics.h"
 #include "server/metrics_endpoint.h"
@@ -61,6 +62,8 @@ struct ServerOptions {
   // How often the store is checked; while it cannot be reached, health is
   // NOT_SERVING so load balancers route around this replica. Zero: never.
   absl::Duration store_check_interval = absl::Seconds(1);
+  // Change streams (WatchChanges) open at once; more get RESOURCE_EXHAUSTED.
+  int max_change_streams = 256;
 };
 
 // Refuses options that would serve beyond loopback with neither API keys
@@ -115,6 +118,7 @@ class Server {
   std::unique_ptr<api::KeyRing> keys_;
   std::unique_ptr<ReloadableTls> tls_;
   std::unique_ptr<api::CallGuard> guard_;
+  std::unique_ptr<api::ChangeFeed> change_feed_;
   std::vector<std::unique_ptr<grpc::Service>> services_;
   std::unique_ptr<grpc::Server> server_;
   store::Store* store_ = nullptr;

@@ -269,6 +269,11 @@ std::vector<Setting> MakeSettings() {
                            "at start, how long to keep trying to reach PostgreSQL "
                            "before giving up; 0s: fail at once",
                            [](auto& c) -> auto& { return c.database_wait; }, true));
+  table.push_back(Integer("max_change_streams",
+                          "change streams (WatchChanges) open at once; more get "
+                          "RESOURCE_EXHAUSTED",
+                          [](auto& c) -> auto& { return c.server.max_change_streams; }, 1,
+                          100000));
   table.push_back(Duration(
       "store_check_interval",
       "how often the store is checked; while it cannot be reached, gRPC health "

@@ -407,7 +407,7 @@ absl::StatusOr<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url,
   }
   if (!connection.ok()) return connection.status();
   if (auto status = Migrate(**connection); !status.ok()) return status;
-  return MakeSqlStore(std::make_unique<PostgresPool>(url, options));
+  return MakeSqlStore(std::make_unique<PostgresPool>(url, options), options.change_retention);
 }
 
 }  // namespace bilateral::store

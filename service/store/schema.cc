@@ -123,6 +123,15 @@ std::vector<Migration> AllMigrations() {
            "INSERT INTO reindex_pending (collection) VALUES ('visits'), ('tradeRecords') "
            "ON CONFLICT DO NOTHING",
        }},
+      {5,
+       "change feed",
+       {
+           // Every create, update and delete, in commit order; `seq` is the
+           // position a consumer resumes after.
+           "CREATE TABLE changes (seq {serial}, collection TEXT NOT NULL, "
+           "record_id TEXT NOT NULL, kind TEXT NOT NULL, payload {blob} NOT NULL, "
+           "etag TEXT NOT NULL, create_us INTEGER NOT NULL, update_us INTEGER NOT NULL)",
+       }},
   };
 }
 

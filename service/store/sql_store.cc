@@ -5,6 +5,7 @@
 #include <optional>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -84,9 +85,76 @@ absl::StatusOr<std::unique_ptr<SqlRows>> FindById(SqlConnection& db,
   return rows;
 }
 
+// Arbitrary, fixed: the PostgreSQL advisory lock that orders appends to the
+// change feed.
+constexpr int64_t kChangeFeedLock = 0x62696c6174;  // "bilat"
+
+std::string KindName(Change::Kind kind) {
+  switch (kind) {
+    case Change::Kind::kCreated:
+      return "CREATED";
+    case Change::Kind::kUpdated:
+      return "UPDATED";
+    case Change::Kind::kDeleted:
+      return "DELETED";
+  }
+  return "UPDATED";
+}
+
+Change::Kind KindFromName(absl::string_view name) {
+  if (name == "CREATED") return Change::Kind::kCreated;
+  if (name == "DELETED") return Change::Kind::kDeleted;
+  return Change::Kind::kUpdated;
+}
+
+// The changes a write transaction made, one per row, appended to the feed
+// just before it commits.
+class PendingChanges {
+ public:
+  void Note(const Collection& collection, Change::Kind kind, const Row& row) {
+    if (!collection.in_change_feed) return;
+    const std::string key = absl::StrCat(collection.name, "/", row.id);
+    auto [it, added] = index_.emplace(key, changes_.size());
+    if (added) {
+      Change change;
+      change.collection = collection.name;
+      change.kind = kind;
+      change.row = Row{row.id, row.payload, {}, {}, row.etag, row.create_time_us,
+                       row.update_time_us};
+      changes_.push_back(std::move(change));
+      return;
+    }
+    // Later writes to the same row in one transaction: one change, with
+    // the row as it is at commit; a row created and deleted never shows.
+    Change& change = changes_[it->second];
+    if (kind == Change::Kind::kDeleted && change.kind == Change::Kind::kCreated) {
+      change.seq = -1;  // dropped
+    } else if (kind != Change::Kind::kUpdated || change.kind != Change::Kind::kCreated) {
+      change.kind = kind;
+    }
+    change.row.payload = row.payload;
+    change.row.etag = row.etag;
+    change.row.update_time_us = row.update_time_us;
+  }
+
+  std::vector<Change>& changes() { return changes_; }
+
+ private:
+  std::vector<Change> changes_;
+  absl::flat_hash_map<std::string, size_t> index_;
+};
+
+// The pending changes of the write transaction running on this thread.
+thread_local PendingChanges* current_changes = nullptr;
+
+void NoteChange(const Collection& collection, Change::Kind kind, const Row& row) {
+  if (current_changes != nullptr) current_changes->Note(collection, kind, row);
+}
+
 class SqlStore final : public Store {
  public:
-  explicit SqlStore(std::unique_ptr<SqlPool> pool) : pool_(std::move(pool)) {}
+  SqlStore(std::unique_ptr<SqlPool> pool, int64_t change_retention)
+      : pool_(std::move(pool)), change_retention_(std::max<int64_t>(1, change_retention)) {}
 
   absl::StatusOr<Row> Get(const Collection& collection, absl::string_view id) override {
     return Read<Row>(false, [&](SqlConnection& db) -> absl::StatusOr<Row> {
@@ -202,6 +270,7 @@ class SqlStore final : public Store {
       auto status = UpdateRow(db, collection, row, {"payload = ?", "etag = ?", "revision = ?", "update_us = ?"},
                               {Blob{row.payload}, row.etag, revision, row.update_time_us});
       if (!status.ok()) return status;
+      NoteChange(collection, Change::Kind::kUpdated, row);
       if (collection.after_write) {
         return AfterWriteOf(db, collection, {RowChange{current->row, row}}, row.id);
       }
@@ -226,6 +295,7 @@ class SqlStore final : public Store {
              auto uncited = db.Execute("DELETE FROM citations WHERE collection = ? AND record_id = ?",
                                        {collection.name, std::string(id)});
              if (!uncited.ok()) return uncited.status();
+             NoteChange(collection, Change::Kind::kDeleted, current->row);
              if (collection.after_write) {
                Editor editor(*this, db);
                auto status = collection.after_write(editor, {RowChange{current->row, std::nullopt}});
@@ -244,6 +314,56 @@ class SqlStore final : public Store {
       if (!has_row.ok()) return has_row.status();
       return (*rows)->Int(0);
     });
+  }
+
+  absl::StatusOr<ChangeBatch> ReadChanges(int64_t after,
+                                          const std::vector<std::string>& collections,
+                                          int limit) override {
+    return Read<ChangeBatch>(true, [&](SqlConnection& db) -> absl::StatusOr<ChangeBatch> {
+      std::string sql =
+          "SELECT seq, collection, record_id, kind, payload, etag, create_us, update_us "
+          "FROM changes WHERE seq > ?";
+      std::vector<SqlValue> values = {after};
+      if (!collections.empty()) {
+        absl::StrAppend(&sql, " AND collection IN (", Placeholders(collections.size()), ")");
+        for (const auto& name : collections) values.push_back(name);
+      }
+      absl::StrAppend(&sql, " ORDER BY seq LIMIT ?");
+      values.push_back(int64_t{limit});
+      ChangeBatch batch;
+      {
+        auto rows = db.Query(sql, ToParams(values));
+        if (!rows.ok()) return rows.status();
+        while (true) {
+          auto has_row = (*rows)->Next();
+          if (!has_row.ok()) return has_row.status();
+          if (!*has_row) break;
+          Change change;
+          change.seq = (*rows)->Int(0);
+          change.collection = (*rows)->Text(1);
+          change.row.id = (*rows)->Text(2);
+          change.kind = KindFromName((*rows)->Text(3));
+          change.row.payload = (*rows)->Text(4);
+          change.row.etag = (*rows)->Text(5);
+          change.row.create_time_us = (*rows)->Int(6);
+          change.row.update_time_us = (*rows)->Int(7);
+          batch.changes.push_back(std::move(change));
+        }
+      }
+      if (static_cast<int>(batch.changes.size()) == limit) {
+        batch.scanned_through = batch.changes.back().seq;
+        return batch;
+      }
+      // Fewer than asked for: everything this snapshot holds was scanned.
+      auto range = ReadRange(db);
+      if (!range.ok()) return range.status();
+      batch.scanned_through = std::max(after, range->latest);
+      return batch;
+    });
+  }
+
+  absl::StatusOr<ChangeRange> Changes() override {
+    return Read<ChangeRange>(false, [&](SqlConnection& db) { return ReadRange(db); });
   }
 
   absl::Status Ping() override { return pool_->Ping(); }
@@ -358,10 +478,16 @@ class SqlStore final : public Store {
       rows->reset();
       row.update_time_us = store_.NextTimestamp();
       row.etag = MakeEtag(row.payload, revision);
-      return store_.UpdateRow(db_, collection, row,
-                              {"payload = ?", "etag = ?", "revision = ?", "update_us = ?"},
-                              {Blob{row.payload}, row.etag, revision, row.update_time_us},
-                              /*citations=*/false);
+      auto rows_created = FindById(db_, collection, "create_us", row.id);
+      if (!rows_created.ok()) return rows_created.status();
+      row.create_time_us = (*rows_created)->Int(0);
+      rows_created->reset();
+      auto status = store_.UpdateRow(db_, collection, row,
+                                     {"payload = ?", "etag = ?", "revision = ?", "update_us = ?"},
+                                     {Blob{row.payload}, row.etag, revision, row.update_time_us},
+                                     /*citations=*/false);
+      if (status.ok()) NoteChange(collection, Change::Kind::kUpdated, row);
+      return status;
     }
 
    private:
@@ -397,11 +523,60 @@ class SqlStore final : public Store {
   absl::StatusOr<T> Write(Body body) {
     std::optional<absl::StatusOr<T>> result;
     auto status = pool_->Write([&](SqlConnection& db) {
+      PendingChanges changes;
+      current_changes = &changes;
       result = body(db);
+      current_changes = nullptr;
+      if (result->ok()) {
+        if (auto appended = AppendChanges(db, changes.changes()); !appended.ok()) {
+          result = appended;
+        }
+      }
       return result->status();
     });
     if (!result.has_value() || (result->ok() && !status.ok())) return status;
     return *std::move(result);
+  }
+
+  // Appends `changes` to the feed, last thing before the commit, and drops
+  // what is beyond the retention. On PostgreSQL an advisory lock held to
+  // the commit makes positions follow commit order, so a reader that sees
+  // a position has seen every earlier one; it is taken after every row
+  // lock the transaction needs, so it cannot be part of a deadlock.
+  absl::Status AppendChanges(SqlConnection& db, std::vector<Change>& changes) {
+    changes.erase(std::remove_if(changes.begin(), changes.end(),
+                                 [](const Change& change) { return change.seq < 0; }),
+                  changes.end());
+    if (changes.empty()) return absl::OkStatus();
+    if (pool_->dialect() == query::Dialect::kPostgres) {
+      auto locked = db.Query("SELECT pg_advisory_xact_lock(?)", {kChangeFeedLock});
+      if (!locked.ok()) return locked.status();
+      if (auto done = (*locked)->Next(); !done.ok()) return done.status();
+    }
+    const int64_t now = NextTimestamp();
+    for (const auto& change : changes) {
+      const bool deleted = change.kind == Change::Kind::kDeleted;
+      auto added = db.Execute(
+          "INSERT INTO changes (collection, record_id, kind, payload, etag, create_us, "
+          "update_us) VALUES (?, ?, ?, ?, ?, ?, ?)",
+          {change.collection, change.row.id, KindName(change.kind), Blob{change.row.payload},
+           change.row.etag, change.row.create_time_us,
+           deleted ? now : change.row.update_time_us});
+      if (!added.ok()) return added.status();
+    }
+    auto latest = db.Query("SELECT max(seq) FROM changes", {});
+    if (!latest.ok()) return latest.status();
+    if (auto found = (*latest)->Next(); !found.ok()) return found.status();
+    const int64_t last = (*latest)->Int(0);
+    latest->reset();
+    // Now and then, not on every write.
+    const int64_t every = std::clamp<int64_t>(change_retention_ / 10, 1, 1000);
+    const int64_t first = last - static_cast<int64_t>(changes.size()) + 1;
+    if ((first - 1) / every != last / every && last > change_retention_) {
+      auto pruned = db.Execute("DELETE FROM changes WHERE seq <= ?", {last - change_retention_});
+      if (!pruned.ok()) return pruned.status();
+    }
+    return absl::OkStatus();
   }
 
   // Strictly increasing within the process, so update times order commits.
@@ -413,6 +588,13 @@ class SqlStore final : public Store {
       next = std::max(now, last + 1);
     } while (!last_timestamp_us_.compare_exchange_weak(last, next));
     return next;
+  }
+
+  static absl::StatusOr<ChangeRange> ReadRange(SqlConnection& db) {
+    auto rows = db.Query("SELECT coalesce(min(seq), 0), coalesce(max(seq), 0) FROM changes", {});
+    if (!rows.ok()) return rows.status();
+    if (auto found = (*rows)->Next(); !found.ok()) return found.status();
+    return ChangeRange{(*rows)->Int(0), (*rows)->Int(1)};
   }
 
   // A row as returned to callers: without the derived parts they sent.
@@ -530,6 +712,7 @@ class SqlStore final : public Store {
                                values);
     if (!inserted.ok()) return inserted.status();
     if (*inserted == 0) return AlreadyExists(db, collection, row.id);
+    NoteChange(collection, Change::Kind::kCreated, row);
     return WriteCitations(db, collection, row);
   }
 
@@ -595,13 +778,14 @@ class SqlStore final : public Store {
   }
 
   std::unique_ptr<SqlPool> pool_;
+  const int64_t change_retention_;
   std::atomic<int64_t> last_timestamp_us_{0};
 };
 
 }  // namespace
 
-std::unique_ptr<Store> MakeSqlStore(std::unique_ptr<SqlPool> pool) {
-  return std::make_unique<SqlStore>(std::move(pool));
+std::unique_ptr<Store> MakeSqlStore(std::unique_ptr<SqlPool> pool, int64_t change_retention) {
+  return std::make_unique<SqlStore>(std::move(pool), change_retention);
 }
 
 }  // namespace bilateral::store

@@ -9,7 +9,12 @@
 
 namespace bilateral::store {
 
-// A store over `pool`, whose schema is already migrated.
-std::unique_ptr<Store> MakeSqlStore(std::unique_ptr<SqlPool> pool);
+// How many of the latest changes the feed keeps unless told otherwise.
+inline constexpr int64_t kDefaultChangeRetention = 1000000;
+
+// A store over `pool`, whose schema is already migrated, keeping the latest
+// `change_retention` changes in its feed.
+std::unique_ptr<Store> MakeSqlStore(std::unique_ptr<SqlPool> pool,
+                                    int64_t change_retention = kDefaultChangeRetention);
 
 }  // namespace bilateral::store

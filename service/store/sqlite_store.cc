@@ -330,7 +330,8 @@ absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
   }
   int target = options.schema_version < 0 ? LatestSqliteSchemaVersion() : options.schema_version;
   if (status = Migrate(**writer, path, target); !status.ok()) return status;
-  return MakeSqlStore(std::make_unique<SqlitePool>(path, options, *std::move(writer)));
+  return MakeSqlStore(std::make_unique<SqlitePool>(path, options, *std::move(writer)),
+                      options.change_retention);
 }
 
 }  // namespace bilateral::store

@@ -23,7 +23,8 @@ struct SqliteOptions {
   // a crash of the process only.
   std::string synchronous = "FULL";
   // Create the file when it does not exist; otherwise that is an error.
-  bool create = true;
+  bool create = true;  // Changes the change feed keeps; older ones are dropped.
+  int64_t change_retention = 1000000;
 };
 
 // Opens (creating if needed) and migrates the database at `path`, with the

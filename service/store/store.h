@@ -39,6 +39,8 @@ struct Collection {
   std::string unique_key;
   // Set for collections with values derived from several rows.
   AfterWrite after_write;
+  // Whether writes are recorded in the change feed (reference data is not).
+  bool in_change_feed = true;
 };
 
 // Rows cite rows of this collection; a cited row cannot be deleted.
@@ -82,6 +84,29 @@ class RowEditor {
   // update time), or inserts it when there is none. Rows with the payload
   // they already have are left alone. Citations are not touched.
   virtual absl::Status Put(const Collection& collection, Row row) = 0;
+};
+
+// One entry of the change feed: a row created, updated or deleted, in
+// commit order.
+struct Change {
+  enum class Kind { kCreated, kUpdated, kDeleted };
+  int64_t seq = 0;         // position in the feed; strictly increasing in commit order
+  std::string collection;  // "visits"
+  Kind kind = Kind::kCreated;
+  Row row;  // id, and for creates and updates the payload, etag and times
+};
+
+struct ChangeBatch {
+  std::vector<Change> changes;
+  // Every change up to this position was looked at (those of other
+  // collections skipped); the next read starts after it.
+  int64_t scanned_through = 0;
+};
+
+// The part of the feed a store still holds.
+struct ChangeRange {
+  int64_t oldest = 0;  // first retained position; 0 when the feed is empty
+  int64_t latest = 0;  // last position written; 0 when nothing was ever written
 };
 
 struct ListQuery {
@@ -153,6 +178,15 @@ class Store {
 
   // Number of rows in `collection`.
   virtual absl::StatusOr<int64_t> Count(const Collection& collection) = 0;
+
+  // Up to `limit` changes after position `after`, in commit order, of the
+  // `collections` named (every collection when empty).
+  virtual absl::StatusOr<ChangeBatch> ReadChanges(int64_t after,
+                                                  const std::vector<std::string>& collections,
+                                                  int limit) = 0;
+
+  // The positions the feed holds; older changes were dropped.
+  virtual absl::StatusOr<ChangeRange> Changes() = 0;
 
   // OK when the database answers; UNAVAILABLE, saying why, when it does not.
   virtual absl::Status Ping() = 0;

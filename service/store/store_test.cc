@@ -262,5 +262,75 @@ TEST_F(StoreTest, TokenIsBoundToItsQueryAndTamperingIsRejected) {
   }
 }
 
+// ----- The change feed
+
+std::vector<std::string> Described(const ChangeBatch& batch) {
+  std::vector<std::string> described;
+  for (const auto& change : batch.changes) {
+    const char* kind = change.kind == Change::Kind::kCreated   ? "created"
+                       : change.kind == Change::Kind::kUpdated ? "updated"
+                                                               : "deleted";
+    described.push_back(absl::StrCat(kind, " ", change.collection, "/", change.row.id, " ",
+                                     change.row.payload));
+  }
+  return described;
+}
+
+TEST_F(StoreTest, ChangeFeedHoldsEveryWriteInCommitOrder) {
+  ASSERT_TRUE(store_->Insert(Visits(), VisitRow("a", "countries/KZ", 1, "a1"), "").ok());
+  ASSERT_TRUE(store_->Insert(Visits(), VisitRow("b", "countries/KZ", 1, "b1"), "").ok());
+  ASSERT_TRUE(store_->Update(Visits(), VisitRow("a", "countries/KZ", 1, "a2"), "").ok());
+  ASSERT_TRUE(store_->Delete(Visits(), "b", "").ok());
+  // A replayed create and a failed write add nothing.
+  ASSERT_TRUE(store_->Insert(Visits(), VisitRow("c", "countries/KZ", 1, "c1"), "key").ok());
+  ASSERT_TRUE(store_->Insert(Visits(), VisitRow("d", "countries/KZ", 1, "d1"), "key").ok());
+  ASSERT_FALSE(store_->Update(Visits(), VisitRow("a", "countries/KZ", 1, "a3"), "stale").ok());
+
+  auto all = store_->ReadChanges(0, {}, 100);
+  ASSERT_TRUE(all.ok()) << all.status();
+  EXPECT_THAT(Described(*all), ElementsAre("created visits/a a1", "created visits/b b1",
+                                           "updated visits/a a2", "deleted visits/b ",
+                                           "created visits/c c1"));
+  for (size_t i = 1; i < all->changes.size(); ++i) {
+    EXPECT_GT(all->changes[i].seq, all->changes[i - 1].seq);
+  }
+  EXPECT_EQ(all->scanned_through, all->changes.back().seq);
+  EXPECT_EQ(all->changes[2].row.etag, store_->Get(Visits(), "a")->etag);
+
+  // Resuming after a position gives exactly what followed it.
+  auto rest = store_->ReadChanges(all->changes[1].seq, {}, 2);
+  ASSERT_TRUE(rest.ok());
+  EXPECT_THAT(Described(*rest), ElementsAre("updated visits/a a2", "deleted visits/b "));
+  EXPECT_EQ(rest->scanned_through, all->changes[3].seq);
+
+  // Other collections' changes are skipped but scanned.
+  auto sources = store_->ReadChanges(0, {"sources"}, 100);
+  ASSERT_TRUE(sources.ok());
+  EXPECT_TRUE(sources->changes.empty());
+  EXPECT_EQ(sources->scanned_through, all->changes.back().seq);
+
+  auto range = store_->Changes();
+  ASSERT_TRUE(range.ok());
+  EXPECT_EQ(range->oldest, all->changes.front().seq);
+  EXPECT_EQ(range->latest, all->changes.back().seq);
+}
+
+TEST_F(StoreTest, ChangeFeedKeepsOnlyTheRetainedChanges) {
+  StoreOptions options;
+  options.sqlite.change_retention = options.postgres.change_retention = 10;
+  auto store = test::OpenTestStore(dir_, "retention.db", options);
+  ASSERT_TRUE(store.ok()) << store.status();
+  for (int i = 0; i < 35; ++i) {
+    ASSERT_TRUE((*store)->Insert(Visits(), VisitRow(absl::StrCat("v", i), "countries/KZ", 1), "").ok());
+  }
+  auto range = (*store)->Changes();
+  ASSERT_TRUE(range.ok());
+  EXPECT_EQ(range->latest - range->oldest + 1, 10);
+  auto kept = (*store)->ReadChanges(0, {}, 100);
+  ASSERT_TRUE(kept.ok());
+  ASSERT_EQ(kept->changes.size(), 10u);
+  EXPECT_EQ(kept->changes.back().row.id, "v34");
+}
+
 }  // namespace
 }  // namespace bilateral::store
