@@ -16,6 +16,7 @@
 #include "domain/errors.h"
 #include "domain/fields.h"
 #include "domain/resources.h"
+#include "domain/search_text.h"
 #include "google/protobuf/field_mask.pb.h"
 #include "google/protobuf/util/field_mask_util.h"
 #include "google/protobuf/util/time_util.h"
@@ -350,6 +351,7 @@ class Records {
     row.id = std::move(id);
     row.payload = message.SerializeAsString();
     row.columns = Traits::Columns(message);
+    row.search_text = SearchText(message);
     for (const auto& citation : Traits::Citations(message)) {
       absl::string_view source = citation.source;
       if (absl::ConsumePrefix(&source, "sources/")) {

@@ -12,6 +12,7 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "common/log.h"
+#include "api/search_service.h"
 #include "server/address.h"
 
 namespace bilateral::server {
@@ -84,6 +85,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   server->change_feed_ =
       std::make_unique<api::ChangeFeed>(store, server->guard_.get(), feed_options);
   server->services_.push_back(server->change_feed_->MakeService());
+  server->services_.push_back(api::MakeSearchService(store, server->guard_.get()));
 
   Server* self = server.get();
   server->metrics_.AddGauge("bilateral_serving",

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/strip.h"
 
 namespace bilateral::store {
 namespace {
@@ -22,6 +23,15 @@ std::string RecordTable(absl::string_view name, absl::string_view columns) {
 std::vector<Migration> ForDialect(std::vector<Migration> migrations, query::Dialect dialect) {
   bool sqlite = dialect == query::Dialect::kSqlite;
   for (auto& migration : migrations) {
+    // Statements only one dialect has start with {sqlite} or {postgres}.
+    std::vector<std::string> kept;
+    for (auto& statement : migration.statements) {
+      absl::string_view text = statement;
+      if (absl::ConsumePrefix(&text, "{sqlite}") && !sqlite) continue;
+      if (absl::ConsumePrefix(&text, "{postgres}") && sqlite) continue;
+      kept.emplace_back(text);
+    }
+    migration.statements = std::move(kept);
     for (auto& statement : migration.statements) {
       statement = absl::StrReplaceAll(
           statement,
@@ -131,6 +141,25 @@ std::vector<Migration> AllMigrations() {
            "CREATE TABLE changes (seq {serial}, collection TEXT NOT NULL, "
            "record_id TEXT NOT NULL, kind TEXT NOT NULL, payload {blob} NOT NULL, "
            "etag TEXT NOT NULL, create_us INTEGER NOT NULL, update_us INTEGER NOT NULL)",
+       }},
+      {6,
+       "full-text search",
+       {
+           // One document per searchable record: its text, for ranked
+           // full-text search (FTS5 on SQLite, tsvector on PostgreSQL).
+           "{sqlite}CREATE TABLE search_docs (doc INTEGER PRIMARY KEY AUTOINCREMENT, "
+           "collection TEXT NOT NULL, record_id TEXT NOT NULL, UNIQUE (collection, record_id))",
+           "{sqlite}CREATE VIRTUAL TABLE search_index USING fts5(body, "
+           "tokenize = 'porter unicode61')",
+           "{postgres}CREATE TABLE search_docs (doc BIGINT GENERATED ALWAYS AS IDENTITY "
+           "PRIMARY KEY, collection TEXT NOT NULL, record_id TEXT NOT NULL, body TEXT NOT NULL, "
+           "document tsvector GENERATED ALWAYS AS (to_tsvector('english', body)) STORED, "
+           "UNIQUE (collection, record_id))",
+           "{postgres}CREATE INDEX search_docs_document ON search_docs USING GIN (document)",
+           // Indexes the records already stored.
+           "INSERT INTO reindex_pending (collection) VALUES ('sources'), ('visits'), "
+           "('partnerships'), ('tradeRecords'), ('infrastructureProjects'), ('exchanges'), "
+           "('observations') ON CONFLICT DO NOTHING",
        }},
   };
 }

@@ -8,6 +8,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -85,6 +86,25 @@ absl::StatusOr<std::unique_ptr<SqlRows>> FindById(SqlConnection& db,
   return rows;
 }
 
+// The words of a search query: runs of letters and digits (any byte of a
+// multi-byte character counts as a letter), lower-cased, at most 32.
+std::vector<std::string> SearchTerms(absl::string_view text) {
+  std::vector<std::string> terms;
+  std::string term;
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (absl::ascii_isalnum(byte) || byte >= 0x80) {
+      term.push_back(static_cast<char>(absl::ascii_tolower(byte)));
+    } else if (!term.empty()) {
+      terms.push_back(std::move(term));
+      term.clear();
+    }
+  }
+  if (!term.empty()) terms.push_back(std::move(term));
+  if (terms.size() > 32) terms.resize(32);
+  return terms;
+}
+
 // Arbitrary, fixed: the PostgreSQL advisory lock that orders appends to the
 // change feed.
 constexpr int64_t kChangeFeedLock = 0x62696c6174;  // "bilat"
@@ -119,8 +139,11 @@ class PendingChanges {
       Change change;
       change.collection = collection.name;
       change.kind = kind;
-      change.row = Row{row.id, row.payload, {}, {}, row.etag, row.create_time_us,
-                       row.update_time_us};
+      change.row.id = row.id;
+      change.row.payload = row.payload;
+      change.row.etag = row.etag;
+      change.row.create_time_us = row.create_time_us;
+      change.row.update_time_us = row.update_time_us;
       changes_.push_back(std::move(change));
       return;
     }
@@ -296,6 +319,10 @@ class SqlStore final : public Store {
                                        {collection.name, std::string(id)});
              if (!uncited.ok()) return uncited.status();
              NoteChange(collection, Change::Kind::kDeleted, current->row);
+             if (auto status = WriteSearchText(db, collection, std::string(id), std::string());
+                 !status.ok()) {
+               return status;
+             }
              if (collection.after_write) {
                Editor editor(*this, db);
                auto status = collection.after_write(editor, {RowChange{current->row, std::nullopt}});
@@ -313,6 +340,85 @@ class SqlStore final : public Store {
       auto has_row = (*rows)->Next();
       if (!has_row.ok()) return has_row.status();
       return (*rows)->Int(0);
+    });
+  }
+
+  absl::StatusOr<SearchPage> Search(const SearchQuery& search) override {
+    const std::vector<std::string> terms = SearchTerms(search.text);
+    if (terms.empty()) {
+      return absl::InvalidArgumentError("the query has no words to search for");
+    }
+    const bool sqlite = pool_->dialect() == query::Dialect::kSqlite;
+    uint64_t fingerprint = Fnv1a("search");
+    for (const auto& term : terms) fingerprint = Fnv1a(term + "\n", fingerprint);
+    for (const auto& name : search.collections) fingerprint = Fnv1a(name + "\t", fingerprint);
+    std::optional<PagePosition> after;
+    if (!search.page_token.empty()) {
+      auto position = DecodePageToken(search.page_token, fingerprint, 1);
+      if (!position.ok()) return position.status();
+      after = *std::move(position);
+    }
+    // Scores are compared as integers (millionths), so the keyset
+    // comparison and the ordering agree exactly.
+    std::vector<SqlValue> values;
+    std::string matches;
+    if (sqlite) {
+      std::vector<std::string> quoted;
+      for (const auto& term : terms) quoted.push_back(absl::StrCat("\"", term, "\""));
+      matches = absl::StrCat(
+          "SELECT d.collection, d.record_id, d.doc, "
+          "CAST(round(bm25(search_index) * 1000000) AS INTEGER) AS score, "
+          "snippet(search_index, 0, '[', ']', '...', 16) AS snippet "
+          "FROM search_index JOIN search_docs d ON d.doc = search_index.rowid "
+          "WHERE search_index MATCH ?");
+      values.push_back(absl::StrJoin(quoted, " "));
+    } else {
+      matches = absl::StrCat(
+          "SELECT d.collection, d.record_id, d.doc, "
+          "CAST(round((-ts_rank(d.document, q) * 1000000)::numeric) AS BIGINT) AS score, "
+          "ts_headline('english', d.body, q, "
+          "'StartSel=[, StopSel=], MaxWords=24, MinWords=8, FragmentDelimiter=...') AS snippet "
+          "FROM search_docs d, plainto_tsquery('english', ?) q WHERE d.document @@ q");
+      values.push_back(absl::StrJoin(terms, " "));
+    }
+    if (!search.collections.empty()) {
+      absl::StrAppend(&matches, " AND d.collection IN (", Placeholders(search.collections.size()),
+                      ")");
+      for (const auto& name : search.collections) values.push_back(name);
+    }
+    std::string sql = absl::StrCat("SELECT collection, record_id, doc, score, snippet FROM (",
+                                   matches, ") m");
+    if (after.has_value()) {
+      const auto* score = std::get_if<int64_t>(&after->keys[0]);
+      if (score == nullptr) return absl::InvalidArgumentError("invalid page_token");
+      absl::StrAppend(&sql, " WHERE score > ? OR (score = ? AND doc > ?)");
+      values.insert(values.end(), {*score, *score, after->seq});
+    }
+    absl::StrAppend(&sql, " ORDER BY score, doc LIMIT ?");
+    values.push_back(int64_t{search.page_size + 1});
+    return Read<SearchPage>(false, [&](SqlConnection& db) -> absl::StatusOr<SearchPage> {
+      auto rows = db.Query(sql, ToParams(values));
+      if (!rows.ok()) return rows.status();
+      SearchPage page;
+      int64_t last_score = 0, last_doc = 0;
+      while (true) {
+        auto has_row = (*rows)->Next();
+        if (!has_row.ok()) return has_row.status();
+        if (!*has_row) break;
+        if (static_cast<int>(page.hits.size()) == search.page_size) {
+          page.next_page_token = EncodePageToken(fingerprint, {last_score}, last_doc);
+          break;
+        }
+        last_doc = (*rows)->Int(2);
+        last_score = (*rows)->Int(3);
+        SearchHit hit;
+        hit.collection = (*rows)->Text(0);
+        hit.id = (*rows)->Text(1);
+        hit.score = -static_cast<double>(last_score) / 1e6;
+        hit.snippet = (*rows)->Text(4);
+        page.hits.push_back(std::move(hit));
+      }
+      return page;
     });
   }
 
@@ -590,6 +696,51 @@ class SqlStore final : public Store {
     return next;
   }
 
+  // Replaces the search text of a row: `text` unset leaves it, empty
+  // removes the row from search.
+  absl::Status WriteSearchText(SqlConnection& db, const Collection& collection,
+                               const std::string& id, const std::optional<std::string>& text) {
+    if (!text.has_value()) return absl::OkStatus();
+    if (pool_->dialect() == query::Dialect::kPostgres) {
+      auto written =
+          text->empty()
+              ? db.Execute("DELETE FROM search_docs WHERE collection = ? AND record_id = ?",
+                           {collection.name, id})
+              : db.Execute("INSERT INTO search_docs (collection, record_id, body) "
+                           "VALUES (?, ?, ?) ON CONFLICT (collection, record_id) "
+                           "DO UPDATE SET body = excluded.body",
+                           {collection.name, id, *text});
+      return written.status();
+    }
+    // SQLite: the FTS5 row's rowid is the document number.
+    auto find = [&]() -> absl::StatusOr<int64_t> {
+      auto rows = db.Query("SELECT doc FROM search_docs WHERE collection = ? AND record_id = ?",
+                           {collection.name, id});
+      if (!rows.ok()) return rows.status();
+      auto found = (*rows)->Next();
+      if (!found.ok()) return found.status();
+      return *found ? (*rows)->Int(0) : int64_t{0};
+    };
+    auto doc = find();
+    if (!doc.ok()) return doc.status();
+    if (*doc != 0) {
+      auto removed = db.Execute("DELETE FROM search_index WHERE rowid = ?", {*doc});
+      if (!removed.ok()) return removed.status();
+      if (text->empty()) {
+        return db.Execute("DELETE FROM search_docs WHERE doc = ?", {*doc}).status();
+      }
+    } else {
+      if (text->empty()) return absl::OkStatus();
+      auto added = db.Execute("INSERT INTO search_docs (collection, record_id) VALUES (?, ?)",
+                              {collection.name, id});
+      if (!added.ok()) return added.status();
+      doc = find();
+      if (!doc.ok()) return doc.status();
+    }
+    return db.Execute("INSERT INTO search_index (rowid, body) VALUES (?, ?)", {*doc, *text})
+        .status();
+  }
+
   static absl::StatusOr<ChangeRange> ReadRange(SqlConnection& db) {
     auto rows = db.Query("SELECT coalesce(min(seq), 0), coalesce(max(seq), 0) FROM changes", {});
     if (!rows.ok()) return rows.status();
@@ -713,6 +864,9 @@ class SqlStore final : public Store {
     if (!inserted.ok()) return inserted.status();
     if (*inserted == 0) return AlreadyExists(db, collection, row.id);
     NoteChange(collection, Change::Kind::kCreated, row);
+    if (auto status = WriteSearchText(db, collection, row.id, row.search_text); !status.ok()) {
+      return status;
+    }
     return WriteCitations(db, collection, row);
   }
 
@@ -731,6 +885,9 @@ class SqlStore final : public Store {
                               values);
     if (absl::IsAlreadyExists(updated.status())) return AlreadyExists(db, collection, "");
     if (!updated.ok()) return updated.status();
+    if (auto status = WriteSearchText(db, collection, row.id, row.search_text); !status.ok()) {
+      return status;
+    }
     return citations ? WriteCitations(db, collection, row) : absl::OkStatus();
   }
 

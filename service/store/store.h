@@ -53,6 +53,9 @@ struct Row {
   std::vector<SqlValue> columns;  // one per Collection::columns
   // Ids of the kCitedCollection rows this row cites; each must exist.
   std::vector<std::string> cited_sources;
+  // What full-text search finds the row by; unset leaves the stored text
+  // as it is, empty removes the row from search.
+  std::optional<std::string> search_text;
   // Set by the store on every write; ignored on input.
   std::string etag;
   int64_t create_time_us = 0;
@@ -107,6 +110,25 @@ struct ChangeBatch {
 struct ChangeRange {
   int64_t oldest = 0;  // first retained position; 0 when the feed is empty
   int64_t latest = 0;  // last position written; 0 when nothing was ever written
+};
+
+struct SearchQuery {
+  std::string text;                      // words, all of which must match
+  std::vector<std::string> collections;  // empty: every collection
+  int page_size = 20;                    // already validated, 1..100
+  std::string page_token;
+};
+
+struct SearchHit {
+  std::string collection;
+  std::string id;
+  std::string snippet;  // the matched words in context, marked [like this]
+  double score = 0;     // higher is better
+};
+
+struct SearchPage {
+  std::vector<SearchHit> hits;  // best first
+  std::string next_page_token;
 };
 
 struct ListQuery {
@@ -178,6 +200,11 @@ class Store {
 
   // Number of rows in `collection`.
   virtual absl::StatusOr<int64_t> Count(const Collection& collection) = 0;
+
+  // Rows whose search text has every word of `query.text` (stemmed), best
+  // match first, a page at a time. INVALID_ARGUMENT for a query without
+  // words or a token issued for another query.
+  virtual absl::StatusOr<SearchPage> Search(const SearchQuery& query) = 0;
 
   // Up to `limit` changes after position `after`, in commit order, of the
   // `collections` named (every collection when empty).

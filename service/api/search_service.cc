@@ -1,0 +1,90 @@
+#include "api/search_service.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "api/unary.h"
+#include "bilateral/v1/search.grpc.pb.h"
+#include "domain/errors.h"
+#include "domain/resources.h"
+
+namespace bilateral::api {
+namespace {
+
+constexpr int kDefaultResults = 20;
+constexpr int kMaxResults = 100;
+constexpr size_t kMaxQueryBytes = 1024;
+
+bool IsSearchable(const std::string& name) {
+  bool found = false;
+  domain::ForEachRecordType([&](auto tag) {
+    found = found || domain::Resource<typename decltype(tag)::type>::Collection().name == name;
+  });
+  return found;
+}
+
+class SearchServiceImpl final : public v1::SearchService::CallbackService {
+ public:
+  SearchServiceImpl(store::Store* store, CallGuard* guard) : store_(*store), guard_(*guard) {}
+
+  grpc::ServerUnaryReactor* Search(grpc::CallbackServerContext* context,
+                                   const v1::SearchRequest* request,
+                                   v1::SearchResponse* response) override {
+    return RunUnary(
+        context, guard_, {"bilateral.v1.SearchService/Search", Access::kRead}, *request,
+        [&]() -> absl::Status {
+          domain::Violations violations;
+          if (request->query().empty()) {
+            violations.Add("query", "required: the words to search for");
+          } else if (request->query().size() > kMaxQueryBytes) {
+            violations.Add("query", absl::StrCat("longer than ", kMaxQueryBytes, " bytes"));
+          }
+          if (request->page_size() < 0) violations.Add("page_size", "must not be negative");
+          for (int i = 0; i < request->collections_size(); ++i) {
+            if (!IsSearchable(request->collections(i))) {
+              violations.Add(absl::StrCat("collections[", i, "]"),
+                             absl::StrCat("unknown collection '",
+                                          request->collections(i).substr(0, 64),
+                                          "'; collections are named as in resource names, "
+                                          "e.g. 'visits' or 'infrastructureProjects'"));
+            }
+          }
+          if (auto status = violations.ToStatus(); !status.ok()) return status;
+          store::SearchQuery query;
+          query.text = request->query();
+          query.collections.assign(request->collections().begin(),
+                                   request->collections().end());
+          query.page_size = request->page_size() == 0
+                                ? kDefaultResults
+                                : std::min(request->page_size(), kMaxResults);
+          query.page_token = request->page_token();
+          auto page = store_.Search(query);
+          if (absl::IsInvalidArgument(page.status())) {
+            const bool token = !request->page_token().empty() &&
+                               page.status().message().find("word") == absl::string_view::npos;
+            return domain::InvalidField(token ? "page_token" : "query", page.status().message());
+          }
+          if (!page.ok()) return page.status();
+          for (auto& hit : page->hits) {
+            auto* result = response->add_results();
+            result->set_name(absl::StrCat(hit.collection, "/", hit.id));
+            result->set_snippet(std::move(hit.snippet));
+            result->set_score(hit.score);
+          }
+          response->set_next_page_token(page->next_page_token);
+          return absl::OkStatus();
+        });
+  }
+
+ private:
+  store::Store& store_;
+  CallGuard& guard_;
+};
+
+}  // namespace
+
+std::unique_ptr<grpc::Service> MakeSearchService(store::Store* store, CallGuard* guard) {
+  return std::make_unique<SearchServiceImpl>(store, guard);
+}
+
+}  // namespace bilateral::api
