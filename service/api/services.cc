@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "google/protobuf/util/time_util.h"
+#include "api/relationship_service.h"
 #include "api/unary.h"
 #include "bilateral/v1/country.grpc.pb.h"
 #include "bilateral/v1/exchange.grpc.pb.h"
@@ -389,6 +390,7 @@ std::vector<std::unique_ptr<grpc::Service>> MakeServices(store::Store* store,
   services.push_back(std::make_unique<ObservationServiceImpl>(store, guard));
   services.push_back(std::make_unique<CountryServiceImpl>(store, guard));
   services.push_back(std::make_unique<FindingServiceImpl>(store, guard));
+  services.push_back(MakeRelationshipService(store, guard));
   return services;
 }
 

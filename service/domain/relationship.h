@@ -1,0 +1,65 @@
+// Relationships between two countries: the dossier that summarises what is
+// stored about a pair, and the timeline that lays it out in date order.
+// Both are derived from the stored records on every call; nothing of their
+// own is stored. Knows nothing of gRPC or SQL: it reads through
+// domain::Records over a store::Store.
+#pragma once
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "bilateral/v1/relationship.pb.h"
+#include "domain/records.h"
+#include "store/store.h"
+
+namespace bilateral::domain {
+
+// A pair of distinct countries, as their alpha-2 codes in alphabetical order.
+struct CountryPair {
+  std::string first;   // e.g. "CN"
+  std::string second;  // e.g. "KZ"
+
+  // "relationships/CN-KZ".
+  std::string name() const;
+};
+
+// Parses `relationships/{a}-{b}`, each code alpha-2, alpha-3 or numeric in
+// any letter case, the pair in either order. INVALID_ARGUMENT with a
+// violation of `field` when the name is malformed, a code is unknown or both
+// codes name the same country.
+absl::StatusOr<CountryPair> ParseRelationshipName(absl::string_view name,
+                                                  absl::string_view field);
+
+// Reads relationships from the stored records.
+//
+// Cost: each call lists every record of the pair in the collections it
+// needs (through the store's List with filters on the countries, a page of
+// kMaxPageSize rows at a time), and the timeline sorts them in memory on
+// every page. Pairs hold modest numbers of records (dozens to hundreds), so
+// this stays cheap; a pair with many thousands would need stored timeline
+// rows with an index of their own.
+class Relationships {
+ public:
+  // `store` must outlive this object.
+  explicit Relationships(store::Store* store) : store_(store) {}
+
+  // The dossier of the pair `name` names (see ParseRelationshipName; errors
+  // name the field `name`). A pair with nothing stored gets a dossier with
+  // its name, countries and zero counts.
+  absl::StatusOr<v1::Relationship> Get(absl::string_view name) const;
+
+  // One page of the timeline of the pair `parent` names, filtered by
+  // `filter` (kinds and a date range, as ListTimelineRequest documents).
+  // `page_size` 0 means kDefaultPageSize, above kMaxPageSize means
+  // kMaxPageSize. INVALID_ARGUMENT with a violation of `parent`,
+  // `page_size`, `page_token` or `filter` for what is wrong with each.
+  absl::StatusOr<ListResult<v1::TimelineEntry>> ListTimeline(
+      absl::string_view parent, int page_size, absl::string_view page_token,
+      absl::string_view filter) const;
+
+ private:
+  store::Store* store_;
+};
+
+}  // namespace bilateral::domain
