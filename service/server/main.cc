@@ -32,6 +32,7 @@ bilateral::store::StoreOptions StoreOptionsOf(const bilateral::server::ServerCon
   options.sqlite.synchronous = config.sqlite_synchronous;
   options.postgres.max_connections = config.postgres_connections;
   options.postgres.startup_wait = config.database_wait;
+  options.sqlite.change_retention = options.postgres.change_retention = config.change_retention;
   return options;
 }
 

@@ -269,6 +269,10 @@ std::vector<Setting> MakeSettings() {
                            "at start, how long to keep trying to reach PostgreSQL "
                            "before giving up; 0s: fail at once",
                            [](auto& c) -> auto& { return c.database_wait; }, true));
+  table.push_back(Integer("change_retention",
+                          "changes the change feed keeps; a cursor older than these must "
+                          "resync (CURSOR_EXPIRED)",
+                          [](auto& c) -> auto& { return c.change_retention; }, 1, 1000000000));
   table.push_back(Integer("max_change_streams",
                           "change streams (WatchChanges) open at once; more get "
                           "RESOURCE_EXHAUSTED",

@@ -30,6 +30,8 @@ struct ServerConfig {
   std::string sqlite_synchronous = "FULL";
   int postgres_connections = 16;
   absl::Duration database_wait = absl::ZeroDuration();
+  // Changes the change feed keeps; older cursors must resync.
+  int change_retention = 1000000;
   absl::Duration shutdown_grace = absl::Seconds(10);
   std::string config_file;
 };
