@@ -42,3 +42,8 @@ if [[ "$("$tools/node_modules/.bin/buf" --version 2>/dev/null)" != "$buf_version
   npm install --prefix "$tools" --no-package-lock --no-save --no-fund --no-audit --loglevel=error \
     "@bufbuild/buf@$buf_version" >/dev/null
 fi
+
+# What the clients for other languages need (client/<language>/setup.sh).
+for client_setup in "$root"/client/*/setup.sh; do
+  if [[ -f "$client_setup" ]]; then bash "$client_setup"; fi
+done

@@ -39,6 +39,8 @@ run_suite() {
 }
 
 run_suite release
+echo "== clients for other languages, and gRPC tools"
+scripts/clients_test.sh
 if [[ "${BILATERAL_SANITIZE:-1}" == 1 ]]; then
   run_suite asan
 fi
