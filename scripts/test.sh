@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Sets up what is missing, builds, and runs every test: the proto lint, then
-# the whole ctest suite on the release build and again under AddressSanitizer
-# and UndefinedBehaviorSanitizer. BILATERAL_SANITIZE=0 skips the second run.
+# Sets up what is missing, builds, and runs every test: the contract guard
+# (lint, breaking changes, API reference), the whole ctest suite on the
+# release build, the clients for other languages and gRPC tools against a
+# live server, and the ctest suite again under AddressSanitizer and
+# UndefinedBehaviorSanitizer. BILATERAL_SANITIZE=0 skips the last.
 # Suites that hold both stores to one contract also run on a throwaway
 # PostgreSQL server started here.
 set -euo pipefail
@@ -26,8 +28,9 @@ BILATERAL_TEST_POSTGRES_URL=$(scripts/postgres.sh start "$pg_dir")
 export BILATERAL_TEST_POSTGRES_URL
 echo "== PostgreSQL for tests at ${BILATERAL_TEST_POSTGRES_URL}"
 
-echo "== buf lint"
-(cd proto && ../build/tools/node_modules/.bin/buf lint)
+echo "== contract: buf lint, buf breaking against the released contract, docs/api.md"
+scripts/contract.sh check
+scripts/contract_test.sh
 
 run_suite() {
   local preset=$1
