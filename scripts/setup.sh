@@ -10,6 +10,8 @@ debian_packages=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto
   libabsl-dev libgtest-dev libgmock-dev
   libsqlite3-dev sqlite3 iso-codes
+  # The API reference generator and the contract test.
+  python3
   # PostgreSQL: the client library, and a server the tests start and stop.
   libpq-dev postgresql-15
   # Key hashing, TLS test certificates, and the /metrics HTTP port.
