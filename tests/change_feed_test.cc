@@ -29,6 +29,7 @@ class Watch {
             grpc::CreateChannel(endpoint, grpc::InsecureChannelCredentials()))) {
     context_.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
     reader_ = stub_->WatchChanges(&context_, request);
+    reader_->WaitForInitialMetadata();  // the stream is live
   }
 
   ~Watch() {

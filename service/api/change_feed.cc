@@ -116,6 +116,9 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchChangesRespo
       FinishLocked(ToGrpcStatus(status));
       return;
     }
+    // Tells the client the stream is live: every change committed after
+    // it has the initial metadata will be delivered.
+    StartSendInitialMetadata();
     Continue();
   }
 
