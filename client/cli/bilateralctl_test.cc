@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "bilateral/v1/dataset.pb.h"
+#include "bilateral/v1/finding.pb.h"
 #include "bilateral/v1/source.pb.h"
 #include "bilateral/v1/trade.pb.h"
 #include "bilateral/v1/visit.pb.h"
@@ -32,8 +33,10 @@ extern char** environ;
 namespace {
 
 using ::testing::AllOf;
+using ::testing::ContainsRegex;
 using ::testing::HasSubstr;
 using ::testing::Not;
+using ::testing::UnorderedElementsAre;
 
 namespace fs = std::filesystem;
 
@@ -359,6 +362,9 @@ TEST_F(BilateralctlTest, UsageErrorsExitTwo) {
            {"trade", "list", "--use-names"},
            {"countries", "create", "--json", "{}"},
            {"countries", "delete", "KZ"},
+           {"findings", "create", "--json", "{}"},
+           {"findings", "batch-get", "findings/x"},
+           {"findings", "import", "a.ndjson"},
            {"exchanges", "update", "x"},
            {"visits", "export", "a", "b"},
            {"visits", "import"},
@@ -385,7 +391,8 @@ TEST_F(BilateralctlTest, HelpListsCommandsAndExitCodes) {
         "--chunk-size", "--format ndjson|csv", "--api-key KEY", "--tls-ca-file FILE",
         "--tls-cert-file FILE", "--tls-key-file FILE", "table|json|ndjson",
         "BILATERAL_API_KEY", "visits export [FILE]", "visits import FILE",
-        "countries export [FILE]"}) {
+        "countries export [FILE]", "findings list [--filter F] [--order-by O] [--page-size N]",
+        "findings get NAME", "findings export [FILE]", "'state = OPEN'"}) {
     EXPECT_THAT(run.out, HasSubstr(text));
   }
   for (const char* word : {"sources", "visits", "partnerships", "trade", "infrastructure",
@@ -397,6 +404,8 @@ TEST_F(BilateralctlTest, HelpListsCommandsAndExitCodes) {
   }
   EXPECT_THAT(run.out, Not(HasSubstr("countries create")));
   EXPECT_THAT(run.out, Not(HasSubstr("countries import")));
+  EXPECT_THAT(run.out, Not(HasSubstr("findings create")));
+  EXPECT_THAT(run.out, Not(HasSubstr("findings delete")));
 }
 
 TEST_F(BilateralctlTest, CreateUpdateDeleteLifecycle) {
@@ -1014,6 +1023,55 @@ TEST_F(BilateralctlTest, NdjsonOutputPrintsOneObjectPerLine) {
   ASSERT_EQ(got.exit_code, 0) << got;
   EXPECT_EQ(Lines(got.out).size(), 1u) << got;
   EXPECT_THAT(got.out, HasSubstr(R"("name":"countries/KZ")"));
+}
+
+TEST_F(BilateralctlTest, FindingsListGetAndExportTheOpenFindingsOfTheSeed) {
+  // A server of its own: records other tests create may raise findings.
+  fs::path dir = Dir() / "findings";
+  ASSERT_TRUE(fs::create_directory(dir));
+  std::string error;
+  auto seeded = ServerProcess::Start(dir, {}, &error);
+  ASSERT_NE(seeded, nullptr) << error;
+
+  RunResult listed = Run({"findings", "list", "--filter", "state = OPEN"}, seeded.get());
+  ASSERT_EQ(listed.exit_code, 0) << listed;
+  EXPECT_THAT(listed.out,
+              AllOf(HasSubstr("NAME"), HasSubstr("STATE"), HasSubstr("SUBJECT"),
+                    HasSubstr("findings/visit-ordinal-xi-jinping-kz-2024"),
+                    HasSubstr("findings/trade-change-kz-cn-total-2023"), HasSubstr("OPEN"),
+                    HasSubstr("visits/xi-jinping-kz-2024"), Not(HasSubstr("CLOSED"))));
+
+  // One finding per page: the output still holds every page, and only the
+  // open findings.
+  RunResult json = Run({"--output", "json", "findings", "list", "--filter", "state = OPEN",
+                        "--page-size", "1"},
+                       seeded.get());
+  ASSERT_EQ(json.exit_code, 0) << json;
+  bilateral::v1::ListFindingsResponse response;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json.out, &response).ok()) << json;
+  std::vector<std::string> names;
+  for (const bilateral::v1::Finding& finding : response.findings()) {
+    EXPECT_EQ(finding.state(), bilateral::v1::FINDING_STATE_OPEN) << finding.name();
+    names.push_back(finding.name());
+  }
+  EXPECT_THAT(names, UnorderedElementsAre("findings/visit-ordinal-xi-jinping-kz-2024",
+                                          "findings/trade-change-kz-cn-total-2023"));
+
+  RunResult got = Run({"findings", "get", "visit-ordinal-xi-jinping-kz-2024"}, seeded.get());
+  ASSERT_EQ(got.exit_code, 0) << got;
+  EXPECT_THAT(got.out, AllOf(ContainsRegex("name: +findings/visit-ordinal-xi-jinping-kz-2024\n"),
+                             ContainsRegex("state: +OPEN\n"),
+                             ContainsRegex("subject: +visits/xi-jinping-kz-2024\n"),
+                             ContainsRegex("stated value: +5\n"), HasSubstr("resolution:"),
+                             HasSubstr("etag:")));
+  RunResult missing = Run({"findings", "get", "findings/none-such"}, seeded.get());
+  EXPECT_EQ(missing.exit_code, 1) << missing;
+  EXPECT_THAT(missing.err, HasSubstr("error: NOT_FOUND: ")) << missing;
+
+  RunResult exported =
+      Run({"findings", "export", "--filter", "state = OPEN"}, seeded.get());
+  ASSERT_EQ(exported.exit_code, 0) << exported;
+  EXPECT_EQ(Lines(exported.out).size(), 2u) << exported;
 }
 
 TEST_F(BilateralctlTest, TlsFilesThatCannotBeReadExitThree) {

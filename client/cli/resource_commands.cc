@@ -122,13 +122,16 @@ std::string WithArticle(absl::string_view noun) {
   return absl::StrCat(vowel ? "an " : "a ", noun);
 }
 
-// The list, get and export commands, which every resource has.
+// The list, get and export commands, which every resource has; `list_help`,
+// when given, adds lines to the summary of list.
 template <typename T>
-void AddReadCommands(std::vector<Command>& commands, const std::string& name_help) {
+void AddReadCommands(std::vector<Command>& commands, const std::string& name_help,
+                     const std::string& list_help = "") {
   using R = Resource<T>;
   commands.push_back(
       {R::kCommand, "list", "", 0, 0, kListFlags,
-       absl::StrCat("List ", R::kPlural, " matching the filter, fetching every page."),
+       absl::StrCat("List ", R::kPlural, " matching the filter, fetching every page.",
+                    list_help.empty() ? "" : "\n", list_help),
        &RunList<T>});
   commands.push_back({R::kCommand, "get", "NAME", 1, 1, {},
                       absl::StrCat("Show one ", R::kNoun, " (NAME: ", name_help, ")."),
@@ -204,6 +207,12 @@ std::vector<Command> ResourceCommands() {
   AddRecordCommands<v1::Exchange>(commands);
   AddRecordCommands<v1::Observation>(commands);
   AddReadCommands<v1::Country>(commands, "countries/CODE or CODE, as KZ, KAZ or 398");
+  AddReadCommands<v1::Finding>(
+      commands, "findings/ID or ID",
+      "Findings are stated figures (visit ordinals, trade changes) that the\n"
+      "stored records do not bear out; the server opens and closes them as\n"
+      "records change. Filter on state, kind, subject and countries, e.g.\n"
+      "'state = OPEN' or 'countries:\"KZ\"'.");
   return commands;
 }
 

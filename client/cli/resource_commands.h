@@ -1,6 +1,6 @@
 // The verbs on the resources, written once over the resource type: list,
-// get, batch-get, create, update and delete for every record resource, list
-// and get for countries.
+// get, batch-get, create, update and delete for every record resource, list,
+// get and export for the read-only countries and findings.
 #pragma once
 
 #include <vector>
@@ -11,7 +11,7 @@ namespace bilateral::cli {
 
 // Every command of the resources, grouped by resource in Dataset order
 // (sources, visits, partnerships, trade, infrastructure, exchanges,
-// observations), then countries.
+// observations), then countries and findings.
 std::vector<Command> ResourceCommands();
 
 }  // namespace bilateral::cli

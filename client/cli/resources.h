@@ -1,6 +1,7 @@
 // Binds each resource type to its part of the SDK and the API, so that the
 // commands, the loader and the output are written once as templates over the
-// message type. A record resource (every one but countries) has all of:
+// message type. A record resource (every one but countries and findings) has
+// all of:
 //   Client, ListRequest, ListResponse   the SDK client and List messages
 //   kCommand, kCollection               its command line word and name prefix
 //   kNoun, kPlural                      what --help calls one and several
@@ -8,7 +9,8 @@
 //   Get, List, BatchGet, Create, Update, Delete
 //   Items                               the records of a List response
 //   InDataset                           its records in a bilateral.v1.Dataset
-// Countries are read-only: they have no write methods and no InDataset.
+// Countries and findings are read-only: they have no write methods and no
+// InDataset.
 #pragma once
 
 #include <string>
@@ -349,6 +351,28 @@ struct Resource<v1::Country> {
     return client.ListCountries(std::move(request));
   }
   static auto* Items(ListResponse& response) { return response.mutable_countries(); }
+};
+
+template <>
+struct Resource<v1::Finding> {
+  using Client = FindingClient;
+  using ListRequest = v1::ListFindingsRequest;
+  using ListResponse = v1::ListFindingsResponse;
+  static constexpr const char* kCommand = "findings";
+  static constexpr const char* kCollection = "findings";
+  static constexpr const char* kNoun = "finding";
+  static constexpr const char* kPlural = "findings";
+
+  static Client Connect(const Context& context) {
+    return Client(MakeFindingConnection(context.channel, context.options));
+  }
+  static absl::StatusOr<v1::Finding> Get(Client& client, const std::string& name) {
+    return client.GetFinding(name);
+  }
+  static PaginatedRange<v1::Finding> List(Client& client, ListRequest request) {
+    return client.ListFindings(std::move(request));
+  }
+  static auto* Items(ListResponse& response) { return response.mutable_findings(); }
 };
 
 // The resource name a NAME argument means: "visits/ID" is kept as given (so the

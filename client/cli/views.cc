@@ -26,12 +26,18 @@ std::vector<Detail> Dashed(std::vector<Detail> details) {
   return details;
 }
 
-// The details every stored record ends with.
+// The times and etag the server keeps for every resource it stores.
 template <typename T>
-void AddRecordTail(const T& record, std::vector<Detail>& details) {
+void AddStoredTail(const T& record, std::vector<Detail>& details) {
   details.push_back({"create time", TimeText(record.has_create_time(), record.create_time()), {}});
   details.push_back({"update time", TimeText(record.has_update_time(), record.update_time()), {}});
   details.push_back({"etag", record.etag(), {}});
+}
+
+// The details every stored record ends with.
+template <typename T>
+void AddRecordTail(const T& record, std::vector<Detail>& details) {
+  AddStoredTail(record, details);
   details.push_back(
       {"citations", CountText(record.citations_size()), CitationLines(record.citations())});
 }
@@ -87,6 +93,20 @@ std::string ObservationValueText(const v1::Observation& observation) {
   std::string text = DecimalText(observation.value());
   if (!observation.unit().empty()) absl::StrAppend(&text, " ", observation.unit());
   return text;
+}
+
+// A finding's figure as its kind states it: a change in percent ("+20.5%")
+// or an ordinal ("5").
+std::string FindingValueText(v1::FindingKind kind, double value) {
+  bool change = kind == v1::FINDING_KIND_CHANGE_UNCONFIRMED ||
+                kind == v1::FINDING_KIND_CHANGE_CONTRADICTED;
+  return change ? PercentText(value) : DecimalText(value);
+}
+
+std::string ComputedValueText(const v1::Finding& finding) {
+  return finding.has_computed_value()
+             ? FindingValueText(finding.kind(), finding.computed_value())
+             : "";
 }
 
 }  // namespace
@@ -325,6 +345,41 @@ std::vector<Detail> View<v1::Country>::Details(const v1::Country& country) {
       {"display name", country.display_name(), {}},
       {"official name", country.official_name(), {}},
   });
+}
+
+// Findings: kept by the server, without citations of their own; what was
+// found is shown beneath each row.
+
+std::vector<std::string> View<v1::Finding>::Headers() {
+  return {"NAME", "KIND", "STATE", "SUBJECT", "COUNTRIES", "STATED", "COMPUTED"};
+}
+
+TableRow View<v1::Finding>::Row(const v1::Finding& finding) {
+  std::vector<std::string> notes;
+  if (!finding.description().empty()) notes.push_back(finding.description());
+  return MakeRow({finding.name(), EnumText(v1::FindingKind_descriptor(), finding.kind()),
+                  EnumText(v1::FindingState_descriptor(), finding.state()), finding.subject(),
+                  CountryCodes(finding.countries()),
+                  FindingValueText(finding.kind(), finding.stated_value()),
+                  ComputedValueText(finding)},
+                 std::move(notes));
+}
+
+std::vector<Detail> View<v1::Finding>::Details(const v1::Finding& finding) {
+  std::vector<Detail> details = {
+      {"name", finding.name(), {}},
+      {"kind", EnumText(v1::FindingKind_descriptor(), finding.kind()), {}},
+      {"state", EnumText(v1::FindingState_descriptor(), finding.state()), {}},
+      {"subject", finding.subject(), {}},
+      {"records", ListText(finding.records()), {}},
+      {"countries", CountryCodes(finding.countries()), {}},
+      {"stated value", FindingValueText(finding.kind(), finding.stated_value()), {}},
+      {"computed value", ComputedValueText(finding), {}},
+      {"description", finding.description(), {}},
+      {"resolution", finding.resolution(), {}},
+  };
+  AddStoredTail(finding, details);
+  return Dashed(std::move(details));
 }
 
 }  // namespace bilateral::cli

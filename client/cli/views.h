@@ -8,6 +8,7 @@
 
 #include "bilateral/v1/country.pb.h"
 #include "bilateral/v1/exchange.pb.h"
+#include "bilateral/v1/finding.pb.h"
 #include "bilateral/v1/infrastructure.pb.h"
 #include "bilateral/v1/observation.pb.h"
 #include "bilateral/v1/partnership.pb.h"
@@ -78,6 +79,13 @@ struct View<v1::Country> {
   static std::vector<std::string> Headers();
   static TableRow Row(const v1::Country& record);
   static std::vector<Detail> Details(const v1::Country& record);
+};
+
+template <>
+struct View<v1::Finding> {
+  static std::vector<std::string> Headers();
+  static TableRow Row(const v1::Finding& record);
+  static std::vector<Detail> Details(const v1::Finding& record);
 };
 
 }  // namespace bilateral::cli

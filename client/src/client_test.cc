@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "bilateral/mocks/mock_country_connection.h"
+#include "bilateral/mocks/mock_finding_connection.h"
 #include "bilateral/mocks/mock_source_connection.h"
 #include "bilateral/mocks/mock_trade_record_connection.h"
 #include "bilateral/mocks/mock_visit_connection.h"
@@ -15,6 +16,7 @@ namespace bilateral {
 namespace {
 
 using ::bilateral::mocks::MockCountryConnection;
+using ::bilateral::mocks::MockFindingConnection;
 using ::bilateral::mocks::MockSourceConnection;
 using ::bilateral::mocks::MockTradeRecordConnection;
 using ::bilateral::mocks::MockVisitConnection;
@@ -182,6 +184,31 @@ TEST(CountryClientTest, GetSendsTheNameAsGiven) {
       .WillOnce(Return(Named<v1::Country>("countries/KZ")));
   CountryClient client(mock);
   EXPECT_EQ(client.GetCountry("countries/KAZ")->name(), "countries/KZ");
+}
+
+TEST(FindingClientTest, ListSendsFilterAndOrderAndYieldsEveryFinding) {
+  auto mock = std::make_shared<MockFindingConnection>();
+  EXPECT_CALL(*mock,
+              ListFindings(AllOf(Property(&v1::ListFindingsRequest::filter, "state = OPEN"),
+                                 Property(&v1::ListFindingsRequest::order_by, "subject"),
+                                 Property(&v1::ListFindingsRequest::page_token, ""))))
+      .WillOnce(Return(MakePaginatedRange<v1::Finding>(
+          {Named<v1::Finding>("findings/a"), Named<v1::Finding>("findings/b")})));
+  FindingClient client(mock);
+  std::vector<std::string> names;
+  for (auto& finding : client.ListFindings("state = OPEN", "subject")) {
+    ASSERT_TRUE(finding.ok());
+    names.push_back(finding->name());
+  }
+  EXPECT_THAT(names, ElementsAre("findings/a", "findings/b"));
+}
+
+TEST(FindingClientTest, GetSendsTheNameAndReturnsTheError) {
+  auto mock = std::make_shared<MockFindingConnection>();
+  EXPECT_CALL(*mock, GetFinding(Property(&v1::GetFindingRequest::name, "findings/x")))
+      .WillOnce(Return(absl::NotFoundError("findings/x")));
+  FindingClient client(mock);
+  EXPECT_EQ(client.GetFinding("findings/x").status(), absl::NotFoundError("findings/x"));
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "bilateral/finding_client.h"
 #include "bilateral/trade_record_client.h"
 #include "bilateral/visit_client.h"
 #include "fake_server.h"
@@ -17,6 +18,7 @@ namespace {
 
 using ::bilateral::testing::FakeServer;
 using ::bilateral::testing::ReceivedCall;
+using ::testing::AllOf;
 using ::testing::Each;
 using ::testing::ElementsAre;
 using ::testing::Field;
@@ -226,6 +228,39 @@ TEST_F(ConnectionTest, ListPagesKeepTheCallOptionsOfTheListCall) {
   for (auto& visit : range) seen.push_back(visit);
   ASSERT_THAT(seen, SizeIs(3));
   EXPECT_EQ(seen[2].status().code(), absl::StatusCode::kUnavailable);
+}
+
+TEST_F(ConnectionTest, FindingListWalksEveryPageSendingTheFilterWithEach) {
+  // The second page fails once: read-only services retry their pages too.
+  server_.service().Script({grpc::StatusCode::OK, grpc::StatusCode::UNAVAILABLE});
+  FindingClient findings(MakeFindingConnection(Options()));
+  std::vector<std::string> names;
+  for (auto& finding : findings.ListFindings("state = OPEN", "update_time desc")) {
+    ASSERT_TRUE(finding.ok()) << finding.status();
+    names.push_back(finding->name());
+  }
+  EXPECT_THAT(names, ElementsAre("findings/f0", "findings/f1", "findings/f2", "findings/f3",
+                                 "findings/f4"));
+  auto calls = Calls();
+  std::vector<std::string> tokens;
+  for (const ReceivedCall& call : calls) tokens.push_back(call.page_token);
+  EXPECT_THAT(tokens, ElementsAre("", "2", "2", "4"));
+  EXPECT_THAT(calls, Each(AllOf(Field(&ReceivedCall::method, "ListFindings"),
+                                Field(&ReceivedCall::filter, "state = OPEN"))));
+}
+
+TEST_F(ConnectionTest, FindingGetReturnsNotFoundAtOnceAndRetriesOnlyTransientErrors) {
+  FindingClient findings(MakeFindingConnection(Options()));
+  auto missing = findings.GetFinding("findings/nope");
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(missing.status().message(), "no finding findings/nope");
+  EXPECT_THAT(Calls(), SizeIs(1));
+
+  server_.service().FailNext(2, grpc::StatusCode::UNAVAILABLE);
+  auto found = findings.GetFinding("findings/f3");
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_EQ(found->name(), "findings/f3");
+  EXPECT_THAT(Calls(), SizeIs(4));
 }
 
 TEST_F(ConnectionTest, ImportTradeRecordsIsNeverRetried) {

@@ -5,6 +5,7 @@
 
 #include "bilateral/country_client.h"
 #include "bilateral/exchange_client.h"
+#include "bilateral/finding_client.h"
 #include "bilateral/infrastructure_project_client.h"
 #include "bilateral/observation_client.h"
 #include "bilateral/partnership_client.h"
@@ -12,6 +13,7 @@
 #include "bilateral/trade_record_client.h"
 #include "bilateral/v1/country.grpc.pb.h"
 #include "bilateral/v1/exchange.grpc.pb.h"
+#include "bilateral/v1/finding.grpc.pb.h"
 #include "bilateral/v1/infrastructure.grpc.pb.h"
 #include "bilateral/v1/observation.grpc.pb.h"
 #include "bilateral/v1/partnership.grpc.pb.h"
@@ -318,6 +320,26 @@ class GrpcCountryConnection final : public CountryConnection {
   internal::ServiceStub<v1::CountryService> rpc_;
 };
 
+class GrpcFindingConnection final : public FindingConnection {
+ public:
+  using Stub = v1::FindingService::Stub;
+  GrpcFindingConnection(absl::StatusOr<std::shared_ptr<grpc::Channel>> channel,
+                        const ClientOptions& options)
+      : rpc_(std::move(channel), options) {}
+
+  absl::StatusOr<v1::Finding> GetFinding(const v1::GetFindingRequest& request) override {
+    return rpc_.Call(&Stub::GetFinding, request, internal::Idempotency::kRead);
+  }
+  PaginatedRange<v1::Finding> ListFindings(v1::ListFindingsRequest request) override {
+    return rpc_.List<v1::Finding>(
+        &Stub::ListFindings, std::move(request),
+        [](v1::ListFindingsResponse& r) -> auto& { return *r.mutable_findings(); });
+  }
+
+ private:
+  internal::ServiceStub<v1::FindingService> rpc_;
+};
+
 }  // namespace
 
 std::shared_ptr<SourceConnection> MakeSourceConnection(const ClientOptions& options) {
@@ -383,6 +405,14 @@ std::shared_ptr<CountryConnection> MakeCountryConnection(const ClientOptions& op
 std::shared_ptr<CountryConnection> MakeCountryConnection(std::shared_ptr<grpc::Channel> channel,
                                                          const ClientOptions& options) {
   return std::make_shared<GrpcCountryConnection>(std::move(channel), options);
+}
+
+std::shared_ptr<FindingConnection> MakeFindingConnection(const ClientOptions& options) {
+  return std::make_shared<GrpcFindingConnection>(MakeChannel(options), options);
+}
+std::shared_ptr<FindingConnection> MakeFindingConnection(std::shared_ptr<grpc::Channel> channel,
+                                                         const ClientOptions& options) {
+  return std::make_shared<GrpcFindingConnection>(std::move(channel), options);
 }
 
 }  // namespace bilateral

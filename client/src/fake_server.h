@@ -1,7 +1,8 @@
 // A fault-injecting, in-process stand-in for a bilateral server, for the
-// SDK's tests: VisitService and TradeRecordService.ImportTradeRecords on a
-// free loopback port. It answers from a fixed list of visits, fails the
-// calls a test scripts it to fail, and records what each call brought.
+// SDK's tests: VisitService, TradeRecordService.ImportTradeRecords and the
+// read-only FindingService on a free loopback port. It answers from fixed
+// lists of visits and findings, fails the calls a test scripts it to fail,
+// and records what each call brought.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
@@ -16,6 +17,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "bilateral/v1/finding.grpc.pb.h"
 #include "bilateral/v1/trade.grpc.pb.h"
 #include "bilateral/v1/visit.grpc.pb.h"
 
@@ -35,15 +37,18 @@ struct ReceivedCall {
   std::string method;         // "GetVisit", "ListVisits", ...
   std::string authorization;  // the metadata's value; "" when absent
   std::string request_id;     // of a CreateVisit
-  std::string page_token;     // of a ListVisits
+  std::string page_token;     // of a ListVisits or ListFindings
+  std::string filter;         // of a ListFindings
   std::string peer_common_name;  // of the client certificate under mutual TLS
   std::chrono::system_clock::duration time_left;  // until the call's deadline
 };
 
 class FakeVisitService final : public v1::VisitService::Service,
-                               public v1::TradeRecordService::Service {
+                               public v1::TradeRecordService::Service,
+                               public v1::FindingService::Service {
  public:
-  // Visits "visits/v0" .. "visits/v{count-1}", listed two per page.
+  // Visits "visits/v0" .. "visits/v{count-1}", and as many findings
+  // "findings/f0" .., listed two per page.
   static constexpr int kVisitCount = 5;
   static constexpr int kPageSize = 2;
 
@@ -78,14 +83,7 @@ class FakeVisitService final : public v1::VisitService::Service,
         !failed.ok()) {
       return failed;
     }
-    // The token is the index of the page's first visit.
-    int first = request->page_token().empty() ? 0 : std::stoi(request->page_token());
-    for (int i = first; i < first + kPageSize && i < kVisitCount; ++i) {
-      response->add_visits()->set_name(absl::StrCat("visits/v", i));
-    }
-    if (first + kPageSize < kVisitCount) {
-      response->set_next_page_token(std::to_string(first + kPageSize));
-    }
+    FillPage(request->page_token(), "visits/v", *response->mutable_visits(), response);
     return grpc::Status::OK;
   }
 
@@ -114,6 +112,33 @@ class FakeVisitService final : public v1::VisitService::Service,
     return Receive("DeleteVisit", context);
   }
 
+  // "findings/f0" .. exist; any other name is NOT_FOUND.
+  grpc::Status GetFinding(grpc::ServerContext* context, const v1::GetFindingRequest* request,
+                          v1::Finding* response) override {
+    if (auto failed = Receive("GetFinding", context); !failed.ok()) return failed;
+    for (int i = 0; i < kVisitCount; ++i) {
+      if (request->name() == absl::StrCat("findings/f", i)) {
+        response->set_name(request->name());
+        return grpc::Status::OK;
+      }
+    }
+    return grpc::Status(grpc::StatusCode::NOT_FOUND,
+                        absl::StrCat("no finding ", request->name()));
+  }
+
+  grpc::Status ListFindings(grpc::ServerContext* context, const v1::ListFindingsRequest* request,
+                            v1::ListFindingsResponse* response) override {
+    if (auto failed = Receive("ListFindings", context, [&](ReceivedCall& call) {
+          call.page_token = request->page_token();
+          call.filter = request->filter();
+        });
+        !failed.ok()) {
+      return failed;
+    }
+    FillPage(request->page_token(), "findings/f", *response->mutable_findings(), response);
+    return grpc::Status::OK;
+  }
+
   grpc::Status ImportTradeRecords(grpc::ServerContext* context,
                                   grpc::ServerReader<v1::ImportTradeRecordsRequest>* reader,
                                   v1::ImportTradeRecordsResponse* response) override {
@@ -127,6 +152,21 @@ class FakeVisitService final : public v1::VisitService::Service,
   }
 
  private:
+  // The page of a List that `token` names: the token is the index of the
+  // page's first record, and the records are named `prefix` and their index.
+  template <typename Record, typename Response>
+  static void FillPage(const std::string& token, const std::string& prefix,
+                       google::protobuf::RepeatedPtrField<Record>& records,
+                       Response* response) {
+    int first = token.empty() ? 0 : std::stoi(token);
+    for (int i = first; i < first + kPageSize && i < kVisitCount; ++i) {
+      records.Add()->set_name(absl::StrCat(prefix, i));
+    }
+    if (first + kPageSize < kVisitCount) {
+      response->set_next_page_token(std::to_string(first + kPageSize));
+    }
+  }
+
   // Records the call; returns the status the script gives it.
   template <typename Fill = void (*)(ReceivedCall&)>
   grpc::Status Receive(const std::string& method, grpc::ServerContext* context,
@@ -168,6 +208,7 @@ class FakeServer {
     builder.AddListeningPort("127.0.0.1:0", std::move(credentials), &port_);
     builder.RegisterService(static_cast<v1::VisitService::Service*>(&service_));
     builder.RegisterService(static_cast<v1::TradeRecordService::Service*>(&service_));
+    builder.RegisterService(static_cast<v1::FindingService::Service*>(&service_));
     server_ = builder.BuildAndStart();
   }
   ~FakeServer() {

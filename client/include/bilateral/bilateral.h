@@ -4,6 +4,7 @@
 
 #include "bilateral/country_client.h"
 #include "bilateral/exchange_client.h"
+#include "bilateral/finding_client.h"
 #include "bilateral/infrastructure_project_client.h"
 #include "bilateral/observation_client.h"
 #include "bilateral/options.h"
