@@ -20,22 +20,9 @@ debian_packages=(
 # Tools from the npm registry, pinned; installed under build/tools.
 buf_version=1.75.0
 
-missing=()
-for pkg in "${debian_packages[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
-    missing+=("$pkg")
-  fi
-done
-command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
-
-if ((${#missing[@]})); then
-  echo "setup: installing ${missing[*]}"
-  sudo_cmd=()
-  ((EUID == 0)) || sudo_cmd=(sudo)
-  "${sudo_cmd[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends \
-    "${missing[@]}" >/dev/null
-fi
+extra=()
+command -v npm >/dev/null 2>&1 || extra+=(nodejs npm)
+"$root/scripts/apt-install.sh" project "${debian_packages[@]}" "${extra[@]}"
 
 tools="$root/build/tools"
 if [[ "$("$tools/node_modules/.bin/buf" --version 2>/dev/null)" != "$buf_version" ]]; then

@@ -24,12 +24,7 @@ command -v go >/dev/null 2>&1 || missing+=(golang-go)
 # protoc itself runs in generate.sh.
 command -v protoc >/dev/null 2>&1 || missing+=(protobuf-compiler)
 if ((${#missing[@]})); then
-  echo "setup (go client): installing ${missing[*]}"
-  sudo_cmd=()
-  ((EUID == 0)) || sudo_cmd=(sudo)
-  "${sudo_cmd[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends \
-    "${missing[@]}" >/dev/null
+  "$(dirname "${BASH_SOURCE[0]}")/../../scripts/apt-install.sh" "go client" "${missing[@]}"
 fi
 
 go_version=$(go env GOVERSION)  # e.g. go1.19.8, go1.22.3

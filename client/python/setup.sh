@@ -11,18 +11,4 @@ debian_packages=(
   protobuf-compiler protobuf-compiler-grpc
 )
 
-missing=()
-for pkg in "${debian_packages[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
-    missing+=("$pkg")
-  fi
-done
-
-if ((${#missing[@]})); then
-  echo "setup (python client): installing ${missing[*]}"
-  sudo_cmd=()
-  ((EUID == 0)) || sudo_cmd=(sudo)
-  "${sudo_cmd[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends \
-    "${missing[@]}" >/dev/null
-fi
+"$(dirname "${BASH_SOURCE[0]}")/../../scripts/apt-install.sh" "python client" "${debian_packages[@]}"

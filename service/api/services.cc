@@ -250,6 +250,21 @@ class TradeRecordServiceImpl final : public v1::TradeRecordService::CallbackServ
 #undef BILATERAL_RECORD_SERVICE
 #undef BILATERAL_RECORD_METHODS
 
+// The store query of a List request of a read-only collection, with
+// `default_order` when the request names none.
+template <typename Request>
+absl::StatusOr<store::ListQuery> ListQueryOf(const Request& request,
+                                             const std::string& default_order = "") {
+  if (request.page_size() < 0) return domain::InvalidField("page_size", "must not be negative");
+  store::ListQuery query;
+  query.page_size = request.page_size() == 0 ? domain::kDefaultPageSize
+                                             : std::min(request.page_size(), domain::kMaxPageSize);
+  query.page_token = request.page_token();
+  query.filter = request.filter();
+  query.order_by = request.order_by().empty() ? default_order : request.order_by();
+  return query;
+}
+
 class CountryServiceImpl final : public v1::CountryService::CallbackService {
  public:
   CountryServiceImpl(store::Store* store, CallGuard* guard) : store_(*store), guard_(*guard) {}
@@ -281,17 +296,9 @@ class CountryServiceImpl final : public v1::CountryService::CallbackService {
     return RunUnary(
         context, guard_, {"bilateral.v1.CountryService/ListCountries", Access::kRead}, *request,
         [&]() -> absl::Status {
-          if (request->page_size() < 0) {
-            return domain::InvalidField("page_size", "must not be negative");
-          }
-          store::ListQuery query;
-          query.page_size = request->page_size() == 0
-                                ? domain::kDefaultPageSize
-                                : std::min(request->page_size(), domain::kMaxPageSize);
-          query.page_token = request->page_token();
-          query.filter = request->filter();
-          query.order_by = request->order_by().empty() ? "alpha2" : request->order_by();
-          auto page = store_.List(domain::Resource<v1::Country>::Collection(), query);
+          auto query = ListQueryOf(*request, "alpha2");
+          if (!query.ok()) return query.status();
+          auto page = store_.List(domain::Resource<v1::Country>::Collection(), *query);
           if (!page.ok()) return domain::QueryError(page.status());
           for (const auto& row : page->rows) {
             if (!response->add_countries()->ParseFromString(row.payload)) {
@@ -335,17 +342,9 @@ class FindingServiceImpl final : public v1::FindingService::CallbackService {
     return RunUnary(
         context, guard_, {"bilateral.v1.FindingService/ListFindings", Access::kRead}, *request,
         [&]() -> absl::Status {
-          if (request->page_size() < 0) {
-            return domain::InvalidField("page_size", "must not be negative");
-          }
-          store::ListQuery query;
-          query.page_size = request->page_size() == 0
-                                ? domain::kDefaultPageSize
-                                : std::min(request->page_size(), domain::kMaxPageSize);
-          query.page_token = request->page_token();
-          query.filter = request->filter();
-          query.order_by = request->order_by();
-          auto page = store_.List(Findings(), query);
+          auto query = ListQueryOf(*request);
+          if (!query.ok()) return query.status();
+          auto page = store_.List(Findings(), *query);
           if (!page.ok()) return domain::QueryError(page.status());
           for (const auto& row : page->rows) {
             if (auto status = FromRow(row, response->add_findings()); !status.ok()) return status;
