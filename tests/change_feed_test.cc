@@ -5,6 +5,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <csignal>
+#include <filesystem>
 #include <map>
 #include <set>
 
@@ -250,6 +251,51 @@ TEST(ChangeFeedRestartTest, ResumingAfterAKilledServerLosesAndRepeatsNothing) {
   std::set<std::string> cursors;
   for (const auto& event : received) cursors.insert(event.cursor());
   EXPECT_EQ(cursors.size(), received.size()) << "an event was delivered twice";
+}
+
+// Threads in this process (the server runs in it).
+int Threads() {
+  int count = 0;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/task")) {
+    (void)entry;
+    ++count;
+  }
+  return count;
+}
+
+TEST(ChangeFeedLimitsTest, StreamsHoldNoThreadAndPastTheLimitAreResourceExhausted) {
+  server::ServerOptions options;
+  options.max_change_streams = 200;
+  test::TestServer server(/*seed=*/true, options);
+  ASSERT_TRUE(server.status().ok()) << server.status();
+  const int threads_before = Threads();
+  std::vector<std::unique_ptr<Watch>> watches;
+  for (int i = 0; i < 200; ++i) {
+    watches.push_back(std::make_unique<Watch>(server.endpoint(), From("")));
+  }
+  // 200 waiting streams cost no thread each (gRPC's own pool may grow a
+  // little).
+  EXPECT_LT(Threads() - threads_before, 40);
+
+  Watch refused(server.endpoint(), From(""));
+  grpc::Status status = refused.Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_THAT(status.error_message(), ::testing::HasSubstr("200 change streams"));
+
+  // Every stream still gets the next change.
+  VisitClient visits(MakeVisitConnection(server.client_options()));
+  ASSERT_TRUE(visits.CreateVisit(NewVisit(2001), "limits").ok());
+  for (auto& watch : watches) {
+    auto events = watch->Next(1);
+    ASSERT_EQ(events.size(), 1u);
+    EXPECT_EQ(events[0].name(), "visits/limits");
+  }
+  // Closing streams makes room again.
+  watches.resize(150);
+  absl::SleepFor(absl::Milliseconds(300));
+  Watch admitted(server.endpoint(), From(""));
+  ASSERT_TRUE(visits.CreateVisit(NewVisit(2002), "limits-again").ok());
+  EXPECT_EQ(admitted.Next(1).size(), 1u);
 }
 
 }  // namespace
