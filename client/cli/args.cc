@@ -64,6 +64,9 @@ const std::vector<FlagSpec>& Flags() {
       {"help", "", FlagValue::kNone, true, "print this help (also -h)"},
       {"filter", "F", FlagValue::kText, false,
        "AIP-160 filter, e.g. 'host_country=\"KZ\" AND start_date>=2020'"},
+      {"collections", "A,B", FlagValue::kText, false,
+       "collections to search, named as in resource names, e.g.\n"
+       "visits,infrastructureProjects (default: all)"},
       {"order-by", "O", FlagValue::kText, false,
        "ordering, e.g. 'start_date desc'"},
       {"page-size", "N", FlagValue::kCount, false,

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -21,6 +22,8 @@
 
 #include "bilateral/v1/dataset.pb.h"
 #include "bilateral/v1/finding.pb.h"
+#include "bilateral/v1/relationship.pb.h"
+#include "bilateral/v1/search.pb.h"
 #include "bilateral/v1/source.pb.h"
 #include "bilateral/v1/trade.pb.h"
 #include "bilateral/v1/visit.pb.h"
@@ -365,6 +368,11 @@ TEST_F(BilateralctlTest, UsageErrorsExitTwo) {
            {"findings", "create", "--json", "{}"},
            {"findings", "batch-get", "findings/x"},
            {"findings", "import", "a.ndjson"},
+           {"search"},
+           {"search", "wind", "farm"},
+           {"relationships", "list"},
+           {"relationships", "get"},
+           {"relationships", "timeline", "relationships/CN-KZ", "--order-by", "date"},
            {"exchanges", "update", "x"},
            {"visits", "export", "a", "b"},
            {"visits", "import"},
@@ -392,7 +400,9 @@ TEST_F(BilateralctlTest, HelpListsCommandsAndExitCodes) {
         "--tls-cert-file FILE", "--tls-key-file FILE", "table|json|ndjson",
         "BILATERAL_API_KEY", "visits export [FILE]", "visits import FILE",
         "countries export [FILE]", "findings list [--filter F] [--order-by O] [--page-size N]",
-        "findings get NAME", "findings export [FILE]", "'state = OPEN'"}) {
+        "findings get NAME", "findings export [FILE]", "'state = OPEN'",
+        "search QUERY [--collections A,B] [--page-size N]", "relationships get NAME",
+        "relationships timeline NAME [--filter F] [--page-size N]", "'kind = VISIT'"}) {
     EXPECT_THAT(run.out, HasSubstr(text));
   }
   for (const char* word : {"sources", "visits", "partnerships", "trade", "infrastructure",
@@ -1072,6 +1082,95 @@ TEST_F(BilateralctlTest, FindingsListGetAndExportTheOpenFindingsOfTheSeed) {
       Run({"findings", "export", "--filter", "state = OPEN"}, seeded.get());
   ASSERT_EQ(exported.exit_code, 0) << exported;
   EXPECT_EQ(Lines(exported.out).size(), 2u) << exported;
+}
+
+TEST_F(BilateralctlTest, SearchFindsTheRecordsOfTheSeedBestFirst) {
+  // A server of its own: records other tests create may match too.
+  fs::path dir = Dir() / "search";
+  ASSERT_TRUE(fs::create_directory(dir));
+  std::string error;
+  auto seeded = ServerProcess::Start(dir, {}, &error);
+  ASSERT_NE(seeded, nullptr) << error;
+
+  RunResult found = Run({"search", "wind farm"}, seeded.get());
+  ASSERT_EQ(found.exit_code, 0) << found;
+  std::vector<std::string> lines = Lines(found.out);
+  ASSERT_GE(lines.size(), 2u) << found;
+  EXPECT_THAT(lines[0], AllOf(HasSubstr("NAME"), HasSubstr("SCORE"), HasSubstr("SNIPPET")));
+  EXPECT_THAT(lines[1], AllOf(HasSubstr("infrastructureProjects/zhanatas-wind-farm"),
+                              HasSubstr("[")));
+
+  // One result per page, limited to visits: every page, and only visits.
+  RunResult json = Run({"--output", "json", "search", "Xi Jinping", "--collections",
+                        "visits", "--page-size", "1"},
+                       seeded.get());
+  ASSERT_EQ(json.exit_code, 0) << json;
+  bilateral::v1::SearchResponse response;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json.out, &response).ok()) << json;
+  EXPECT_GE(response.results_size(), 2) << json;
+  for (const bilateral::v1::SearchResult& result : response.results()) {
+    EXPECT_THAT(result.name(), ::testing::StartsWith("visits/"));
+  }
+
+  RunResult unknown = Run({"search", "wind", "--collections", "nonesuch"}, seeded.get());
+  EXPECT_EQ(unknown.exit_code, 1) << unknown;
+  EXPECT_THAT(unknown.err, HasSubstr("INVALID_ARGUMENT")) << unknown;
+}
+
+TEST_F(BilateralctlTest, RelationshipsGetAndTimelineOfTheSeed) {
+  // A server of its own: records other tests create may concern the pair.
+  fs::path dir = Dir() / "relationships";
+  ASSERT_TRUE(fs::create_directory(dir));
+  std::string error;
+  auto seeded = ServerProcess::Start(dir, {}, &error);
+  ASSERT_NE(seeded, nullptr) << error;
+
+  RunResult got = Run({"relationships", "get", "relationships/KZ-CN"}, seeded.get());
+  ASSERT_EQ(got.exit_code, 0) << got;
+  EXPECT_THAT(got.out, AllOf(ContainsRegex("name: +relationships/CN-KZ\n"),
+                             ContainsRegex("countries: +CN, KZ\n"), HasSubstr("partnership:"),
+                             HasSubstr("visits:"), HasSubstr("CN visiting KZ: "),
+                             HasSubstr("trade:"), HasSubstr("open findings:")));
+  RunResult json = Run({"--output", "json", "relationships", "get", "KZ-CN"}, seeded.get());
+  ASSERT_EQ(json.exit_code, 0) << json;
+  bilateral::v1::Relationship dossier;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json.out, &dossier).ok()) << json;
+  EXPECT_EQ(dossier.name(), "relationships/CN-KZ");
+  EXPECT_GT(dossier.visits().total_count(), 0);
+  RunResult same = Run({"relationships", "get", "relationships/KZ-KZ"}, seeded.get());
+  EXPECT_EQ(same.exit_code, 1) << same;
+  EXPECT_THAT(same.err, HasSubstr("INVALID_ARGUMENT")) << same;
+
+  RunResult timeline = Run(
+      {"relationships", "timeline", "relationships/CN-KZ", "--filter", "kind = VISIT"},
+      seeded.get());
+  ASSERT_EQ(timeline.exit_code, 0) << timeline;
+  EXPECT_THAT(timeline.out, AllOf(HasSubstr("DATE"), HasSubstr("KIND"), HasSubstr("RECORD"),
+                                  HasSubstr("SUMMARY"), Not(HasSubstr("TRADE"))));
+  size_t first = timeline.out.find("visits/xi-jinping-kz-2013");
+  size_t last = timeline.out.find("visits/xi-jinping-kz-2024");
+  ASSERT_NE(first, std::string::npos) << timeline;
+  ASSERT_NE(last, std::string::npos) << timeline;
+  EXPECT_LT(first, last) << timeline;
+
+  // Two entries per page: NDJSON holds every page, one entry per line, all
+  // visits in date order.
+  RunResult ndjson = Run({"--output", "ndjson", "relationships", "timeline", "CN-KZ", "--filter",
+                          "kind = VISIT", "--page-size", "2"},
+                         seeded.get());
+  ASSERT_EQ(ndjson.exit_code, 0) << ndjson;
+  std::vector<std::string> records;
+  for (const std::string& line : Lines(ndjson.out)) {
+    bilateral::v1::TimelineEntry entry;
+    ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(line, &entry).ok()) << line;
+    EXPECT_EQ(entry.kind(), bilateral::v1::TIMELINE_ENTRY_KIND_VISIT) << line;
+    records.push_back(entry.record());
+  }
+  auto position = [&](const std::string& record) {
+    return std::find(records.begin(), records.end(), record) - records.begin();
+  };
+  EXPECT_LT(position("visits/xi-jinping-kz-2013"), position("visits/xi-jinping-kz-2024"));
+  EXPECT_LT(position("visits/xi-jinping-kz-2024"), static_cast<long>(records.size()));
 }
 
 TEST_F(BilateralctlTest, TlsFilesThatCannotBeReadExitThree) {

@@ -23,27 +23,70 @@ const std::vector<std::string> kListFlags = {"filter", "order-by", "page-size"};
 const std::vector<std::string> kCreateFlags = {"file", "json", "id", "request-id"};
 const std::vector<std::string> kUpdateFlags = {"file", "json", "update-mask", "etag"};
 
+// The items of a flag's "a, b" value, without blanks.
+std::vector<std::string> CommaList(const std::string& text) {
+  std::vector<std::string> items;
+  for (absl::string_view item : absl::StrSplit(text, ',', absl::SkipWhitespace())) {
+    items.emplace_back(absl::StripAsciiWhitespace(item));
+  }
+  return items;
+}
+
+// The --page-size flag's value, 0 (the server's default) when not given.
+int PageSize(const Context& context) {
+  int page_size = 0;
+  // The parser has checked the value, so the conversion cannot fail.
+  (void)absl::SimpleAtoi(context.invocation.Get("page-size", "0"), &page_size);
+  return page_size;
+}
+
+// Prints every item of `range`, fetching every page first: a table needs all
+// rows for its widths, and a failure must not leave half a JSON document
+// behind.
+template <typename T>
+int PrintAll(PaginatedRange<T> range, const Context& context) {
+  std::vector<T> records;
+  for (absl::StatusOr<T>& record : range) {
+    if (!record.ok()) return ReportServerError(record.status(), *context.err);
+    records.push_back(std::move(*record));
+  }
+  PrintRecords(records, context.format, *context.out);
+  return kExitOk;
+}
+
 // `<resource> list [--filter F] [--order-by O] [--page-size N]`: every page.
 template <typename T>
 int RunList(const Context& context) {
   typename Resource<T>::ListRequest request;
   request.set_filter(context.invocation.Get("filter"));
   request.set_order_by(context.invocation.Get("order-by"));
-  int page_size = 0;
-  // The parser has checked the value, so the conversion cannot fail.
-  if (absl::SimpleAtoi(context.invocation.Get("page-size", "0"), &page_size)) {
-    request.set_page_size(page_size);
-  }
+  request.set_page_size(PageSize(context));
   auto client = Resource<T>::Connect(context);
-  // Everything is fetched before printing: a table needs all rows for its
-  // widths, and a failure must not leave half a JSON document behind.
-  std::vector<T> records;
-  for (absl::StatusOr<T>& record : Resource<T>::List(client, std::move(request))) {
-    if (!record.ok()) return ReportServerError(record.status(), *context.err);
-    records.push_back(std::move(*record));
+  return PrintAll(Resource<T>::List(client, std::move(request)), context);
+}
+
+// `search QUERY [--collections A,B] [--page-size N]`: every result, best
+// first.
+int RunSearch(const Context& context) {
+  v1::SearchRequest request;
+  request.set_query(context.args[0]);
+  for (std::string& collection : CommaList(context.invocation.Get("collections"))) {
+    request.add_collections(std::move(collection));
   }
-  PrintRecords(records, context.format, *context.out);
-  return kExitOk;
+  request.set_page_size(PageSize(context));
+  auto client = Resource<v1::SearchResult>::Connect(context);
+  return PrintAll(client.Search(std::move(request)), context);
+}
+
+// `relationships timeline NAME [--filter F] [--page-size N]`: every entry,
+// oldest first.
+int RunTimeline(const Context& context) {
+  v1::ListTimelineRequest request;
+  request.set_parent(ResourceName<v1::Relationship>(context.args[0]));
+  request.set_filter(context.invocation.Get("filter"));
+  request.set_page_size(PageSize(context));
+  auto client = Resource<v1::TimelineEntry>::Connect(context);
+  return PrintAll(client.ListTimeline(std::move(request)), context);
 }
 
 // `<resource> get NAME`.
@@ -89,11 +132,7 @@ int RunUpdate(const Context& context) {
   // The NAME argument decides which record changes, whatever the body says.
   record.set_name(ResourceName<T>(context.args[0]));
   if (context.invocation.Has("etag")) record.set_etag(context.invocation.Get("etag"));
-  std::vector<std::string> paths;
-  for (absl::string_view path : absl::StrSplit(context.invocation.Get("update-mask"), ',',
-                                               absl::SkipWhitespace())) {
-    paths.emplace_back(absl::StripAsciiWhitespace(path));
-  }
+  std::vector<std::string> paths = CommaList(context.invocation.Get("update-mask"));
   auto client = Resource<T>::Connect(context);
   auto updated = Resource<T>::Update(client, record, paths);
   if (!updated.ok()) return ReportServerError(updated.status(), *context.err);
@@ -213,6 +252,26 @@ std::vector<Command> ResourceCommands() {
       "stored records do not bear out; the server opens and closes them as\n"
       "records change. Filter on state, kind, subject and countries, e.g.\n"
       "'state = OPEN' or 'countries:\"KZ\"'.");
+  commands.push_back(
+      {"search", "", "QUERY", 1, 1, {"collections", "page-size"},
+       "Search the text of every record (names and titles, descriptions,\n"
+       "people and places, the quotes of citations) for every word of QUERY\n"
+       "(quote several words, e.g. \"wind farm\"), best matches first, each\n"
+       "with its name, score and a snippet with the matches in [brackets].",
+       &RunSearch});
+  commands.push_back(
+      {"relationships", "get", "NAME", 1, 1, {},
+       "Show the dossier of a pair of countries (NAME: relationships/A-B or\n"
+       "A-B, in either order and as any code, e.g. relationships/CN-KZ):\n"
+       "partnership, visits each way, trade, infrastructure, exchanges, latest\n"
+       "observations and open findings. Every pair has one.",
+       &RunGet<v1::Relationship>});
+  commands.push_back(
+      {"relationships", "timeline", "NAME", 1, 1, {"filter", "page-size"},
+       "List every dated fact stored about a pair of countries, oldest first,\n"
+       "with its evidence. Filter on kind and date, e.g. 'kind = VISIT' or\n"
+       "'kind = VISIT OR kind = EXCHANGE AND date >= 2020'.",
+       &RunTimeline});
   return commands;
 }
 

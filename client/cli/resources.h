@@ -10,7 +10,10 @@
 //   Items                               the records of a List response
 //   InDataset                           its records in a bilateral.v1.Dataset
 // Countries and findings are read-only: they have no write methods and no
-// InDataset.
+// InDataset. The results of the derived reads have only what their commands
+// use: a relationship's dossier Client, kCommand, kCollection, Connect and
+// Get; search results and timeline entries Client, ListResponse, Connect and
+// Items.
 #pragma once
 
 #include <string>
@@ -373,6 +376,42 @@ struct Resource<v1::Finding> {
     return client.ListFindings(std::move(request));
   }
   static auto* Items(ListResponse& response) { return response.mutable_findings(); }
+};
+
+template <>
+struct Resource<v1::Relationship> {
+  using Client = RelationshipClient;
+  static constexpr const char* kCommand = "relationships";
+  static constexpr const char* kCollection = "relationships";
+
+  static Client Connect(const Context& context) {
+    return Client(MakeRelationshipConnection(context.channel, context.options));
+  }
+  static absl::StatusOr<v1::Relationship> Get(Client& client, const std::string& name) {
+    return client.GetRelationship(name);
+  }
+};
+
+template <>
+struct Resource<v1::TimelineEntry> {
+  using Client = RelationshipClient;
+  using ListResponse = v1::ListTimelineResponse;
+
+  static Client Connect(const Context& context) {
+    return Resource<v1::Relationship>::Connect(context);
+  }
+  static auto* Items(ListResponse& response) { return response.mutable_entries(); }
+};
+
+template <>
+struct Resource<v1::SearchResult> {
+  using Client = SearchClient;
+  using ListResponse = v1::SearchResponse;
+
+  static Client Connect(const Context& context) {
+    return Client(MakeSearchConnection(context.channel, context.options));
+  }
+  static auto* Items(ListResponse& response) { return response.mutable_results(); }
 };
 
 // The resource name a NAME argument means: "visits/ID" is kept as given (so the

@@ -1,6 +1,9 @@
 #include "views.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "formatting.h"
 
 namespace bilateral::cli {
@@ -380,6 +383,140 @@ std::vector<Detail> View<v1::Finding>::Details(const v1::Finding& finding) {
   };
   AddStoredTail(finding, details);
   return Dashed(std::move(details));
+}
+
+// Relationships: the dossier is a summary of other records, so each part
+// gives its counts on its line and the records it names beneath, one table
+// row of theirs per line.
+
+namespace {
+
+// Each record as its table row reads, on one line.
+template <typename T>
+std::vector<std::string> RowLines(const google::protobuf::RepeatedPtrField<T>& records) {
+  std::vector<std::string> lines;
+  for (const T& record : records) {
+    lines.push_back(absl::StrJoin(View<T>::Row(record).cells, "  "));
+  }
+  return lines;
+}
+
+// "Permanent Comprehensive Strategic Partnership [PERMANENT_COMPREHENSIVE_STRATEGIC]
+// since 2024-07-03".
+std::string LevelText(const v1::PartnershipLevel& level) {
+  std::string text = level.label();
+  if (level.tier() != 0) {
+    absl::StrAppend(&text, text.empty() ? "" : " ", "[",
+                    EnumText(v1::PartnershipTier_descriptor(), level.tier()), "]");
+  }
+  std::string since = DateText(level.since());
+  if (!since.empty()) absl::StrAppend(&text, " since ", since);
+  return text;
+}
+
+Detail PartnershipDetail(const v1::Relationship& dossier) {
+  if (!dossier.has_partnership()) return {"partnership", "", {}};
+  const v1::PartnershipSummary& summary = dossier.partnership();
+  std::vector<std::string> notes;
+  if (summary.has_current_level()) {
+    notes.push_back(absl::StrCat("level: ", LevelText(summary.current_level())));
+  }
+  notes.push_back(absl::StrCat("milestones: ", summary.milestone_count()));
+  return {"partnership", summary.partnership(), std::move(notes)};
+}
+
+// "CN visiting KZ: 5, latest visits/xi-jinping-kz-2024 (2024-07-02)".
+std::string VisitDirectionText(const v1::VisitDirection& direction) {
+  std::string text = absl::StrCat(CountryCode(direction.visitor_country()), " visiting ",
+                                  CountryCode(direction.host_country()), ": ",
+                                  direction.count());
+  if (direction.has_latest_visit()) {
+    const v1::Visit& latest = direction.latest_visit();
+    absl::StrAppend(&text, ", latest ", latest.name());
+    std::string date = DateText(latest.start_date());
+    if (!date.empty()) absl::StrAppend(&text, " (", date, ")");
+  }
+  return text;
+}
+
+Detail VisitsDetail(const v1::VisitSummary& visits) {
+  std::vector<std::string> notes;
+  for (const v1::VisitDirection& direction : visits.directions()) {
+    notes.push_back(VisitDirectionText(direction));
+  }
+  return {"visits", absl::StrCat(visits.total_count()), std::move(notes)};
+}
+
+Detail TradeDetail(const v1::TradeSummary& trade) {
+  std::string value = absl::StrCat(trade.record_count(), " records");
+  if (trade.has_latest_period()) {
+    absl::StrAppend(&value, ", latest period ", PeriodText(trade.latest_period()));
+  }
+  return {"trade", std::move(value), RowLines(trade.latest_records())};
+}
+
+Detail InfrastructureDetail(const v1::InfrastructureSummary& infrastructure) {
+  std::vector<std::string> notes;
+  for (const v1::ProjectStatusCount& count : infrastructure.status_counts()) {
+    std::string status = EnumText(v1::ProjectStatus_descriptor(), count.status());
+    notes.push_back(absl::StrCat(status.empty() ? "no status" : status, ": ", count.count()));
+  }
+  return {"infrastructure", absl::StrCat(infrastructure.total_count(), " projects"),
+          std::move(notes)};
+}
+
+}  // namespace
+
+std::vector<Detail> View<v1::Relationship>::Details(const v1::Relationship& dossier) {
+  return Dashed({
+      {"name", dossier.name(), {}},
+      {"countries", CountryCodes(dossier.countries()), {}},
+      PartnershipDetail(dossier),
+      VisitsDetail(dossier.visits()),
+      TradeDetail(dossier.trade()),
+      InfrastructureDetail(dossier.infrastructure()),
+      {"exchanges", absl::StrCat(dossier.exchanges().total_count()),
+       RowLines(dossier.exchanges().latest())},
+      {"latest observations", absl::StrCat(dossier.latest_observations_size()),
+       RowLines(dossier.latest_observations())},
+      {"open findings", absl::StrCat(dossier.open_findings_size()),
+       RowLines(dossier.open_findings())},
+  });
+}
+
+// Timeline entries: a period, where the entry has one, says more than the
+// date standing for it; the evidence goes beneath.
+
+std::vector<std::string> View<v1::TimelineEntry>::Headers() {
+  return {"DATE", "KIND", "RECORD", "SUMMARY"};
+}
+
+TableRow View<v1::TimelineEntry>::Row(const v1::TimelineEntry& entry) {
+  return MakeRow({entry.has_period() ? PeriodText(entry.period()) : DateText(entry.date()),
+                  EnumText(v1::TimelineEntryKind_descriptor(), entry.kind()), entry.record(),
+                  entry.summary()},
+                 CitationLines(entry.citations()));
+}
+
+// Search results, best first; scores matter only relative to each other.
+// A snippet can span the lines of the text it quotes; a row has one line.
+
+namespace {
+
+std::string SingleLine(const std::string& text) {
+  return absl::StrJoin(absl::StrSplit(text, absl::ByAnyChar(" \t\r\n"), absl::SkipEmpty()),
+                       " ");
+}
+
+}  // namespace
+
+std::vector<std::string> View<v1::SearchResult>::Headers() {
+  return {"NAME", "SCORE", "SNIPPET"};
+}
+
+TableRow View<v1::SearchResult>::Row(const v1::SearchResult& result) {
+  return MakeRow(
+      {result.name(), absl::StrFormat("%.4g", result.score()), SingleLine(result.snippet())});
 }
 
 }  // namespace bilateral::cli

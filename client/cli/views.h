@@ -12,6 +12,8 @@
 #include "bilateral/v1/infrastructure.pb.h"
 #include "bilateral/v1/observation.pb.h"
 #include "bilateral/v1/partnership.pb.h"
+#include "bilateral/v1/relationship.pb.h"
+#include "bilateral/v1/search.pb.h"
 #include "bilateral/v1/source.pb.h"
 #include "bilateral/v1/trade.pb.h"
 #include "bilateral/v1/visit.pb.h"
@@ -21,7 +23,9 @@ namespace bilateral::cli {
 
 // Each specialisation gives the column headers of a table, one record's row
 // of it (with the record's citations as the lines beneath), and the lines
-// that show one record in full.
+// that show one record in full. What the server derives has only the half
+// its commands show: a relationship's dossier its lines, search results and
+// timeline entries their table.
 template <typename T>
 struct View;
 
@@ -86,6 +90,23 @@ struct View<v1::Finding> {
   static std::vector<std::string> Headers();
   static TableRow Row(const v1::Finding& record);
   static std::vector<Detail> Details(const v1::Finding& record);
+};
+
+template <>
+struct View<v1::Relationship> {
+  static std::vector<Detail> Details(const v1::Relationship& dossier);
+};
+
+template <>
+struct View<v1::TimelineEntry> {
+  static std::vector<std::string> Headers();
+  static TableRow Row(const v1::TimelineEntry& entry);
+};
+
+template <>
+struct View<v1::SearchResult> {
+  static std::vector<std::string> Headers();
+  static TableRow Row(const v1::SearchResult& result);
 };
 
 }  // namespace bilateral::cli

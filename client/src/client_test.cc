@@ -6,6 +6,8 @@
 
 #include "bilateral/mocks/mock_country_connection.h"
 #include "bilateral/mocks/mock_finding_connection.h"
+#include "bilateral/mocks/mock_relationship_connection.h"
+#include "bilateral/mocks/mock_search_connection.h"
 #include "bilateral/mocks/mock_source_connection.h"
 #include "bilateral/mocks/mock_trade_record_connection.h"
 #include "bilateral/mocks/mock_visit_connection.h"
@@ -17,6 +19,8 @@ namespace {
 
 using ::bilateral::mocks::MockCountryConnection;
 using ::bilateral::mocks::MockFindingConnection;
+using ::bilateral::mocks::MockRelationshipConnection;
+using ::bilateral::mocks::MockSearchConnection;
 using ::bilateral::mocks::MockSourceConnection;
 using ::bilateral::mocks::MockTradeRecordConnection;
 using ::bilateral::mocks::MockVisitConnection;
@@ -209,6 +213,46 @@ TEST(FindingClientTest, GetSendsTheNameAndReturnsTheError) {
       .WillOnce(Return(absl::NotFoundError("findings/x")));
   FindingClient client(mock);
   EXPECT_EQ(client.GetFinding("findings/x").status(), absl::NotFoundError("findings/x"));
+}
+
+TEST(SearchClientTest, SearchSendsQueryAndCollectionsAndYieldsEveryResult) {
+  auto mock = std::make_shared<MockSearchConnection>();
+  EXPECT_CALL(*mock, Search(AllOf(Property(&v1::SearchRequest::query, "wind farm"),
+                                  Property(&v1::SearchRequest::collections,
+                                           ElementsAre("infrastructureProjects", "visits")),
+                                  Property(&v1::SearchRequest::page_token, ""))))
+      .WillOnce(Return(MakePaginatedRange<v1::SearchResult>(
+          {Named<v1::SearchResult>("infrastructureProjects/a"),
+           Named<v1::SearchResult>("visits/b")})));
+  SearchClient client(mock);
+  std::vector<std::string> names;
+  for (auto& result : client.Search("wind farm", {"infrastructureProjects", "visits"})) {
+    ASSERT_TRUE(result.ok());
+    names.push_back(result->name());
+  }
+  EXPECT_THAT(names, ElementsAre("infrastructureProjects/a", "visits/b"));
+}
+
+TEST(RelationshipClientTest, GetSendsTheNameAndTimelineTheParentAndFilter) {
+  auto mock = std::make_shared<MockRelationshipConnection>();
+  EXPECT_CALL(*mock,
+              GetRelationship(Property(&v1::GetRelationshipRequest::name, "relationships/KZ-CN")))
+      .WillOnce(Return(Named<v1::Relationship>("relationships/CN-KZ")));
+  v1::TimelineEntry entry;
+  entry.set_record("visits/a");
+  EXPECT_CALL(*mock, ListTimeline(AllOf(
+                         Property(&v1::ListTimelineRequest::parent, "relationships/CN-KZ"),
+                         Property(&v1::ListTimelineRequest::filter, "kind = VISIT"),
+                         Property(&v1::ListTimelineRequest::page_token, ""))))
+      .WillOnce(Return(MakePaginatedRange<v1::TimelineEntry>({entry})));
+  RelationshipClient client(mock);
+  EXPECT_EQ(client.GetRelationship("relationships/KZ-CN")->name(), "relationships/CN-KZ");
+  std::vector<std::string> records;
+  for (auto& got : client.ListTimeline("relationships/CN-KZ", "kind = VISIT")) {
+    ASSERT_TRUE(got.ok());
+    records.push_back(got->record());
+  }
+  EXPECT_THAT(records, ElementsAre("visits/a"));
 }
 
 }  // namespace

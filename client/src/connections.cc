@@ -9,6 +9,8 @@
 #include "bilateral/infrastructure_project_client.h"
 #include "bilateral/observation_client.h"
 #include "bilateral/partnership_client.h"
+#include "bilateral/relationship_client.h"
+#include "bilateral/search_client.h"
 #include "bilateral/source_client.h"
 #include "bilateral/trade_record_client.h"
 #include "bilateral/v1/country.grpc.pb.h"
@@ -17,6 +19,8 @@
 #include "bilateral/v1/infrastructure.grpc.pb.h"
 #include "bilateral/v1/observation.grpc.pb.h"
 #include "bilateral/v1/partnership.grpc.pb.h"
+#include "bilateral/v1/relationship.grpc.pb.h"
+#include "bilateral/v1/search.grpc.pb.h"
 #include "bilateral/v1/source.grpc.pb.h"
 #include "bilateral/v1/trade.grpc.pb.h"
 #include "bilateral/v1/visit.grpc.pb.h"
@@ -340,6 +344,44 @@ class GrpcFindingConnection final : public FindingConnection {
   internal::ServiceStub<v1::FindingService> rpc_;
 };
 
+class GrpcSearchConnection final : public SearchConnection {
+ public:
+  using Stub = v1::SearchService::Stub;
+  GrpcSearchConnection(absl::StatusOr<std::shared_ptr<grpc::Channel>> channel,
+                       const ClientOptions& options)
+      : rpc_(std::move(channel), options) {}
+
+  PaginatedRange<v1::SearchResult> Search(v1::SearchRequest request) override {
+    return rpc_.List<v1::SearchResult>(
+        &Stub::Search, std::move(request),
+        [](v1::SearchResponse& r) -> auto& { return *r.mutable_results(); });
+  }
+
+ private:
+  internal::ServiceStub<v1::SearchService> rpc_;
+};
+
+class GrpcRelationshipConnection final : public RelationshipConnection {
+ public:
+  using Stub = v1::RelationshipService::Stub;
+  GrpcRelationshipConnection(absl::StatusOr<std::shared_ptr<grpc::Channel>> channel,
+                             const ClientOptions& options)
+      : rpc_(std::move(channel), options) {}
+
+  absl::StatusOr<v1::Relationship> GetRelationship(
+      const v1::GetRelationshipRequest& request) override {
+    return rpc_.Call(&Stub::GetRelationship, request, internal::Idempotency::kRead);
+  }
+  PaginatedRange<v1::TimelineEntry> ListTimeline(v1::ListTimelineRequest request) override {
+    return rpc_.List<v1::TimelineEntry>(
+        &Stub::ListTimeline, std::move(request),
+        [](v1::ListTimelineResponse& r) -> auto& { return *r.mutable_entries(); });
+  }
+
+ private:
+  internal::ServiceStub<v1::RelationshipService> rpc_;
+};
+
 }  // namespace
 
 std::shared_ptr<SourceConnection> MakeSourceConnection(const ClientOptions& options) {
@@ -413,6 +455,22 @@ std::shared_ptr<FindingConnection> MakeFindingConnection(const ClientOptions& op
 std::shared_ptr<FindingConnection> MakeFindingConnection(std::shared_ptr<grpc::Channel> channel,
                                                          const ClientOptions& options) {
   return std::make_shared<GrpcFindingConnection>(std::move(channel), options);
+}
+
+std::shared_ptr<SearchConnection> MakeSearchConnection(const ClientOptions& options) {
+  return std::make_shared<GrpcSearchConnection>(MakeChannel(options), options);
+}
+std::shared_ptr<SearchConnection> MakeSearchConnection(std::shared_ptr<grpc::Channel> channel,
+                                                       const ClientOptions& options) {
+  return std::make_shared<GrpcSearchConnection>(std::move(channel), options);
+}
+
+std::shared_ptr<RelationshipConnection> MakeRelationshipConnection(const ClientOptions& options) {
+  return std::make_shared<GrpcRelationshipConnection>(MakeChannel(options), options);
+}
+std::shared_ptr<RelationshipConnection> MakeRelationshipConnection(
+    std::shared_ptr<grpc::Channel> channel, const ClientOptions& options) {
+  return std::make_shared<GrpcRelationshipConnection>(std::move(channel), options);
 }
 
 }  // namespace bilateral

@@ -10,6 +10,8 @@
 #include "bilateral/options.h"
 #include "bilateral/pagination.h"
 #include "bilateral/partnership_client.h"
+#include "bilateral/relationship_client.h"
+#include "bilateral/search_client.h"
 #include "bilateral/source_client.h"
 #include "bilateral/status.h"
 #include "bilateral/trade_record_client.h"
