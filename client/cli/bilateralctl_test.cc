@@ -566,6 +566,26 @@ TEST_F(BilateralctlTest, EndpointComesFromEnvironmentAndUnreachableIsUnavailable
   EXPECT_THAT(unreachable.err, HasSubstr("error: UNAVAILABLE: ")) << unreachable;
 }
 
+TEST_F(BilateralctlTest, HealthSaysWhetherTheServerServes) {
+  RunResult server = Run({"health"});
+  EXPECT_EQ(server.exit_code, 0) << server;
+  EXPECT_EQ(server.out, "server: SERVING\n");
+
+  RunResult json = Run({"--output", "json", "health"});
+  EXPECT_EQ(json.exit_code, 0) << json;
+  EXPECT_THAT(json.out, HasSubstr("\"status\": \"SERVING\""));
+
+  // The server reports on itself as a whole, not service by service.
+
+  RunResult unknown = Run({"health", "bilateral.v1.NoSuchService"});
+  EXPECT_EQ(unknown.exit_code, 1) << unknown;
+  EXPECT_THAT(unknown.err, HasSubstr("error: NOT_FOUND")) << unknown;
+
+  RunResult unreachable = RunRaw({"--endpoint", "127.0.0.1:1", "--timeout", "5", "health"});
+  EXPECT_EQ(unreachable.exit_code, 1) << unreachable;
+  EXPECT_THAT(unreachable.err, HasSubstr("error: UNAVAILABLE: ")) << unreachable;
+}
+
 // One record kind as the verbs below exercise it: two bodies to create, and
 // an update with its mask and a text the updated record's JSON then holds.
 struct RecordCase {

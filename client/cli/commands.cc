@@ -6,6 +6,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "args.h"
+#include "health.h"
 #include "load.h"
 #include "resource_commands.h"
 
@@ -47,6 +48,13 @@ const std::vector<Command>& Commands() {
                     "exchanges, observations. Records that exist already are counted, not\n"
                     "errors.",
                     &RunLoad});
+    all->push_back({"health", "", "[SERVICE]", 0, 1, {},
+                    "Ask the server's gRPC health service whether it serves. Exit code 0\n"
+                    "only when SERVING; 1 when NOT_SERVING (draining, or its database is\n"
+                    "unreachable), or when the server cannot be reached. SERVICE asks\n"
+                    "about one service of a server that reports them one by one;\n"
+                    "bilateral-server reports on itself as a whole (NOT_FOUND otherwise).",
+                    &RunHealth});
     return all;
   }();
   return *commands;
