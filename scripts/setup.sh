@@ -1,22 +1,36 @@
 #!/usr/bin/env bash
 # Installs whatever the build and the tests need and is not yet installed.
 # Idempotent and quiet when everything is already there. Debian 12.
+#   scripts/setup.sh [--build-only]   --build-only: what the build needs, no more
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
-debian_packages=(
-  g++ cmake ninja-build ccache pkg-config git
+# What building the server and bilateralctl needs; the container image's
+# build stage installs only these (scripts/setup.sh --build-only).
+build_packages=(
+  g++ cmake ninja-build ccache pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto
-  libabsl-dev libgtest-dev libgmock-dev
-  libsqlite3-dev sqlite3 iso-codes
+  libabsl-dev libsqlite3-dev iso-codes libpq-dev
+  # Key hashing and TLS, and the /metrics HTTP port.
+  libssl-dev libcpp-httplib-dev
+)
+# What the tests need besides.
+debian_packages=(
+  "${build_packages[@]}" git libgtest-dev libgmock-dev sqlite3
   # The API reference generator and the contract test.
   python3
-  # PostgreSQL: the client library, and a server the tests start and stop.
-  libpq-dev postgresql-15
-  # Key hashing, TLS test certificates, and the /metrics HTTP port.
-  libssl-dev openssl libcpp-httplib-dev
+  # A PostgreSQL server the tests start and stop; TLS test certificates.
+  postgresql-15 openssl
+  # The container image test (deploy/): building and running the image
+  # without a Docker engine, a gRPC load balancer for the scale-out test,
+  # and YAML for the manifest check.
+  buildah podman runc debootstrap nginx-light python3-yaml
 )
+if [[ "${1:-}" == --build-only ]]; then
+  "$root/scripts/apt-install.sh" build "${build_packages[@]}"
+  exit 0
+fi
 # Tools from the npm registry, pinned; installed under build/tools.
 buf_version=1.75.0
 

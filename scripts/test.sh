@@ -2,8 +2,10 @@
 # Sets up what is missing, builds, and runs every test: the contract guard
 # (lint, breaking changes, API reference), the whole ctest suite on the
 # release build, the clients for other languages and gRPC tools against a
-# live server, and the ctest suite again under AddressSanitizer and
-# UndefinedBehaviorSanitizer. BILATERAL_SANITIZE=0 skips the last.
+# live server, the deployment files and the container image (built and run;
+# BILATERAL_IMAGE_TEST=0 skips it), and the ctest suite again under
+# AddressSanitizer and UndefinedBehaviorSanitizer. BILATERAL_SANITIZE=0 skips
+# the last.
 # Suites that hold both stores to one contract also run on a throwaway
 # PostgreSQL server started here.
 set -euo pipefail
@@ -44,6 +46,13 @@ run_suite() {
 run_suite release
 echo "== clients for other languages, and gRPC tools"
 scripts/clients_test.sh
+echo "== deployment files: Kubernetes manifests, Compose, nginx, Dockerfile"
+scripts/deploy_check.py --server build/release/service/bilateral-server \
+  --nginx "$(command -v nginx || echo /usr/sbin/nginx)" --self-test
+if [[ "${BILATERAL_IMAGE_TEST:-1}" == 1 ]]; then
+  echo "== container image: build, run, health, seed visits, SIGTERM"
+  scripts/image_test.sh
+fi
 if [[ "${BILATERAL_SANITIZE:-1}" == 1 ]]; then
   run_suite asan
 fi
