@@ -31,6 +31,9 @@ struct Page {
 
 template <typename T>
 class PaginatedRange {
+  // Declared before the iterator that names it (defined below).
+  struct State;
+
  public:
   // Fetches the page that `page_token` names ("" for the first page).
   using PageFetcher = std::function<absl::StatusOr<Page<T>>(const std::string&)>;
@@ -58,9 +61,8 @@ class PaginatedRange {
 
    private:
     friend class PaginatedRange;
-    explicit iterator(std::shared_ptr<typename PaginatedRange::State> state)
-        : state_(std::move(state)) {}
-    std::shared_ptr<typename PaginatedRange::State> state_;
+    explicit iterator(std::shared_ptr<State> state) : state_(std::move(state)) {}
+    std::shared_ptr<State> state_;
   };
 
   // Starts the range, fetching the first page. A range is walked once.
