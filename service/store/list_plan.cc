@@ -136,8 +136,13 @@ std::string EncodePageToken(uint64_t query_fingerprint,
       body.append(text);
     }
   }
-  PutFixed64(body, Checksum(body));
-  return absl::WebSafeBase64Escape(body);
+  return SealPageToken(body);
+}
+
+std::string SealPageToken(absl::string_view body) {
+  std::string raw(body);
+  PutFixed64(raw, Checksum(body));
+  return absl::WebSafeBase64Escape(raw);
 }
 
 absl::StatusOr<PagePosition> DecodePageToken(absl::string_view token,

@@ -36,6 +36,11 @@ absl::StatusOr<ListPlan> PlanList(const Collection& collection,
 std::string EncodePageToken(uint64_t query_fingerprint,
                             const std::vector<SqlValue>& keys, int64_t seq);
 
+// The token whose body (what EncodePageToken writes before its checksum) is
+// `body`. The checksum catches damaged and edited tokens, not forged ones:
+// anyone can seal any body, so DecodePageToken validates everything it reads.
+std::string SealPageToken(absl::string_view body);
+
 struct PagePosition {
   std::vector<SqlValue> keys;
   int64_t seq = 0;
