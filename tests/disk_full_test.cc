@@ -1,0 +1,184 @@
+// The embedded store on a disk that fills up: the database lives on a small
+// file system of its own (tmpfs, mounted here), and records are written until
+// there is no room. Writes then fail with RESOURCE_EXHAUSTED saying the store
+// is out of disk space; reads keep working; the refused write is not stored
+// in part; the file passes SQLite's integrity check; and once there is room
+// again, writes succeed and every acknowledged record is intact.
+#include <sqlite3.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <map>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "bilateral/source_client.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "server/seed.h"
+#include "server/server.h"
+#include "store/open_store.h"
+#include "temp_dir.h"
+
+namespace bilateral {
+namespace {
+
+using ::testing::HasSubstr;
+
+// A tmpfs of `size` at a fresh directory, unmounted when done.
+class SmallFileSystem {
+ public:
+  explicit SmallFileSystem(const std::string& size) {
+    mounted_ = mount("tmpfs", dir_.path().c_str(), "tmpfs", 0,
+                     absl::StrCat("size=", size).c_str()) == 0;
+    if (!mounted_) error_ = std::strerror(errno);
+  }
+  ~SmallFileSystem() {
+    if (mounted_) umount2(dir_.path().c_str(), MNT_DETACH);
+  }
+  bool mounted() const { return mounted_; }
+  const std::string& error() const { return error_; }
+  std::string File(const std::string& name) const { return dir_.File(name); }
+  bool Resize(const std::string& size) {
+    return mount("tmpfs", dir_.path().c_str(), "tmpfs", MS_REMOUNT,
+                 absl::StrCat("size=", size).c_str()) == 0;
+  }
+
+ private:
+  test::TempDir dir_;
+  bool mounted_ = false;
+  std::string error_;
+};
+
+std::string IntegrityCheck(const std::string& path) {
+  sqlite3* db = nullptr;
+  std::string result = "cannot open";
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_stmt* statement = nullptr;
+    sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &statement, nullptr);
+    result.clear();
+    while (statement != nullptr && sqlite3_step(statement) == SQLITE_ROW) {
+      absl::StrAppend(&result, result.empty() ? "" : "; ",
+                      reinterpret_cast<const char*>(sqlite3_column_text(statement, 0)));
+    }
+    sqlite3_finalize(statement);
+  }
+  sqlite3_close(db);
+  return result;
+}
+
+// A server on the store at `path`, and a client without retries.
+struct Running {
+  std::unique_ptr<store::Store> store;
+  std::unique_ptr<server::Server> server;
+  std::unique_ptr<SourceClient> client;
+
+  static absl::StatusOr<Running> Start(const std::string& path) {
+    Running running;
+    auto store = store::OpenStore(path, store::StoreOptions{});
+    if (!store.ok()) return store.status();
+    running.store = std::move(*store);
+    if (auto status = server::PrepareStore(*running.store); !status.ok()) return status;
+    server::ServerOptions options;
+    options.listen = "127.0.0.1:0";
+    auto server = server::Server::Start(options, running.store.get());
+    if (!server.ok()) return server.status();
+    running.server = std::move(*server);
+    ClientOptions client_options;
+    client_options.endpoint = absl::StrCat("127.0.0.1:", running.server->port());
+    client_options.retry = RetryOptions::None();
+    running.client = std::make_unique<SourceClient>(MakeSourceConnection(client_options));
+    return running;
+  }
+  void Stop() {
+    server->Shutdown(absl::Seconds(1));
+    server.reset();
+    client.reset();
+    store.reset();
+  }
+};
+
+v1::Source Bulky(int i) {
+  v1::Source source;
+  source.set_title(absl::StrCat("disk-full #", i));
+  // Text that does not compress away: each record takes its room.
+  std::string text;
+  for (int j = 0; text.size() < 4000; ++j) {
+    absl::StrAppend(&text, (i * 7919 + j) % 104729, " ");
+  }
+  source.set_description(text);
+  return source;
+}
+
+TEST(DiskFullTest, WritesFailClearlyReadsWorkNothingDamagedAndRoomAgainWorks) {
+  if (geteuid() != 0) {
+    if (std::getenv("CI") != nullptr) FAIL() << "CI runs as root to mount a small file system";
+    GTEST_SKIP() << "mounting a small file system needs root; scripts/test.sh in CI runs as root";
+  }
+  SmallFileSystem disk("2m");
+  ASSERT_TRUE(disk.mounted()) << "cannot mount a tmpfs: " << disk.error();
+  const std::string path = disk.File("bilateral.db");
+
+  std::map<std::string, std::string> acknowledged;  // name -> title
+  absl::Status refused;
+  {
+    auto running = Running::Start(path);
+    ASSERT_TRUE(running.ok()) << running.status();
+    for (int i = 0; i < 1000; ++i) {
+      auto created = running->client->CreateSource(Bulky(i));
+      if (!created.ok()) {
+        refused = created.status();
+        break;
+      }
+      acknowledged[created->name()] = created->title();
+    }
+    std::cout << "acknowledged " << acknowledged.size() << " records of 4 KB before the disk "
+              << "was full; then: " << refused << "\n";
+    ASSERT_FALSE(refused.ok()) << "the disk never filled up";
+    EXPECT_EQ(refused.code(), absl::StatusCode::kResourceExhausted) << refused;
+    EXPECT_THAT(refused.message(), HasSubstr("out of disk space"));
+
+    // Still full: writes keep failing the same way; reads keep working.
+    auto again = running->client->CreateSource(Bulky(-1));
+    EXPECT_EQ(again.status().code(), absl::StatusCode::kResourceExhausted) << again.status();
+    int read = 0;
+    for (const auto& [name, title] : acknowledged) {
+      auto source = running->client->GetSource(name);
+      ASSERT_TRUE(source.ok()) << name << ": " << source.status();
+      EXPECT_EQ(source->title(), title);
+      ++read;
+    }
+    int listed = 0;
+    for (auto& source : running->client->ListSources()) {
+      ASSERT_TRUE(source.ok()) << source.status();
+      ++listed;
+    }
+    EXPECT_EQ(listed, static_cast<int>(acknowledged.size())) << "a refused write was stored";
+    std::cout << "while full: " << read << " reads by name, " << listed << " listed\n";
+    running->Stop();
+  }
+  EXPECT_EQ(IntegrityCheck(path), "ok");
+
+  // Room again: the same file serves, takes writes, and lost nothing.
+  ASSERT_TRUE(disk.Resize("16m"));
+  auto running = Running::Start(path);
+  ASSERT_TRUE(running.ok()) << running.status();
+  auto created = running->client->CreateSource(Bulky(1000));
+  EXPECT_TRUE(created.ok()) << created.status();
+  int lost = 0;
+  for (const auto& [name, title] : acknowledged) {
+    auto source = running->client->GetSource(name);
+    if (!source.ok() || source->title() != title || source->description().size() < 4000) {
+      ++lost;
+    }
+  }
+  std::cout << "after room was made: lost " << lost << " of " << acknowledged.size() << "\n";
+  EXPECT_EQ(lost, 0);
+  running->Stop();
+  EXPECT_EQ(IntegrityCheck(path), "ok");
+}
+
+}  // namespace
+}  // namespace bilateral
