@@ -1,6 +1,8 @@
 #include "store/sqlite_store.h"
 
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <unordered_map>
 #include <utility>
@@ -81,15 +83,37 @@ class SqliteRows final : public SqlRows {
   bool* in_use_;
 };
 
+// "file:PATH?immutable=1", with the characters a URI gives meaning escaped.
+std::string ImmutableUri(const std::string& path) {
+  std::string uri = "file:";
+  for (char c : path) {
+    switch (c) {
+      case '%': uri += "%25"; break;
+      case '?': uri += "%3f"; break;
+      case '#': uri += "%23"; break;
+      default: uri += c;
+    }
+  }
+  return uri + "?immutable=1";
+}
+
 // One SQLite connection and its prepared statements, reused across calls.
 class SqliteConnection final : public SqlConnection {
  public:
+  // `read_only`: the file is opened as immutable, for storage that cannot be
+  // written (SQLite then takes no locks and makes no -wal or -shm files).
   static absl::StatusOr<std::unique_ptr<SqliteConnection>> Open(const std::string& path,
-                                                                 bool create = false) {
+                                                                 bool create = false,
+                                                                 bool read_only = false) {
     sqlite3* db = nullptr;
-    int rc = sqlite3_open_v2(
-        path.c_str(), &db,
-        SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0), nullptr);
+    int rc = read_only
+                 ? sqlite3_open_v2(ImmutableUri(path).c_str(), &db,
+                                   SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
+                                   nullptr)
+                 : sqlite3_open_v2(path.c_str(), &db,
+                                   SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
+                                       (create ? SQLITE_OPEN_CREATE : 0),
+                                   nullptr);
     auto connection = std::unique_ptr<SqliteConnection>(new SqliteConnection(db));
     if (rc != SQLITE_OK) {
       return absl::UnavailableError(
@@ -195,8 +219,12 @@ class SqliteConnection final : public SqlConnection {
 // writes are serialised on one connection, each in its own transaction.
 class SqlitePool final : public SqlPool {
  public:
-  SqlitePool(std::string path, SqliteOptions options, std::unique_ptr<SqliteConnection> writer)
-      : path_(std::move(path)), options_(std::move(options)), writer_(std::move(writer)) {}
+  SqlitePool(std::string path, SqliteOptions options, bool read_only,
+             std::unique_ptr<SqliteConnection> writer)
+      : path_(std::move(path)),
+        options_(std::move(options)),
+        read_only_(read_only),
+        writer_(std::move(writer)) {}
 
   query::Dialect dialect() const override { return query::Dialect::kSqlite; }
   const char* LockSuffix() const override { return ""; }
@@ -212,6 +240,10 @@ class SqlitePool final : public SqlPool {
   }
 
   absl::Status Write(absl::FunctionRef<absl::Status(SqlConnection&)> body) override {
+    if (read_only_) {
+      return absl::FailedPreconditionError(
+          "the store is read-only: its database file cannot be written; reads still work");
+    }
     absl::MutexLock lock(&writer_mu_);
     if (auto status = writer_->Script("BEGIN IMMEDIATE"); !status.ok()) return status;
     absl::Status status = body(*writer_);
@@ -242,7 +274,7 @@ class SqlitePool final : public SqlPool {
       }
       ++open_readers_;
     }
-    auto connection = SqliteConnection::Open(path_);
+    auto connection = SqliteConnection::Open(path_, false, read_only_);
     if (connection.ok()) {
       auto status = (*connection)->Script(
           "PRAGMA query_only = 1; PRAGMA busy_timeout = 5000; "
@@ -263,6 +295,7 @@ class SqlitePool final : public SqlPool {
 
   const std::string path_;
   const SqliteOptions options_;
+  const bool read_only_;
 
   absl::Mutex writer_mu_;
   std::unique_ptr<SqliteConnection> writer_ ABSL_GUARDED_BY(writer_mu_);
@@ -310,6 +343,46 @@ absl::Status Migrate(SqliteConnection& db, const std::string& path, int target) 
   return absl::OkStatus();
 }
 
+// Whether the database file exists but cannot be written: a read-only file
+// system, or a file or folder without write permission.
+bool StorageIsReadOnly(const std::string& path) {
+  if (access(path.c_str(), F_OK) != 0) return false;  // to be created
+  std::string folder = path.substr(0, path.find_last_of('/') + 1);
+  if (folder.empty()) folder = ".";
+  return access(path.c_str(), W_OK) != 0 || access(folder.c_str(), W_OK) != 0;
+}
+
+// A database that cannot be written is served for reading: every write
+// fails with FAILED_PRECONDITION. It must be complete in its main file (a
+// clean shutdown leaves it so) and need no migration.
+absl::StatusOr<std::unique_ptr<Store>> OpenReadOnly(const std::string& path,
+                                                    const SqliteOptions& options) {
+  const std::string wal = path + "-wal";
+  struct stat wal_stat;
+  if (stat(wal.c_str(), &wal_stat) == 0 && wal_stat.st_size > 0) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "'", path, "' cannot be written, and its write-ahead log '", wal,
+        "' holds writes not yet in the database file; open it once where it can be written"));
+  }
+  auto connection = SqliteConnection::Open(path, false, true);
+  if (!connection.ok()) return connection.status();
+  auto version = SchemaVersion(**connection);
+  if (!version.ok()) {
+    return absl::FailedPreconditionError(absl::StrCat("'", path, "' is not a bilateral database: ",
+                                                      version.status().message()));
+  }
+  if (*version != LatestSqliteSchemaVersion()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "'", path, "' cannot be written and has schema version ", *version, "; this server needs ",
+        LatestSqliteSchemaVersion(), ": open it once where it can be written to migrate it"));
+  }
+  LogWarning("sqlite", absl::StrCat("'", path,
+                                    "' cannot be written: serving reads; writes fail with "
+                                    "FAILED_PRECONDITION"));
+  return MakeSqlStore(std::make_unique<SqlitePool>(path, options, true, *std::move(connection)),
+                      options.change_retention);
+}
+
 }  // namespace
 
 int LatestSqliteSchemaVersion() { return Migrations(query::Dialect::kSqlite).back().version; }
@@ -319,6 +392,7 @@ absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
   if (options.synchronous != "FULL" && options.synchronous != "NORMAL") {
     return absl::InvalidArgumentError("sqlite synchronous must be FULL or NORMAL");
   }
+  if (StorageIsReadOnly(path)) return OpenReadOnly(path, options);
   auto writer = SqliteConnection::Open(path, options.create);
   if (!writer.ok()) return writer.status();
   auto status = (*writer)->Script(absl::StrCat(
@@ -330,7 +404,7 @@ absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
   }
   int target = options.schema_version < 0 ? LatestSqliteSchemaVersion() : options.schema_version;
   if (status = Migrate(**writer, path, target); !status.ok()) return status;
-  return MakeSqlStore(std::make_unique<SqlitePool>(path, options, *std::move(writer)),
+  return MakeSqlStore(std::make_unique<SqlitePool>(path, options, false, *std::move(writer)),
                       options.change_retention);
 }
 

@@ -1,14 +1,18 @@
-// The embedded store on a disk that fills up: the database lives on a small
-// file system of its own (tmpfs, mounted here), and records are written until
-// there is no room. Writes then fail with RESOURCE_EXHAUSTED saying the store
-// is out of disk space; reads keep working; the refused write is not stored
-// in part; the file passes SQLite's integrity check; and once there is room
-// again, writes succeed and every acknowledged record is intact.
+// The embedded store when its storage fails it, on a small file system of
+// its own (tmpfs, mounted here; needs root):
+// - a disk that fills up: writes fail with RESOURCE_EXHAUSTED saying the
+//   store is out of disk space; reads keep working; the refused write is not
+//   stored in part; the file passes SQLite's integrity check; once there is
+//   room again, writes succeed and every acknowledged record is intact;
+// - a database file that cannot be written (the file system mounted
+//   read-only): the server starts and serves reads, writes fail with
+//   FAILED_PRECONDITION saying the store is read-only, and nothing changes.
 #include <sqlite3.h>
 #include <sys/mount.h>
 #include <unistd.h>
 
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <string>
@@ -44,6 +48,10 @@ class SmallFileSystem {
   bool Resize(const std::string& size) {
     return mount("tmpfs", dir_.path().c_str(), "tmpfs", MS_REMOUNT,
                  absl::StrCat("size=", size).c_str()) == 0;
+  }
+  bool SetReadOnly(bool read_only) {
+    return mount("tmpfs", dir_.path().c_str(), "tmpfs",
+                 MS_REMOUNT | (read_only ? MS_RDONLY : 0), nullptr) == 0;
   }
 
  private:
@@ -112,11 +120,16 @@ v1::Source Bulky(int i) {
   return source;
 }
 
-TEST(DiskFullTest, WritesFailClearlyReadsWorkNothingDamagedAndRoomAgainWorks) {
-  if (geteuid() != 0) {
-    if (std::getenv("CI") != nullptr) FAIL() << "CI runs as root to mount a small file system";
-    GTEST_SKIP() << "mounting a small file system needs root; scripts/test.sh in CI runs as root";
-  }
+#define REQUIRE_ROOT()                                                                          \
+  do {                                                                                          \
+    if (geteuid() != 0) {                                                                       \
+      if (std::getenv("CI") != nullptr) FAIL() << "CI runs as root to mount a file system";     \
+      GTEST_SKIP() << "mounting a small file system needs root; scripts/test.sh in CI has it"; \
+    }                                                                                           \
+  } while (false)
+
+TEST(StorageFaultsTest, DiskFullWritesFailClearlyReadsWorkNothingDamagedAndRoomAgainWorks) {
+  REQUIRE_ROOT();
   SmallFileSystem disk("2m");
   ASSERT_TRUE(disk.mounted()) << "cannot mount a tmpfs: " << disk.error();
   const std::string path = disk.File("bilateral.db");
@@ -178,6 +191,86 @@ TEST(DiskFullTest, WritesFailClearlyReadsWorkNothingDamagedAndRoomAgainWorks) {
   EXPECT_EQ(lost, 0);
   running->Stop();
   EXPECT_EQ(IntegrityCheck(path), "ok");
+}
+
+TEST(StorageFaultsTest, ReadOnlyDatabaseFileServesReadsAndRefusesWritesClearly) {
+  REQUIRE_ROOT();
+  SmallFileSystem disk("8m");
+  ASSERT_TRUE(disk.mounted()) << "cannot mount a tmpfs: " << disk.error();
+  const std::string path = disk.File("bilateral.db");
+  std::map<std::string, std::string> stored;  // name -> etag
+  {
+    auto running = Running::Start(path);
+    ASSERT_TRUE(running.ok()) << running.status();
+    for (int i = 0; i < 20; ++i) {
+      auto created = running->client->CreateSource(Bulky(i));
+      ASSERT_TRUE(created.ok()) << created.status();
+      stored[created->name()] = created->etag();
+    }
+    running->Stop();
+  }
+  ASSERT_TRUE(disk.SetReadOnly(true));
+  {
+    auto running = Running::Start(path);
+    ASSERT_TRUE(running.ok()) << running.status();
+    for (const auto& [name, etag] : stored) {
+      auto source = running->client->GetSource(name);
+      ASSERT_TRUE(source.ok()) << name << ": " << source.status();
+      EXPECT_EQ(source->etag(), etag);
+    }
+    int listed = 0;
+    for (auto& source : running->client->ListSources()) {
+      ASSERT_TRUE(source.ok()) << source.status();
+      ++listed;
+    }
+    EXPECT_EQ(listed, static_cast<int>(stored.size()));
+
+    auto created = running->client->CreateSource(Bulky(100));
+    EXPECT_EQ(created.status().code(), absl::StatusCode::kFailedPrecondition) << created.status();
+    EXPECT_THAT(created.status().message(), HasSubstr("read-only"));
+    v1::Source changed = Bulky(0);
+    changed.set_name(stored.begin()->first);
+    auto updated = running->client->UpdateSource(changed);
+    EXPECT_EQ(updated.status().code(), absl::StatusCode::kFailedPrecondition) << updated.status();
+    auto deleted = running->client->DeleteSource(stored.begin()->first);
+    EXPECT_EQ(deleted.code(), absl::StatusCode::kFailedPrecondition) << deleted;
+    running->Stop();
+  }
+  ASSERT_TRUE(disk.SetReadOnly(false));
+  EXPECT_EQ(IntegrityCheck(path), "ok");
+  auto running = Running::Start(path);
+  ASSERT_TRUE(running.ok()) << running.status();
+  for (const auto& [name, etag] : stored) {
+    auto source = running->client->GetSource(name);
+    ASSERT_TRUE(source.ok()) << name << ": " << source.status();
+    EXPECT_EQ(source->etag(), etag) << "changed while read-only";
+  }
+  EXPECT_TRUE(running->client->CreateSource(Bulky(101)).ok());
+  running->Stop();
+}
+
+// A copy taken while the server ran, so its write-ahead log still holds
+// writes: served read-only it would hide them, so it is refused, saying why.
+TEST(StorageFaultsTest, ReadOnlyDatabaseWithUncheckpointedWritesIsRefusedNotServedStale) {
+  REQUIRE_ROOT();
+  SmallFileSystem disk("8m");
+  SmallFileSystem copy("8m");
+  ASSERT_TRUE(disk.mounted() && copy.mounted()) << disk.error() << copy.error();
+  auto running = Running::Start(disk.File("bilateral.db"));
+  ASSERT_TRUE(running.ok()) << running.status();
+  ASSERT_TRUE(running->client->CreateSource(Bulky(0)).ok());
+  for (const char* suffix : {"", "-wal"}) {
+    std::ifstream from(disk.File("bilateral.db") + suffix, std::ios::binary);
+    std::ofstream to(copy.File("bilateral.db") + suffix, std::ios::binary);
+    to << from.rdbuf();
+  }
+  running->Stop();
+  ASSERT_TRUE(copy.SetReadOnly(true));
+  auto store = store::OpenStore(copy.File("bilateral.db"), store::StoreOptions{});
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition) << store.status();
+  EXPECT_THAT(store.status().message(), HasSubstr("write-ahead log"));
+  ASSERT_TRUE(copy.SetReadOnly(false));
 }
 
 }  // namespace
