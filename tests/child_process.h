@@ -77,6 +77,7 @@ class ChildProcess {
   ChildProcess& operator=(const ChildProcess&) = delete;
 
   bool started() const { return pid_ > 0; }
+  pid_t pid() const { return pid_; }
   void Signal(int signal_number) const {
     if (pid_ > 0 && !exit_code_) kill(pid_, signal_number);
   }

@@ -25,6 +25,9 @@ constexpr absl::string_view kCursorPrefix = "bilateral.v1.cursor:";
 // How often a stream whose collections see no changes still reports how far
 // it has read, so that its cursor does not fall behind the retained history.
 constexpr absl::Duration kCursorOnlyInterval = absl::Seconds(1);
+// A message of a change stream holds whole changes up to about this many
+// bytes (at least one change, however large).
+constexpr size_t kMaxMessageBytes = 64 * 1024;
 
 std::string EncodeCursor(int64_t seq) {
   return absl::WebSafeBase64Escape(absl::StrCat(kCursorPrefix, seq));
@@ -169,7 +172,17 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchChangesRespo
       return false;
     }
     response_.Clear();
+    // A stream whose client does not read holds one message: its size, not
+    // the batch's count, bounds that memory.
+    size_t bytes = 0;
+    int64_t included_through = from;
+    bool full = false;
     for (const auto& change : batch->changes) {
+      if (bytes >= kMaxMessageBytes) {
+        full = true;
+        break;
+      }
+      included_through = change.seq;
       auto* event = response_.add_events();
       event->set_cursor(EncodeCursor(change.seq));
       event->set_kind(KindOf(change.kind));
@@ -186,9 +199,11 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchChangesRespo
         return false;
       }
       *event->mutable_record() = *std::move(record);
+      bytes += event->ByteSizeLong();
     }
-    const bool advanced = batch->scanned_through > from;
-    position_ = std::max(from, batch->scanned_through);
+    const int64_t through = full ? included_through : batch->scanned_through;
+    const bool advanced = through > from;
+    position_ = std::max(from, through);
     const absl::Time now = absl::Now();
     if (response_.events_size() > 0 || (advanced && now - last_sent_ >= kCursorOnlyInterval)) {
       response_.set_cursor(EncodeCursor(position_.load()));
