@@ -2,6 +2,7 @@
 
 #include <cassert>
 #include <chrono>
+#include <functional>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -120,9 +121,20 @@ absl::Status CallGuard::Run(grpc::CallbackServerContext* context,
     } else if (absl::Now() >= deadline) {
       status = absl::DeadlineExceededError("the call's deadline has passed");
     } else {
-      ScopedCallDeadline scope(deadline, &stop_);
+      const std::function<bool()> cancelled = [context] { return context->IsCancelled(); };
+      ScopedCallDeadline scope(deadline, &stop_, &cancelled);
       status = body();
       ran = true;
+      // Storage stopped for a call nobody waits for any more (an interrupted
+      // statement, a lock wait given up): say why, not "busy".
+      const bool stopped = status.code() == absl::StatusCode::kDeadlineExceeded ||
+                           status.code() == absl::StatusCode::kUnavailable;
+      if (stopped && absl::Now() >= deadline) {
+        status = absl::DeadlineExceededError(
+            "the call's deadline passed; its work was stopped");
+      } else if (stopped && context->IsCancelled()) {
+        status = absl::CancelledError("the client cancelled the call; its work was stopped");
+      }
     }
     Release();
   }

@@ -53,8 +53,10 @@ class CallGuard {
   // RESOURCE_EXHAUSTED past the in-flight bound, UNAUTHENTICATED without a valid key, PERMISSION_DENIED when the key's
   // role is too low (all before `body` runs), CANCELLED when the client has
   // gone, DEADLINE_EXCEEDED when the deadline has passed, otherwise
-  // `body`'s. `body` runs with the call's deadline set for the thread
-  // (common/call_deadline.h). Logs one line and records metrics per run.
+  // `body`'s; a body whose storage work stopped because the deadline
+  // passed or the client cancelled ends DEADLINE_EXCEEDED or CANCELLED.
+  // `body` runs with the call's deadline and cancellation set for the
+  // thread (common/call_deadline.h). Logs one line and records metrics per run.
   absl::Status Run(grpc::CallbackServerContext* context, const CallInfo& info,
                    size_t request_bytes, absl::FunctionRef<absl::Status()> body);
 

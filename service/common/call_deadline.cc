@@ -7,19 +7,25 @@ namespace {
 
 thread_local absl::Time current_deadline = absl::InfiniteFuture();
 thread_local const std::atomic<bool>* current_stop = nullptr;
+thread_local const std::function<bool()>* current_cancelled = nullptr;
 
 }  // namespace
 
 ScopedCallDeadline::ScopedCallDeadline(absl::Time deadline,
-                                       const std::atomic<bool>* stop)
-    : previous_deadline_(current_deadline), previous_stop_(current_stop) {
+                                       const std::atomic<bool>* stop,
+                                       const std::function<bool()>* cancelled)
+    : previous_deadline_(current_deadline),
+      previous_stop_(current_stop),
+      previous_cancelled_(current_cancelled) {
   current_deadline = deadline;
   current_stop = stop;
+  current_cancelled = cancelled;
 }
 
 ScopedCallDeadline::~ScopedCallDeadline() {
   current_deadline = previous_deadline_;
   current_stop = previous_stop_;
+  current_cancelled = previous_cancelled_;
 }
 
 absl::Time CurrentCallDeadline() { return current_deadline; }
@@ -28,8 +34,11 @@ bool CallWorkShouldStop() {
   if (current_stop != nullptr && current_stop->load(std::memory_order_relaxed)) {
     return true;
   }
-  return current_deadline != absl::InfiniteFuture() &&
-         absl::Now() >= current_deadline;
+  if (current_deadline != absl::InfiniteFuture() &&
+      absl::Now() >= current_deadline) {
+    return true;
+  }
+  return current_cancelled != nullptr && (*current_cancelled)();
 }
 
 }  // namespace bilateral

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 
 #include "absl/time/time.h"
 
@@ -13,10 +14,13 @@ namespace bilateral {
 // Sets the current thread's call deadline for the life of the scope, and
 // restores the previous one afterwards. `stop`, if not null, is a flag that
 // ends the work early when raised (the server raises it when a shutdown's
-// grace period runs out); it must outlive the scope.
+// grace period runs out); it must outlive the scope. `cancelled`, if set,
+// says whether the caller has gone (a cancelled call); it must outlive the
+// scope too.
 class ScopedCallDeadline {
  public:
-  ScopedCallDeadline(absl::Time deadline, const std::atomic<bool>* stop);
+  ScopedCallDeadline(absl::Time deadline, const std::atomic<bool>* stop,
+                     const std::function<bool()>* cancelled = nullptr);
   ~ScopedCallDeadline();
   ScopedCallDeadline(const ScopedCallDeadline&) = delete;
   ScopedCallDeadline& operator=(const ScopedCallDeadline&) = delete;
@@ -24,13 +28,15 @@ class ScopedCallDeadline {
  private:
   absl::Time previous_deadline_;
   const std::atomic<bool>* previous_stop_;
+  const std::function<bool()>* previous_cancelled_;
 };
 
 // The current thread's call deadline; absl::InfiniteFuture() outside a call.
 absl::Time CurrentCallDeadline();
 
-// True when the current call's deadline has passed or its stop flag is
-// raised: work for it should end now. Always false outside a call.
+// True when the current call's deadline has passed, its stop flag is raised
+// or its caller cancelled it: work for it should end now. Always false
+// outside a call.
 bool CallWorkShouldStop();
 
 }  // namespace bilateral

@@ -105,6 +105,9 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   // A peer that hangs up mid-write is an error to handle, not a reason to die.
   signal(SIGPIPE, SIG_IGN);
+  // Past a file-size limit (ulimit -f, LimitFSIZE=), a write is an error the
+  // store reports as out of space (RESOURCE_EXHAUSTED), not a reason to die.
+  signal(SIGXFSZ, SIG_IGN);
 
   auto store = bilateral::store::OpenStore(config->database, StoreOptionsOf(*config));
   if (!store.ok()) return Fail(store.status());

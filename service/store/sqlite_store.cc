@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <unordered_map>
 #include <utility>
 
@@ -19,6 +20,10 @@
 
 namespace bilateral::store {
 namespace {
+
+bool IsOutOfSpace(int system_errno) {
+  return system_errno == ENOSPC || system_errno == EFBIG || system_errno == EDQUOT;
+}
 
 // Maps an SQLite failure to a canonical status. The detail (which may name
 // tables or the file) is logged, never returned to callers.
@@ -37,8 +42,19 @@ absl::Status SqliteError(sqlite3* db, int rc, absl::string_view operation) {
     case SQLITE_INTERRUPT:
       return absl::DeadlineExceededError(
           "the call's deadline passed before the store finished");
+    case SQLITE_IOERR:
+      // A write refused for want of space: SQLite reports a file-size limit
+      // (EFBIG) or a quota as a failed write, not as SQLITE_FULL, and the
+      // errno is often gone by the time the statement ends.
+      if (rc != SQLITE_IOERR_WRITE &&
+          (db == nullptr || !IsOutOfSpace(sqlite3_system_errno(db)))) {
+        return absl::InternalError("storage error");
+      }
+      [[fallthrough]];
     case SQLITE_FULL:
-      return absl::ResourceExhaustedError("the store is out of disk space");
+      return absl::ResourceExhaustedError(
+          "the store cannot write its file: out of disk space or past the file-size limit; "
+          "reads go on, writes fail until there is room");
     case SQLITE_READONLY:
       return absl::FailedPreconditionError("the store is read-only");
     case SQLITE_NOTADB:
@@ -125,6 +141,16 @@ class SqliteConnection final : public SqlConnection {
     // take far fewer and so always complete.
     sqlite3_progress_handler(
         db, 1000, [](void*) { return CallWorkShouldStop() ? 1 : 0; }, nullptr);
+    // Waits up to about 5 s for another writer's lock, but not for a call
+    // that has been cancelled or is past its deadline (SQLITE_BUSY then).
+    sqlite3_busy_handler(
+        db,
+        [](void*, int tries) {  // each try sleeps at least 1 ms
+          if (tries >= 5000 || CallWorkShouldStop()) return 0;
+          sqlite3_sleep(1);
+          return 1;
+        },
+        nullptr);
     return connection;
   }
 
@@ -277,7 +303,7 @@ class SqlitePool final : public SqlPool {
     auto connection = SqliteConnection::Open(path_, false, read_only_);
     if (connection.ok()) {
       auto status = (*connection)->Script(
-          "PRAGMA query_only = 1; PRAGMA busy_timeout = 5000; "
+          "PRAGMA query_only = 1; "
           // Wildcard filters match case as PostgreSQL does.
           "PRAGMA case_sensitive_like = 1;");
       if (status.ok()) return connection;
@@ -396,7 +422,7 @@ absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
   auto writer = SqliteConnection::Open(path, options.create);
   if (!writer.ok()) return writer.status();
   auto status = (*writer)->Script(absl::StrCat(
-      "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = ",
+      "PRAGMA journal_mode = WAL; PRAGMA synchronous = ",
       options.synchronous, ";"));
   if (!status.ok()) {
     return absl::FailedPreconditionError(
