@@ -1,8 +1,12 @@
-// bilateral-loadgen: keeps a fixed number of VisitService calls in flight
-// against one target for a warm-up and then a measured period, and prints
-// one JSON line: throughput, latency percentiles and failed calls by status
-// code. Built on the async (CompletionQueue) API so that a few threads keep
-// many calls in flight without a thread per call.
+// bilateral-loadgen: keeps a fixed number of calls in flight against one
+// target for a warm-up and then a measured period, and prints one JSON line:
+// throughput, latency percentiles, failed calls by status code and the size
+// of a response. Built on the async (CompletionQueue) API so that a few
+// threads keep many calls in flight without a thread per call, and on the
+// generic stub: requests are serialized once, and responses are counted and
+// sized but never parsed, so the load generator spends little of the CPU it
+// shares with the server.
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 
 #include <algorithm>
@@ -12,24 +16,45 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <random>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
-#include "absl/strings/escaping.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "bilateral/v1/relationship.grpc.pb.h"
+#include "bilateral/v1/trade.grpc.pb.h"
 #include "bilateral/v1/visit.grpc.pb.h"
 
 ABSL_FLAG(std::string, target, "127.0.0.1:50051", "host:port of the server");
-ABSL_FLAG(std::string, method, "get", "get: GetVisit of --name; list: ListVisits");
-ABSL_FLAG(std::string, name, "visits/xi-jinping-kz-2024", "the visit that get asks for");
-ABSL_FLAG(int, page_size, 50, "page_size of each list call");
-ABSL_FLAG(std::string, filter, "", "filter of each list call");
+ABSL_FLAG(std::string, method, "get",
+          "get: GetVisit of --name; list: ListVisits; get_trade: GetTradeRecord of --name; "
+          "list_trade: ListTradeRecords; relationship: GetRelationship of --name; mixed: "
+          "GetVisit of --name, and CreateVisit of a new synthetic visit for --write_percent of "
+          "the calls");
+ABSL_FLAG(std::string, name, "",
+          "the record that get, get_trade, relationship and mixed ask for; empty: "
+          "visits/xi-jinping-kz-2024 (get, mixed) or relationships/CN-KZ (relationship); "
+          "get_trade needs one");
+ABSL_FLAG(int, page_size, 50, "page_size of each list or list_trade call");
+ABSL_FLAG(std::string, filter, "", "filter of each list or list_trade call");
+ABSL_FLAG(std::string, order_by, "", "order_by of each list or list_trade call");
+ABSL_FLAG(int, page_depth, 1,
+          "list, list_trade: the page every measured call asks for; pages 1 to N-1 are walked "
+          "one call at a time before the warm-up to get its page token");
+ABSL_FLAG(int, write_percent, 5, "mixed: percentage of calls that are writes, 0-100");
+ABSL_FLAG(std::string, metadata_api_key, "",
+          "if set, every call carries it as 'authorization: Bearer <key>'");
 ABSL_FLAG(int, concurrency, 64, "calls kept in flight");
 ABSL_FLAG(absl::Duration, duration, absl::Seconds(5), "how long to measure");
 ABSL_FLAG(absl::Duration, warmup, absl::Seconds(1), "how long to run before measuring");
@@ -43,6 +68,10 @@ namespace bilateral::bench {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// The source the synthetic visits of --method=mixed cite: one the seed data
+// holds, so that writes pass validation on a seeded store.
+constexpr char kSyntheticVisitSource[] = "sources/xi-kazakhstan-sco-2024";
 
 // Latencies in nanoseconds, in buckets that split every power of two into 64
 // (HDR histogram style): about 1.6% resolution at any magnitude, in a fixed
@@ -113,89 +142,353 @@ const char* StatusCodeName(int code) {
   return kNames[code];
 }
 
-struct Settings {
-  bool list = false;
-  v1::GetVisitRequest get;
-  v1::ListVisitsRequest list_request;
+// `text` as a JSON string, quotes included.
+std::string JsonString(absl::string_view text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    if (c == '"' || c == '\\') {
+      out.push_back('\\');
+      out.push_back(c);
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      out += absl::StrFormat("\\u%04x", static_cast<int>(c));
+    } else {
+      out.push_back(c);
+    }
+  }
+  out.push_back('"');
+  return out;
+}
+
+// The path gRPC sends for `rpc` of the generated service `Service`.
+template <typename Service>
+std::string RpcPath(absl::string_view rpc) {
+  return absl::StrCat("/", Service::service_full_name(), "/", rpc);
+}
+
+template <typename Message>
+grpc::ByteBuffer Serialize(const Message& message) {
+  grpc::ByteBuffer buffer;
+  bool own_buffer = false;
+  grpc::SerializationTraits<Message>::Serialize(message, &buffer, &own_buffer);
+  return buffer;
+}
+
+// What the measured calls send, and how each call is set up.
+struct Workload {
+  std::string read_rpc;
+  grpc::ByteBuffer read_request;
+  // Percentage of calls that are CreateVisit of a new synthetic visit; the
+  // rest are reads.
+  int write_percent = 0;
+  std::string api_key;
+  std::chrono::nanoseconds deadline{};
   Clock::time_point measure_start;
   Clock::time_point measure_end;
-  std::chrono::nanoseconds deadline{};
+  // Makes the ids of this run's synthetic visits unlike any earlier run's.
+  uint64_t run_id = 0;
 };
 
-// What one thread saw within the measured period.
-struct Tally {
-  LatencyHistogram latency;
-  std::map<int, uint64_t> errors;  // by status code
-};
-
-// One call in flight; restarted as soon as it completes.
-struct Slot {
-  v1::VisitService::Stub* stub = nullptr;
-  std::unique_ptr<grpc::ClientContext> context;
-  std::unique_ptr<grpc::ClientAsyncResponseReader<v1::Visit>> get_reader;
-  std::unique_ptr<grpc::ClientAsyncResponseReader<v1::ListVisitsResponse>> list_reader;
-  v1::Visit visit;
-  v1::ListVisitsResponse page;
-  grpc::Status status;
-  Clock::time_point start;
-};
-
-void StartCall(const Settings& settings, grpc::CompletionQueue* queue, Slot* slot) {
-  slot->context = std::make_unique<grpc::ClientContext>();
-  slot->start = Clock::now();
+void SetUpContext(const Workload& workload, grpc::ClientContext* context) {
   // gRPC takes deadlines on the system clock only.
-  slot->context->set_deadline(std::chrono::system_clock::now() + settings.deadline);
-  if (settings.list) {
-    slot->list_reader =
-        slot->stub->PrepareAsyncListVisits(slot->context.get(), settings.list_request, queue);
-    slot->list_reader->StartCall();
-    slot->list_reader->Finish(&slot->page, &slot->status, slot);
-  } else {
-    slot->get_reader = slot->stub->PrepareAsyncGetVisit(slot->context.get(), settings.get, queue);
-    slot->get_reader->StartCall();
-    slot->get_reader->Finish(&slot->visit, &slot->status, slot);
+  context->set_deadline(std::chrono::system_clock::now() + workload.deadline);
+  if (!workload.api_key.empty()) {
+    context->AddMetadata("authorization", absl::StrCat("Bearer ", workload.api_key));
   }
 }
 
-// Keeps `slots` busy until the measured period ends, then waits for the
-// calls still in flight and leaves what it measured in `tally`.
-void Drive(const Settings& settings, std::vector<Slot>* slots, Tally* tally) {
-  grpc::CompletionQueue queue;
-  for (Slot& slot : *slots) StartCall(settings, &queue, &slot);
-  size_t outstanding = slots->size();
-  void* tag = nullptr;
-  bool ok = false;
-  while (outstanding > 0 && queue.Next(&tag, &ok)) {
-    auto* slot = static_cast<Slot*>(tag);
-    const Clock::time_point now = Clock::now();
-    if (now >= settings.measure_start && now < settings.measure_end) {
-      if (slot->status.ok()) {
-        tally->latency.Record(
-            std::chrono::duration_cast<std::chrono::nanoseconds>(now - slot->start).count());
-      } else {
-        ++tally->errors[slot->status.error_code()];
-      }
-    }
-    if (now < settings.measure_end) {
-      StartCall(settings, &queue, slot);
-    } else {
-      --outstanding;
+// A CreateVisit of a plainly synthetic visit: a Kazakh official's working
+// visit to China on some day of 2024, whose visitor, occasion and citation
+// say that it is not a real one. `id` is its visit_id and request_id.
+v1::CreateVisitRequest SyntheticVisitRequest(const std::string& id, uint64_t number) {
+  v1::CreateVisitRequest request;
+  request.set_visit_id(id);
+  request.set_request_id(id);
+  v1::Visit* visit = request.mutable_visit();
+  visit->mutable_visitor()->set_name(absl::StrCat("Synthetic Visitor ", number));
+  visit->mutable_visitor()->set_office("Deputy Minister of Trade and Integration (synthetic)");
+  visit->mutable_visitor()->set_country("countries/KZ");
+  visit->set_host_country("countries/CN");
+  visit->mutable_start_date()->set_year(2024);
+  visit->mutable_start_date()->set_month(static_cast<int>(number % 12) + 1);
+  visit->mutable_start_date()->set_day(static_cast<int>(number % 28) + 1);
+  visit->set_kind(v1::VISIT_KIND_WORKING);
+  visit->add_cities("Beijing");
+  visit->add_occasions("Synthetic benchmark visit written by bilateral-loadgen; not a real event");
+  v1::Citation* citation = visit->add_citations();
+  citation->set_source(kSyntheticVisitSource);
+  citation->set_quote("Synthetic benchmark record: the source does not describe this visit.");
+  return request;
+}
+
+enum Kind { kRead = 0, kWrite = 1 };
+
+// What one thread saw of one kind of call.
+struct KindTally {
+  LatencyHistogram latency;             // of the successful calls measured
+  std::map<int, uint64_t> errors;       // failed calls measured, by status code
+  size_t response_bytes = 0;            // of the latest successful call, measured or not
+  Clock::time_point response_time{};    // when that call completed
+
+  void Merge(const KindTally& other) {
+    latency.Merge(other.latency);
+    for (const auto& [code, count] : other.errors) errors[code] += count;
+    if (other.response_time > response_time) {
+      response_bytes = other.response_bytes;
+      response_time = other.response_time;
     }
   }
+};
+
+using Tally = std::array<KindTally, 2>;  // by Kind
+
+// One call in flight; restarted as soon as it completes.
+struct Slot {
+  grpc::GenericStub* stub = nullptr;
+  std::unique_ptr<grpc::ClientContext> context;
+  std::unique_ptr<grpc::GenericClientAsyncResponseReader> reader;
+  grpc::ByteBuffer response;
+  grpc::Status status;
+  Kind kind = kRead;
+  Clock::time_point start;
+  bool in_flight = false;
+};
+
+// Keeps its slots busy on one completion queue until the measured period
+// ends, then cancels the calls still in flight and waits for them.
+class Worker {
+ public:
+  // Worker `index` of `count`.
+  Worker(const Workload& workload, int index, int count, std::vector<Slot> slots)
+      : workload_(workload),
+        index_(index),
+        count_(count),
+        slots_(std::move(slots)),
+        random_(workload.run_id + static_cast<uint64_t>(index)) {}
+
+  void Run() {
+    for (Slot& slot : slots_) Start(slot);
+    size_t in_flight = slots_.size();
+    bool ended = false;
+    while (in_flight > 0) {
+      void* tag = nullptr;
+      bool ok = false;
+      if (ended) {
+        if (!queue_.Next(&tag, &ok)) break;
+      } else {
+        // Wakes at the end of the period even when no call completes, so
+        // that a server that stops answering cannot hold the run.
+        const auto wake = std::chrono::system_clock::now() + (workload_.measure_end - Clock::now());
+        const auto next = queue_.AsyncNext(&tag, &ok, wake);
+        if (next == grpc::CompletionQueue::SHUTDOWN) break;
+        if (next == grpc::CompletionQueue::TIMEOUT) {
+          if (Clock::now() >= workload_.measure_end) {
+            ended = true;
+            CancelInFlight();
+          }
+          continue;
+        }
+      }
+      Slot& slot = *static_cast<Slot*>(tag);
+      slot.in_flight = false;
+      --in_flight;
+      const Clock::time_point now = Clock::now();
+      Count(slot, now);
+      if (now < workload_.measure_end) {
+        Start(slot);
+        ++in_flight;
+      } else if (!ended) {
+        ended = true;
+        CancelInFlight();
+      }
+    }
+    queue_.Shutdown();
+    void* tag = nullptr;
+    bool ok = false;
+    while (queue_.Next(&tag, &ok)) {
+    }
+  }
+
+  const Tally& tally() const { return tally_; }
+
+ private:
+  void Start(Slot& slot) {
+    // The reader lives in the memory of the call its context holds, so it
+    // goes first.
+    slot.reader.reset();
+    slot.context = std::make_unique<grpc::ClientContext>();
+    SetUpContext(workload_, slot.context.get());
+    const bool write = workload_.write_percent > 0 && percent_(random_) < workload_.write_percent;
+    slot.kind = write ? kWrite : kRead;
+    slot.start = Clock::now();
+    if (write) {
+      slot.reader = slot.stub->PrepareUnaryCall(slot.context.get(), create_visit_rpc_,
+                                                Serialize(NextSyntheticVisit()), &queue_);
+    } else {
+      slot.reader = slot.stub->PrepareUnaryCall(slot.context.get(), workload_.read_rpc,
+                                                workload_.read_request, &queue_);
+    }
+    slot.in_flight = true;
+    slot.reader->StartCall();
+    slot.reader->Finish(&slot.response, &slot.status, &slot);
+  }
+
+  // Numbered 1, 2, 3... across the workers of a run.
+  v1::CreateVisitRequest NextSyntheticVisit() {
+    const uint64_t number = writes_++ * static_cast<uint64_t>(count_) + index_ + 1;
+    return SyntheticVisitRequest(absl::StrFormat("synthetic-%016x-%d", workload_.run_id, number),
+                                 number);
+  }
+
+  void Count(const Slot& slot, Clock::time_point now) {
+    KindTally& tally = tally_[slot.kind];
+    if (slot.status.ok()) {
+      tally.response_bytes = slot.response.Length();
+      tally.response_time = now;
+    }
+    if (now < workload_.measure_start || now >= workload_.measure_end) return;
+    if (slot.status.ok()) {
+      tally.latency.Record(
+          std::chrono::duration_cast<std::chrono::nanoseconds>(now - slot.start).count());
+    } else {
+      ++tally.errors[slot.status.error_code()];
+    }
+  }
+
+  void CancelInFlight() {
+    for (Slot& slot : slots_) {
+      if (slot.in_flight) slot.context->TryCancel();
+    }
+  }
+
+  const Workload& workload_;
+  const int index_;
+  const int count_;
+  const std::string create_visit_rpc_ = RpcPath<v1::VisitService>("CreateVisit");
+  // Before the slots, so that their calls are released before it is.
+  grpc::CompletionQueue queue_;
+  std::vector<Slot> slots_;
+  std::mt19937_64 random_;
+  std::uniform_int_distribution<int> percent_{0, 99};
+  uint64_t writes_ = 0;
+  Tally tally_;
+};
+
+// Makes one call and waits for it: for the page walk, not for measuring.
+template <typename Request, typename Response>
+grpc::Status CallAndWait(const Workload& workload, grpc::GenericStub& stub,
+                         const std::string& rpc, const Request& request, Response* response) {
+  grpc::CompletionQueue queue;
+  grpc::ClientContext context;
+  SetUpContext(workload, &context);
+  grpc::ByteBuffer buffer;
+  grpc::Status status;
+  auto reader = stub.PrepareUnaryCall(&context, rpc, Serialize(request), &queue);
+  reader->StartCall();
+  reader->Finish(&buffer, &status, nullptr);
+  void* tag = nullptr;
+  bool ok = false;
+  queue.Next(&tag, &ok);
   queue.Shutdown();
   while (queue.Next(&tag, &ok)) {
   }
+  if (status.ok()) status = grpc::SerializationTraits<Response>::Deserialize(&buffer, response);
+  return status;
+}
+
+// Follows next_page_token from the first page, one call at a time, and
+// returns the token of page `depth` ("" for page 1). OUT_OF_RANGE when the
+// listing has fewer pages.
+template <typename Response, typename Request>
+absl::StatusOr<std::string> PageToken(const Workload& workload, grpc::GenericStub& stub,
+                                      const std::string& rpc, Request request, int depth) {
+  for (int page = 1; page < depth; ++page) {
+    Response response;
+    const grpc::Status status = CallAndWait(workload, stub, rpc, request, &response);
+    if (!status.ok()) {
+      return absl::UnavailableError(absl::StrFormat("page %d failed: %s: %s", page,
+                                                    StatusCodeName(status.error_code()),
+                                                    status.error_message()));
+    }
+    if (response.next_page_token().empty()) {
+      return absl::OutOfRangeError(
+          absl::StrFormat("the listing has %d pages of at most %d, fewer than --page_depth %d",
+                          page, request.page_size(), depth));
+    }
+    request.set_page_token(response.next_page_token());
+  }
+  return request.page_token();
+}
+
+// The request every measured list call sends: page `depth` of `request`.
+template <typename Response, typename Request>
+absl::Status SetListRequest(Workload& workload, grpc::GenericStub& stub, Request request,
+                            int depth) {
+  request.set_page_size(absl::GetFlag(FLAGS_page_size));
+  request.set_filter(absl::GetFlag(FLAGS_filter));
+  request.set_order_by(absl::GetFlag(FLAGS_order_by));
+  auto token = PageToken<Response>(workload, stub, workload.read_rpc, request, depth);
+  if (!token.ok()) return token.status();
+  request.set_page_token(*token);
+  workload.read_request = Serialize(request);
+  return absl::OkStatus();
+}
+
+// A latency quantile in microseconds, for the output.
+std::string Micros(const LatencyHistogram& latency, double quantile) {
+  return absl::StrFormat("%.1f", static_cast<double>(latency.Quantile(quantile)) / 1e3);
+}
+
+// Failed calls as a JSON object keyed by status code name.
+std::string ErrorsJson(const std::map<int, uint64_t>& errors) {
+  std::vector<std::string> fields;
+  for (const auto& [code, count] : errors) {
+    fields.push_back(absl::StrFormat("\"%s\":%d", StatusCodeName(code), count));
+  }
+  return absl::StrCat("{", absl::StrJoin(fields, ","), "}");
+}
+
+// The figures of one kind of call, for the output of --method=mixed.
+std::string KindJson(const KindTally& tally, double seconds) {
+  return absl::StrFormat(
+      "{\"ok\":%d,\"qps\":%.1f,\"latency_us\":{\"p50\":%s,\"p99\":%s},\"errors\":%s,"
+      "\"response_bytes\":%d}",
+      tally.latency.count(), static_cast<double>(tally.latency.count()) / seconds,
+      Micros(tally.latency, 0.5), Micros(tally.latency, 0.99), ErrorsJson(tally.errors),
+      tally.response_bytes);
 }
 
 int Run() {
   const std::string method = absl::GetFlag(FLAGS_method);
   const int concurrency = absl::GetFlag(FLAGS_concurrency);
-  if (method != "get" && method != "list") {
-    std::cerr << "bilateral-loadgen: --method must be get or list\n";
+  const int page_depth = absl::GetFlag(FLAGS_page_depth);
+  const bool list = method == "list" || method == "list_trade";
+  const bool mixed = method == "mixed";
+  std::string name = absl::GetFlag(FLAGS_name);
+  if (name.empty()) {
+    if (method == "get" || mixed) name = "visits/xi-jinping-kz-2024";
+    if (method == "relationship") name = "relationships/CN-KZ";
+  }
+  if (method != "get" && method != "get_trade" && method != "relationship" && !list && !mixed) {
+    std::cerr << "bilateral-loadgen: --method must be get, list, get_trade, list_trade, "
+                 "relationship or mixed\n";
+    return 2;
+  }
+  if (method == "get_trade" && name.empty()) {
+    std::cerr << "bilateral-loadgen: --method get_trade needs --name tradeRecords/...\n";
     return 2;
   }
   if (concurrency < 1) {
     std::cerr << "bilateral-loadgen: --concurrency must be at least 1\n";
+    return 2;
+  }
+  if (page_depth < 1 || (page_depth > 1 && !list)) {
+    std::cerr << "bilateral-loadgen: --page_depth must be at least 1, and above 1 only for "
+                 "list and list_trade\n";
+    return 2;
+  }
+  const int write_percent = absl::GetFlag(FLAGS_write_percent);
+  if (write_percent < 0 || write_percent > 100) {
+    std::cerr << "bilateral-loadgen: --write_percent must be 0-100\n";
     return 2;
   }
   const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
@@ -204,11 +497,12 @@ int Run() {
   threads = std::min(threads, concurrency);
   int channel_count = absl::GetFlag(FLAGS_channels);
   if (channel_count <= 0) channel_count = threads;
+  channel_count = std::min(channel_count, concurrency);
 
   // A local subchannel pool gives each channel a connection of its own.
   const std::string target = absl::GetFlag(FLAGS_target);
   std::vector<std::shared_ptr<grpc::Channel>> channels;
-  std::vector<std::unique_ptr<v1::VisitService::Stub>> stubs;
+  std::vector<std::unique_ptr<grpc::GenericStub>> stubs;
   for (int i = 0; i < channel_count; ++i) {
     grpc::ChannelArguments arguments;
     arguments.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
@@ -218,19 +512,53 @@ int Run() {
       std::cerr << "bilateral-loadgen: cannot connect to " << target << "\n";
       return 1;
     }
-    stubs.push_back(v1::VisitService::NewStub(channel));
+    stubs.push_back(std::make_unique<grpc::GenericStub>(channel));
     channels.push_back(std::move(channel));
   }
 
-  Settings settings;
-  settings.list = method == "list";
-  settings.get.set_name(absl::GetFlag(FLAGS_name));
-  settings.list_request.set_page_size(absl::GetFlag(FLAGS_page_size));
-  settings.list_request.set_filter(absl::GetFlag(FLAGS_filter));
-  settings.deadline = absl::ToChronoNanoseconds(absl::GetFlag(FLAGS_deadline));
+  Workload workload;
+  workload.api_key = absl::GetFlag(FLAGS_metadata_api_key);
+  workload.deadline = absl::ToChronoNanoseconds(absl::GetFlag(FLAGS_deadline));
+  workload.write_percent = mixed ? write_percent : 0;
+  std::random_device entropy;
+  workload.run_id = (static_cast<uint64_t>(entropy()) << 32) | entropy();
+  const Clock::time_point walk_start = Clock::now();
+  absl::Status prepared = absl::OkStatus();
+  if (method == "get" || mixed) {
+    workload.read_rpc = RpcPath<v1::VisitService>("GetVisit");
+    v1::GetVisitRequest request;
+    request.set_name(name);
+    workload.read_request = Serialize(request);
+  } else if (method == "get_trade") {
+    workload.read_rpc = RpcPath<v1::TradeRecordService>("GetTradeRecord");
+    v1::GetTradeRecordRequest request;
+    request.set_name(name);
+    workload.read_request = Serialize(request);
+  } else if (method == "relationship") {
+    workload.read_rpc = RpcPath<v1::RelationshipService>("GetRelationship");
+    v1::GetRelationshipRequest request;
+    request.set_name(name);
+    workload.read_request = Serialize(request);
+  } else if (method == "list") {
+    workload.read_rpc = RpcPath<v1::VisitService>("ListVisits");
+    prepared = SetListRequest<v1::ListVisitsResponse>(workload, *stubs[0],
+                                                      v1::ListVisitsRequest(), page_depth);
+  } else {
+    workload.read_rpc = RpcPath<v1::TradeRecordService>("ListTradeRecords");
+    prepared = SetListRequest<v1::ListTradeRecordsResponse>(
+        workload, *stubs[0], v1::ListTradeRecordsRequest(), page_depth);
+  }
+  if (!prepared.ok()) {
+    std::cerr << "bilateral-loadgen: cannot reach page " << page_depth << " of " << method
+              << ": " << prepared.message() << "\n";
+    return 1;
+  }
+  const double walk_seconds =
+      std::chrono::duration<double>(Clock::now() - walk_start).count();
+
   const absl::Duration duration = absl::GetFlag(FLAGS_duration);
-  settings.measure_start = Clock::now() + absl::ToChronoNanoseconds(absl::GetFlag(FLAGS_warmup));
-  settings.measure_end = settings.measure_start + absl::ToChronoNanoseconds(duration);
+  workload.measure_start = Clock::now() + absl::ToChronoNanoseconds(absl::GetFlag(FLAGS_warmup));
+  workload.measure_end = workload.measure_start + absl::ToChronoNanoseconds(duration);
 
   // Calls are dealt round-robin to threads, and to channels.
   std::vector<std::vector<Slot>> slots(threads);
@@ -239,37 +567,49 @@ int Run() {
     slot.stub = stubs[i % channel_count].get();
     slots[i % threads].push_back(std::move(slot));
   }
-  std::vector<Tally> tallies(threads);
-  std::vector<std::thread> workers;
+  std::vector<std::unique_ptr<Worker>> workers;
   for (int i = 0; i < threads; ++i) {
-    workers.emplace_back(Drive, std::cref(settings), &slots[i], &tallies[i]);
+    workers.push_back(std::make_unique<Worker>(workload, i, threads, std::move(slots[i])));
   }
-  for (auto& worker : workers) worker.join();
+  std::vector<std::thread> running;
+  for (auto& worker : workers) running.emplace_back(&Worker::Run, worker.get());
+  for (auto& thread : running) thread.join();
 
-  Tally total;
-  for (const Tally& tally : tallies) {
-    total.latency.Merge(tally.latency);
-    for (const auto& [code, count] : tally.errors) total.errors[code] += count;
+  Tally tally;
+  KindTally total;
+  for (const auto& worker : workers) {
+    for (int kind : {kRead, kWrite}) {
+      tally[kind].Merge(worker->tally()[kind]);
+      total.Merge(worker->tally()[kind]);
+    }
   }
+
   const double seconds = absl::ToDoubleSeconds(duration);
-  const auto micros = [&](double quantile) {
-    return absl::StrFormat("%.1f", static_cast<double>(total.latency.Quantile(quantile)) / 1e3);
-  };
-  std::vector<std::string> errors;
-  for (const auto& [code, count] : total.errors) {
-    errors.push_back(absl::StrFormat("\"%s\":%d", StatusCodeName(code), count));
+  const LatencyHistogram& latency = total.latency;
+  std::string out = absl::StrFormat(
+      "{\"label\":%s,\"target\":%s,\"method\":\"%s\",\"concurrency\":%d,"
+      "\"threads\":%d,\"channels\":%d,\"duration_s\":%.3f,\"ok\":%d,"
+      "\"qps\":%.1f,\"latency_us\":{\"p50\":%s,\"p90\":%s,\"p99\":%s,"
+      "\"p99_9\":%s,\"max\":%s},\"errors\":%s,\"response_bytes\":%d",
+      JsonString(absl::GetFlag(FLAGS_label)), JsonString(target), method, concurrency, threads,
+      channel_count, seconds, latency.count(), static_cast<double>(latency.count()) / seconds,
+      Micros(latency, 0.5), Micros(latency, 0.9), Micros(latency, 0.99), Micros(latency, 0.999),
+      Micros(latency, 1.0), ErrorsJson(total.errors), total.response_bytes);
+  if (list) {
+    absl::StrAppendFormat(&out,
+                          ",\"page_size\":%d,\"filter\":%s,\"order_by\":%s,\"page_depth\":%d,"
+                          "\"page_walk_s\":%.3f",
+                          absl::GetFlag(FLAGS_page_size), JsonString(absl::GetFlag(FLAGS_filter)),
+                          JsonString(absl::GetFlag(FLAGS_order_by)), page_depth, walk_seconds);
+  } else {
+    absl::StrAppend(&out, ",\"name\":", JsonString(name));
   }
-  std::cout << absl::StrFormat(
-                   "{\"label\":\"%s\",\"target\":\"%s\",\"method\":\"%s\",\"concurrency\":%d,"
-                   "\"threads\":%d,\"channels\":%d,\"duration_s\":%.3f,\"ok\":%d,"
-                   "\"qps\":%.1f,\"latency_us\":{\"p50\":%s,\"p90\":%s,\"p99\":%s,"
-                   "\"p99_9\":%s,\"max\":%s},\"errors\":{%s}}",
-                   absl::CEscape(absl::GetFlag(FLAGS_label)), absl::CEscape(target), method,
-                   concurrency, threads, channel_count, seconds, total.latency.count(),
-                   static_cast<double>(total.latency.count()) / seconds, micros(0.5),
-                   micros(0.9), micros(0.99), micros(0.999), micros(1.0),
-                   absl::StrJoin(errors, ","))
-            << std::endl;
+  if (mixed) {
+    absl::StrAppend(&out, ",\"write_percent\":", write_percent,
+                    ",\"reads\":", KindJson(tally[kRead], seconds),
+                    ",\"writes\":", KindJson(tally[kWrite], seconds));
+  }
+  std::cout << out << "}" << std::endl;
   return 0;
 }
 
@@ -278,7 +618,7 @@ int Run() {
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
-      "keeps --concurrency VisitService calls in flight and prints one JSON line");
+      "keeps --concurrency calls of --method in flight and prints one JSON line");
   absl::ParseCommandLine(argc, argv);
   return bilateral::bench::Run();
 }
