@@ -1,10 +1,19 @@
 #!/usr/bin/env bash
-# Measures bilateral-server's GetVisit against bilateral-echo, a plain gRPC
-# server answering a visit of the same size, on this machine. Builds nothing:
-# point it at a release build. Prints a Markdown table and writes
-# bench/results/<date>.json.
+# Runs the benchmark scenarios of docs/benchmarks.md on this machine, each
+# side by side with its limit measured in the same run: a plain gRPC echo
+# server on the same library, sqlite3's and PostgreSQL's own bulk loaders,
+# pgbench. Builds nothing: point it at a release build. Writes every figure
+# to bench/results/<date>.json, a Markdown table to bench/results/<date>.md
+# and plots to bench/results/<date>-*.svg (bench/report.py).
 #
-#   bench/run.sh [--build DIR] [--duration 5s] [--warmup 1s] [--log_level warning]
+#   bench/run.sh [--build DIR] [--duration 5s] [--warmup 1s]
+#                [--scenarios 1,2,...] [--max-records N] [--import-records N]
+#                [--log_level warning]
+#
+# --max-records: the largest store of scenario 5 (default 1000000; 10000000
+# as the scenario asks takes about 20 minutes more to load). Scenarios 3, 4
+# and 7 use the 1,000,000-record store, so they need --max-records of at
+# least that. --import-records: rows of scenario 6 (default 1000000).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -12,13 +21,19 @@ build="$root/build/release"
 duration=5s
 warmup=1s
 log_level=warning
+scenarios=1,2,3,4,5,6,7,8,9
+max_records=1000000
+import_records=1000000
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --build) build=$2; shift 2 ;;
     --duration) duration=$2; shift 2 ;;
     --warmup) warmup=$2; shift 2 ;;
+    --scenarios) scenarios=$2; shift 2 ;;
+    --max-records) max_records=$2; shift 2 ;;
+    --import-records) import_records=$2; shift 2 ;;
     --log_level) log_level=$2; shift 2 ;;
-    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "bench/run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -26,26 +41,31 @@ done
 server_bin="$build/service/bilateral-server"
 echo_bin="$build/bench/bilateral-echo"
 loadgen_bin="$build/bench/bilateral-loadgen"
-for bin in "$server_bin" "$echo_bin" "$loadgen_bin"; do
+synth_bin="$build/bench/bilateral-synth"
+for bin in "$server_bin" "$echo_bin" "$loadgen_bin" "$synth_bin"; do
   if [[ ! -x $bin ]]; then
     echo "bench/run.sh: $bin is missing; build the release preset first" >&2
     exit 1
   fi
 done
 
+selected() { [[ ",$scenarios," == *",$1,"* ]]; }
+
 work=$(mktemp -d)
+results="$work/results.jsonl"
+: >"$results"
 pids=()
 stop_servers() {
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
+  pids=()
 }
-trap stop_servers EXIT
+trap 'stop_servers; rm -rf "$work"' EXIT
 
 # Waits for a server to write its port file; fails if it exits first.
 wait_for_port() {
   local file=$1 pid=$2 log=$3
-  for _ in $(seq 300); do
+  for _ in $(seq 600); do
     if [[ -s $file ]]; then cat "$file"; return 0; fi
     if ! kill -0 "$pid" 2>/dev/null; then
       echo "bench/run.sh: server exited; its log:" >&2
@@ -54,87 +74,199 @@ wait_for_port() {
     fi
     sleep 0.1
   done
-  echo "bench/run.sh: no port from the server after 30 s" >&2
+  echo "bench/run.sh: no port from the server after 60 s" >&2
   return 1
 }
 
-# Per-call log lines are off by default (--log_level warning) so the figures
-# are the service's, not the log sink's; pass --log_level info to include them.
-"$server_bin" --listen=127.0.0.1:0 --database="$work/bench.db" --seed=true \
-  --port_file="$work/server.port" --log_level="$log_level" >"$work/server.log" 2>&1 &
-pids+=($!)
-server_port=$(wait_for_port "$work/server.port" "${pids[-1]}" "$work/server.log")
+# start_server NAME ARGS...: a bilateral-server on the seeded embedded store
+# NAME.db; sets server_port and server_pid. Per-call log lines are off
+# (--log_level warning) so that the figures are the service's, not the log
+# sink's.
+start_server() {
+  local name=$1; shift
+  rm -f "$work/$name.port"
+  "$server_bin" --listen=127.0.0.1:0 --database="$work/$name.db" --seed=true \
+    --port_file="$work/$name.port" --log_level="$log_level" "$@" >"$work/$name.log" 2>&1 &
+  server_pid=$!
+  pids+=("$server_pid")
+  server_port=$(wait_for_port "$work/$name.port" "$server_pid" "$work/$name.log")
+}
 
-"$echo_bin" --listen=127.0.0.1:0 --port_file="$work/echo.port" >"$work/echo.log" 2>&1 &
-pids+=($!)
-echo_port=$(wait_for_port "$work/echo.port" "${pids[-1]}" "$work/echo.log")
+# start_echo NAME ARGS...: a bilateral-echo; sets echo_port.
+start_echo() {
+  local name=$1; shift
+  "$echo_bin" --listen=127.0.0.1:0 --port_file="$work/$name.port" "$@" >"$work/$name.log" 2>&1 &
+  pids+=($!)
+  echo_port=$(wait_for_port "$work/$name.port" "${pids[-1]}" "$work/$name.log")
+}
 
-# name:concurrency of each scenario; all are GetVisit of the seed visit.
-scenarios=("get-c64:64" "get-c1:1")
-results="$work/results.jsonl"
-for scenario in "${scenarios[@]}"; do
-  name=${scenario%%:*}
-  concurrency=${scenario##*:}
-  for side in server echo; do
-    port=$server_port
-    [[ $side == echo ]] && port=$echo_port
-    echo "running $name against $side ($duration after $warmup warm-up)" >&2
-    "$loadgen_bin" --target="127.0.0.1:$port" --method=get --concurrency="$concurrency" \
-      --duration="$duration" --warmup="$warmup" --label="$name/$side" >>"$results"
+# load SCENARIO LABEL PORT LOADGEN-FLAGS...: one loadgen run, its JSON line
+# tagged with the scenario and label.
+load() {
+  local scenario=$1 label=$2 port=$3; shift 3
+  echo "scenario $scenario: $label ($duration after $warmup warm-up)" >&2
+  "$loadgen_bin" --target="127.0.0.1:$port" --duration="$duration" --warmup="$warmup" \
+    --label="$label" "$@" | python3 -c '
+import json, sys
+scenario = sys.argv[1]
+for line in sys.stdin:
+    run = json.loads(line)
+    run["scenario"] = int(scenario)
+    print(json.dumps(run))' "$scenario" >>"$results"
+}
+
+# note SCENARIO JSON: any other figure, as one line.
+note() {
+  python3 -c 'import json, sys; d = json.loads(sys.argv[2]); d["scenario"] = int(sys.argv[1]); print(json.dumps(d))' \
+    "$1" "$2" >>"$results"
+}
+
+# ghz SCENARIO LABEL CONCURRENCY: GetVisit of the seed visit from ghz
+# (bench/setup.sh installs it) against the server started last, a second
+# opinion on what bilateral-loadgen measures.
+ghz() {
+  local scenario=$1 label=$2 concurrency=$3
+  local ghz_bin="$root/build/tools/go-bin/ghz"
+  if [[ ! -x $ghz_bin ]]; then
+    echo "scenario $scenario: ghz is not installed (bench/setup.sh); no cross-check" >&2
+    return 0
+  fi
+  echo "scenario $scenario: $label ($duration)" >&2
+  "$ghz_bin" --insecure --call bilateral.v1.VisitService.GetVisit \
+    -d '{"name": "visits/xi-jinping-kz-2024"}' --concurrency="$concurrency" \
+    --connections="$((concurrency < 2 ? 1 : 2))" --duration="$duration" --format=json \
+    "127.0.0.1:$server_port" >"$work/ghz.json"
+  note "$scenario" "$(python3 - "$work/ghz.json" "$label" "$concurrency" <<'PY'
+import json, sys
+run = json.load(open(sys.argv[1]))
+latency = {f"p{d['percentage']}": round(d["latency"] / 1e3, 1)
+           for d in run.get("latencyDistribution") or []}
+print(json.dumps({"label": sys.argv[2], "tool": "ghz", "concurrency": int(sys.argv[3]),
+                  "qps": round(run["rps"], 1), "count": run["count"],
+                  "latency_us": {"p50": latency.get("p50"), "p99": latency.get("p99")},
+                  "status_codes": run.get("statusCodeDistribution", {}),
+                  "errors": run.get("errorDistribution", {})}))
+PY
+)"
+}
+
+# The last loadgen result of LABEL, one field (a dotted path).
+field() {
+  python3 - "$results" "$1" "$2" <<'PY'
+import json, sys
+path, label, field = sys.argv[1:]
+value = None
+for line in open(path):
+    run = json.loads(line)
+    if run.get("label") == label:
+        value = run
+for part in field.split("."):
+    value = value[part]
+print(value)
+PY
+}
+
+# ----- Scenarios 1, 2: Get by name on the seeded store against the echo.
+if selected 1 || selected 2; then
+  start_server seeded
+  start_echo echo
+  if selected 1; then
+    load 1 get-c64/server "$server_port" --method=get --concurrency=64
+    load 1 get-c64/echo "$echo_port" --method=get --concurrency=64
+    ghz 1 get-c64/ghz 64
+  fi
+  if selected 2; then
+    load 2 get-c1/server "$server_port" --method=get --concurrency=1
+    load 2 get-c1/echo "$echo_port" --method=get --concurrency=1
+    ghz 2 get-c1/ghz 1
+  fi
+  stop_servers
+fi
+
+# ----- Scenario 9: 95% reads, 5% writes, concurrency ramped 1 -> 1000;
+# the server's resident memory and threads sampled every 100 ms.
+if selected 9; then
+  start_server mixed
+  for concurrency in 1 4 16 64 256 1000; do
+    sampler="$work/samples-$concurrency"
+    (
+      while kill -0 "$server_pid" 2>/dev/null; do
+        awk '/^VmRSS|^Threads/ {printf "%s ", $2} END {print ""}' "/proc/$server_pid/status"
+        sleep 0.1
+      done
+    ) >"$sampler" 2>/dev/null &
+    sampler_pid=$!
+    load 9 "mixed-c$concurrency/server" "$server_port" --method=mixed --write_percent=5 \
+      --concurrency="$concurrency"
+    kill "$sampler_pid" 2>/dev/null || true
+    wait "$sampler_pid" 2>/dev/null || true
+    note 9 "$(awk -v c="$concurrency" 'NF == 2 { if ($1 > rss) rss = $1; if ($2 > th) th = $2 }
+      END { printf "{\"label\": \"mixed-c%d/resources\", \"concurrency\": %d, \"max_rss_kib\": %d, \"max_threads\": %d}", c, c, rss, th }' \
+      "$sampler")"
   done
-done
+  stop_servers
+fi
+
+# ----- Scenarios 3, 4, 5, 7: embedded stores of 10k, 100k, 1M (and, with
+# --max-records 10000000, 10M) synthetic trade records from bilateral-synth,
+# each loaded fresh (the generator spreads a run's rows by its size, so a
+# store is not grown from a smaller one), measured, then removed.
+if selected 3 || selected 4 || selected 5 || selected 7; then
+  for size in 10000 100000 1000000 10000000; do
+    ((size <= max_records)) || break
+    start_server "store-$size"
+    echo "loading $size synthetic trade records" >&2
+    "$synth_bin" --target="127.0.0.1:$server_port" --records="$size" --streams=2 \
+      >"$work/load-$size.json"
+    note 5 "$(python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); print(json.dumps({"label": "load-" + sys.argv[2], "store_records": int(sys.argv[2]), "load": d}))' \
+      "$work/load-$size.json" "$size")"
+    if selected 5; then
+      # A record from the middle of the load; the store is read through the
+      # server, the file only to pick the name.
+      id=$(sqlite3 "file:$work/store-$size.db?mode=ro" \
+        "SELECT id FROM trade_records ORDER BY seq LIMIT 1 OFFSET $((size / 2))")
+      load 5 "get-trade-$size/server" "$server_port" --method=get_trade \
+        --name="tradeRecords/$id" --concurrency=1
+    fi
+    if selected 7 && ((size == 10000 || size == 1000000)); then
+      load 7 "dossier-$size/server" "$server_port" --method=relationship \
+        --name=relationships/CN-KZ --concurrency=1
+    fi
+    if ((size == 1000000)); then
+      if selected 4; then
+        for depth in 1 10000; do
+          load 4 "page-$depth/server" "$server_port" --method=list_trade --page_size=100 \
+            --page_depth="$depth" --concurrency=1
+        done
+      fi
+      if selected 3; then
+        load 3 list-100-filter/server "$server_port" --method=list_trade --page_size=100 \
+          --filter='flow = "EXPORT" AND period.year >= 2010' --concurrency=64
+        bytes=$(field list-100-filter/server response_bytes)
+        start_echo echo-list --list_response_bytes="$bytes"
+        load 3 list-100-filter/echo "$echo_port" --method=list --page_size=100 --concurrency=64
+      fi
+    fi
+    stop_servers
+    rm -f "$work/store-$size".db*
+  done
+fi
+
+# ----- Scenario 6: bulk import against the databases' own bulk loaders.
+if selected 6; then
+  import_flags=(--build "$build" --records "$import_records")
+  [[ -x /usr/lib/postgresql/15/bin/postgres ]] && import_flags+=(--postgres)
+  note 6 "$(bash "$root/bench/import_bench.sh" "${import_flags[@]}" | tail -n 1)"
+fi
+
+# ----- Scenario 8: Get on PostgreSQL against pgbench's prepared SELECT.
+if selected 8; then
+  note 8 "$(bash "$root/bench/pg_get_bench.sh" --build "$build" --duration "${duration%s}" \
+    --method get_trade --name tradeRecords/auto | tail -n 1)"
+fi
 
 mkdir -p "$root/bench/results"
-out="$root/bench/results/$(date +%F).json"
-commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
-python3 - "$results" "$out" "$commit" "$(nproc)" "$log_level" "$(sed -n 's/.*visit of \([0-9]*\) bytes.*/\1/p' "$work/echo.log")" <<'PY'
-import datetime, json, sys
-
-results_path, out_path, commit, cores, log_level, echo_bytes = sys.argv[1:]
-runs = [json.loads(line) for line in open(results_path)]
-scenarios = {}
-for run in runs:
-    name, side = run["label"].split("/")
-    scenarios.setdefault(name, {})[side] = run
-
-def ratio(a, b):
-    return a / b if b else float("nan")
-
-rows = []
-print("| scenario | target | QPS | p50 µs | p90 µs | p99 µs | p99.9 µs | errors |")
-print("|---|---|---:|---:|---:|---:|---:|---|")
-for name, sides in scenarios.items():
-    for side in ("server", "echo"):
-        run = sides[side]
-        lat = run["latency_us"]
-        errors = ", ".join(f"{k} {v}" for k, v in run["errors"].items()) or "-"
-        print(f"| {name} | {side} | {run['qps']:.0f} | {lat['p50']:.0f} | {lat['p90']:.0f} "
-              f"| {lat['p99']:.0f} | {lat['p99_9']:.0f} | {errors} |")
-    server, echo = sides["server"], sides["echo"]
-    row = {
-        "scenario": name,
-        "server": server,
-        "echo": echo,
-        "server_over_echo": {
-            "qps": ratio(server["qps"], echo["qps"]),
-            **{k: ratio(server["latency_us"][k], echo["latency_us"][k])
-               for k in ("p50", "p90", "p99", "p99_9")},
-        },
-    }
-    rows.append(row)
-    r = row["server_over_echo"]
-    print(f"| {name} | server/echo | {r['qps']:.2f} | {r['p50']:.2f} | {r['p90']:.2f} "
-          f"| {r['p99']:.2f} | {r['p99_9']:.2f} | |")
-
-with open(out_path, "w") as out:
-    json.dump({
-        "time": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
-        "commit": commit,
-        "cores": int(cores),
-        "server_log_level": log_level,
-        "echo_payload_bytes": int(echo_bytes) if echo_bytes else None,
-        "scenarios": rows,
-    }, out, indent=2)
-    out.write("\n")
-print(f"\nwritten to {out_path}", file=sys.stderr)
-PY
+out="$root/bench/results/$(date +%F)"
+python3 "$root/bench/report.py" --results "$results" --out "$out" \
+  --commit "$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)" \
+  --log_level "$log_level"

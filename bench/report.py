@@ -1,0 +1,355 @@
+#!/usr/bin/env python3
+"""Turns the figures bench/run.sh collected into a report.
+
+Reads results.jsonl (one JSON object per line, each with "scenario" and
+"label": bilateral-loadgen runs, and notes from the other measurements) and
+writes, next to --out:
+  <out>.json  every run, the machine, and each scenario's ratio and target;
+  <out>.md    a Markdown table: scenario, measured, target, met, command;
+  <out>-*.svg scaling plots (with gnuplot, when it is installed).
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+
+
+def machine():
+    """What the figures were measured on."""
+    info = {"kernel": platform.release(), "cores": os.cpu_count()}
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                info["cpu"] = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        for line in open("/proc/meminfo"):
+            if line.startswith("MemTotal"):
+                info["memory_gib"] = round(int(line.split()[1]) / 1024 / 1024, 1)
+                break
+    except OSError:
+        pass
+    try:
+        for line in open("/etc/os-release"):
+            if line.startswith("PRETTY_NAME="):
+                info["os"] = line.split("=", 1)[1].strip().strip('"')
+                break
+    except OSError:
+        pass
+    return info
+
+
+class Runs:
+    """The runs of results.jsonl, found by label (the last run of a label wins)."""
+
+    def __init__(self, path):
+        self.all = [json.loads(line) for line in open(path) if line.strip()]
+        self.by_label = {}
+        self.by_scenario = {}
+        for run in self.all:
+            if "label" in run:
+                self.by_label[run["label"]] = run
+            self.by_scenario.setdefault(run["scenario"], []).append(run)
+
+    def get(self, label):
+        return self.by_label.get(label)
+
+    def notes(self, scenario):
+        return self.by_scenario.get(scenario, [])
+
+
+def qps(run):
+    return run["qps"] if run else None
+
+
+def p(run, quantile):
+    return run["latency_us"][quantile] if run else None
+
+
+def ratio(a, b):
+    if a is None or b is None or b == 0:
+        return None
+    return a / b
+
+
+def errors_of(*runs):
+    """Failed calls of the runs, by status code name."""
+    total = {}
+    for run in runs:
+        if run:
+            for code, count in run.get("errors", {}).items():
+                total[code] = total.get(code, 0) + count
+    return total
+
+
+def ghz_text(run):
+    """ghz's figures against the same server, the cross-check of scenario 1."""
+    if not run:
+        return ""
+    return (f"; ghz against the server: {run['qps']:,.0f} QPS, p50 "
+            f"{run['latency_us']['p50']} us, status codes {run['status_codes']}")
+
+
+def times(value):
+    return "n/a" if value is None else f"{value:.2f}x"
+
+
+def fmt(value, digits=2):
+    return "n/a" if value is None else f"{value:.{digits}f}"
+
+
+def scenario_rows(runs):
+    """One row per scenario: what was measured against what is asked."""
+    rows = []
+
+    def add(number, title, measured, target, met, detail, command_flags=""):
+        rows.append({
+            "scenario": number,
+            "title": title,
+            "measured": measured,
+            "target": target,
+            "met": met,
+            "detail": detail,
+            "command": f"bench/run.sh --scenarios {number}{command_flags}",
+        })
+
+    # 1. Get, 64 in flight.
+    server, echo = runs.get("get-c64/server"), runs.get("get-c64/echo")
+    r = ratio(qps(server), qps(echo))
+    add(1, "Get by name, 64 in flight: QPS vs echo", times(r), ">= 0.6x",
+        None if r is None else r >= 0.6,
+        f"server {fmt(qps(server), 0)} QPS, echo {fmt(qps(echo), 0)} QPS; "
+        f"errors {errors_of(server, echo) or 'none'}" + ghz_text(runs.get("get-c64/ghz"))
+        if server and echo else "not run")
+
+    # 2. Get, one call at a time.
+    server, echo = runs.get("get-c1/server"), runs.get("get-c1/echo")
+    if server and echo:
+        d50 = p(server, "p50") - p(echo, "p50")
+        r99 = ratio(p(server, "p99"), p(echo, "p99"))
+        add(2, "Get, 1 in flight: p50 and p99 vs echo",
+            f"p50 +{fmt(d50, 1)} us, p99 {times(r99)}", "p50 <= +30 us, p99 <= 1.5x",
+            d50 <= 30 and r99 is not None and r99 <= 1.5,
+            f"server p50 {p(server, 'p50')} us p99 {p(server, 'p99')} us; "
+            f"echo p50 {p(echo, 'p50')} us p99 {p(echo, 'p99')} us" +
+            ghz_text(runs.get("get-c1/ghz")))
+    else:
+        add(2, "Get, 1 in flight: p50 and p99 vs echo", "n/a", "p50 <= +30 us, p99 <= 1.5x",
+            None, "not run")
+
+    # 3. List 100 with a filter.
+    server, echo = runs.get("list-100-filter/server"), runs.get("list-100-filter/echo")
+    r = ratio(qps(server), qps(echo))
+    add(3, "List 100 trade records with a filter, 64 in flight: QPS vs echo of the same bytes",
+        times(r), ">= 0.4x", None if r is None else r >= 0.4,
+        f"server {fmt(qps(server), 0)} QPS, echo {fmt(qps(echo), 0)} QPS, "
+        f"{server['response_bytes']} bytes per response; filter {server.get('filter')!r}"
+        if server and echo else "not run")
+
+    # 4. Page 1 vs page 10,000.
+    first, deep = runs.get("page-1/server"), runs.get("page-10000/server")
+    r = ratio(p(deep, "p50"), p(first, "p50"))
+    add(4, "Page 10,000 vs page 1 of 1,000,000 trade records: p50 ratio", times(r),
+        "<= 1.2x", None if r is None else r <= 1.2,
+        f"page 1 p50 {p(first, 'p50')} us, page 10,000 p50 {p(deep, 'p50')} us "
+        f"(walk to it {deep.get('page_walk_s')} s)" if first and deep else "not run")
+
+    # 5. Get p50 by store size.
+    sizes = sorted(int(run["label"].split("-")[2].split("/")[0])
+                   for run in runs.notes(5) if run.get("method") == "get_trade")
+    if sizes:
+        smallest, largest = sizes[0], sizes[-1]
+        r = ratio(p(runs.get(f"get-trade-{largest}/server"), "p50"),
+                  p(runs.get(f"get-trade-{smallest}/server"), "p50"))
+        detail = ", ".join(
+            f"{size:,}: {p(runs.get(f'get-trade-{size}/server'), 'p50')} us" for size in sizes)
+        add(5, f"Get p50 by store size, {smallest:,} to {largest:,} trade records",
+            times(r), "<= 2x (10k to 10M)",
+            None if r is None else r <= 2, detail + ("" if largest >= 10_000_000 else
+                                                     "; 10M not loaded in this run"),
+            " --max-records 10000000" if largest >= 10_000_000 else "")
+    else:
+        add(5, "Get p50 by store size", "n/a", "<= 2x (10k to 10M)", None, "not run")
+
+    # 6. Import against the bulk loaders.
+    notes = [run for run in runs.notes(6) if "records" in run]
+    if notes:
+        note = notes[-1]
+        lite = note.get("server_sqlite_over_sqlite3_import")
+        pg = note.get("server_postgres_over_psql_copy")
+        met = None if lite is None else (lite >= 0.5 and (pg is None or pg >= 0.5))
+        parts = []
+        for key, what in (("server_sqlite", "server on SQLite"),
+                          ("sqlite3_import", "sqlite3 .import"),
+                          ("sqlite3_import_keyed", "sqlite3 .import, keyed table"),
+                          ("server_postgres", "server on PostgreSQL"),
+                          ("psql_copy", "psql \\copy")):
+            if key in note:
+                parts.append(f"{what} {note[key]['rows_per_second']:,} rows/s")
+        add(6, f"Import {note['records']:,} trade records vs the database's bulk loader",
+            f"SQLite {fmt(lite, 3)}x, PostgreSQL {fmt(pg, 3)}x", ">= 0.5x each", met,
+            "; ".join(parts))
+    else:
+        add(6, "Import vs the database's bulk loader", "n/a", ">= 0.5x each", None, "not run")
+
+    # 7. Dossier at 10k vs 1M.
+    small, large = runs.get("dossier-10000/server"), runs.get("dossier-1000000/server")
+    r = ratio(p(large, "p50"), p(small, "p50"))
+    add(7, "Relationship dossier p50, 1M vs 10k trade records", times(r), "<= 3x",
+        None if r is None else r <= 3,
+        f"10k p50 {p(small, 'p50')} us, 1M p50 {p(large, 'p50')} us"
+        if small and large else "not run")
+
+    # 8. PostgreSQL Get against pgbench.
+    notes = [run for run in runs.notes(8) if "server_over_pgbench" in run]
+    if notes:
+        note = notes[-1]
+        r = note["server_over_pgbench"]
+        add(8, "Get on PostgreSQL vs pgbench's prepared SELECT", times(r), ">= 0.5x",
+            r >= 0.5,
+            f"server {note['server_qps']:,} QPS, pgbench {note['pgbench_qps']:,} QPS, "
+            f"{note['concurrency']} in flight, {note['method']} of a synthetic record")
+    else:
+        add(8, "Get on PostgreSQL vs pgbench", "n/a", ">= 0.5x", None, "not run")
+
+    # 9. Mixed load ramped to 1,000 in flight.
+    ramp = sorted((run for run in runs.notes(9) if run.get("method") == "mixed"),
+                  key=lambda run: run["concurrency"])
+    resources = {run["concurrency"]: run for run in runs.notes(9) if "max_rss_kib" in run}
+    if ramp:
+        peak = max(run["qps"] for run in ramp)
+        last = ramp[-1]
+        r = ratio(last["qps"], peak)
+        errors = errors_of(*ramp)
+        unintended = {code: n for code, n in errors.items() if code != "RESOURCE_EXHAUSTED"}
+        rss = max((run["max_rss_kib"] for run in resources.values()), default=0)
+        threads = max((run["max_threads"] for run in resources.values()), default=0)
+        add(9, f"Mixed 95/5, 1 to {last['concurrency']:,} in flight: QPS at the top vs peak",
+            f"{times(r)}; max RSS {rss / 1024:.0f} MiB, max {threads} threads",
+            ">= 0.8x, only RESOURCE_EXHAUSTED, bounded",
+            None if r is None else (r >= 0.8 and not unintended),
+            f"peak {peak:,.0f} QPS, at {last['concurrency']:,}: {last['qps']:,.0f} QPS; "
+            f"errors {errors or 'none'}")
+    else:
+        add(9, "Mixed 95/5 ramped to 1,000 in flight", "n/a",
+            ">= 0.8x, only RESOURCE_EXHAUSTED, bounded", None, "not run")
+    return rows
+
+
+def markdown(rows, info, commit, log_level):
+    met_text = {True: "yes", False: "**no**", None: "not run"}
+    lines = [
+        f"Measured {info['date']} at commit {commit} on {info.get('cpu', 'unknown CPU')}, "
+        f"{info.get('cores')} cores, {info.get('memory_gib')} GiB, {info.get('os', '')} "
+        f"(kernel {info.get('kernel')}); server log level {log_level}.",
+        "",
+        "| # | scenario | measured | target | met | figures | reproduce |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row['scenario']} | {row['title']} | {row['measured']} | {row['target']} | "
+            f"{met_text[row['met']]} | {row['detail']} | `{row['command']}` |")
+    return "\n".join(lines) + "\n"
+
+
+def plot(runs, out):
+    """SVG plots of the scaling curves, with gnuplot; the list of files written."""
+    if not shutil.which("gnuplot"):
+        print("bench/report.py: gnuplot is not installed; no plots (bench/setup.sh installs it)",
+              file=sys.stderr)
+        return []
+    written = []
+    sizes = sorted(
+        (int(run["label"].split("-")[2].split("/")[0]), run["latency_us"])
+        for run in runs.notes(5) if run.get("method") == "get_trade")
+    if sizes:
+        data = f"{out}-store-size.dat"
+        with open(data, "w") as f:
+            for size, latency in sizes:
+                f.write(f"{size} {latency['p50']} {latency['p99']}\n")
+        svg = f"{out}-store-size.svg"
+        script = f"""
+set terminal svg size 640,400 dynamic
+set output '{svg}'
+set title 'Get of one trade record, one call at a time, by store size'
+set logscale x
+set xlabel 'trade records stored'
+set ylabel 'latency (us)'
+set yrange [0:*]
+set key top left
+plot '{data}' using 1:2 with linespoints title 'p50', '' using 1:3 with linespoints title 'p99'
+"""
+        subprocess.run(["gnuplot"], input=script, text=True, check=True)
+        os.remove(data)
+        written.append(svg)
+
+    ramp = sorted((run for run in runs.notes(9) if run.get("method") == "mixed"),
+                  key=lambda run: run["concurrency"])
+    resources = {run["concurrency"]: run for run in runs.notes(9) if "max_rss_kib" in run}
+    if ramp:
+        data = f"{out}-mixed.dat"
+        with open(data, "w") as f:
+            for run in ramp:
+                res = resources.get(run["concurrency"], {})
+                f.write(f"{run['concurrency']} {run['qps']} {res.get('max_rss_kib', 0) / 1024:.1f} "
+                        f"{res.get('max_threads', 0)} {run['latency_us']['p99']}\n")
+        svg = f"{out}-mixed.svg"
+        script = f"""
+set terminal svg size 640,400 dynamic
+set output '{svg}'
+set title 'Mixed 95% reads / 5% writes: throughput and resources by concurrency'
+set logscale x
+set xlabel 'calls in flight'
+set ylabel 'calls per second'
+set y2label 'MiB resident / threads'
+set yrange [0:*]
+set y2range [0:*]
+set ytics nomirror
+set y2tics
+set key bottom right
+plot '{data}' using 1:2 with linespoints title 'QPS' axes x1y1, \\
+     '' using 1:3 with linespoints title 'max RSS (MiB)' axes x1y2, \\
+     '' using 1:4 with linespoints title 'max threads' axes x1y2
+"""
+        subprocess.run(["gnuplot"], input=script, text=True, check=True)
+        os.remove(data)
+        written.append(svg)
+    return written
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--results", required=True, help="results.jsonl from bench/run.sh")
+    parser.add_argument("--out", required=True, help="path prefix of the files to write")
+    parser.add_argument("--commit", default="unknown")
+    parser.add_argument("--log_level", default="warning")
+    args = parser.parse_args()
+
+    runs = Runs(args.results)
+    info = machine()
+    info["date"] = datetime.date.today().isoformat()
+    rows = scenario_rows(runs)
+    plots = plot(runs, args.out)
+    with open(f"{args.out}.json", "w") as f:
+        json.dump({"machine": info, "commit": args.commit, "log_level": args.log_level,
+                   "scenarios": rows, "runs": runs.all,
+                   "plots": [os.path.basename(path) for path in plots]}, f, indent=1)
+        f.write("\n")
+    table = markdown(rows, info, args.commit, args.log_level)
+    with open(f"{args.out}.md", "w") as f:
+        f.write(table)
+    print(table)
+    for path in [f"{args.out}.json", f"{args.out}.md", *plots]:
+        print(f"wrote {path}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
