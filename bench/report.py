@@ -49,8 +49,17 @@ def machine():
 class Runs:
     """The runs of results.jsonl, found by label (the last run of a label wins)."""
 
-    def __init__(self, path):
+    def __init__(self, path, merge_from=None, commit=None):
         self.all = [json.loads(line) for line in open(path) if line.strip()]
+        for run in self.all:
+            run.setdefault("commit", commit)
+        # A run of some scenarios updates the day's report: the scenarios it
+        # did not run keep their earlier runs.
+        if merge_from and os.path.exists(merge_from):
+            ran = {run["scenario"] for run in self.all}
+            earlier = [run for run in json.load(open(merge_from)).get("runs", [])
+                       if run["scenario"] not in ran]
+            self.all = sorted(earlier + self.all, key=lambda run: run["scenario"])
         self.by_label = {}
         self.by_scenario = {}
         for run in self.all:
@@ -87,6 +96,22 @@ def errors_of(*runs):
             for code, count in run.get("errors", {}).items():
                 total[code] = total.get(code, 0) + count
     return total
+
+
+def echo_ramp(runs):
+    """The echo's GetVisit runs of scenario 9's ramp, by concurrency."""
+    return sorted((run for run in runs.notes(9) if run.get("label", "").startswith("ramp-")),
+                  key=lambda run: run["concurrency"])
+
+
+def echo_ramp_text(runs):
+    ramp = echo_ramp(runs)
+    if not ramp:
+        return ""
+    peak = max(run["qps"] for run in ramp)
+    last = ramp[-1]
+    return (f"; the echo under the same ramp: peak {peak:,.0f} QPS, at "
+            f"{last['concurrency']:,}: {last['qps']:,.0f} QPS ({last['qps'] / peak:.2f}x)")
 
 
 def ghz_text(run):
@@ -236,17 +261,17 @@ def scenario_rows(runs):
             ">= 0.8x, only RESOURCE_EXHAUSTED, bounded",
             None if r is None else (r >= 0.8 and not unintended),
             f"peak {peak:,.0f} QPS, at {last['concurrency']:,}: {last['qps']:,.0f} QPS; "
-            f"errors {errors or 'none'}")
+            f"errors {errors or 'none'}" + echo_ramp_text(runs))
     else:
         add(9, "Mixed 95/5 ramped to 1,000 in flight", "n/a",
             ">= 0.8x, only RESOURCE_EXHAUSTED, bounded", None, "not run")
     return rows
 
 
-def markdown(rows, info, commit, log_level):
+def markdown(rows, info, commits, log_level):
     met_text = {True: "yes", False: "**no**", None: "not run"}
     lines = [
-        f"Measured {info['date']} at commit {commit} on {info.get('cpu', 'unknown CPU')}, "
+        f"Measured {info['date']} (commits: {commits}) on {info.get('cpu', 'unknown CPU')}, "
         f"{info.get('cores')} cores, {info.get('memory_gib')} GiB, {info.get('os', '')} "
         f"(kernel {info.get('kernel')}); server log level {log_level}.",
         "",
@@ -296,11 +321,12 @@ plot '{data}' using 1:2 with linespoints title 'p50', '' using 1:3 with linespoi
     resources = {run["concurrency"]: run for run in runs.notes(9) if "max_rss_kib" in run}
     if ramp:
         data = f"{out}-mixed.dat"
+        echo = {run["concurrency"]: run["qps"] for run in echo_ramp(runs)}
         with open(data, "w") as f:
             for run in ramp:
                 res = resources.get(run["concurrency"], {})
                 f.write(f"{run['concurrency']} {run['qps']} {res.get('max_rss_kib', 0) / 1024:.1f} "
-                        f"{res.get('max_threads', 0)} {run['latency_us']['p99']}\n")
+                        f"{res.get('max_threads', 0)} {echo.get(run['concurrency'], 'NaN')}\n")
         svg = f"{out}-mixed.svg"
         script = f"""
 set terminal svg size 640,400 dynamic
@@ -315,7 +341,8 @@ set y2range [0:*]
 set ytics nomirror
 set y2tics
 set key bottom right
-plot '{data}' using 1:2 with linespoints title 'QPS' axes x1y1, \\
+plot '{data}' using 1:2 with linespoints title 'server QPS (95/5)' axes x1y1, \\
+     '' using 1:5 with linespoints title 'echo QPS (GetVisit)' axes x1y1, \\
      '' using 1:3 with linespoints title 'max RSS (MiB)' axes x1y2, \\
      '' using 1:4 with linespoints title 'max threads' axes x1y2
 """
@@ -333,7 +360,7 @@ def main():
     parser.add_argument("--log_level", default="warning")
     args = parser.parse_args()
 
-    runs = Runs(args.results)
+    runs = Runs(args.results, merge_from=f"{args.out}.json", commit=args.commit)
     info = machine()
     info["date"] = datetime.date.today().isoformat()
     rows = scenario_rows(runs)
@@ -343,7 +370,8 @@ def main():
                    "scenarios": rows, "runs": runs.all,
                    "plots": [os.path.basename(path) for path in plots]}, f, indent=1)
         f.write("\n")
-    table = markdown(rows, info, args.commit, args.log_level)
+    commits = ", ".join(sorted({str(run.get("commit")) for run in runs.all}))
+    table = markdown(rows, info, commits, args.log_level)
     with open(f"{args.out}.md", "w") as f:
         f.write(table)
     print(table)

@@ -205,6 +205,14 @@ if selected 9; then
       "$sampler")"
   done
   stop_servers
+  # The limit: the echo under the same ramp (GetVisit only; it stores
+  # nothing), so that what the ramp costs gRPC and the load generator on
+  # this machine shows beside what it costs the server.
+  start_echo echo-ramp
+  for concurrency in 1 4 16 64 256 1000; do
+    load 9 "ramp-c$concurrency/echo" "$echo_port" --method=get --concurrency="$concurrency"
+  done
+  stop_servers
 fi
 
 # ----- Scenarios 3, 4, 5, 7: embedded stores of 10k, 100k, 1M (and, with

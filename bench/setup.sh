@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the benchmarks need beyond the build and the tests
-# (scripts/setup.sh): gnuplot for the plots of bench/report.py, and ghz, a
-# gRPC load tool from the Go module proxy, pinned, for bench/ghz_check.sh.
-# ghz goes to build/tools/go-bin. Idempotent.
+# (scripts/setup.sh): gnuplot for the plots of bench/report.py, perf and
+# valgrind for profiles, and ghz, a gRPC load tool from the Go module proxy,
+# pinned, for the cross-check in bench/run.sh (into build/tools/go-bin).
+# Idempotent.
 #   bench/setup.sh
 set -euo pipefail
 
@@ -10,7 +11,9 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ghz_version=v0.120.0
 
 "$root/scripts/setup.sh"
-"$root/scripts/apt-install.sh" bench gnuplot-nox
+# gnuplot for the plots; perf and valgrind (callgrind) for the profiles
+# docs/benchmarks.md shows.
+"$root/scripts/apt-install.sh" bench gnuplot-nox linux-perf valgrind
 
 gobin="$root/build/tools/go-bin"
 # A module-built ghz reports "dev" as its version; its build info has the module's.
