@@ -20,6 +20,34 @@
 namespace bilateral::api {
 namespace {
 
+// Request and response of a call on one arena, freed at once when the call
+// ends: a page of records is hundreds of small allocations otherwise, each
+// made and freed on its own (docs/benchmarks.md, scenario 3).
+template <typename Request, typename Response>
+class ArenaMessageAllocator final : public grpc::MessageAllocator<Request, Response> {
+ public:
+  grpc::MessageHolder<Request, Response>* AllocateMessages() override { return new Holder; }
+
+ private:
+  class Holder final : public grpc::MessageHolder<Request, Response> {
+   public:
+    Holder() : arena_(Options()) {
+      this->set_request(google::protobuf::Arena::CreateMessage<Request>(&arena_));
+      this->set_response(google::protobuf::Arena::CreateMessage<Response>(&arena_));
+    }
+    void Release() override { delete this; }
+
+   private:
+    static google::protobuf::ArenaOptions Options() {
+      google::protobuf::ArenaOptions options;
+      options.start_block_size = 16 * 1024;
+      options.max_block_size = 256 * 1024;
+      return options;
+    }
+    google::protobuf::Arena arena_;
+  };
+};
+
 // The standard methods of one record type, for the services to forward to.
 template <typename Message>
 class RecordHandlers {
@@ -38,12 +66,11 @@ class RecordHandlers {
                                  const Request& request, Response* response,
                                  google::protobuf::RepeatedPtrField<Message>* items) {
     return RunUnary(context, guard_, info, request, [&]() -> absl::Status {
-      auto page = records_.List({request.page_size(), request.page_token(), request.filter(),
-                                 request.order_by()});
-      if (!page.ok()) return page.status();
-      items->Reserve(static_cast<int>(page->items.size()));
-      for (auto& item : page->items) *items->Add() = std::move(item);
-      response->set_next_page_token(std::move(page->next_page_token));
+      auto next_page_token = records_.ListInto(
+          {request.page_size(), request.page_token(), request.filter(), request.order_by()},
+          items);
+      if (!next_page_token.ok()) return next_page_token.status();
+      response->set_next_page_token(*std::move(next_page_token));
       return absl::OkStatus();
     });
   }
@@ -142,10 +169,14 @@ class RecordHandlers {
 #define BILATERAL_RECORD_SERVICE(Service, Type, Plural, field)                  \
   class Service##Impl final : public v1::Service::CallbackService {              \
    public:                                                                       \
-    Service##Impl(store::Store* store, CallGuard* guard) : handlers_(store, guard) {} \
+    Service##Impl(store::Store* store, CallGuard* guard) : handlers_(store, guard) { \
+      SetMessageAllocatorFor_List##Plural(&list_allocator_);                     \
+    }                                                                            \
     BILATERAL_RECORD_METHODS(bilateral.v1.Service, Type, Plural, field)          \
    private:                                                                      \
     RecordHandlers<v1::Type> handlers_;                                          \
+    ArenaMessageAllocator<v1::List##Plural##Request, v1::List##Plural##Response> \
+        list_allocator_;                                                         \
   }
 
 BILATERAL_RECORD_SERVICE(SourceService, Source, Sources, source);
@@ -234,7 +265,9 @@ class ImportReactor final : public grpc::ServerReadReactor<v1::ImportTradeRecord
 
 class TradeRecordServiceImpl final : public v1::TradeRecordService::CallbackService {
  public:
-  TradeRecordServiceImpl(store::Store* store, CallGuard* guard) : handlers_(store, guard) {}
+  TradeRecordServiceImpl(store::Store* store, CallGuard* guard) : handlers_(store, guard) {
+    SetMessageAllocatorFor_ListTradeRecords(&list_allocator_);
+  }
   BILATERAL_RECORD_METHODS(bilateral.v1.TradeRecordService, TradeRecord, TradeRecords,
                            trade_record)
 
@@ -245,6 +278,8 @@ class TradeRecordServiceImpl final : public v1::TradeRecordService::CallbackServ
 
  private:
   RecordHandlers<v1::TradeRecord> handlers_;
+  ArenaMessageAllocator<v1::ListTradeRecordsRequest, v1::ListTradeRecordsResponse>
+      list_allocator_;
 };
 
 #undef BILATERAL_RECORD_SERVICE

@@ -18,6 +18,7 @@
 #include "domain/resources.h"
 #include "domain/search_text.h"
 #include "google/protobuf/field_mask.pb.h"
+#include "google/protobuf/repeated_ptr_field.h"
 #include "google/protobuf/util/field_mask_util.h"
 #include "google/protobuf/util/time_util.h"
 #include "store/store.h"
@@ -80,17 +81,9 @@ class Records {
   // Returns one page. Every problem with the paging parameters is a
   // violation of the request field at fault.
   absl::StatusOr<ListResult<Message>> List(const ListParams& params) const {
-    if (params.page_size < 0) {
-      return InvalidField("page_size", "must not be negative");
-    }
-    store::ListQuery query;
-    query.page_size = params.page_size == 0
-                          ? kDefaultPageSize
-                          : std::min(params.page_size, kMaxPageSize);
-    query.page_token = params.page_token;
-    query.filter = params.filter;
-    query.order_by = params.order_by;
-    auto page = store_->List(Collection(), query);
+    auto query = PageQuery(params);
+    if (!query.ok()) return query.status();
+    auto page = store_->List(Collection(), *query);
     if (!page.ok()) return QueryError(page.status());
     ListResult<Message> result;
     result.items.reserve(page->rows.size());
@@ -101,6 +94,21 @@ class Records {
     }
     result.next_page_token = std::move(page->next_page_token);
     return result;
+  }
+
+  // List, with the page's records parsed straight into `items` (on the
+  // response's arena, when it has one); returns the next page token.
+  absl::StatusOr<std::string> ListInto(const ListParams& params,
+                                       google::protobuf::RepeatedPtrField<Message>* items) const {
+    auto query = PageQuery(params);
+    if (!query.ok()) return query.status();
+    auto page = store_->List(Collection(), *query);
+    if (!page.ok()) return QueryError(page.status());
+    items->Reserve(static_cast<int>(page->rows.size()));
+    for (const auto& row : page->rows) {
+      if (auto status = FromRowInto(row, items->Add()); !status.ok()) return status;
+    }
+    return std::move(page->next_page_token);
   }
 
   // Stores `message` as `{collection}/{id}` (a generated id when empty).
@@ -383,17 +391,38 @@ class Records {
   }
 
   static absl::StatusOr<Message> FromRow(const store::Row& row) {
-    using google::protobuf::util::TimeUtil;
     Message message;
-    if (!message.ParseFromString(row.payload)) {
+    if (auto status = FromRowInto(row, &message); !status.ok()) return status;
+    return message;
+  }
+
+  static absl::Status FromRowInto(const store::Row& row, Message* message) {
+    using google::protobuf::util::TimeUtil;
+    if (!message->ParseFromString(row.payload)) {
       return absl::DataLossError(absl::StrCat(
           "stored record ", Collection().name, "/", row.id, " is unreadable"));
     }
-    message.set_name(absl::StrCat(Collection().name, "/", row.id));
-    *message.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row.create_time_us);
-    *message.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(row.update_time_us);
-    message.set_etag(row.etag);
-    return message;
+    message->set_name(absl::StrCat(Collection().name, "/", row.id));
+    *message->mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row.create_time_us);
+    *message->mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(row.update_time_us);
+    message->set_etag(row.etag);
+    return absl::OkStatus();
+  }
+
+  // The store query of a page; every problem with the paging parameters
+  // is a violation of the request field at fault.
+  static absl::StatusOr<store::ListQuery> PageQuery(const ListParams& params) {
+    if (params.page_size < 0) {
+      return InvalidField("page_size", "must not be negative");
+    }
+    store::ListQuery query;
+    query.page_size = params.page_size == 0
+                          ? kDefaultPageSize
+                          : std::min(params.page_size, kMaxPageSize);
+    query.page_token = params.page_token;
+    query.filter = params.filter;
+    query.order_by = params.order_by;
+    return query;
   }
 
   store::Store* store_;
