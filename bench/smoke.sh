@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Keeps the benchmark harness working: runs bench/run.sh briefly (scenarios
+# 1, 2, 5, 6 and 9 on small data, a fraction of a second each) into a
+# temporary folder and checks that every one of them produced its figures
+# and that no call failed. Measures nothing worth reading; the test suite
+# runs it (ctest: bench.smoke).
+#   bench/smoke.sh BUILD_DIR
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build=${1:?build folder}
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+bash "$root/bench/run.sh" --build "$build" --scenarios 1,2,5,6,9 --duration 0.3s \
+  --warmup 0.1s --max-records 10000 --import-records 2000 --out "$out" >"$out/table.txt"
+
+python3 - "$out/$(date +%F).json" <<'PY'
+import json, sys
+report = json.load(open(sys.argv[1]))
+rows = {row["scenario"]: row for row in report["scenarios"]}
+problems = []
+for scenario in (1, 2, 5, 6, 9):
+    if rows[scenario]["met"] is None:
+        problems.append(f"scenario {scenario}: no figures ({rows[scenario]['detail']})")
+for run in report["runs"]:
+    if run.get("tool") == "ghz":
+        continue  # counts the calls it cuts off at the end as errors
+    if "qps" in run and (run["qps"] <= 0 or run.get("errors")):
+        problems.append(f"{run['label']}: qps {run['qps']}, errors {run.get('errors')}")
+imports = [run for run in report["runs"] if run["scenario"] == 6 and "records" in run]
+if not imports or imports[-1]["server_sqlite"]["rows_per_second"] is None:
+    problems.append("scenario 6: no import figures")
+if problems:
+    sys.exit("bench smoke: " + "; ".join(problems))
+print(f"bench smoke: {len(report['runs'])} runs, scenarios 1, 2, 5, 6, 9 reported")
+PY
