@@ -6,6 +6,7 @@
 // process serves again once the fault is gone.
 #include <grpcpp/grpcpp.h>
 #include <httplib.h>
+#include <libpq-fe.h>
 #include <sqlite3.h>
 #include <sys/resource.h>
 
@@ -416,6 +417,92 @@ TEST(FaultsTest, DeadlinesAndCancelledCallsStopServerWorkAndShowInMetrics) {
             << samples["bilateral_calls_total{" + create + ",code=\"DEADLINE_EXCEEDED\"}"]
             << ", CANCELLED " << samples["bilateral_calls_total{" + create + ",code=\"CANCELLED\"}"]
             << "), stored 0\n";
+}
+
+
+// PostgreSQL: a call's statements stop in the database when the call stops.
+// A transaction of the test holds an exclusive lock on the visits table, so
+// the server's statements wait for it: a read past its 300 ms deadline and a
+// write its client cancels both end, no backend is left waiting for the
+// lock, and nothing of the write is stored. (Writes also carry their
+// deadline as a statement timeout; reads and cancellations rely on the
+// server cancelling the statement.)
+TEST(FaultsTest, PostgresStatementsStopWhenTheirCallStops) {
+  BILATERAL_REQUIRE_POSTGRES_SERVER();
+  auto url = test::FreshPostgresSchema();
+  ASSERT_TRUE(url.ok()) << url.status();
+  test::TempDir dir;
+  ServerProcess server = Serve(dir, *url, "pg-cancel", {"--log_level=warning"});
+  ASSERT_FALSE(server.endpoint.empty()) << server.process->Errors();
+
+  std::unique_ptr<PGconn, decltype(&PQfinish)> holder(PQconnectdb(url->c_str()), &PQfinish);
+  ASSERT_EQ(PQstatus(holder.get()), CONNECTION_OK) << PQerrorMessage(holder.get());
+  auto sql = [](PGconn* conn, const std::string& statement) {
+    std::unique_ptr<PGresult, decltype(&PQclear)> result(PQexec(conn, statement.c_str()),
+                                                         &PQclear);
+    const auto state = PQresultStatus(result.get());
+    EXPECT_TRUE(state == PGRES_COMMAND_OK || state == PGRES_TUPLES_OK)
+        << statement << ": " << PQerrorMessage(conn);
+    return state == PGRES_TUPLES_OK && PQntuples(result.get()) > 0
+               ? std::string(PQgetvalue(result.get(), 0, 0))
+               : std::string();
+  };
+  std::unique_ptr<PGconn, decltype(&PQfinish)> observer(PQconnectdb(url->c_str()), &PQfinish);
+  auto waiting_for_lock = [&] {
+    return sql(observer.get(),
+               "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+               "AND datname = current_database()");
+  };
+  auto wait_until = [](const std::function<bool()>& done) {
+    for (const absl::Time give_up = absl::Now() + absl::Seconds(10); absl::Now() < give_up;) {
+      if (done()) return true;
+      absl::SleepFor(absl::Milliseconds(20));
+    }
+    return false;
+  };
+  sql(holder.get(), "BEGIN");
+  sql(holder.get(), "LOCK TABLE visits IN ACCESS EXCLUSIVE MODE");
+
+  auto stub = v1::VisitService::NewStub(
+      grpc::CreateChannel(server.endpoint, grpc::InsecureChannelCredentials()));
+  // A read with a 300 ms deadline.
+  grpc::ClientContext expiring;
+  expiring.set_deadline(absl::ToChronoTime(absl::Now() + absl::Milliseconds(300)));
+  v1::ListVisitsRequest list;
+  v1::ListVisitsResponse page;
+  EXPECT_EQ(stub->ListVisits(&expiring, list, &page).error_code(),
+            grpc::StatusCode::DEADLINE_EXCEEDED);
+  EXPECT_TRUE(wait_until([&] { return waiting_for_lock() == "0"; }))
+      << "the read's statement still waits in the database after its deadline: "
+      << sql(observer.get(),
+             "SELECT string_agg(query || ' [' || state || ']', '; ') FROM pg_stat_activity "
+             "WHERE wait_event_type = 'Lock' AND datname = current_database()")
+      << "\nserver log:\n" << server.process->Errors();
+
+  // A write its client cancels once it waits for the lock.
+  grpc::ClientContext cancelled;
+  v1::CreateVisitRequest create;
+  *create.mutable_visit() = NewVisit("Cancelled Writer postgres");
+  v1::Visit created;
+  std::promise<grpc::Status> done;
+  stub->async()->CreateVisit(&cancelled, &create, &created,
+                             [&](grpc::Status status) { done.set_value(status); });
+  ASSERT_TRUE(wait_until([&] { return waiting_for_lock() == "1"; }));
+  cancelled.TryCancel();
+  EXPECT_EQ(done.get_future().get().error_code(), grpc::StatusCode::CANCELLED);
+  EXPECT_TRUE(wait_until([&] { return waiting_for_lock() == "0"; }))
+      << "the cancelled write's statement still waits in the database";
+
+  sql(holder.get(), "COMMIT");
+  VisitClient visits = Client(server.endpoint);
+  int stored = 0;
+  for (auto& visit : visits.ListVisits("visitor.name = \"Cancelled Writer*\"")) {
+    ASSERT_TRUE(visit.ok()) << visit.status();
+    ++stored;
+  }
+  EXPECT_EQ(stored, 0) << "a write stopped by its client was stored";
+  EXPECT_TRUE(visits.CreateVisit(NewVisit("Cancelled Writer after")).ok());
+  EXPECT_EQ(Stop(server), 0);
 }
 
 }  // namespace

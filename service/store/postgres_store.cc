@@ -1,7 +1,9 @@
 #include "store/postgres_store.h"
 
 #include <libpq-fe.h>
+#include <poll.h>
 
+#include <cerrno>
 #include <cstring>
 #include <unordered_map>
 #include <utility>
@@ -141,6 +143,8 @@ class PostgresConnection final : public SqlConnection {
 
  private:
   static constexpr size_t kMaxCachedStatements = 256;
+  // How often a statement in progress checks whether its call should stop.
+  static constexpr int kStopCheckMs = 10;
 
   // Runs `sql` as a prepared statement with binary parameters and results.
   absl::StatusOr<PGresult*> Run(const std::string& sql, const std::vector<SqlParam>& params,
@@ -176,12 +180,48 @@ class PostgresConnection final : public SqlConnection {
       values.push_back(bytes.data());
       lengths.push_back(static_cast<int>(bytes.size()));
     }
-    PGresult* result = PQexecPrepared(conn_, name->c_str(), static_cast<int>(params.size()),
-                                      values.data(), lengths.data(), formats.data(), 1);
+    PGresult* result = nullptr;
+    if (PQsendQueryPrepared(conn_, name->c_str(), static_cast<int>(params.size()),
+                            values.data(), lengths.data(), formats.data(), 1)) {
+      result = AwaitResult();
+    }
     if (PQresultStatus(result) != expected) {
       absl::Status status = PostgresError(conn_, result, "statement");
       PQclear(result);
       return status;
+    }
+    return result;
+  }
+
+  // The result of the statement sent, waited for while its call goes on.
+  // When the call should stop (its deadline passed, its client cancelled,
+  // the server gives up on it), PostgreSQL is asked to cancel the statement,
+  // which then ends with query_canceled: a read past its deadline or a
+  // cancelled write does not keep a backend working, or waiting for a lock,
+  // for nobody. Null when the connection broke (PostgresError says so).
+  PGresult* AwaitResult() {
+    bool cancel_sent = false;
+    while (PQisBusy(conn_)) {
+      if (!cancel_sent && CallWorkShouldStop()) {
+        if (PGcancel* cancel = PQgetCancel(conn_)) {
+          char error[256];
+          if (!PQcancel(cancel, error, sizeof error)) {
+            LogWarning("postgres", absl::StrCat("cannot cancel a statement: ", error));
+          }
+          PQfreeCancel(cancel);
+        }
+        cancel_sent = true;
+      }
+      pollfd socket{PQsocket(conn_), POLLIN, 0};
+      const int ready = poll(&socket, 1, kStopCheckMs);
+      if (ready < 0 && errno != EINTR) break;
+      if (ready > 0 && !PQconsumeInput(conn_)) break;
+    }
+    // One statement gives one result; a broken connection gives an error.
+    PGresult* result = nullptr;
+    while (PGresult* next = PQgetResult(conn_)) {
+      PQclear(result);
+      result = next;
     }
     return result;
   }
@@ -198,8 +238,12 @@ class PostgresConnection final : public SqlConnection {
       statements_.clear();
     }
     std::string name = absl::StrCat("s", ++prepared_);
-    PGresult* result = PQprepare(conn_, name.c_str(), NumberPlaceholders(sql).c_str(),
-                                 static_cast<int>(types.size()), types.data());
+    // Preparing takes the locks of the tables named, so it may wait too.
+    PGresult* result = nullptr;
+    if (PQsendPrepare(conn_, name.c_str(), NumberPlaceholders(sql).c_str(),
+                      static_cast<int>(types.size()), types.data())) {
+      result = AwaitResult();
+    }
     absl::Status status = PQresultStatus(result) == PGRES_COMMAND_OK
                               ? absl::OkStatus()
                               : PostgresError(conn_, result, "prepare");
