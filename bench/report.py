@@ -49,14 +49,18 @@ def machine():
 class Runs:
     """The runs of results.jsonl, found by label (the last run of a label wins)."""
 
-    def __init__(self, path, merge_from=None, commit=None):
+    def __init__(self, path, merge_from=None, commit=None, scenarios=None):
         self.all = [json.loads(line) for line in open(path) if line.strip()]
+        # Figures of scenarios not asked for (the store loads scenario 3
+        # shares with scenario 5, say) do not stand for those scenarios.
+        if scenarios is not None:
+            self.all = [run for run in self.all if run["scenario"] in scenarios]
         for run in self.all:
             run.setdefault("commit", commit)
         # A run of some scenarios updates the day's report: the scenarios it
         # did not run keep their earlier runs.
         if merge_from and os.path.exists(merge_from):
-            ran = {run["scenario"] for run in self.all}
+            ran = scenarios if scenarios is not None else {run["scenario"] for run in self.all}
             earlier = [run for run in json.load(open(merge_from)).get("runs", [])
                        if run["scenario"] not in ran]
             self.all = sorted(earlier + self.all, key=lambda run: run["scenario"])
@@ -96,6 +100,28 @@ def errors_of(*runs):
             for code, count in run.get("errors", {}).items():
                 total[code] = total.get(code, 0) + count
     return total
+
+
+def store_size(run):
+    """The store size of a scenario 5 run, from its label get-trade-N/server."""
+    return int(run["label"].split("-")[2].split("/")[0])
+
+
+def trade_gets(runs):
+    """Scenario 5's Gets, smallest store first."""
+    return sorted((run for run in runs.notes(5) if run.get("method") == "get_trade"),
+                  key=store_size)
+
+
+def mixed_ramp(runs):
+    """Scenario 9's mixed runs, by concurrency."""
+    return sorted((run for run in runs.notes(9) if run.get("method") == "mixed"),
+                  key=lambda run: run["concurrency"])
+
+
+def mixed_resources(runs):
+    """Scenario 9's peak RSS and threads, by concurrency."""
+    return {run["concurrency"]: run for run in runs.notes(9) if "max_rss_kib" in run}
 
 
 def echo_ramp(runs):
@@ -187,8 +213,7 @@ def scenario_rows(runs):
         f"(walk to it {deep.get('page_walk_s')} s)" if first and deep else "not run")
 
     # 5. Get p50 by store size.
-    sizes = sorted(int(run["label"].split("-")[2].split("/")[0])
-                   for run in runs.notes(5) if run.get("method") == "get_trade")
+    sizes = [store_size(run) for run in trade_gets(runs)]
     if sizes:
         smallest, largest = sizes[0], sizes[-1]
         r = ratio(p(runs.get(f"get-trade-{largest}/server"), "p50"),
@@ -245,9 +270,8 @@ def scenario_rows(runs):
         add(8, "Get on PostgreSQL vs pgbench", "n/a", ">= 0.5x", None, "not run")
 
     # 9. Mixed load ramped to 1,000 in flight.
-    ramp = sorted((run for run in runs.notes(9) if run.get("method") == "mixed"),
-                  key=lambda run: run["concurrency"])
-    resources = {run["concurrency"]: run for run in runs.notes(9) if "max_rss_kib" in run}
+    ramp = mixed_ramp(runs)
+    resources = mixed_resources(runs)
     if ramp:
         peak = max(run["qps"] for run in ramp)
         last = ramp[-1]
@@ -285,6 +309,12 @@ def markdown(rows, info, commits, log_level):
     return "\n".join(lines) + "\n"
 
 
+def gnuplot(script, data):
+    """Runs a gnuplot script, then removes the data file it plotted."""
+    subprocess.run(["gnuplot"], input=script, text=True, check=True)
+    os.remove(data)
+
+
 def plot(runs, out):
     """SVG plots of the scaling curves, with gnuplot; the list of files written."""
     if not shutil.which("gnuplot"):
@@ -292,14 +322,13 @@ def plot(runs, out):
               file=sys.stderr)
         return []
     written = []
-    sizes = sorted(
-        (int(run["label"].split("-")[2].split("/")[0]), run["latency_us"])
-        for run in runs.notes(5) if run.get("method") == "get_trade")
-    if sizes:
+    gets = trade_gets(runs)
+    if gets:
         data = f"{out}-store-size.dat"
         with open(data, "w") as f:
-            for size, latency in sizes:
-                f.write(f"{size} {latency['p50']} {latency['p99']}\n")
+            for run in gets:
+                f.write(f"{store_size(run)} {run['latency_us']['p50']} "
+                        f"{run['latency_us']['p99']}\n")
         svg = f"{out}-store-size.svg"
         script = f"""
 set terminal svg size 640,400 dynamic
@@ -312,13 +341,11 @@ set yrange [0:*]
 set key top left
 plot '{data}' using 1:2 with linespoints title 'p50', '' using 1:3 with linespoints title 'p99'
 """
-        subprocess.run(["gnuplot"], input=script, text=True, check=True)
-        os.remove(data)
+        gnuplot(script, data)
         written.append(svg)
 
-    ramp = sorted((run for run in runs.notes(9) if run.get("method") == "mixed"),
-                  key=lambda run: run["concurrency"])
-    resources = {run["concurrency"]: run for run in runs.notes(9) if "max_rss_kib" in run}
+    ramp = mixed_ramp(runs)
+    resources = mixed_resources(runs)
     if ramp:
         data = f"{out}-mixed.dat"
         echo = {run["concurrency"]: run["qps"] for run in echo_ramp(runs)}
@@ -346,8 +373,7 @@ plot '{data}' using 1:2 with linespoints title 'server QPS (95/5)' axes x1y1, \\
      '' using 1:3 with linespoints title 'max RSS (MiB)' axes x1y2, \\
      '' using 1:4 with linespoints title 'max threads' axes x1y2
 """
-        subprocess.run(["gnuplot"], input=script, text=True, check=True)
-        os.remove(data)
+        gnuplot(script, data)
         written.append(svg)
     return written
 
@@ -358,9 +384,13 @@ def main():
     parser.add_argument("--out", required=True, help="path prefix of the files to write")
     parser.add_argument("--commit", default="unknown")
     parser.add_argument("--log_level", default="warning")
+    parser.add_argument("--scenarios", default="",
+                        help="the scenarios run, e.g. 1,2 (default: those in --results)")
     args = parser.parse_args()
 
-    runs = Runs(args.results, merge_from=f"{args.out}.json", commit=args.commit)
+    scenarios = {int(n) for n in args.scenarios.split(",")} if args.scenarios else None
+    runs = Runs(args.results, merge_from=f"{args.out}.json", commit=args.commit,
+                scenarios=scenarios)
     info = machine()
     info["date"] = datetime.date.today().isoformat()
     rows = scenario_rows(runs)

@@ -280,4 +280,4 @@ mkdir -p "$out_dir"
 out="$out_dir/$(date +%F)"
 python3 "$root/bench/report.py" --results "$results" --out "$out" \
   --commit "$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)" \
-  --log_level "$log_level"
+  --log_level "$log_level" --scenarios "$scenarios"
