@@ -323,6 +323,19 @@ std::map<std::string, double> Metrics(int port) {
   return samples;
 }
 
+// Once the lock is free: no write whose call stopped (visitors named
+// "Cancelled Writer ...") is stored, and a new write succeeds.
+void ExpectNoStoppedWriteStoredAndWritesWork(const std::string& endpoint) {
+  VisitClient visits = Client(endpoint);
+  int stored = 0;
+  for (auto& visit : visits.ListVisits("visitor.name = \"Cancelled Writer*\"")) {
+    ASSERT_TRUE(visit.ok()) << visit.status();
+    ++stored;
+  }
+  EXPECT_EQ(stored, 0) << "a write stopped by its client was stored";
+  EXPECT_TRUE(visits.CreateVisit(NewVisit("Cancelled Writer after")).ok());
+}
+
 // Writes that wait for the database's write lock (which the test holds)
 // stop waiting when their client's deadline passes or their client cancels:
 // the server's metrics count them as DEADLINE_EXCEEDED and CANCELLED and
@@ -402,14 +415,7 @@ TEST(FaultsTest, DeadlinesAndCancelledCallsStopServerWorkAndShowInMetrics) {
   ASSERT_EQ(sqlite3_exec(lock_holder, "COMMIT", nullptr, nullptr, nullptr), SQLITE_OK);
   sqlite3_close(lock_holder);
 
-  VisitClient visits = Client(server.endpoint);
-  int stored = 0;
-  for (auto& visit : visits.ListVisits("visitor.name = \"Cancelled Writer*\"")) {
-    ASSERT_TRUE(visit.ok()) << visit.status();
-    ++stored;
-  }
-  EXPECT_EQ(stored, 0) << "a write stopped by its client was stored";
-  EXPECT_TRUE(visits.CreateVisit(NewVisit("Cancelled Writer after")).ok());
+  ExpectNoStoppedWriteStoredAndWritesWork(server.endpoint);
   EXPECT_EQ(counted("OK"), 1);
   EXPECT_EQ(Stop(server), 0);
   std::cout << "lock held: " << kRounds << " writes past their deadline and " << kRounds
@@ -494,14 +500,7 @@ TEST(FaultsTest, PostgresStatementsStopWhenTheirCallStops) {
       << "the cancelled write's statement still waits in the database";
 
   sql(holder.get(), "COMMIT");
-  VisitClient visits = Client(server.endpoint);
-  int stored = 0;
-  for (auto& visit : visits.ListVisits("visitor.name = \"Cancelled Writer*\"")) {
-    ASSERT_TRUE(visit.ok()) << visit.status();
-    ++stored;
-  }
-  EXPECT_EQ(stored, 0) << "a write stopped by its client was stored";
-  EXPECT_TRUE(visits.CreateVisit(NewVisit("Cancelled Writer after")).ok());
+  ExpectNoStoppedWriteStoredAndWritesWork(server.endpoint);
   EXPECT_EQ(Stop(server), 0);
 }
 
