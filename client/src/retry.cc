@@ -26,9 +26,14 @@ absl::Duration FullJitter(absl::Duration cap) {
 bool IsRetryable(Idempotency idempotency, absl::StatusCode code) {
   switch (idempotency) {
     case Idempotency::kRead:
+      // The SDK never cancels its own calls, so CANCELLED comes from the
+      // other side: a server cancels the calls that reach it once its
+      // shutdown has begun, as a balancer still sending to a draining
+      // replica finds.
       return code == absl::StatusCode::kUnavailable ||
              code == absl::StatusCode::kResourceExhausted ||
-             code == absl::StatusCode::kDeadlineExceeded;
+             code == absl::StatusCode::kDeadlineExceeded ||
+             code == absl::StatusCode::kCancelled;
     case Idempotency::kIdempotentWrite:
       // A write past its deadline may still be applied; with an etag, a
       // second attempt would then fail, so only clear refusals are retried.

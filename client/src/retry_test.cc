@@ -9,13 +9,13 @@ namespace {
 
 TEST(IsRetryableTest, ReadsRetryEveryTransientCode) {
   for (auto code : {absl::StatusCode::kUnavailable, absl::StatusCode::kResourceExhausted,
-                    absl::StatusCode::kDeadlineExceeded}) {
+                    absl::StatusCode::kDeadlineExceeded, absl::StatusCode::kCancelled}) {
     EXPECT_TRUE(IsRetryable(Idempotency::kRead, code)) << code;
   }
   for (auto code : {absl::StatusCode::kInvalidArgument, absl::StatusCode::kNotFound,
                     absl::StatusCode::kAborted, absl::StatusCode::kInternal,
                     absl::StatusCode::kUnauthenticated, absl::StatusCode::kPermissionDenied,
-                    absl::StatusCode::kFailedPrecondition, absl::StatusCode::kCancelled}) {
+                    absl::StatusCode::kFailedPrecondition}) {
     EXPECT_FALSE(IsRetryable(Idempotency::kRead, code)) << code;
   }
 }
@@ -25,6 +25,7 @@ TEST(IsRetryableTest, KeyedWritesRetryOnlyClearRefusals) {
   EXPECT_TRUE(IsRetryable(Idempotency::kIdempotentWrite, absl::StatusCode::kResourceExhausted));
   EXPECT_FALSE(IsRetryable(Idempotency::kIdempotentWrite, absl::StatusCode::kDeadlineExceeded));
   EXPECT_FALSE(IsRetryable(Idempotency::kIdempotentWrite, absl::StatusCode::kAborted));
+  EXPECT_FALSE(IsRetryable(Idempotency::kIdempotentWrite, absl::StatusCode::kCancelled));
 }
 
 TEST(IsRetryableTest, OtherWritesAreNeverRetried) {

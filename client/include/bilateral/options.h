@@ -34,7 +34,8 @@ namespace bilateral {
 // When and how often a failed call is tried again. Only calls that are safe
 // to repeat are retried, and only on errors that may pass:
 //   - reads (Get, List pages, BatchGet): UNAVAILABLE, RESOURCE_EXHAUSTED,
-//     DEADLINE_EXCEEDED;
+//     DEADLINE_EXCEEDED, CANCELLED (which the SDK never causes itself: a
+//     server shutting down cancels calls that reach it late);
 //   - writes that carry an idempotency key (every Create: the connection
 //     gives one without a `request_id` a random one) or an etag (Update and
 //     Delete with `etag` set): UNAVAILABLE, RESOURCE_EXHAUSTED.
