@@ -26,7 +26,8 @@ debian_packages=(
   # without a Docker engine, a gRPC load balancer for the scale-out test,
   # and YAML for the manifest check.
   buildah podman runc debootstrap nginx-light python3-yaml
-  # libFuzzer targets (scripts/fuzz.sh): clang and its sanitizer runtimes.
+  # libFuzzer targets (scripts/fuzz.sh) and the ThreadSanitizer build: clang
+  # and its sanitizer runtimes.
   clang-14 libclang-rt-14-dev
 )
 if [[ "${1:-}" == --build-only ]]; then

@@ -4,8 +4,9 @@
 # release build, the clients for other languages and gRPC tools against a
 # live server, the deployment files and the container image (built and run;
 # BILATERAL_IMAGE_TEST=0 skips it), and the ctest suite again under
-# AddressSanitizer and UndefinedBehaviorSanitizer, then the fuzz targets for
-# a bounded time (scripts/fuzz.sh). BILATERAL_SANITIZE=0 skips these two.
+# AddressSanitizer and UndefinedBehaviorSanitizer and under ThreadSanitizer,
+# then the fuzz targets for a bounded time (scripts/fuzz.sh).
+# BILATERAL_SANITIZE=0 skips these three.
 # Suites that hold both stores to one contract also run on a throwaway
 # PostgreSQL server started here.
 set -euo pipefail
@@ -55,6 +56,7 @@ if [[ "${BILATERAL_IMAGE_TEST:-1}" == 1 ]]; then
 fi
 if [[ "${BILATERAL_SANITIZE:-1}" == 1 ]]; then
   run_suite asan
+  run_suite tsan
   echo "== fuzzing: filter compiler, page tokens, import chunks, record validation"
   scripts/fuzz.sh
 fi
