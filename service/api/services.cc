@@ -290,14 +290,8 @@ class TradeRecordServiceImpl final : public v1::TradeRecordService::CallbackServ
 template <typename Request>
 absl::StatusOr<store::ListQuery> ListQueryOf(const Request& request,
                                              const std::string& default_order = "") {
-  if (request.page_size() < 0) return domain::InvalidField("page_size", "must not be negative");
-  store::ListQuery query;
-  query.page_size = request.page_size() == 0 ? domain::kDefaultPageSize
-                                             : std::min(request.page_size(), domain::kMaxPageSize);
-  query.page_token = request.page_token();
-  query.filter = request.filter();
-  query.order_by = request.order_by().empty() ? default_order : request.order_by();
-  return query;
+  return domain::PageQuery({request.page_size(), request.page_token(), request.filter(),
+                            request.order_by().empty() ? default_order : request.order_by()});
 }
 
 class CountryServiceImpl final : public v1::CountryService::CallbackService {

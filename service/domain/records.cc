@@ -2,6 +2,17 @@
 
 namespace bilateral::domain {
 
+absl::StatusOr<store::ListQuery> PageQuery(const ListParams& params) {
+  if (params.page_size < 0) return InvalidField("page_size", "must not be negative");
+  store::ListQuery query;
+  query.page_size =
+      params.page_size == 0 ? kDefaultPageSize : std::min(params.page_size, kMaxPageSize);
+  query.page_token = params.page_token;
+  query.filter = params.filter;
+  query.order_by = params.order_by;
+  return query;
+}
+
 absl::Status QueryError(const absl::Status& status) {
   if (!absl::IsInvalidArgument(status)) return status;
   for (absl::string_view field : {"filter", "order_by", "page_token"}) {

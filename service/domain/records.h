@@ -53,6 +53,10 @@ struct ListParams {
   std::string order_by;
 };
 
+// The store query of a page; every problem with the paging parameters is a
+// violation of the request field at fault.
+absl::StatusOr<store::ListQuery> PageQuery(const ListParams& params);
+
 // Turns a query error from the store ("filter: ...") into a violation of
 // the request field it names.
 absl::Status QueryError(const absl::Status& status);
@@ -407,22 +411,6 @@ class Records {
     *message->mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(row.update_time_us);
     message->set_etag(row.etag);
     return absl::OkStatus();
-  }
-
-  // The store query of a page; every problem with the paging parameters
-  // is a violation of the request field at fault.
-  static absl::StatusOr<store::ListQuery> PageQuery(const ListParams& params) {
-    if (params.page_size < 0) {
-      return InvalidField("page_size", "must not be negative");
-    }
-    store::ListQuery query;
-    query.page_size = params.page_size == 0
-                          ? kDefaultPageSize
-                          : std::min(params.page_size, kMaxPageSize);
-    query.page_token = params.page_token;
-    query.filter = params.filter;
-    query.order_by = params.order_by;
-    return query;
   }
 
   store::Store* store_;
