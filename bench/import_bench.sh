@@ -14,6 +14,8 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh"
 build="$root/build/release"
 records=1000000
 streams=4
@@ -81,17 +83,7 @@ start_server() {
   "$server_bin" --listen=127.0.0.1:0 --database="$database" --seed=false \
     --port_file="$work/$name.port" --log_level=warning >"$work/$name.log" 2>&1 &
   server_pid=$!
-  for _ in $(seq 600); do
-    if [[ -s $work/$name.port ]]; then port=$(cat "$work/$name.port"); return 0; fi
-    if ! kill -0 "$server_pid" 2>/dev/null; then
-      echo "bench/import_bench.sh: the server on $name exited; its log:" >&2
-      cat "$work/$name.log" >&2
-      return 1
-    fi
-    sleep 0.1
-  done
-  echo "bench/import_bench.sh: no port from the server on $name after 60 s" >&2
-  return 1
+  port=$(wait_for_port "$work/$name.port" "$server_pid" "$work/$name.log") || return 1
 }
 
 runs="$work/runs.jsonl"

@@ -16,6 +16,8 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh"
 build="$root/build/release"
 duration=5
 concurrency=64
@@ -81,20 +83,8 @@ pg_port=$(cat "$pg_dir/port")
 "$server_bin" --listen=127.0.0.1:0 --database="$url" --seed=true \
   --port_file="$work/server.port" --log_level=warning >"$work/server.log" 2>&1 &
 server_pid=$!
-for _ in $(seq 600); do
-  [[ -s $work/server.port ]] && break
-  if ! kill -0 "$server_pid" 2>/dev/null; then
-    echo "bench/pg_get_bench.sh: the server exited; its log:" >&2
-    cat "$work/server.log" >&2
-    exit 1
-  fi
-  sleep 0.1
-done
-if [[ ! -s $work/server.port ]]; then
-  echo "bench/pg_get_bench.sh: no port from the server after 60 s" >&2
-  exit 1
-fi
-target="127.0.0.1:$(cat "$work/server.port")"
+server_port=$(wait_for_port "$work/server.port" "$server_pid" "$work/server.log") || exit 1
+target="127.0.0.1:$server_port"
 
 echo "loading $records synthetic trade records through the server" >&2
 "$synth_bin" --records="$records" --target="$target" >"$work/synth.json"

@@ -18,6 +18,8 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh"
 build="$root/build/release"
 duration=5s
 warmup=1s
@@ -64,22 +66,6 @@ stop_servers() {
   pids=()
 }
 trap 'stop_servers; rm -rf "$work"' EXIT
-
-# Waits for a server to write its port file; fails if it exits first.
-wait_for_port() {
-  local file=$1 pid=$2 log=$3
-  for _ in $(seq 600); do
-    if [[ -s $file ]]; then cat "$file"; return 0; fi
-    if ! kill -0 "$pid" 2>/dev/null; then
-      echo "bench/run.sh: server exited; its log:" >&2
-      cat "$log" >&2
-      return 1
-    fi
-    sleep 0.1
-  done
-  echo "bench/run.sh: no port from the server after 60 s" >&2
-  return 1
-}
 
 # start_server NAME ARGS...: a bilateral-server on the seeded embedded store
 # NAME.db; sets server_port and server_pid. Per-call log lines are off
