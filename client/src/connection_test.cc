@@ -65,11 +65,13 @@ TEST_F(ConnectionTest, GetIsRetriedOnUnavailableUntilItSucceeds) {
 }
 
 TEST_F(ConnectionTest, ReadsAreRetriedOnEveryTransientCode) {
+  // CANCELLED from the server, as one shutting down answers calls that
+  // reach it late.
   server_.service().Script({grpc::StatusCode::DEADLINE_EXCEEDED,
                             grpc::StatusCode::RESOURCE_EXHAUSTED,
-                            grpc::StatusCode::UNAVAILABLE});
+                            grpc::StatusCode::UNAVAILABLE, grpc::StatusCode::CANCELLED});
   EXPECT_TRUE(Visits().GetVisit("visits/v1").ok());
-  EXPECT_THAT(Calls(), SizeIs(4));
+  EXPECT_THAT(Calls(), SizeIs(5));
 }
 
 TEST_F(ConnectionTest, NonTransientCodesAreNotRetried) {
@@ -124,12 +126,15 @@ TEST_F(ConnectionTest, CreateKeepsTheCallersRequestId) {
                                    Field(&ReceivedCall::request_id, "mine")));
 }
 
-TEST_F(ConnectionTest, WritesAreNotRetriedPastTheirDeadline) {
+TEST_F(ConnectionTest, WritesAreNotRetriedPastTheirDeadlineOrWhenCancelled) {
   // The first attempt may have been applied; only reads try again.
   server_.service().FailNext(1, grpc::StatusCode::DEADLINE_EXCEEDED);
   EXPECT_EQ(Visits().CreateVisit(v1::Visit(), "late").status().code(),
             absl::StatusCode::kDeadlineExceeded);
-  EXPECT_THAT(Calls(), SizeIs(1));
+  server_.service().FailNext(1, grpc::StatusCode::CANCELLED);
+  EXPECT_EQ(Visits().CreateVisit(v1::Visit(), "cut").status().code(),
+            absl::StatusCode::kCancelled);
+  EXPECT_THAT(Calls(), SizeIs(2));
 }
 
 TEST_F(ConnectionTest, UpdateIsRetriedOnlyWithAnEtag) {
