@@ -126,15 +126,28 @@ TEST_F(ConnectionTest, CreateKeepsTheCallersRequestId) {
                                    Field(&ReceivedCall::request_id, "mine")));
 }
 
-TEST_F(ConnectionTest, WritesAreNotRetriedPastTheirDeadlineOrWhenCancelled) {
+TEST_F(ConnectionTest, WritesAreNotRetriedPastTheirDeadline) {
   // The first attempt may have been applied; only reads try again.
   server_.service().FailNext(1, grpc::StatusCode::DEADLINE_EXCEEDED);
   EXPECT_EQ(Visits().CreateVisit(v1::Visit(), "late").status().code(),
             absl::StatusCode::kDeadlineExceeded);
+  EXPECT_THAT(Calls(), SizeIs(1));
+}
+
+TEST_F(ConnectionTest, CreatesTheServerCancelsAreRetriedWithTheirRequestIdUpdatesAreNot) {
   server_.service().FailNext(1, grpc::StatusCode::CANCELLED);
-  EXPECT_EQ(Visits().CreateVisit(v1::Visit(), "cut").status().code(),
-            absl::StatusCode::kCancelled);
-  EXPECT_THAT(Calls(), SizeIs(2));
+  ASSERT_TRUE(Visits().CreateVisit(v1::Visit(), "cut").ok());
+  auto calls = Calls();
+  ASSERT_THAT(calls, SizeIs(2));
+  EXPECT_EQ(calls[0].request_id, calls[1].request_id);
+
+  // An update with an etag would end ABORTED if its first attempt was applied.
+  v1::Visit visit;
+  visit.set_name("visits/v1");
+  visit.set_etag("e1");
+  server_.service().FailNext(1, grpc::StatusCode::CANCELLED);
+  EXPECT_EQ(Visits().UpdateVisit(visit, {"kind"}).status().code(), absl::StatusCode::kCancelled);
+  EXPECT_THAT(Calls(), SizeIs(3));
 }
 
 TEST_F(ConnectionTest, UpdateIsRetriedOnlyWithAnEtag) {

@@ -52,7 +52,7 @@ class GrpcSourceConnection final : public SourceConnection {
   }
   absl::StatusOr<v1::Source> CreateSource(const v1::CreateSourceRequest& request) override {
     return rpc_.Call(&Stub::CreateSource, internal::WithRequestId(request),
-                     internal::Idempotency::kIdempotentWrite);
+                     internal::Idempotency::kCreate);
   }
   absl::StatusOr<v1::Source> UpdateSource(const v1::UpdateSourceRequest& request) override {
     return rpc_.Call(&Stub::UpdateSource, request,
@@ -88,7 +88,7 @@ class GrpcVisitConnection final : public VisitConnection {
   }
   absl::StatusOr<v1::Visit> CreateVisit(const v1::CreateVisitRequest& request) override {
     return rpc_.Call(&Stub::CreateVisit, internal::WithRequestId(request),
-                     internal::Idempotency::kIdempotentWrite);
+                     internal::Idempotency::kCreate);
   }
   absl::StatusOr<v1::Visit> UpdateVisit(const v1::UpdateVisitRequest& request) override {
     return rpc_.Call(&Stub::UpdateVisit, request,
@@ -126,7 +126,7 @@ class GrpcPartnershipConnection final : public PartnershipConnection {
   absl::StatusOr<v1::Partnership> CreatePartnership(
       const v1::CreatePartnershipRequest& request) override {
     return rpc_.Call(&Stub::CreatePartnership, internal::WithRequestId(request),
-                     internal::Idempotency::kIdempotentWrite);
+                     internal::Idempotency::kCreate);
   }
   absl::StatusOr<v1::Partnership> UpdatePartnership(
       const v1::UpdatePartnershipRequest& request) override {
@@ -165,7 +165,7 @@ class GrpcTradeRecordConnection final : public TradeRecordConnection {
   absl::StatusOr<v1::TradeRecord> CreateTradeRecord(
       const v1::CreateTradeRecordRequest& request) override {
     return rpc_.Call(&Stub::CreateTradeRecord, internal::WithRequestId(request),
-                     internal::Idempotency::kIdempotentWrite);
+                     internal::Idempotency::kCreate);
   }
   absl::StatusOr<v1::TradeRecord> UpdateTradeRecord(
       const v1::UpdateTradeRecordRequest& request) override {
@@ -212,7 +212,7 @@ class GrpcInfrastructureProjectConnection final : public InfrastructureProjectCo
   absl::StatusOr<v1::InfrastructureProject> CreateInfrastructureProject(
       const v1::CreateInfrastructureProjectRequest& request) override {
     return rpc_.Call(&Stub::CreateInfrastructureProject, internal::WithRequestId(request),
-                     internal::Idempotency::kIdempotentWrite);
+                     internal::Idempotency::kCreate);
   }
   absl::StatusOr<v1::InfrastructureProject> UpdateInfrastructureProject(
       const v1::UpdateInfrastructureProjectRequest& request) override {
@@ -250,7 +250,7 @@ class GrpcExchangeConnection final : public ExchangeConnection {
   }
   absl::StatusOr<v1::Exchange> CreateExchange(const v1::CreateExchangeRequest& request) override {
     return rpc_.Call(&Stub::CreateExchange, internal::WithRequestId(request),
-                     internal::Idempotency::kIdempotentWrite);
+                     internal::Idempotency::kCreate);
   }
   absl::StatusOr<v1::Exchange> UpdateExchange(const v1::UpdateExchangeRequest& request) override {
     return rpc_.Call(&Stub::UpdateExchange, request,
@@ -288,7 +288,7 @@ class GrpcObservationConnection final : public ObservationConnection {
   absl::StatusOr<v1::Observation> CreateObservation(
       const v1::CreateObservationRequest& request) override {
     return rpc_.Call(&Stub::CreateObservation, internal::WithRequestId(request),
-                     internal::Idempotency::kIdempotentWrite);
+                     internal::Idempotency::kCreate);
   }
   absl::StatusOr<v1::Observation> UpdateObservation(
       const v1::UpdateObservationRequest& request) override {

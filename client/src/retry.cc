@@ -34,6 +34,13 @@ bool IsRetryable(Idempotency idempotency, absl::StatusCode code) {
              code == absl::StatusCode::kResourceExhausted ||
              code == absl::StatusCode::kDeadlineExceeded ||
              code == absl::StatusCode::kCancelled;
+    case Idempotency::kCreate:
+      // A repeated request_id answers with the first result, so a create
+      // the server cancelled (see kRead), applied or not, is safe to send
+      // again.
+      return code == absl::StatusCode::kUnavailable ||
+             code == absl::StatusCode::kResourceExhausted ||
+             code == absl::StatusCode::kCancelled;
     case Idempotency::kIdempotentWrite:
       // A write past its deadline may still be applied; with an etag, a
       // second attempt would then fail, so only clear refusals are retried.

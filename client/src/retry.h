@@ -16,11 +16,12 @@ namespace bilateral::internal {
 // What repeating a call could do.
 enum class Idempotency {
   kRead,             // nothing: Get, List, BatchGet
-  kIdempotentWrite,  // nothing twice: a write with a request_id or an etag
+  kCreate,           // nothing twice: a Create, which always has a request_id
+  kIdempotentWrite,  // nothing twice: an Update or Delete with an etag
   kNonIdempotent,    // anything: tried once
 };
 
-// A write's idempotency: idempotent when it carries `key` (its request_id or
+// An Update's or Delete's idempotency: idempotent when it carries `key` (its
 // etag), since the server applies it at most once.
 inline Idempotency WriteWithKey(const std::string& key) {
   return key.empty() ? Idempotency::kNonIdempotent : Idempotency::kIdempotentWrite;

@@ -20,6 +20,14 @@ TEST(IsRetryableTest, ReadsRetryEveryTransientCode) {
   }
 }
 
+TEST(IsRetryableTest, CreatesRetryClearRefusalsAndCancellation) {
+  EXPECT_TRUE(IsRetryable(Idempotency::kCreate, absl::StatusCode::kUnavailable));
+  EXPECT_TRUE(IsRetryable(Idempotency::kCreate, absl::StatusCode::kResourceExhausted));
+  EXPECT_TRUE(IsRetryable(Idempotency::kCreate, absl::StatusCode::kCancelled));
+  EXPECT_FALSE(IsRetryable(Idempotency::kCreate, absl::StatusCode::kDeadlineExceeded));
+  EXPECT_FALSE(IsRetryable(Idempotency::kCreate, absl::StatusCode::kInvalidArgument));
+}
+
 TEST(IsRetryableTest, KeyedWritesRetryOnlyClearRefusals) {
   EXPECT_TRUE(IsRetryable(Idempotency::kIdempotentWrite, absl::StatusCode::kUnavailable));
   EXPECT_TRUE(IsRetryable(Idempotency::kIdempotentWrite, absl::StatusCode::kResourceExhausted));

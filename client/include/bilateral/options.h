@@ -38,7 +38,8 @@ namespace bilateral {
 //     server shutting down cancels calls that reach it late);
 //   - writes that carry an idempotency key (every Create: the connection
 //     gives one without a `request_id` a random one) or an etag (Update and
-//     Delete with `etag` set): UNAVAILABLE, RESOURCE_EXHAUSTED.
+//     Delete with `etag` set): UNAVAILABLE, RESOURCE_EXHAUSTED; Creates also
+//     CANCELLED, since a repeated request_id answers with the first result.
 // Other writes and ImportTradeRecords are tried once. A retried Update or
 // Delete whose first attempt was applied before the answer was lost ends
 // with ABORTED, because its etag is no longer current.
