@@ -14,6 +14,8 @@
 //              completion of the call's last operation.
 #include <grpcpp/grpcpp.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -97,6 +99,10 @@ int Locks() {
   return guarded == 3 && handed_over == 42 && sum == 3 ? 0 : 1;
 }
 
+// Reactors whose OnDone has run; OnDone may run after the client has its
+// answer.
+std::atomic<int> reactors_done{0};
+
 // Writes the shared int from the handler, or from the reactor's OnDone.
 class Service final : public grpc::health::v1::Health::CallbackService {
  public:
@@ -110,6 +116,7 @@ class Service final : public grpc::health::v1::Health::CallbackService {
       explicit Reactor(bool on_done) : on_done_(on_done) {}
       void OnDone() override {
         if (on_done_) WriteShared(3);
+        reactors_done.fetch_add(1);
         delete this;
       }
 
@@ -145,6 +152,10 @@ int CallsRaceWithAThread(bool on_done) {
     grpc::health::v1::HealthCheckResponse response;
     if (!stub->Check(&context, request, &response).ok()) return 1;
   }
+  // Joining the writer orders its write before whatever this thread does
+  // next, and gRPC's locks, visible to ThreadSanitizer, would pass that on
+  // to an OnDone still to come; so the writer is joined once both are done.
+  while (reactors_done.load() < 2) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   writer.join();
   server->Shutdown();
   return 0;
