@@ -94,6 +94,13 @@ bool EvalAnnotated(void* arg) {
   return holds;
 }
 
+// Calls Abseil's `next(mu, cond, rest...)` with `cond` evaluated as above.
+template <typename Next, typename... Rest>
+auto CallAnnotated(Next next, absl::Mutex* mu, const absl::Condition& cond, Rest... rest) {
+  Annotated annotated{&cond, mu};
+  return next(mu, absl::Condition(&EvalAnnotated, &annotated), rest...);
+}
+
 }  // namespace
 
 namespace absl {
@@ -140,18 +147,16 @@ void Mutex::ReaderUnlock() {
 void Mutex::Await(const Condition& cond) {
   static const auto next =
       Next<void (*)(Mutex*, const Condition&)>("_ZN", "5Mutex5AwaitERKNS0_9ConditionE");
-  Annotated annotated{&cond, this};
   Releasing(this);
-  next(this, Condition(&EvalAnnotated, &annotated));
+  CallAnnotated(next, this, cond);
   Acquired(this);
 }
 
 bool Mutex::AwaitWithTimeout(const Condition& cond, absl::Duration timeout) {
   static const auto next = Next<bool (*)(Mutex*, const Condition&, absl::Duration)>(
       "_ZN", "5Mutex16AwaitWithTimeoutERKNS0_9ConditionENS0_8DurationE");
-  Annotated annotated{&cond, this};
   Releasing(this);
-  const bool holds = next(this, Condition(&EvalAnnotated, &annotated), timeout);
+  const bool holds = CallAnnotated(next, this, cond, timeout);
   Acquired(this);
   return holds;
 }
@@ -159,9 +164,8 @@ bool Mutex::AwaitWithTimeout(const Condition& cond, absl::Duration timeout) {
 bool Mutex::AwaitWithDeadline(const Condition& cond, absl::Time deadline) {
   static const auto next = Next<bool (*)(Mutex*, const Condition&, absl::Time)>(
       "_ZN", "5Mutex17AwaitWithDeadlineERKNS0_9ConditionENS0_4TimeE");
-  Annotated annotated{&cond, this};
   Releasing(this);
-  const bool holds = next(this, Condition(&EvalAnnotated, &annotated), deadline);
+  const bool holds = CallAnnotated(next, this, cond, deadline);
   Acquired(this);
   return holds;
 }
@@ -169,24 +173,21 @@ bool Mutex::AwaitWithDeadline(const Condition& cond, absl::Time deadline) {
 void Mutex::LockWhen(const Condition& cond) {
   static const auto next =
       Next<void (*)(Mutex*, const Condition&)>("_ZN", "5Mutex8LockWhenERKNS0_9ConditionE");
-  Annotated annotated{&cond, this};
-  next(this, Condition(&EvalAnnotated, &annotated));
+  CallAnnotated(next, this, cond);
   Acquired(this);
 }
 
 void Mutex::ReaderLockWhen(const Condition& cond) {
   static const auto next = Next<void (*)(Mutex*, const Condition&)>(
       "_ZN", "5Mutex14ReaderLockWhenERKNS0_9ConditionE");
-  Annotated annotated{&cond, this};
-  next(this, Condition(&EvalAnnotated, &annotated));
+  CallAnnotated(next, this, cond);
   Acquired(this);
 }
 
 bool Mutex::LockWhenWithTimeout(const Condition& cond, absl::Duration timeout) {
   static const auto next = Next<bool (*)(Mutex*, const Condition&, absl::Duration)>(
       "_ZN", "5Mutex19LockWhenWithTimeoutERKNS0_9ConditionENS0_8DurationE");
-  Annotated annotated{&cond, this};
-  const bool holds = next(this, Condition(&EvalAnnotated, &annotated), timeout);
+  const bool holds = CallAnnotated(next, this, cond, timeout);
   Acquired(this);
   return holds;
 }
@@ -194,8 +195,7 @@ bool Mutex::LockWhenWithTimeout(const Condition& cond, absl::Duration timeout) {
 bool Mutex::LockWhenWithDeadline(const Condition& cond, absl::Time deadline) {
   static const auto next = Next<bool (*)(Mutex*, const Condition&, absl::Time)>(
       "_ZN", "5Mutex20LockWhenWithDeadlineERKNS0_9ConditionENS0_4TimeE");
-  Annotated annotated{&cond, this};
-  const bool holds = next(this, Condition(&EvalAnnotated, &annotated), deadline);
+  const bool holds = CallAnnotated(next, this, cond, deadline);
   Acquired(this);
   return holds;
 }
@@ -203,8 +203,7 @@ bool Mutex::LockWhenWithDeadline(const Condition& cond, absl::Time deadline) {
 bool Mutex::ReaderLockWhenWithTimeout(const Condition& cond, absl::Duration timeout) {
   static const auto next = Next<bool (*)(Mutex*, const Condition&, absl::Duration)>(
       "_ZN", "5Mutex25ReaderLockWhenWithTimeoutERKNS0_9ConditionENS0_8DurationE");
-  Annotated annotated{&cond, this};
-  const bool holds = next(this, Condition(&EvalAnnotated, &annotated), timeout);
+  const bool holds = CallAnnotated(next, this, cond, timeout);
   Acquired(this);
   return holds;
 }
@@ -212,8 +211,7 @@ bool Mutex::ReaderLockWhenWithTimeout(const Condition& cond, absl::Duration time
 bool Mutex::ReaderLockWhenWithDeadline(const Condition& cond, absl::Time deadline) {
   static const auto next = Next<bool (*)(Mutex*, const Condition&, absl::Time)>(
       "_ZN", "5Mutex26ReaderLockWhenWithDeadlineERKNS0_9ConditionENS0_4TimeE");
-  Annotated annotated{&cond, this};
-  const bool holds = next(this, Condition(&EvalAnnotated, &annotated), deadline);
+  const bool holds = CallAnnotated(next, this, cond, deadline);
   Acquired(this);
   return holds;
 }
