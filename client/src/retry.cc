@@ -24,28 +24,25 @@ absl::Duration FullJitter(absl::Duration cap) {
 }  // namespace
 
 bool IsRetryable(Idempotency idempotency, absl::StatusCode code) {
+  // The server refused the call without doing it.
+  const bool refused =
+      code == absl::StatusCode::kUnavailable || code == absl::StatusCode::kResourceExhausted;
+  // The SDK never cancels its own calls, so CANCELLED comes from the other
+  // side: a server cancels the calls that reach it once its shutdown has
+  // begun, as a balancer still sending to a draining replica finds.
+  const bool cancelled_by_server = code == absl::StatusCode::kCancelled;
   switch (idempotency) {
     case Idempotency::kRead:
-      // The SDK never cancels its own calls, so CANCELLED comes from the
-      // other side: a server cancels the calls that reach it once its
-      // shutdown has begun, as a balancer still sending to a draining
-      // replica finds.
-      return code == absl::StatusCode::kUnavailable ||
-             code == absl::StatusCode::kResourceExhausted ||
-             code == absl::StatusCode::kDeadlineExceeded ||
-             code == absl::StatusCode::kCancelled;
+      return refused || cancelled_by_server || code == absl::StatusCode::kDeadlineExceeded;
     case Idempotency::kCreate:
       // A repeated request_id answers with the first result, so a create
-      // the server cancelled (see kRead), applied or not, is safe to send
-      // again.
-      return code == absl::StatusCode::kUnavailable ||
-             code == absl::StatusCode::kResourceExhausted ||
-             code == absl::StatusCode::kCancelled;
+      // the server cancelled, applied or not, is safe to send again.
+      return refused || cancelled_by_server;
     case Idempotency::kIdempotentWrite:
-      // A write past its deadline may still be applied; with an etag, a
-      // second attempt would then fail, so only clear refusals are retried.
-      return code == absl::StatusCode::kUnavailable ||
-             code == absl::StatusCode::kResourceExhausted;
+      // A write past its deadline or cancelled may still be applied; with an
+      // etag, a second attempt would then fail, so only clear refusals are
+      // retried.
+      return refused;
     case Idempotency::kNonIdempotent:
       return false;
   }
