@@ -28,6 +28,8 @@ ScopedCallDeadline::~ScopedCallDeadline() {
   current_cancelled = previous_cancelled_;
 }
 
+CallScope CurrentCallScope() { return {current_deadline, current_stop, current_cancelled}; }
+
 absl::Time CurrentCallDeadline() { return current_deadline; }
 
 bool CallWorkShouldStop() {

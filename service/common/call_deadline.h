@@ -17,10 +17,23 @@ namespace bilateral {
 // grace period runs out); it must outlive the scope. `cancelled`, if set,
 // says whether the caller has gone (a cancelled call); it must outlive the
 // scope too.
+// What ScopedCallDeadline installs: the deadline, stop flag and
+// cancellation of one call.
+struct CallScope {
+  absl::Time deadline = absl::InfiniteFuture();
+  const std::atomic<bool>* stop = nullptr;
+  const std::function<bool()>* cancelled = nullptr;
+};
+
 class ScopedCallDeadline {
  public:
   ScopedCallDeadline(absl::Time deadline, const std::atomic<bool>* stop,
                      const std::function<bool()>* cancelled = nullptr);
+  // Installs a scope captured on another thread (CurrentCallScope()), so
+  // that work done there for that call stops as the call would; what the
+  // scope points to must outlive this object.
+  explicit ScopedCallDeadline(const CallScope& scope)
+      : ScopedCallDeadline(scope.deadline, scope.stop, scope.cancelled) {}
   ~ScopedCallDeadline();
   ScopedCallDeadline(const ScopedCallDeadline&) = delete;
   ScopedCallDeadline& operator=(const ScopedCallDeadline&) = delete;
@@ -30,6 +43,9 @@ class ScopedCallDeadline {
   const std::atomic<bool>* previous_stop_;
   const std::function<bool()>* previous_cancelled_;
 };
+
+// The current thread's call, to be installed on a thread that works for it.
+CallScope CurrentCallScope();
 
 // The current thread's call deadline; absl::InfiniteFuture() outside a call.
 absl::Time CurrentCallDeadline();

@@ -56,6 +56,16 @@ class SqlConnection {
   // Runs a statement that returns no rows; returns the rows it changed.
   virtual absl::StatusOr<int64_t> Execute(const std::string& sql,
                                           const std::vector<SqlParam>& params) = 0;
+
+  // In a write transaction, runs a statement that returns no rows, and that
+  // no later statement of the transaction reads, just before the commit,
+  // after every statement not deferred; dropped if the write that deferred
+  // it is rolled back. For a store whose savepoints would flush what a
+  // statement buffers (SQLite's full-text index). Elsewhere it runs at once.
+  virtual absl::Status ExecuteAtCommit(const std::string& sql,
+                                       const std::vector<SqlParam>& params) {
+    return Execute(sql, params).status();
+  }
 };
 
 // Hands out connections. Bounded: callers wait for a free connection.

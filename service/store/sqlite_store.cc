@@ -4,7 +4,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <deque>
 #include <unordered_map>
 #include <utility>
 
@@ -13,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
 #include "common/call_deadline.h"
 #include "common/log.h"
 #include "store/schema.h"
@@ -159,6 +162,8 @@ class SqliteConnection final : public SqlConnection {
     sqlite3_close_v2(db_);
   }
 
+  sqlite3* handle() { return db_; }
+
   // Runs statements without parameters, e.g. pragmas and transactions.
   absl::Status Script(const std::string& sql) {
     char* error = nullptr;
@@ -187,10 +192,46 @@ class SqliteConnection final : public SqlConnection {
     return sqlite3_changes64(db_);
   }
 
+  absl::Status ExecuteAtCommit(const std::string& sql,
+                               const std::vector<SqlParam>& params) override {
+    if (!deferring_) return Execute(sql, params).status();
+    deferred_.push_back({sql, params});
+    return absl::OkStatus();
+  }
+
+  // From StartTransaction() to EndTransaction(), ExecuteAtCommit defers
+  // its statements until RunDeferred(); the writer's transactions are so
+  // bracketed.
+  void StartTransaction() { deferring_ = true; }
+  void EndTransaction() {
+    deferring_ = false;
+    deferred_.clear();
+  }
+  // How many statements are deferred; DropDeferred(n) forgets those after
+  // the first n (those of a write rolled back to its savepoint).
+  size_t DeferredCount() const { return deferred_.size(); }
+  void DropDeferred(size_t keep) { deferred_.resize(std::min(keep, deferred_.size())); }
+  // Runs the deferred statements in order, as the last of the transaction.
+  absl::Status RunDeferred() {
+    std::vector<Deferred> deferred = std::move(deferred_);
+    deferred_.clear();
+    deferring_ = false;
+    for (const auto& statement : deferred) {
+      if (auto status = Execute(statement.sql, statement.params); !status.ok()) {
+        return status.status();
+      }
+    }
+    return absl::OkStatus();
+  }
+
  private:
   struct Cached {
     sqlite3_stmt* statement;
     bool in_use = false;
+  };
+  struct Deferred {
+    std::string sql;
+    std::vector<SqlParam> params;
   };
   static constexpr size_t kMaxCachedStatements = 256;
 
@@ -239,6 +280,8 @@ class SqliteConnection final : public SqlConnection {
 
   sqlite3* db_;
   std::unordered_map<std::string, Cached> statements_;
+  bool deferring_ = false;
+  std::vector<Deferred> deferred_;
 };
 
 // Readers run concurrently on a bounded set of connections (WAL mode);
@@ -265,20 +308,39 @@ class SqlitePool final : public SqlPool {
     return status;
   }
 
+  // Group commit, as LevelDB's DBImpl::Write groups writers: a write joins
+  // the queue; the writer at its front takes up to kMaxGroup queued writes,
+  // runs each in a savepoint of one transaction, commits them with one
+  // fsync, and hands each its own outcome. A write that fails is rolled back
+  // to its savepoint alone; its neighbours commit.
   absl::Status Write(absl::FunctionRef<absl::Status(SqlConnection&)> body) override {
     if (read_only_) {
       return absl::FailedPreconditionError(
           "the store is read-only: its database file cannot be written; reads still work");
     }
-    absl::MutexLock lock(&writer_mu_);
-    if (auto status = writer_->Script("BEGIN IMMEDIATE"); !status.ok()) return status;
-    absl::Status status = body(*writer_);
-    if (status.ok()) {
-      status = writer_->Script("COMMIT");
-      if (status.ok()) return status;
+    PendingWrite write{body, CurrentCallScope(), absl::OkStatus(), false};
+    absl::MutexLock lock(&queue_mu_);
+    queue_.push_back(&write);
+    auto leads_or_done = [this, &write]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(queue_mu_) {
+      return write.done || queue_.front() == &write;
+    };
+    queue_mu_.Await(absl::Condition(&leads_or_done));
+    if (write.done) return write.status;
+    const size_t size = std::min(queue_.size(), kMaxGroup);
+    std::vector<PendingWrite*> group(queue_.begin(), queue_.begin() + size);
+    queue_mu_.Unlock();
+    {
+      // Only the queue's front writes, so the connection is its alone.
+      absl::MutexLock writer_lock(&writer_mu_);
+      CommitGroup(group);
     }
-    writer_->Script("ROLLBACK").IgnoreError();
-    return status;
+    if (options_.observe_group_commit) options_.observe_group_commit(group.size());
+    queue_mu_.Lock();
+    for (PendingWrite* member : group) {
+      member->done = true;
+      queue_.pop_front();
+    }
+    return write.status;
   }
 
   absl::Status Ping() override {
@@ -286,6 +348,86 @@ class SqlitePool final : public SqlPool {
   }
 
  private:
+  // A write waiting in the queue: its body, and the call it is for, whose
+  // deadline and cancellation hold while another thread runs the body.
+  struct PendingWrite {
+    absl::FunctionRef<absl::Status(SqlConnection&)> body;
+    CallScope call;
+    absl::Status status;
+    bool done = false;
+  };
+
+  // Most writes one transaction commits: bounds the wait of the last one.
+  static constexpr size_t kMaxGroup = 128;
+
+  // Why a queued write whose call ended is dropped before it starts.
+  static absl::Status CallEnded() {
+    if (absl::Now() >= CurrentCallDeadline()) {
+      return absl::DeadlineExceededError(
+          "the call's deadline passed while its write waited for the store");
+    }
+    return absl::CancelledError("the call ended while its write waited for the store");
+  }
+
+  // Runs `group` in one transaction, each write in a savepoint of its own
+  // (a write alone needs none), and sets each write's status. Statements
+  // deferred to the commit run after the last write.
+  void CommitGroup(const std::vector<PendingWrite*>& group)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(writer_mu_) {
+    const bool alone = group.size() == 1;
+    // Writes that succeeded in the open transaction, until it commits.
+    std::vector<PendingWrite*> written;
+    bool open = false;
+    // Ends the open transaction without committing: its writes fail with
+    // `why`.
+    auto abandon = [&](const absl::Status& why) ABSL_EXCLUSIVE_LOCKS_REQUIRED(writer_mu_) {
+      if (!sqlite3_get_autocommit(writer_->handle())) writer_->Script("ROLLBACK").IgnoreError();
+      writer_->EndTransaction();
+      for (PendingWrite* lost : written) lost->status = why;
+      written.clear();
+      open = false;
+    };
+    for (PendingWrite* write : group) {
+      ScopedCallDeadline scope(write->call);
+      if (CallWorkShouldStop()) {
+        write->status = CallEnded();
+        continue;
+      }
+      if (!open) {
+        write->status = writer_->Script("BEGIN IMMEDIATE");
+        if (!write->status.ok()) continue;
+        writer_->StartTransaction();
+        open = true;
+      }
+      const size_t deferred = writer_->DeferredCount();
+      absl::Status status =
+          alone ? absl::OkStatus() : writer_->Execute("SAVEPOINT grouped", {}).status();
+      if (status.ok()) status = write->body(*writer_);
+      if (status.ok() && !alone) status = writer_->Execute("RELEASE grouped", {}).status();
+      write->status = status;
+      if (status.ok()) {
+        written.push_back(write);
+        continue;
+      }
+      if (alone || sqlite3_get_autocommit(writer_->handle())) {
+        // Alone, or SQLite rolled the whole transaction back (a full disk,
+        // an I/O error): the writes before this one are lost with it.
+        abandon(status);
+        continue;
+      }
+      writer_->DropDeferred(deferred);
+      absl::Status undone = writer_->Execute("ROLLBACK TO grouped", {}).status();
+      if (undone.ok()) undone = writer_->Execute("RELEASE grouped", {}).status();
+      if (!undone.ok()) abandon(undone);
+    }
+    if (!open) return;
+    if (written.empty()) return abandon(absl::OkStatus());
+    absl::Status committed = writer_->RunDeferred();
+    if (committed.ok()) committed = writer_->Script("COMMIT");
+    if (!committed.ok()) return abandon(committed);
+    writer_->EndTransaction();
+  }
+
   absl::StatusOr<std::unique_ptr<SqliteConnection>> AcquireReader() {
     {
       absl::MutexLock lock(&readers_mu_);
@@ -325,6 +467,9 @@ class SqlitePool final : public SqlPool {
   const std::string path_;
   const SqliteOptions options_;
   const bool read_only_;
+
+  absl::Mutex queue_mu_;
+  std::deque<PendingWrite*> queue_ ABSL_GUARDED_BY(queue_mu_);
 
   absl::Mutex writer_mu_;
   std::unique_ptr<SqliteConnection> writer_ ABSL_GUARDED_BY(writer_mu_);

@@ -1,9 +1,11 @@
 // The embedded store: one SQLite file in WAL mode. Reads run concurrently on
 // a bounded pool of connections; writes are serialised on one connection,
-// each in its own transaction, and are durable when they return (see
-// docs/adr/0001-threading-and-storage.md).
+// and writes that arrive together commit together, each keeping its own
+// outcome; a write is durable when it returns (see
+// docs/adr/0014-write-engine.md).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,8 +25,12 @@ struct SqliteOptions {
   // a crash of the process only.
   std::string synchronous = "FULL";
   // Create the file when it does not exist; otherwise that is an error.
-  bool create = true;  // Changes the change feed keeps; older ones are dropped.
+  bool create = true;
+  // Changes the change feed keeps; older ones are dropped.
   int64_t change_retention = 1000000;
+  // Called after each commit with the number of writes it committed
+  // together (group commit); for metrics and tests. May be empty.
+  std::function<void(size_t writes)> observe_group_commit;
 };
 
 // Opens (creating if needed) and migrates the database at `path`, with the

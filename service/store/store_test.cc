@@ -4,10 +4,15 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
 #include <fstream>
+#include <functional>
 #include <set>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
 #include "domain/resources.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -330,6 +335,98 @@ TEST_F(StoreTest, ChangeFeedKeepsOnlyTheRetainedChanges) {
   ASSERT_TRUE(kept.ok());
   ASSERT_EQ(kept->changes.size(), 10u);
   EXPECT_EQ(kept->changes.back().row.id, "v34");
+}
+
+// Writes that arrive while another is being written wait and then commit
+// together (SQLite groups them into one transaction; PostgreSQL commits
+// each on its own connection). Either way each write keeps its own outcome:
+// a taken id, a stale etag, a missing source or a failure after its row was
+// written fails that write alone, and leaves nothing of it behind.
+TEST_F(StoreTest, WritesThatArriveTogetherEachKeepTheirOwnOutcome) {
+  std::atomic<size_t> largest_group{0};
+  StoreOptions options;
+  options.sqlite.observe_group_commit = [&](size_t writes) {
+    size_t seen = largest_group.load();
+    while (writes > seen && !largest_group.compare_exchange_weak(seen, writes)) {
+    }
+  };
+  auto opened = test::OpenTestStore(dir_, "grouped.db", options);
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  Store& store = **opened;
+  auto taken = store.Insert(Visits(), VisitRow("taken", "countries/KZ", 1, "kept"), "");
+  auto updated = store.Insert(Visits(), VisitRow("updated", "countries/KZ", 1, "u1"), "");
+  ASSERT_TRUE(taken.ok() && updated.ok());
+  ASSERT_TRUE(store.Update(Visits(), VisitRow("updated", "countries/KZ", 1, "u2"), "").ok());
+
+  // The first write holds the writer until every other write has arrived;
+  // a write of the row "fails" is refused after its row was written.
+  absl::Notification entered, release;
+  Collection visits = Visits();
+  visits.after_write = [&](RowEditor&, const std::vector<RowChange>& changes) {
+    const std::string& id = changes.front().after->id;
+    if (id == "first") {
+      entered.Notify();
+      release.WaitForNotification();
+    }
+    if (id == "fails") return absl::FailedPreconditionError("refused after the row was written");
+    return absl::OkStatus();
+  };
+  std::thread first([&] { EXPECT_TRUE(store.Insert(visits, VisitRow("first", "countries/KZ", 1), "").ok()); });
+  entered.WaitForNotification();
+
+  Row cites_missing = VisitRow("cites-missing", "countries/KZ", 1);
+  cites_missing.cited_sources = {"no-such-source"};
+  std::vector<std::function<absl::Status()>> writes = {
+      [&] { return store.Insert(visits, VisitRow("good-1", "countries/KZ", 1), "").status(); },
+      [&] { return store.Insert(visits, VisitRow("taken", "countries/KZ", 1, "new"), "").status(); },
+      [&] { return store.Insert(visits, VisitRow("good-2", "countries/KZ", 1), "").status(); },
+      [&] {
+        return store.Update(visits, VisitRow("updated", "countries/KZ", 1, "u3"), updated->etag)
+            .status();
+      },
+      [&] { return store.Insert(visits, VisitRow("fails", "countries/KZ", 1), "").status(); },
+      [&] { return store.Insert(visits, cites_missing, "").status(); },
+      [&] { return store.Insert(visits, VisitRow("good-3", "countries/KZ", 1), "").status(); },
+  };
+  std::vector<absl::Status> outcomes(writes.size());
+  std::vector<std::thread> writers;
+  for (size_t i = 0; i < writes.size(); ++i) {
+    writers.emplace_back([&, i] { outcomes[i] = writes[i](); });
+  }
+  // Time for every writer to queue behind the first; the outcomes below
+  // hold whether they all did or not.
+  absl::SleepFor(absl::Milliseconds(300));
+  release.Notify();
+  first.join();
+  for (auto& writer : writers) writer.join();
+
+  EXPECT_TRUE(outcomes[0].ok()) << outcomes[0];
+  EXPECT_EQ(outcomes[1].code(), absl::StatusCode::kAlreadyExists) << outcomes[1];
+  EXPECT_TRUE(outcomes[2].ok()) << outcomes[2];
+  EXPECT_EQ(outcomes[3].code(), absl::StatusCode::kAborted) << outcomes[3];
+  EXPECT_EQ(outcomes[4].code(), absl::StatusCode::kFailedPrecondition) << outcomes[4];
+  EXPECT_EQ(outcomes[5].code(), absl::StatusCode::kFailedPrecondition) << outcomes[5];
+  EXPECT_TRUE(outcomes[6].ok()) << outcomes[6];
+  for (const char* id : {"first", "good-1", "good-2", "good-3"}) {
+    EXPECT_TRUE(store.Get(Visits(), id).ok()) << id;
+  }
+  for (const char* id : {"fails", "cites-missing"}) {
+    EXPECT_EQ(store.Get(Visits(), id).status().code(), absl::StatusCode::kNotFound) << id;
+  }
+  EXPECT_EQ(store.Get(Visits(), "taken")->payload, "kept");
+  EXPECT_EQ(store.Get(Visits(), "updated")->payload, "u2");
+  // The feed holds the writes that succeeded, and nothing of the others.
+  auto feed = store.ReadChanges(0, {}, 100);
+  ASSERT_TRUE(feed.ok()) << feed.status();
+  std::multiset<std::string> created;
+  for (const auto& change : feed->changes) {
+    if (change.kind == Change::Kind::kCreated) created.insert(change.row.id);
+  }
+  EXPECT_EQ(created, (std::multiset<std::string>{"first", "good-1", "good-2", "good-3", "taken",
+                                                 "updated"}));
+  if (!test::TestingPostgres()) {
+    EXPECT_GE(largest_group.load(), 2u) << "the waiting writes were not committed together";
+  }
 }
 
 }  // namespace
