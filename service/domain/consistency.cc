@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -10,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "bilateral/v1/finding.pb.h"
+#include "domain/fields.h"
 #include "domain/resources.h"
 
 namespace bilateral::domain {
@@ -116,25 +118,62 @@ std::optional<v1::Finding> OrdinalFinding(const v1::Visit& visit, const std::str
   return finding;
 }
 
-// Numbers the visits of one visitor to one host country by start date.
+// Numbers the visits of one visitor to one host country by start date,
+// from the first visit dated `from` on: the visits before it keep their
+// ordinals, so the work follows the visits whose ordinal can move (none
+// but the new one, for a visit later than every other in its series).
 absl::Status RenumberSeries(RowEditor& editor, const std::string& visitor,
-                            const std::string& host) {
+                            const std::string& host, int64_t from) {
   const auto& visits = Resource<v1::Visit>::Collection();
-  auto rows = editor.Select(visits, {{"visitor_name", visitor}, {"host_country", host}},
-                            "start_date");
+  store::RowRange range;
+  range.equal = {{"visitor_name", visitor}, {"host_country", host}};
+  range.order_column = "start_date";
+  range.from = from;
+  // The ordinal of the last visit before `from` is where the count resumes.
+  store::RowRange before = range;
+  before.descending = true;
+  before.limit = 1;
+  auto previous = editor.SelectRange(visits, before);
+  if (!previous.ok()) return previous.status();
+  int ordinal = 0;
+  if (!previous->empty()) {
+    auto visit = Parse<v1::Visit>(previous->front());
+    if (!visit.ok()) return visit.status();
+    ordinal = visit->computed_ordinal();
+  }
+  auto rows = editor.SelectRange(visits, range);
   if (!rows.ok()) return rows.status();
-  std::vector<std::string> series;
+  std::vector<std::string> walked;  // names of the visits walked so far
+  // Names of the visits before `from`, read only when a finding needs them
+  // (a finding's records are the series up to its visit).
+  std::optional<std::vector<std::string>> earlier;
   for (auto& row : *rows) {
     auto visit = Parse<v1::Visit>(row);
     if (!visit.ok()) return visit.status();
-    series.push_back(absl::StrCat("visits/", row.id));
-    const int ordinal = static_cast<int>(series.size());
+    ++ordinal;
     const std::string id = row.id;
+    walked.push_back(absl::StrCat("visits/", id));
     if (visit->computed_ordinal() != ordinal) {
       visit->set_computed_ordinal(ordinal);
       if (auto status = Rewrite(editor, std::move(row), *visit); !status.ok()) return status;
     }
-    auto status = Settle(editor, VisitFindingId(id), OrdinalFinding(*visit, id, series),
+    std::optional<v1::Finding> finding;
+    if (visit->reported_ordinal() != 0 && visit->reported_ordinal() != ordinal) {
+      if (!earlier.has_value()) {
+        store::RowRange all_before = before;
+        all_before.limit = 0;
+        auto prefix = editor.SelectRange(visits, all_before);
+        if (!prefix.ok()) return prefix.status();
+        earlier.emplace();
+        for (auto it = prefix->rbegin(); it != prefix->rend(); ++it) {
+          earlier->push_back(absl::StrCat("visits/", it->id));
+        }
+      }
+      std::vector<std::string> series = *earlier;
+      series.insert(series.end(), walked.begin(), walked.end());
+      finding = OrdinalFinding(*visit, id, series);
+    }
+    auto status = Settle(editor, VisitFindingId(id), std::move(finding),
                          "the visits stored now bear the stated ordinal out.");
     if (!status.ok()) return status;
   }
@@ -188,7 +227,18 @@ std::string PeriodText(const TradeKey& key) {
   return absl::StrCat(At(key, kYear));
 }
 
-absl::StatusOr<std::optional<Row>> FindTrade(RowEditor& editor, const TradeKey& key) {
+// What one write did to the trade records, so that after_write looks up
+// in memory, not in the store, the rows the write itself stored: the rows
+// now at the keys it wrote (unset where it removed one), and the ids it
+// created.
+struct TradeWrite {
+  std::map<TradeKey, std::optional<Row>> rows;
+  std::set<std::string> created;
+};
+
+absl::StatusOr<std::optional<Row>> FindTrade(RowEditor& editor, const TradeKey& key,
+                                             const TradeWrite& write) {
+  if (auto it = write.rows.find(key); it != write.rows.end()) return it->second;
   const auto& collection = Resource<v1::TradeRecord>::Collection();
   std::vector<std::pair<std::string, SqlValue>> equal;
   for (size_t i = 0; i < kKeySize; ++i) equal.emplace_back(collection.columns[i], key[i]);
@@ -258,14 +308,14 @@ std::optional<v1::Finding> ChangeFinding(const v1::TradeRecord& record, const st
 }
 
 // Recomputes the change of the record at `key`, if one is stored.
-absl::Status Recompute(RowEditor& editor, const TradeKey& key) {
-  auto found = FindTrade(editor, key);
+absl::Status Recompute(RowEditor& editor, const TradeKey& key, const TradeWrite& write) {
+  auto found = FindTrade(editor, key, write);
   if (!found.ok()) return found.status();
   if (!found->has_value()) return absl::OkStatus();
   Row row = **std::move(found);
   auto record = Parse<v1::TradeRecord>(row);
   if (!record.ok()) return record.status();
-  auto previous_row = FindTrade(editor, Step(key, -1));
+  auto previous_row = FindTrade(editor, Step(key, -1), write);
   if (!previous_row.ok()) return previous_row.status();
   std::optional<v1::TradeRecord> previous;
   std::string previous_name;
@@ -287,7 +337,11 @@ absl::Status Recompute(RowEditor& editor, const TradeKey& key) {
     }
     if (auto status = Rewrite(editor, std::move(row), *record); !status.ok()) return status;
   }
-  return Settle(editor, TradeFindingId(id), ChangeFinding(*record, id, key, previous_name),
+  std::optional<v1::Finding> finding = ChangeFinding(*record, id, key, previous_name);
+  // A record this write created has no open finding to close: a deleted
+  // record's finding was closed with it.
+  if (!finding.has_value() && write.created.count(id) != 0) return absl::OkStatus();
+  return Settle(editor, TradeFindingId(id), std::move(finding),
                 "the stored values now bear the stated change out.");
 }
 
@@ -324,14 +378,19 @@ absl::Status SettleWithoutPeriod(RowEditor& editor, Row row) {
 }  // namespace
 
 absl::Status AfterVisitsWrite(RowEditor& editor, const std::vector<store::RowChange>& changes) {
-  std::set<std::pair<std::string, std::string>> series;
+  // Each series a changed visit was or is in, from the earliest date at
+  // which a visit entered or left it.
+  std::map<std::pair<std::string, std::string>, int64_t> series;
   for (const auto& change : changes) {
     for (const auto* row : {change.before ? &*change.before : nullptr,
                             change.after ? &*change.after : nullptr}) {
       if (row == nullptr) continue;
       auto visit = Parse<v1::Visit>(*row);
       if (!visit.ok()) return visit.status();
-      series.emplace(visit->visitor().name(), visit->host_country());
+      const int64_t date = DateKey(visit->start_date());
+      auto [it, added] = series.emplace(
+          std::make_pair(visit->visitor().name(), visit->host_country()), date);
+      if (!added) it->second = std::min(it->second, date);
     }
     if (!change.after.has_value() && change.before.has_value()) {
       auto status = Settle(editor, VisitFindingId(change.before->id), std::nullopt,
@@ -339,8 +398,10 @@ absl::Status AfterVisitsWrite(RowEditor& editor, const std::vector<store::RowCha
       if (!status.ok()) return status;
     }
   }
-  for (const auto& [visitor, host] : series) {
-    if (auto status = RenumberSeries(editor, visitor, host); !status.ok()) return status;
+  for (const auto& [key, from] : series) {
+    if (auto status = RenumberSeries(editor, key.first, key.second, from); !status.ok()) {
+      return status;
+    }
   }
   return absl::OkStatus();
 }
@@ -349,6 +410,10 @@ absl::Status AfterTradeRecordsWrite(RowEditor& editor,
                                     const std::vector<store::RowChange>& changes) {
   // Every period whose record, or whose previous period's record, changed.
   std::set<TradeKey> affected;
+  TradeWrite write;
+  // The rows the write removed from their keys first, then those it put
+  // there, which may take a removed row's key.
+  std::vector<std::pair<TradeKey, const Row*>> put;
   for (const auto& change : changes) {
     for (const auto* row : {change.before ? &*change.before : nullptr,
                             change.after ? &*change.after : nullptr}) {
@@ -363,7 +428,15 @@ absl::Status AfterTradeRecordsWrite(RowEditor& editor,
       }
       TradeKey key = KeyOf(*record);
       affected.insert(Step(key, +1));
+      if (row == &*change.after) {
+        put.emplace_back(key, row);
+      } else {
+        write.rows.emplace(key, std::nullopt);
+      }
       affected.insert(std::move(key));
+    }
+    if (!change.before.has_value() && change.after.has_value()) {
+      write.created.insert(change.after->id);
     }
     if (!change.after.has_value() && change.before.has_value()) {
       auto status = Settle(editor, TradeFindingId(change.before->id), std::nullopt,
@@ -371,10 +444,30 @@ absl::Status AfterTradeRecordsWrite(RowEditor& editor,
       if (!status.ok()) return status;
     }
   }
+  for (const auto& [key, row] : put) write.rows[key] = *row;
   for (const auto& key : affected) {
-    if (auto status = Recompute(editor, key); !status.ok()) return status;
+    if (auto status = Recompute(editor, key, write); !status.ok()) return status;
   }
   return absl::OkStatus();
+}
+
+void BeforeTradeRecordsInsert(std::vector<store::Row>& rows) {
+  std::vector<std::optional<v1::TradeRecord>> records(rows.size());
+  std::map<TradeKey, size_t> by_key;  // the first row with each key
+  for (size_t i = 0; i < rows.size(); ++i) {
+    auto record = Parse<v1::TradeRecord>(rows[i]);
+    if (!record.ok() || record->period().year() == 0) continue;
+    by_key.emplace(KeyOf(*record), i);
+    records[i] = *std::move(record);
+  }
+  for (auto& [key, i] : by_key) {
+    auto previous = by_key.find(Step(key, -1));
+    if (previous == by_key.end()) continue;
+    std::optional<double> change = Change(*records[i], &*records[previous->second]);
+    if (!change.has_value()) continue;
+    records[i]->set_computed_change_pct(*change);
+    rows[i].payload = records[i]->SerializeAsString();
+  }
 }
 
 }  // namespace bilateral::domain

@@ -30,4 +30,8 @@ absl::Status AfterVisitsWrite(store::RowEditor& editor,
 absl::Status AfterTradeRecordsWrite(store::RowEditor& editor,
                                     const std::vector<store::RowChange>& changes);
 
+// before_insert of the trade records collection: the change of each record
+// whose previous period is among the rows inserted with it.
+void BeforeTradeRecordsInsert(std::vector<store::Row>& rows);
+
 }  // namespace bilateral::domain

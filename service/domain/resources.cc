@@ -404,12 +404,14 @@ const store::Collection& Resource<v1::TradeRecord>::Collection() {
         Field("main_commodities", "main_commodities", FieldType::kStringList),
     };
     for (auto& field : PeriodFields()) fields.push_back(std::move(field));
-    return new store::Collection(WithAfterWrite(AfterTradeRecordsWrite, MakeCollection(
+    auto* collection = new store::Collection(WithAfterWrite(AfterTradeRecordsWrite, MakeCollection(
         "tradeRecords", "trade_records",
         {"reporter", "partner", "period_year", "period_quarter", "period_month", "flow",
          "hs_code", "commodity_label", "currency", "value_units", "partner_rank",
          "main_commodities"},
         std::move(fields), "reporter, partner, period, flow and commodity")));
+    collection->before_insert = BeforeTradeRecordsInsert;
+    return collection;
   }();
   return *collection;
 }

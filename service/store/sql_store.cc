@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/ascii.h"
@@ -55,7 +56,8 @@ absl::Status KeyTakenConcurrently() {
 // Reads the fixed columns seq, id, payload, etag, create_us, update_us.
 Row ReadRow(SqlRows& rows, int64_t* seq) {
   Row row;
-  if (seq != nullptr) *seq = rows.Int(0);
+  row.seq = rows.Int(0);
+  if (seq != nullptr) *seq = row.seq;
   row.id = rows.Text(1);
   row.payload = rows.Text(2);
   row.etag = rows.Text(3);
@@ -518,7 +520,8 @@ class SqlStore final : public Store {
                  if (auto status = UpdateRow(db, collection, *derived, {}, {}); !status.ok()) {
                    return status;
                  }
-                 changes.push_back(RowChange{std::nullopt, stored});
+                 // As it was and as it is: re-derived, not created.
+                 changes.push_back(RowChange{stored, stored});
                }
                if (collection.after_write) {
                  Editor editor(*this, db);
@@ -552,25 +555,29 @@ class SqlStore final : public Store {
     absl::StatusOr<std::vector<Row>> Select(
         const Collection& collection, const std::vector<std::pair<std::string, SqlValue>>& equal,
         const std::string& order_by) override {
-      std::vector<std::string> conditions;
       std::vector<SqlValue> values;
-      for (const auto& [column, value] : equal) {
-        conditions.push_back(absl::StrCat(column, " = ?"));
-        values.push_back(value);
+      std::vector<std::string> conditions = Equal(equal, &values);
+      return Rows(collection, conditions, absl::StrCat(order_by.empty() ? "" : order_by + ", ",
+                                                       "seq"),
+                  values);
+    }
+
+    absl::StatusOr<std::vector<Row>> SelectRange(const Collection& collection,
+                                                 const RowRange& range) override {
+      std::vector<SqlValue> values;
+      std::vector<std::string> conditions = Equal(range.equal, &values);
+      if (range.from.has_value()) {
+        conditions.push_back(
+            absl::StrCat(range.order_column, range.descending ? " < ?" : " >= ?"));
+        values.push_back(*range.from);
       }
-      auto rows = db_.Query(
-          absl::StrCat("SELECT ", kFixedColumns, " FROM ", collection.table,
-                       conditions.empty() ? "" : " WHERE ", absl::StrJoin(conditions, " AND "),
-                       " ORDER BY ", order_by.empty() ? "" : order_by + ", ", "seq"),
-          ToParams(values));
-      if (!rows.ok()) return rows.status();
-      std::vector<Row> found;
-      while (true) {
-        auto has_row = (*rows)->Next();
-        if (!has_row.ok()) return has_row.status();
-        if (!*has_row) return found;
-        found.push_back(ReadRow(**rows, nullptr));
+      const char* direction = range.descending ? " DESC" : "";
+      std::string order = absl::StrCat(range.order_column, direction, ", seq", direction);
+      if (range.limit > 0) {
+        absl::StrAppend(&order, " LIMIT ?");
+        values.push_back(range.limit);
       }
+      return Rows(collection, conditions, order, values);
     }
 
     absl::Status Put(const Collection& collection, Row row) override {
@@ -597,6 +604,38 @@ class SqlStore final : public Store {
     }
 
    private:
+    // "column = ?" for each of `equal`, whose values go to `values`.
+    static std::vector<std::string> Equal(
+        const std::vector<std::pair<std::string, SqlValue>>& equal, std::vector<SqlValue>* values) {
+      std::vector<std::string> conditions;
+      for (const auto& [column, value] : equal) {
+        conditions.push_back(absl::StrCat(column, " = ?"));
+        values->push_back(value);
+      }
+      return conditions;
+    }
+
+    // The rows of `collection` meeting every condition, in `order` (which
+    // may end in a LIMIT).
+    absl::StatusOr<std::vector<Row>> Rows(const Collection& collection,
+                                          const std::vector<std::string>& conditions,
+                                          const std::string& order,
+                                          const std::vector<SqlValue>& values) {
+      auto rows = db_.Query(
+          absl::StrCat("SELECT ", kFixedColumns, " FROM ", collection.table,
+                       conditions.empty() ? "" : " WHERE ", absl::StrJoin(conditions, " AND "),
+                       " ORDER BY ", order),
+          ToParams(values));
+      if (!rows.ok()) return rows.status();
+      std::vector<Row> found;
+      while (true) {
+        auto has_row = (*rows)->Next();
+        if (!has_row.ok()) return has_row.status();
+        if (!*has_row) return found;
+        found.push_back(ReadRow(**rows, nullptr));
+      }
+    }
+
     SqlStore& store_;
     SqlConnection& db_;
   };
@@ -697,9 +736,11 @@ class SqlStore final : public Store {
   }
 
   // Replaces the search text of a row: `text` unset leaves it, empty
-  // removes the row from search.
+  // removes the row from search. `new_row`: the row was just inserted, so
+  // it has no search document yet unless one was left behind.
   absl::Status WriteSearchText(SqlConnection& db, const Collection& collection,
-                               const std::string& id, const std::optional<std::string>& text) {
+                               const std::string& id, const std::optional<std::string>& text,
+                               bool new_row = false) {
     if (!text.has_value()) return absl::OkStatus();
     if (pool_->dialect() == query::Dialect::kPostgres) {
       auto written =
@@ -712,7 +753,27 @@ class SqlStore final : public Store {
                            {collection.name, id, *text});
       return written.status();
     }
-    // SQLite: the FTS5 row's rowid is the document number.
+    // SQLite: the FTS5 row's rowid is the document number. The full-text
+    // index is written at commit: FTS5 flushes what it has buffered at
+    // every savepoint, and a group commit takes one per write.
+    if (new_row && !text->empty()) {
+      auto added = db.Query(
+          "INSERT INTO search_docs (collection, record_id) VALUES (?, ?) "
+          "ON CONFLICT DO NOTHING RETURNING doc",
+          {collection.name, id});
+      if (!added.ok()) return added.status();
+      auto inserted = (*added)->Next();
+      if (!inserted.ok()) return inserted.status();
+      if (*inserted) {
+        const int64_t doc = (*added)->Int(0);
+        // RETURNING rows are all produced by the first step; this finishes
+        // the statement before the next one runs.
+        if (auto done = (*added)->Next(); !done.ok()) return done.status();
+        added->reset();
+        return db.ExecuteAtCommit("INSERT INTO search_index (rowid, body) VALUES (?, ?)",
+                                  {doc, *text});
+      }
+    }
     auto find = [&]() -> absl::StatusOr<int64_t> {
       auto rows = db.Query("SELECT doc FROM search_docs WHERE collection = ? AND record_id = ?",
                            {collection.name, id});
@@ -724,8 +785,8 @@ class SqlStore final : public Store {
     auto doc = find();
     if (!doc.ok()) return doc.status();
     if (*doc != 0) {
-      auto removed = db.Execute("DELETE FROM search_index WHERE rowid = ?", {*doc});
-      if (!removed.ok()) return removed.status();
+      auto removed = db.ExecuteAtCommit("DELETE FROM search_index WHERE rowid = ?", {*doc});
+      if (!removed.ok()) return removed;
       if (text->empty()) {
         return db.Execute("DELETE FROM search_docs WHERE doc = ?", {*doc}).status();
       }
@@ -737,8 +798,8 @@ class SqlStore final : public Store {
       doc = find();
       if (!doc.ok()) return doc.status();
     }
-    return db.Execute("INSERT INTO search_index (rowid, body) VALUES (?, ?)", {*doc, *text})
-        .status();
+    return db.ExecuteAtCommit("INSERT INTO search_index (rowid, body) VALUES (?, ?)",
+                              {*doc, *text});
   }
 
   static absl::StatusOr<ChangeRange> ReadRange(SqlConnection& db) {
@@ -758,12 +819,15 @@ class SqlStore final : public Store {
   absl::StatusOr<std::vector<absl::Status>> InsertAll(const Collection& collection,
                                                       std::vector<Row> rows, bool keep_metadata) {
     using Results = std::vector<absl::Status>;
+    if (collection.before_insert && !keep_metadata) collection.before_insert(rows);
     return Write<Results>([&](SqlConnection& db) -> absl::StatusOr<Results> {
       Results results;
       results.reserve(rows.size());
       std::vector<RowChange> changes;
+      // Rows of a chunk mostly cite the same few sources: each is looked up once.
+      absl::flat_hash_set<std::string> known_sources;
       for (auto& row : rows) {
-        absl::Status status = InsertRow(db, collection, row, keep_metadata);
+        absl::Status status = InsertRow(db, collection, row, keep_metadata, &known_sources);
         // A row's own problem is its result; a failing store fails them all.
         if (!status.ok() && !absl::IsAlreadyExists(status) &&
             !absl::IsFailedPrecondition(status)) {
@@ -782,9 +846,13 @@ class SqlStore final : public Store {
     });
   }
 
-  // FAILED_PRECONDITION when a source `row` cites is not stored.
-  absl::Status CheckCited(SqlConnection& db, const Row& row) {
+  // FAILED_PRECONDITION when a source `row` cites is not stored. `known`,
+  // if given, holds sources already found in this transaction, and gains
+  // those found now.
+  absl::Status CheckCited(SqlConnection& db, const Row& row,
+                          absl::flat_hash_set<std::string>* known = nullptr) {
     for (const auto& source : row.cited_sources) {
+      if (known != nullptr && known->contains(source)) continue;
       auto rows = db.Query(absl::StrCat("SELECT 1 FROM ", kCitedCollection, " WHERE id = ?"),
                            {source});
       if (!rows.ok()) return rows.status();
@@ -794,6 +862,7 @@ class SqlStore final : public Store {
         return absl::FailedPreconditionError(
             absl::StrCat(kCitedCollection, "/", source, " does not exist"));
       }
+      if (known != nullptr) known->insert(source);
     }
     return absl::OkStatus();
   }
@@ -825,11 +894,15 @@ class SqlStore final : public Store {
                                                       "; remove those citations first"));
   }
 
-  // Replaces the citations recorded for `row`.
-  absl::Status WriteCitations(SqlConnection& db, const Collection& collection, const Row& row) {
-    auto cleared = db.Execute("DELETE FROM citations WHERE collection = ? AND record_id = ?",
-                              {collection.name, row.id});
-    if (!cleared.ok()) return cleared.status();
+  // Replaces the citations recorded for `row`; a row just inserted has
+  // none to replace (a deleted row's went with it).
+  absl::Status WriteCitations(SqlConnection& db, const Collection& collection, const Row& row,
+                              bool new_row = false) {
+    if (!new_row) {
+      auto cleared = db.Execute("DELETE FROM citations WHERE collection = ? AND record_id = ?",
+                                {collection.name, row.id});
+      if (!cleared.ok()) return cleared.status();
+    }
     for (const auto& source : row.cited_sources) {
       auto added = db.Execute(
           "INSERT INTO citations (collection, record_id, source_id) VALUES (?, ?, ?) "
@@ -843,11 +916,12 @@ class SqlStore final : public Store {
   // Inserts `row` (with fresh metadata unless `keep_metadata`), or says why
   // it cannot be stored.
   absl::Status InsertRow(SqlConnection& db, const Collection& collection, Row& row,
-                         bool keep_metadata) {
+                         bool keep_metadata,
+                         absl::flat_hash_set<std::string>* known_sources = nullptr) {
     // Restored rows come from a consistent store, in which a source may cite
     // one restored after it; their citations are recorded all the same.
     if (!keep_metadata) {
-      if (auto status = CheckCited(db, row); !status.ok()) return status;
+      if (auto status = CheckCited(db, row, known_sources); !status.ok()) return status;
       row.create_time_us = row.update_time_us = NextTimestamp();
       row.etag = MakeEtag(row.payload, 1);
     }
@@ -864,10 +938,11 @@ class SqlStore final : public Store {
     if (!inserted.ok()) return inserted.status();
     if (*inserted == 0) return AlreadyExists(db, collection, row.id);
     NoteChange(collection, Change::Kind::kCreated, row);
-    if (auto status = WriteSearchText(db, collection, row.id, row.search_text); !status.ok()) {
+    if (auto status = WriteSearchText(db, collection, row.id, row.search_text, true);
+        !status.ok()) {
       return status;
     }
-    return WriteCitations(db, collection, row);
+    return WriteCitations(db, collection, row, true);
   }
 
   // Sets `assignments` (with `values`) and the derived columns of `row`,

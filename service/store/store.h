@@ -19,6 +19,7 @@ namespace bilateral::store {
 
 using query::SqlValue;
 
+struct Row;
 struct RowChange;
 class RowEditor;
 
@@ -26,6 +27,11 @@ class RowEditor;
 // write transaction with every row the write changed.
 using AfterWrite =
     std::function<absl::Status(RowEditor& editor, const std::vector<RowChange>& changes)>;
+
+// Fills values derived from several rows into the rows of a bulk insert,
+// from the rows themselves, before they are stored: what it sets,
+// after_write finds already right and need not write a second time.
+using BeforeInsert = std::function<void(std::vector<Row>& rows)>;
 
 // Describes how one collection of records is stored. Its table has, besides the fixed columns (seq, id, payload,
 // etag, revision, create_us, update_us), one column per entry of `columns`.
@@ -39,6 +45,8 @@ struct Collection {
   std::string unique_key;
   // Set for collections with values derived from several rows.
   AfterWrite after_write;
+  // May be set besides after_write; called by InsertMany only.
+  BeforeInsert before_insert;
   // Whether writes are recorded in the change feed (reference data is not).
   bool in_change_feed = true;
 };
@@ -58,6 +66,9 @@ struct Row {
   std::optional<std::string> search_text;
   // Set by the store on every write; ignored on input.
   std::string etag;
+  // Position in insertion order, set by the store on the rows it reads
+  // (0 elsewhere); it breaks ties in every ordering.
+  int64_t seq = 0;
   int64_t create_time_us = 0;
   int64_t update_time_us = 0;
 };
@@ -67,6 +78,19 @@ struct Row {
 struct RowChange {
   std::optional<Row> before;
   std::optional<Row> after;
+};
+
+// A range of rows in one ordering: those whose columns equal `equal`,
+// ordered by (`order_column`, seq), from the value `from` on (or, when
+// `descending`, from the last row before `from` backwards).
+struct RowRange {
+  std::vector<std::pair<std::string, SqlValue>> equal;
+  std::string order_column;
+  // A value of `order_column`: ascending, the rows with this value or a
+  // larger one; descending, those with a smaller one. Unset: every row.
+  std::optional<SqlValue> from;
+  bool descending = false;
+  int64_t limit = 0;  // most rows returned; 0: all
 };
 
 // Reads and rewrites rows inside the transaction of a write, so that values
@@ -82,6 +106,12 @@ class RowEditor {
       const Collection& collection,
       const std::vector<std::pair<std::string, SqlValue>>& equal,
       const std::string& order_by) = 0;
+
+  // The rows of `collection` in `range`, read through an index on the
+  // equal columns and the order column, so that the cost follows the rows
+  // returned, not the rows that share the equal columns.
+  virtual absl::StatusOr<std::vector<Row>> SelectRange(const Collection& collection,
+                                                       const RowRange& range) = 0;
 
   // Stores `row` as a new revision of the row with its id (new etag and
   // update time), or inserts it when there is none. Rows with the payload
