@@ -85,8 +85,10 @@ const std::vector<FlagSpec>& Flags() {
        "act only while the record still has this etag (else ABORTED)"},
       {"chunk-size", "N", FlagValue::kCount, false,
        "records per chunk of an import, 1..1000 (default: 1000)"},
-      {"format", "ndjson|csv", FlagValue::kChoice, false,
-       "format of the file to import (default: ndjson)"},
+      {"format", "ndjson|csv|comtrade", FlagValue::kChoice, false,
+       "format of the file to import (default: ndjson); comtrade: UN Comtrade's CSV"},
+      {"source", "NAME", FlagValue::kText, false,
+       "the source every imported row cites (sources/ID or ID); comtrade imports"},
   };
   return *flags;
 }

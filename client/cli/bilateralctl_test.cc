@@ -20,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "bilateral/v1/dataset.pb.h"
 #include "bilateral/v1/finding.pb.h"
 #include "bilateral/v1/relationship.pb.h"
@@ -396,7 +397,7 @@ TEST_F(BilateralctlTest, HelpListsCommandsAndExitCodes) {
         "visits delete NAME", "sources list", "sources get NAME", "sources create",
         "load FILE...", "--endpoint", "--output", "--timeout", "--update-mask",
         "Exit codes", "3  local I/O error", "trade import FILE", "countries get NAME",
-        "--chunk-size", "--format ndjson|csv", "--api-key KEY", "--tls-ca-file FILE",
+        "--chunk-size", "--format ndjson|csv|comtrade", "--api-key KEY", "--tls-ca-file FILE",
         "--tls-cert-file FILE", "--tls-key-file FILE", "table|json|ndjson",
         "BILATERAL_API_KEY", "visits export [FILE]", "visits import FILE",
         "countries export [FILE]", "findings list [--filter F] [--order-by O] [--page-size N]",
@@ -891,6 +892,73 @@ TEST_F(BilateralctlTest, TradeImportNamesWhatIsWrongWithACsvFile) {
   }
   RunResult listed = Run({"trade", "list", "--filter", "partner=\"BE\""});
   EXPECT_THAT(listed.out, Not(HasSubstr("EUR 11"))) << "nothing may be sent";
+}
+
+// A file in the column layout of UN Comtrade's data API and bulk downloads
+// (a subset of its columns, in its order): each row a record citing the
+// source named, with its own line as the quote; rows that cannot be records
+// are rejected one by one, with their line, and the others stored.
+TEST_F(BilateralctlTest, TradeImportReadsUnComtradeCsv) {
+  fs::path file = Dir() / "comtrade.csv";
+  const std::string header =
+      "typeCode,freqCode,refPeriodId,refYear,refMonth,period,reporterCode,reporterISO,"
+      "reporterDesc,flowCode,flowDesc,partnerCode,partnerISO,partnerDesc,cmdCode,cmdDesc,"
+      "qtyUnitAbbr,qty,primaryValue\n";
+  const std::string total =
+      "C,A,20230101,2023,52,2023,156,CHN,China,X,Export,398,KAZ,Kazakhstan,TOTAL,"
+      "All Commodities,N/A,0,24673440000.5\n";
+  const std::string oil =
+      "C,M,20230301,2023,3,202303,156,CHN,China,M,Import,398,KAZ,Kazakhstan,2709,"
+      "\"Petroleum oils, crude\",kg,1000,1.25E+8\n";
+  std::ofstream(file) << header << total << oil
+                      << "C,A,20230101,2023,52,2023,156,CHN,China,RX,Re-export,398,KAZ,"
+                         "Kazakhstan,TOTAL,All Commodities,N/A,0,5\n"
+                      << "C,A,20230101,2023,52,2023,156,CHN,China,X,Export,398,KAZ,"
+                         "Kazakhstan,27A,Fuels,N/A,0,5\n"
+                      << "C,A,20230101,2023,52,2023,156,CHN,China,X,Export,398,KAZ,"
+                         "Kazakhstan,27,Fuels,N/A,0,12x\n";
+  RunResult missing_source = Run({"trade", "import", "--format", "comtrade", file.string()});
+  EXPECT_EQ(missing_source.exit_code, 2) << missing_source;
+  EXPECT_THAT(missing_source.err, HasSubstr("needs --source"));
+
+  RunResult run = Run({"trade", "import", "--format", "comtrade", "--source",
+                       "xi-kazakhstan-sco-2024", file.string()});
+  EXPECT_EQ(run.exit_code, 1) << run;
+  EXPECT_EQ(run.out, "received 5, stored 2, already present 0, rejected 3\n") << run;
+  EXPECT_THAT(run.err, HasSubstr(file.string() + ":4): INVALID_ARGUMENT: flowCode: 'RX'"));
+  EXPECT_THAT(run.err, HasSubstr(file.string() + ":5): INVALID_ARGUMENT: cmdCode: '27A'"));
+  EXPECT_THAT(run.err, HasSubstr(file.string() + ":6): INVALID_ARGUMENT: primaryValue: '12x'"));
+
+  RunResult listed = Run({"--output", "json", "trade", "list", "--filter",
+                          "reporter=\"CN\" AND partner=\"KZ\" AND period.year=2023",
+                          "--order-by", "value.units desc"});
+  ASSERT_EQ(listed.exit_code, 0) << listed;
+  bilateral::v1::ListTradeRecordsResponse response;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(listed.out, &response).ok()) << listed;
+  std::vector<const bilateral::v1::TradeRecord*> imported;
+  for (const auto& record : response.trade_records()) {
+    if (record.citations_size() == 1 &&
+        absl::StartsWith(record.citations(0).quote(), "C,")) {
+      imported.push_back(&record);
+    }
+  }
+  ASSERT_EQ(imported.size(), 2u) << listed;
+  const auto& annual = *imported[0];
+  EXPECT_EQ(annual.flow(), bilateral::v1::TRADE_FLOW_EXPORT);
+  EXPECT_EQ(annual.period().year(), 2023);
+  EXPECT_EQ(annual.period().month(), 0);
+  EXPECT_FALSE(annual.has_commodity());
+  EXPECT_EQ(annual.value().currency_code(), "USD");
+  EXPECT_EQ(annual.value().units(), 24673440000);
+  EXPECT_EQ(annual.value().nanos(), 500000000);
+  EXPECT_EQ(annual.citations(0).source(), "sources/xi-kazakhstan-sco-2024");
+  EXPECT_EQ(annual.citations(0).quote() + "\n", total);
+  const auto& monthly = *imported[1];
+  EXPECT_EQ(monthly.flow(), bilateral::v1::TRADE_FLOW_IMPORT);
+  EXPECT_EQ(monthly.period().month(), 3);
+  EXPECT_EQ(monthly.commodity().hs_code(), "2709");
+  EXPECT_EQ(monthly.commodity().label(), "Petroleum oils, crude");
+  EXPECT_EQ(monthly.value().units(), 125000000);
 }
 
 // The lines of `text`, without empty ones.

@@ -201,15 +201,19 @@ Command ImportCommand() {
 
 template <>
 Command ImportCommand<v1::TradeRecord>() {
-  return {"trade", "import", "FILE", 1, 1, {"format", "chunk-size"},
+  return {"trade", "import", "FILE", 1, 1, {"format", "chunk-size", "source"},
           "Import trade records from NDJSON (as trade export writes it; - reads\n"
           "stdin), keeping the ids their names give, or from CSV with the header\n"
           "reporter,partner,year,quarter,month,flow,hs_code,commodity,currency,\n"
           "units,nanos,source,quote (any order; flow is EXPORT, IMPORT or TOTAL;\n"
-          "one citation per row; ids generated). Streamed in chunks, each stored\n"
-          "as a unit. Prints the received, stored, already present and rejected\n"
-          "counts; each row not stored goes to stderr with its line and reasons.\n"
-          "Exits 1 when a row was rejected for another reason than existing.",
+          "one citation per row; ids generated), or with --format comtrade from\n"
+          "UN Comtrade's CSV (refYear, refMonth, reporterISO, partnerISO,\n"
+          "flowCode, cmdCode, cmdDesc, primaryValue in US dollars; other columns\n"
+          "ignored), each row citing --source with its own line as the quote.\n"
+          "Streamed in chunks, each stored as a unit. Prints the received,\n"
+          "stored, already present and rejected counts; each row not stored goes\n"
+          "to stderr with its line and reasons. Exits 1 when a row was rejected\n"
+          "for another reason than existing.",
           &RunImportTrade};
 }
 
