@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <iostream>
@@ -31,6 +32,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "bilateral/v1/relationship.grpc.pb.h"
 #include "bilateral/v1/trade.grpc.pb.h"
@@ -41,7 +43,7 @@ ABSL_FLAG(std::string, method, "get",
           "get: GetVisit of --name; list: ListVisits; get_trade: GetTradeRecord of --name; "
           "list_trade: ListTradeRecords; relationship: GetRelationship of --name; mixed: "
           "GetVisit of --name, and CreateVisit of a new synthetic visit for --write_percent of "
-          "the calls");
+          "the calls; create: CreateVisit of a new synthetic visit on every call");
 ABSL_FLAG(std::string, name, "",
           "the record that get, get_trade, relationship and mixed ask for; empty: "
           "visits/xi-jinping-kz-2024 (get, mixed) or relationships/CN-KZ (relationship); "
@@ -53,10 +55,20 @@ ABSL_FLAG(int, page_depth, 1,
           "list, list_trade: the page every measured call asks for; pages 1 to N-1 are walked "
           "one call at a time before the warm-up to get its page token");
 ABSL_FLAG(int, write_percent, 5, "mixed: percentage of calls that are writes, 0-100");
+ABSL_FLAG(std::string, series_visitor, "",
+          "mixed, create: if set, every synthetic visit is this visitor's, to China, on the "
+          "days after --series_start_day in the order they are sent: one series that grows at "
+          "its end");
+ABSL_FLAG(int, series_start_day, 0,
+          "with --series_visitor: the first synthetic visit is this many days after "
+          "2000-01-01 (past the visits of earlier runs, so that each new one is the latest)");
 ABSL_FLAG(std::string, metadata_api_key, "",
           "if set, every call carries it as 'authorization: Bearer <key>'");
 ABSL_FLAG(int, concurrency, 64, "calls kept in flight");
 ABSL_FLAG(absl::Duration, duration, absl::Seconds(5), "how long to measure");
+ABSL_FLAG(int64_t, calls, 0,
+          "if set, stop after this many calls (warm-up included), or at the end of "
+          "--duration if that comes first; to load a store to a given size");
 ABSL_FLAG(absl::Duration, warmup, absl::Seconds(1), "how long to run before measuring");
 ABSL_FLAG(int, threads, 0, "threads polling completion queues; 0: min(concurrency, cores)");
 ABSL_FLAG(int, channels, 0,
@@ -186,6 +198,12 @@ struct Workload {
   Clock::time_point measure_end;
   // Makes the ids of this run's synthetic visits unlike any earlier run's.
   uint64_t run_id = 0;
+  // Set: the synthetic visits are one visitor's series (--series_visitor),
+  // dated from this day after 2000-01-01 on.
+  std::string series_visitor;
+  int series_start_day = 0;
+  // Calls still to start; unlimited when null (--calls).
+  std::atomic<int64_t>* calls_left = nullptr;
 };
 
 void SetUpContext(const Workload& workload, grpc::ClientContext* context) {
@@ -199,7 +217,9 @@ void SetUpContext(const Workload& workload, grpc::ClientContext* context) {
 // A CreateVisit of a plainly synthetic visit: a Kazakh official's working
 // visit to China on some day of 2024, whose visitor, occasion and citation
 // say that it is not a real one. `id` is its visit_id and request_id.
-v1::CreateVisitRequest SyntheticVisitRequest(const std::string& id, uint64_t number) {
+v1::CreateVisitRequest SyntheticVisitRequest(const std::string& id, uint64_t number,
+                                             const std::string& series_visitor,
+                                             int series_start_day) {
   v1::CreateVisitRequest request;
   request.set_visit_id(id);
   request.set_request_id(id);
@@ -211,6 +231,15 @@ v1::CreateVisitRequest SyntheticVisitRequest(const std::string& id, uint64_t num
   visit->mutable_start_date()->set_year(2024);
   visit->mutable_start_date()->set_month(static_cast<int>(number % 12) + 1);
   visit->mutable_start_date()->set_day(static_cast<int>(number % 28) + 1);
+  if (!series_visitor.empty()) {
+    // Day `number` after 2000-01-01, so that each visit is its series' latest.
+    const absl::CivilDay day =
+        absl::CivilDay(2000, 1, 1) + series_start_day + static_cast<int64_t>(number);
+    visit->mutable_visitor()->set_name(series_visitor);
+    visit->mutable_start_date()->set_year(static_cast<int>(day.year()));
+    visit->mutable_start_date()->set_month(day.month());
+    visit->mutable_start_date()->set_day(day.day());
+  }
   visit->set_kind(v1::VISIT_KIND_WORKING);
   visit->add_cities("Beijing");
   visit->add_occasions("Synthetic benchmark visit written by bilateral-loadgen; not a real event");
@@ -266,8 +295,12 @@ class Worker {
         random_(workload.run_id + static_cast<uint64_t>(index)) {}
 
   void Run() {
-    for (Slot& slot : slots_) Start(slot);
-    size_t in_flight = slots_.size();
+    size_t in_flight = 0;
+    for (Slot& slot : slots_) {
+      if (!TakeCall()) break;
+      Start(slot);
+      ++in_flight;
+    }
     bool ended = false;
     while (in_flight > 0) {
       void* tag = nullptr;
@@ -293,7 +326,7 @@ class Worker {
       --in_flight;
       const Clock::time_point now = Clock::now();
       Count(slot, now);
-      if (now < workload_.measure_end) {
+      if (now < workload_.measure_end && TakeCall()) {
         Start(slot);
         ++in_flight;
       } else if (!ended) {
@@ -311,6 +344,11 @@ class Worker {
   const Tally& tally() const { return tally_; }
 
  private:
+  // Whether another call may start (--calls).
+  bool TakeCall() {
+    return workload_.calls_left == nullptr || workload_.calls_left->fetch_sub(1) > 0;
+  }
+
   void Start(Slot& slot) {
     // The reader lives in the memory of the call its context holds, so it
     // goes first.
@@ -336,7 +374,8 @@ class Worker {
   v1::CreateVisitRequest NextSyntheticVisit() {
     const uint64_t number = writes_++ * static_cast<uint64_t>(count_) + index_ + 1;
     return SyntheticVisitRequest(absl::StrFormat("synthetic-%016x-%d", workload_.run_id, number),
-                                 number);
+                                 number, workload_.series_visitor,
+                                 workload_.series_start_day);
   }
 
   void Count(const Slot& slot, Clock::time_point now) {
@@ -462,7 +501,8 @@ int Run() {
   const int concurrency = absl::GetFlag(FLAGS_concurrency);
   const int page_depth = absl::GetFlag(FLAGS_page_depth);
   const bool list = method == "list" || method == "list_trade";
-  const bool mixed = method == "mixed";
+  const bool create = method == "create";
+  const bool mixed = method == "mixed" || create;
   std::string name = absl::GetFlag(FLAGS_name);
   if (name.empty()) {
     if (method == "get" || mixed) name = "visits/xi-jinping-kz-2024";
@@ -470,7 +510,7 @@ int Run() {
   }
   if (method != "get" && method != "get_trade" && method != "relationship" && !list && !mixed) {
     std::cerr << "bilateral-loadgen: --method must be get, list, get_trade, list_trade, "
-                 "relationship or mixed\n";
+                 "relationship, mixed or create\n";
     return 2;
   }
   if (method == "get_trade" && name.empty()) {
@@ -519,7 +559,11 @@ int Run() {
   Workload workload;
   workload.api_key = absl::GetFlag(FLAGS_metadata_api_key);
   workload.deadline = absl::ToChronoNanoseconds(absl::GetFlag(FLAGS_deadline));
-  workload.write_percent = mixed ? write_percent : 0;
+  workload.write_percent = create ? 100 : mixed ? write_percent : 0;
+  workload.series_visitor = absl::GetFlag(FLAGS_series_visitor);
+  workload.series_start_day = absl::GetFlag(FLAGS_series_start_day);
+  std::atomic<int64_t> calls_left{absl::GetFlag(FLAGS_calls)};
+  if (calls_left.load() > 0) workload.calls_left = &calls_left;
   std::random_device entropy;
   workload.run_id = (static_cast<uint64_t>(entropy()) << 32) | entropy();
   const Clock::time_point walk_start = Clock::now();
@@ -605,7 +649,7 @@ int Run() {
     absl::StrAppend(&out, ",\"name\":", JsonString(name));
   }
   if (mixed) {
-    absl::StrAppend(&out, ",\"write_percent\":", write_percent,
+    absl::StrAppend(&out, ",\"write_percent\":", workload.write_percent,
                     ",\"reads\":", KindJson(tally[kRead], seconds),
                     ",\"writes\":", KindJson(tally[kWrite], seconds));
   }

@@ -289,6 +289,21 @@ def scenario_rows(runs):
     else:
         add(9, "Mixed 95/5 ramped to 1,000 in flight", "n/a",
             ">= 0.8x, only RESOURCE_EXHAUSTED, bounded", None, "not run")
+
+    # 11. Writes: creates at 64 in flight against the echo; a write's cost
+    # at the end of a series of 10 and of 10,000.
+    server, one, echo = (runs.get("create-c64/server"), runs.get("create-c1/server"),
+                         runs.get("create-c64/echo"))
+    small, large = runs.get("create-series-10/server"), runs.get("create-series-10000/server")
+    r = ratio(qps(server), qps(echo))
+    growth = ratio(p(large, "p50"), p(small, "p50")) if small and large else None
+    add(11, "CreateVisit: QPS at 64 in flight vs echo; p50 at 10,000 vs 10 in its series",
+        f"{times(r)}; {times(growth)}", ">= 0.2x; <= 1.3x",
+        None if r is None or growth is None else (r >= 0.2 and growth <= 1.3),
+        f"64 in flight {fmt(qps(server), 0)} QPS, 1 in flight {fmt(qps(one), 0)} QPS, "
+        f"echo {fmt(qps(echo), 0)} QPS; series p50 {p(small, 'p50')} us at 10, "
+        f"{p(large, 'p50')} us at 10,000; errors {errors_of(server, one, small, large) or 'none'}"
+        if server and echo and small and large else "not run")
     return rows
 
 

@@ -24,7 +24,7 @@ build="$root/build/release"
 duration=5s
 warmup=1s
 log_level=warning
-scenarios=1,2,3,4,5,6,7,8,9
+scenarios=1,2,3,4,5,6,7,8,9,10,11
 max_records=1000000
 import_records=1000000
 out_dir="$root/bench/results"
@@ -169,6 +169,35 @@ if selected 1 || selected 2; then
     load 2 get-c1/echo "$echo_port" --method=get --concurrency=1
     ghz 2 get-c1/ghz 1
   fi
+  stop_servers
+fi
+
+# ----- Scenario 11: writes. CreateVisit of new visits at 64 in flight and
+# one at a time, beside the echo at 64 in flight (what shared commits buy);
+# then CreateVisit one at a time at the end of one visitor's series of 10
+# and of 10,000 visits (a write's cost must not grow with its series).
+if selected 11; then
+  start_server writes
+  start_echo echo-writes
+  load 11 create-c64/server "$server_port" --method=create --concurrency=64
+  load 11 create-c1/server "$server_port" --method=create --concurrency=1
+  load 11 create-c64/echo "$echo_port" --method=get --concurrency=64
+  stop_servers
+  start_server series
+  # The series grows at its end: each run's visits are dated after the
+  # previous run's (the measured runs make fewer than 50,000).
+  day=0
+  grown=0
+  for size in 10 10000; do
+    "$loadgen_bin" --target="127.0.0.1:$server_port" --method=create --concurrency=16 \
+      --series_visitor="Synthetic Series Visitor" --series_start_day="$day" \
+      --calls="$((size - grown))" --duration=600s --warmup=0s >/dev/null
+    day=$((day + size - grown))
+    grown=$size
+    load 11 "create-series-$size/server" "$server_port" --method=create --concurrency=1 \
+      --series_visitor="Synthetic Series Visitor" --series_start_day="$day"
+    day=$((day + 50000))
+  done
   stop_servers
 fi
 
