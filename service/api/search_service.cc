@@ -6,6 +6,7 @@
 #include "api/unary.h"
 #include "bilateral/v1/search.grpc.pb.h"
 #include "domain/errors.h"
+#include "domain/fields.h"
 #include "domain/resources.h"
 
 namespace bilateral::api {
@@ -38,6 +39,8 @@ class SearchServiceImpl final : public v1::SearchService::CallbackService {
             violations.Add("query", "required: the words to search for");
           } else if (request->query().size() > kMaxQueryBytes) {
             violations.Add("query", absl::StrCat("longer than ", kMaxQueryBytes, " bytes"));
+          } else if (domain::HasControlCharacter(request->query())) {
+            violations.Add("query", "holds a control character");
           }
           if (request->page_size() < 0) violations.Add("page_size", "must not be negative");
           for (int i = 0; i < request->collections_size(); ++i) {

@@ -356,7 +356,7 @@ class FindingServiceImpl final : public v1::FindingService::CallbackService {
                     *request, [&]() -> absl::Status {
                       absl::string_view id = request->name();
                       if (!absl::ConsumePrefix(&id, "findings/") || id.empty() ||
-                          id.size() > 128) {
+                          id.size() > 128 || domain::HasControlCharacter(id)) {
                         return domain::InvalidField("name", "expected 'findings/{finding}'");
                       }
                       auto row = store_.Get(Findings(), id);
