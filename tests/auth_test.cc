@@ -160,6 +160,32 @@ TEST_F(AuthTest, AReaderCanListButNotCreateAndIsRefusedBeforeExistenceIsChecked)
   }
 }
 
+// A request that does not parse is no way around the keys: the caller is
+// authenticated and its role checked first; then it is INVALID_ARGUMENT,
+// counted.
+TEST_F(AuthTest, RequestsThatDoNotParseAreAuthenticatedFirstThenInvalidArgument) {
+  auto channel = Channel();
+  const std::string garbage("\x0a\x7f", 2);  // a field longer than the message
+  const std::vector<std::pair<std::string, std::string>> reader = {
+      {"authorization", "Bearer " + keys_.key(api::Role::kReader)}};
+  const std::string list = "/bilateral.v1.VisitService/ListVisits";
+  const std::string watch = "/bilateral.v1.ChangeService/WatchChanges";
+  for (const auto& method : {list, watch}) {
+    EXPECT_EQ(test::CallRaw(channel, method, {garbage}).status.error_code(),
+              grpc::StatusCode::UNAUTHENTICATED)
+        << method;
+    auto refused = test::CallRaw(channel, method, {garbage}, reader);
+    EXPECT_EQ(refused.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << method;
+    EXPECT_THAT(refused.status.error_message(), HasSubstr("Request: its protobuf encoding"));
+  }
+  EXPECT_EQ(test::CallRaw(channel, "/bilateral.v1.VisitService/CreateVisit", {garbage}, reader)
+                .status.error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(server_.server().RenderMetrics(),
+              HasSubstr("bilateral_unparseable_requests_total{method=\""
+                        "bilateral.v1.VisitService/ListVisits\"} 1"));
+}
+
 TEST_F(AuthTest, HealthAndReflectionNeedNoKey) {
   auto channel = Channel();
   auto health = grpc::health::v1::Health::NewStub(channel);

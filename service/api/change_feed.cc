@@ -11,6 +11,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "api/grpc_status.h"
+#include "api/request_parsing.h"
 #include "bilateral/v1/change.grpc.pb.h"
 #include "domain/errors.h"
 #include "domain/resources.h"
@@ -292,7 +293,8 @@ ChangeFeed::ChangeFeed(store::Store* store, CallGuard* guard, ChangeFeedOptions 
 ChangeFeed::~ChangeFeed() { Stop(); }
 
 std::unique_ptr<grpc::Service> ChangeFeed::MakeService() {
-  return std::make_unique<Service>(*this);
+  return CheckRequestParsing(std::make_unique<Service>(*this),
+                             v1::ChangeService::service_full_name(), &guard_);
 }
 
 void ChangeFeed::Stop() {

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "api/request_parsing.h"
 #include "api/unary.h"
 #include "bilateral/v1/search.grpc.pb.h"
 #include "domain/errors.h"
@@ -87,7 +88,8 @@ class SearchServiceImpl final : public v1::SearchService::CallbackService {
 }  // namespace
 
 std::unique_ptr<grpc::Service> MakeSearchService(store::Store* store, CallGuard* guard) {
-  return std::make_unique<SearchServiceImpl>(store, guard);
+  return CheckRequestParsing(std::make_unique<SearchServiceImpl>(store, guard),
+                             v1::SearchService::service_full_name(), guard);
 }
 
 }  // namespace bilateral::api
