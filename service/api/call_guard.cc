@@ -118,6 +118,12 @@ absl::Status CallGuard::TakeUnparseable(const grpc::CallbackServerContext* conte
   return problem;
 }
 
+absl::Status CallGuard::Reauthorize(grpc::CallbackServerContext* context,
+                                    const CallInfo& info) const {
+  std::string key_id;
+  return Authorize(context, info, &key_id);
+}
+
 absl::Status CallGuard::Run(grpc::CallbackServerContext* context,
                             const CallInfo& info, size_t request_bytes,
                             absl::FunctionRef<absl::Status()> body) {

@@ -69,6 +69,12 @@ class CallGuard {
   // call's first Run. See api/request_parsing.h.
   void MarkUnparseable(const grpc::CallbackServerContext* context, absl::Status problem);
 
+  // Whether the caller of the call `context` may still make it with the
+  // keys in use now: OK when keys are off or its key is still accepted,
+  // else UNAUTHENTICATED or PERMISSION_DENIED. For calls that outlast a
+  // reload of the keys, such as streams.
+  absl::Status Reauthorize(grpc::CallbackServerContext* context, const CallInfo& info) const;
+
   // From now on, new calls are refused with UNAVAILABLE before they start;
   // calls already running go on.
   void StartDraining() { draining_.store(true, std::memory_order_release); }
