@@ -5,6 +5,7 @@
 
 #include "api/access.h"
 #include "api/api_keys.h"
+#include "bilateral/v1/change.grpc.pb.h"
 #include "bilateral/v1/visit.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/descriptor.h"
@@ -158,6 +159,81 @@ TEST_F(AuthTest, AReaderCanListButNotCreateAndIsRefusedBeforeExistenceIsChecked)
     EXPECT_EQ(stub->DeleteVisit(&writer, request, &response).error_code(),
               grpc::StatusCode::NOT_FOUND);
   }
+}
+
+// Revoking a key and reloading (SIGHUP) ends that key's open change streams;
+// other keys' streams go on.
+TEST_F(AuthTest, ReloadEndsTheChangeStreamsOfARevokedKey) {
+  auto stub = v1::ChangeService::NewStub(Channel());
+  v1::WatchChangesRequest request;
+  grpc::ClientContext revoked_context;
+  revoked_context.AddMetadata("authorization", "Bearer " + keys_.key(api::Role::kReader));
+  // Long enough never to end a stream that the server ends: without the
+  // reload ending it, the stream would stay open until this deadline.
+  revoked_context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+  auto revoked = stub->WatchChanges(&revoked_context, request);
+  grpc::ClientContext kept_context;
+  kept_context.AddMetadata("authorization", "Bearer " + keys_.key(api::Role::kAdmin));
+  auto kept = stub->WatchChanges(&kept_context, request);
+  revoked->WaitForInitialMetadata();
+  kept->WaitForInitialMetadata();
+
+  auto keys = api::KeySet::Load(keys_.path());
+  ASSERT_TRUE(keys.ok());
+  ASSERT_TRUE(keys->Remove(api::RoleName(api::Role::kReader)));
+  ASSERT_TRUE(keys->Save(keys_.path()).ok());
+  ASSERT_TRUE(server_.server().Reload().ok());
+
+  v1::WatchChangesResponse response;
+  while (revoked->Read(&response)) {
+  }
+  grpc::Status status = revoked->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED) << status.error_message();
+  EXPECT_THAT(status.error_message(), HasSubstr("no longer accepted"));
+
+  // The admin's stream still delivers the next change.
+  auto visits = v1::VisitService::NewStub(Channel());
+  grpc::ClientContext delete_context;
+  delete_context.AddMetadata("authorization", "Bearer " + keys_.key(api::Role::kAdmin));
+  v1::DeleteVisitRequest remove;
+  remove.set_name("visits/xi-jinping-kz-2024");
+  google::protobuf::Empty empty;
+  ASSERT_TRUE(visits->DeleteVisit(&delete_context, remove, &empty).ok());
+  bool delivered = false;
+  while (!delivered && kept->Read(&response)) {
+    for (const auto& event : response.events()) {
+      delivered = delivered || event.name() == "visits/xi-jinping-kz-2024";
+    }
+  }
+  EXPECT_TRUE(delivered);
+  kept_context.TryCancel();
+  kept->Finish();
+}
+
+// A request that does not parse is no way around the keys: the caller is
+// authenticated and its role checked first; then it is INVALID_ARGUMENT,
+// counted.
+TEST_F(AuthTest, RequestsThatDoNotParseAreAuthenticatedFirstThenInvalidArgument) {
+  auto channel = Channel();
+  const std::string garbage("\x0a\x7f", 2);  // a field longer than the message
+  const std::vector<std::pair<std::string, std::string>> reader = {
+      {"authorization", "Bearer " + keys_.key(api::Role::kReader)}};
+  const std::string list = "/bilateral.v1.VisitService/ListVisits";
+  const std::string watch = "/bilateral.v1.ChangeService/WatchChanges";
+  for (const auto& method : {list, watch}) {
+    EXPECT_EQ(test::CallRaw(channel, method, {garbage}).status.error_code(),
+              grpc::StatusCode::UNAUTHENTICATED)
+        << method;
+    auto refused = test::CallRaw(channel, method, {garbage}, reader);
+    EXPECT_EQ(refused.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << method;
+    EXPECT_THAT(refused.status.error_message(), HasSubstr("Request: its protobuf encoding"));
+  }
+  EXPECT_EQ(test::CallRaw(channel, "/bilateral.v1.VisitService/CreateVisit", {garbage}, reader)
+                .status.error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(server_.server().RenderMetrics(),
+              HasSubstr("bilateral_unparseable_requests_total{method=\""
+                        "bilateral.v1.VisitService/ListVisits\"} 1"));
 }
 
 TEST_F(AuthTest, HealthAndReflectionNeedNoKey) {

@@ -23,6 +23,7 @@ namespace {
 
 using ::testing::AnyOf;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 // Methods that take each kind of request: unary reads and writes, a
 // server stream, a client stream.
@@ -76,6 +77,7 @@ TEST_F(HostileInputTest, BytesThatAreNotTheRequestAreRefused) {
       std::string("\x0b", 1),                        // a group start that never ends
       std::string("\x0a\x05\x0a\x03\x0a\x01", 6),  // truncated nested messages
   };
+  const size_t malformed = garbage.size();
   for (int i = 0; i < 40; ++i) {
     std::string bytes(1 + random() % 64, '\0');
     for (auto& c : bytes) c = static_cast<char>(random());
@@ -83,15 +85,21 @@ TEST_F(HostileInputTest, BytesThatAreNotTheRequestAreRefused) {
   }
   auto channel = Channel();
   for (const auto& method : Methods()) {
-    for (const auto& bytes : garbage) {
-      auto result = test::CallRaw(channel, method, {bytes}, {}, std::chrono::seconds(5), 5);
+    for (size_t i = 0; i < garbage.size(); ++i) {
+      auto result = test::CallRaw(channel, method, {garbage[i]}, {}, std::chrono::seconds(5), 5);
+      const grpc::StatusCode code = result.status.error_code();
       // Random bytes can happen to parse; then the request is checked as
-      // any other. What never happens is a crash, a hang or an internal
-      // error of our own.
-      EXPECT_NE(result.status.error_code(), grpc::StatusCode::UNKNOWN) << method;
-      EXPECT_NE(result.status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED) << method;
-      if (result.status.error_code() == grpc::StatusCode::INTERNAL) {
-        EXPECT_THAT(result.status.error_message(), HasSubstr("parse")) << method;
+      // any other. What never happens is a crash, a hang, an internal
+      // error of our own, or gRPC answering for us.
+      EXPECT_NE(code, grpc::StatusCode::UNKNOWN) << method;
+      EXPECT_NE(code, grpc::StatusCode::DEADLINE_EXCEEDED) << method;
+      EXPECT_NE(code, grpc::StatusCode::INTERNAL) << method << ": " << result.status.error_message();
+      EXPECT_NE(code, grpc::StatusCode::UNIMPLEMENTED) << method;
+      // A client stream's chunks are read by its reactor, which gRPC tells
+      // only that no message came (docs/reliability.md, known gaps).
+      if (i < malformed && method != "/bilateral.v1.TradeRecordService/ImportTradeRecords") {
+        EXPECT_EQ(code, grpc::StatusCode::INVALID_ARGUMENT) << method << " #" << i;
+        EXPECT_THAT(result.status.error_message(), HasSubstr("protobuf encoding")) << method;
       }
     }
   }
@@ -135,17 +143,25 @@ TEST_F(HostileInputTest, OversizedNestedAndMalformedMessagesAreCleanErrors) {
   std::string nested = VisitRequestBytes(ValidVisit());
   for (int i = 0; i < 10000; ++i) nested += "\x9b\x06";  // field 99, start group
   grpc::Status deep = call(nested);
-  EXPECT_FALSE(deep.ok());
-  EXPECT_NE(deep.error_code(), grpc::StatusCode::UNKNOWN);
+  EXPECT_EQ(deep.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << deep.error_message();
+  EXPECT_THAT(deep.error_message(), HasSubstr("bilateral.v1.CreateVisitRequest"));
 
-  // A string that is not UTF-8: the request does not parse.
+  // A string that is not UTF-8: the request does not parse, and the error
+  // names the field.
   v1::Visit bad_text = ValidVisit();
   std::string bytes = VisitRequestBytes(bad_text);
   const std::string name = "Hostile Tester";
   bytes.replace(bytes.find(name), 2, "\xc3\x28");
   grpc::Status utf8 = call(bytes);
-  EXPECT_FALSE(utf8.ok());
-  EXPECT_NE(utf8.error_code(), grpc::StatusCode::UNKNOWN);
+  EXPECT_EQ(utf8.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << utf8.error_message();
+  EXPECT_THAT(utf8.error_message(), HasSubstr("visit.visitor.name"));
+  EXPECT_THAT(utf8.error_message(), HasSubstr("UTF-8"));
+
+  // Wire type 7 does not exist; a message cut short.
+  EXPECT_EQ(call(std::string("\x0f", 1)).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  std::string whole = VisitRequestBytes(ValidVisit());
+  EXPECT_EQ(call(whole.substr(0, whole.size() - 3)).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
 
   // A huge list and extreme numbers: field violations naming the fields.
   VisitClient visits(MakeVisitConnection(server_.client_options()));
@@ -172,6 +188,49 @@ TEST_F(HostileInputTest, OversizedNestedAndMalformedMessagesAreCleanErrors) {
 
   ExpectServing();
   EXPECT_EQ(VisitCount(), before);
+}
+
+// A NUL, which PostgreSQL cannot store, is refused as a field violation on
+// both stores, never a store error; and a field the server does not know is
+// not stored.
+TEST_F(HostileInputTest, NulCharactersAndUnknownFieldsAreRefusedOrDroppedNeverStored) {
+  const int64_t before = VisitCount();
+  VisitClient visits(MakeVisitConnection(server_.client_options()));
+  v1::Visit nul = ValidVisit();
+  nul.mutable_visitor()->set_name(std::string("before\0after", 12));
+  auto created = visits.CreateVisit(nul);
+  EXPECT_EQ(created.status().code(), absl::StatusCode::kInvalidArgument) << created.status();
+  EXPECT_THAT(created.status().message(), HasSubstr("visit.visitor.name"));
+  for (auto& visit : visits.ListVisits(std::string("visitor.name = \"a\0b\"", 21))) {
+    EXPECT_EQ(visit.status().code(), absl::StatusCode::kInvalidArgument) << visit.status();
+    break;
+  }
+  v1::SearchRequest search;
+  search.set_query(std::string("wind\0farm", 9));
+  v1::SearchResponse found;
+  grpc::ClientContext context;
+  EXPECT_EQ(v1::SearchService::NewStub(Channel())->Search(&context, search, &found).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(VisitCount(), before);
+
+  // 1 MiB in field 999, which no message has.
+  v1::Visit unknown = ValidVisit();
+  unknown.GetReflection()->MutableUnknownFields(&unknown)->AddLengthDelimited(
+      999, std::string(1 << 20, 'x'));
+  auto result = test::CallRaw(Channel(), "/bilateral.v1.VisitService/CreateVisit",
+                              {VisitRequestBytes(unknown)});
+  ASSERT_TRUE(result.status.ok()) << result.status.error_message();
+  ASSERT_EQ(result.responses.size(), 1u);
+  EXPECT_LT(result.responses[0].size(), 1024u);
+  v1::Visit stored;
+  ASSERT_TRUE(stored.ParseFromString(result.responses[0]));
+  auto got = visits.GetVisit(stored.name());
+  ASSERT_TRUE(got.ok());
+  EXPECT_LT(got->ByteSizeLong(), 1024u);
+
+  // None of it looked like a failing store.
+  EXPECT_THAT(server_.server().RenderMetrics(),
+              Not(HasSubstr("bilateral_store_errors_total{")));
 }
 
 TEST_F(HostileInputTest, SqlMetacharactersInFiltersAndQueriesAreJustText) {

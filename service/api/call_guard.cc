@@ -45,6 +45,10 @@ CallGuard::CallGuard(const CallGuardOptions& options) : options_(options) {
       "Calls whose work failed with INTERNAL, UNAVAILABLE or DATA_LOSS, by "
       "code.",
       {"code"});
+  unparseable_ = options_.metrics->AddCounter(
+      "bilateral_unparseable_requests_total",
+      "Calls refused because their request did not parse as its message, by method.",
+      {"method"});
   options_.metrics->AddGauge("bilateral_calls_in_flight",
                              "Calls being worked on now.",
                              [this] { return static_cast<double>(in_flight()); });
@@ -94,6 +98,32 @@ absl::Status CallGuard::Authorize(grpc::CallbackServerContext* context,
   return absl::OkStatus();
 }
 
+void CallGuard::MarkUnparseable(const grpc::CallbackServerContext* context,
+                                absl::Status problem) {
+  absl::MutexLock lock(&unparseable_mu_);
+  unparseable_calls_[context] = std::move(problem);
+  unparseable_count_.store(static_cast<int>(unparseable_calls_.size()),
+                           std::memory_order_release);
+}
+
+absl::Status CallGuard::TakeUnparseable(const grpc::CallbackServerContext* context) {
+  if (unparseable_count_.load(std::memory_order_acquire) == 0) return absl::OkStatus();
+  absl::MutexLock lock(&unparseable_mu_);
+  auto found = unparseable_calls_.find(context);
+  if (found == unparseable_calls_.end()) return absl::OkStatus();
+  absl::Status problem = std::move(found->second);
+  unparseable_calls_.erase(found);
+  unparseable_count_.store(static_cast<int>(unparseable_calls_.size()),
+                           std::memory_order_release);
+  return problem;
+}
+
+absl::Status CallGuard::Reauthorize(grpc::CallbackServerContext* context,
+                                    const CallInfo& info) const {
+  std::string key_id;
+  return Authorize(context, info, &key_id);
+}
+
 absl::Status CallGuard::Run(grpc::CallbackServerContext* context,
                             const CallInfo& info, size_t request_bytes,
                             absl::FunctionRef<absl::Status()> body) {
@@ -104,6 +134,7 @@ absl::Status CallGuard::Run(grpc::CallbackServerContext* context,
   std::string key_id;
   bool ran = false;
   absl::Status status;
+  const absl::Status unparseable = TakeUnparseable(context);
   if (!info.continues_call && draining_.load(std::memory_order_acquire)) {
     status = absl::UnavailableError(
         "the server is shutting down; retry, another replica will serve");
@@ -116,6 +147,10 @@ absl::Status CallGuard::Run(grpc::CallbackServerContext* context,
         std::min(ClientDeadline(*context), start + options_.default_deadline);
     if (!status.ok()) {
       // Refused before any work.
+    } else if (!unparseable.ok()) {
+      // Only a caller who may make the call learns why its request failed.
+      status = unparseable;
+      if (unparseable_ != nullptr) unparseable_->Increment({std::string(info.method)});
     } else if (context->IsCancelled()) {
       status = absl::CancelledError("the call was cancelled");
     } else if (absl::Now() >= deadline) {
@@ -162,6 +197,8 @@ void CallGuard::Record(grpc::CallbackServerContext* context,
                       {"peer", context->peer()},
                       {"request_bytes", request_bytes}};
   if (!key_id.empty()) fields.emplace_back("key_id", key_id);
+  // A call refused before its work says why: nothing else will.
+  if (!ran && !status.ok()) fields.emplace_back("error", std::string(status.message()));
   Log(level, "call", "call finished", fields);
 }
 

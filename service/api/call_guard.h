@@ -9,9 +9,12 @@
 
 #include <atomic>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "api/access.h"
 #include "api/api_keys.h"
@@ -60,6 +63,18 @@ class CallGuard {
   absl::Status Run(grpc::CallbackServerContext* context, const CallInfo& info,
                    size_t request_bytes, absl::FunctionRef<absl::Status()> body);
 
+  // Marks the call `context` as one whose request did not parse: Run for it
+  // authenticates the caller as usual, then returns `problem` (an
+  // INVALID_ARGUMENT) without running the body. The mark is taken by the
+  // call's first Run. See api/request_parsing.h.
+  void MarkUnparseable(const grpc::CallbackServerContext* context, absl::Status problem);
+
+  // Whether the caller of the call `context` may still make it with the
+  // keys in use now: OK when keys are off or its key is still accepted,
+  // else UNAUTHENTICATED or PERMISSION_DENIED. For calls that outlast a
+  // reload of the keys, such as streams.
+  absl::Status Reauthorize(grpc::CallbackServerContext* context, const CallInfo& info) const;
+
   // From now on, new calls are refused with UNAVAILABLE before they start;
   // calls already running go on.
   void StartDraining() { draining_.store(true, std::memory_order_release); }
@@ -76,6 +91,8 @@ class CallGuard {
 
  private:
   bool TryAcquire();
+  // The problem MarkUnparseable left for `context`, removed; OK when none.
+  absl::Status TakeUnparseable(const grpc::CallbackServerContext* context);
   void Release();
   // The caller's key id when the call may run; the error otherwise.
   absl::Status Authorize(grpc::CallbackServerContext* context,
@@ -92,6 +109,13 @@ class CallGuard {
   metrics::CounterFamily* calls_ = nullptr;
   metrics::HistogramFamily* latency_ = nullptr;
   metrics::CounterFamily* store_errors_ = nullptr;
+  metrics::CounterFamily* unparseable_ = nullptr;
+  // Calls marked by MarkUnparseable whose Run has not come yet; rare, so
+  // Run checks the count before it takes the lock.
+  std::atomic<int> unparseable_count_{0};
+  absl::Mutex unparseable_mu_;
+  absl::flat_hash_map<const grpc::CallbackServerContext*, absl::Status> unparseable_calls_
+      ABSL_GUARDED_BY(unparseable_mu_);
 };
 
 }  // namespace bilateral::api

@@ -11,6 +11,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "api/grpc_status.h"
+#include "api/request_parsing.h"
 #include "bilateral/v1/change.grpc.pb.h"
 #include "domain/errors.h"
 #include "domain/resources.h"
@@ -111,7 +112,7 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchChangesRespo
  public:
   WatchReactor(ChangeFeed& feed, grpc::CallbackServerContext* context,
                const v1::WatchChangesRequest& request)
-      : feed_(feed) {
+      : feed_(feed), context_(context) {
     absl::Status status = feed_.guard_.Run(context, kWatchInfo, request.ByteSizeLong(),
                                            [&] { return Start(request); });
     if (!status.ok()) {
@@ -145,6 +146,20 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchChangesRespo
     delete this;
   }
 
+  // Checks the stream's caller against the keys in use now; a caller no
+  // longer authorized is refused any further message.
+  bool Reauthorize() {
+    absl::Status access = feed_.guard_.Reauthorize(context_, kWatchInfo);
+    if (access.ok()) return true;
+    absl::MutexLock lock(&mu_);
+    refusal_ = absl::IsUnauthenticated(access)
+                   ? absl::UnauthenticatedError(
+                         "the API key of this stream is no longer accepted; watch again "
+                         "with a valid key from the last cursor")
+                   : access;
+    return false;
+  }
+
   // The position the stream has read up to.
   int64_t position() const { return position_.load(); }
 
@@ -153,6 +168,10 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchChangesRespo
   bool Pump() {
     absl::MutexLock lock(&mu_);
     if (finished_) return false;
+    if (!refusal_.ok()) {
+      FinishLocked(ToGrpcStatus(refusal_));
+      return false;
+    }
     if (feed_.stopped_.load()) {
       FinishLocked(grpc::Status(grpc::StatusCode::UNAVAILABLE,
                                 "the server is shutting down; resume from the last cursor"));
@@ -262,8 +281,10 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchChangesRespo
   }
 
   ChangeFeed& feed_;
+  grpc::CallbackServerContext* const context_;
   absl::Mutex mu_;
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
+  absl::Status refusal_ ABSL_GUARDED_BY(mu_);  // set when the caller's key is revoked
   bool registered_ = false;
   std::vector<std::string> collections_;
   std::atomic<int64_t> position_{0};
@@ -292,7 +313,8 @@ ChangeFeed::ChangeFeed(store::Store* store, CallGuard* guard, ChangeFeedOptions 
 ChangeFeed::~ChangeFeed() { Stop(); }
 
 std::unique_ptr<grpc::Service> ChangeFeed::MakeService() {
-  return std::make_unique<Service>(*this);
+  return CheckRequestParsing(std::make_unique<Service>(*this),
+                             v1::ChangeService::service_full_name(), &guard_);
 }
 
 void ChangeFeed::Stop() {
@@ -310,6 +332,19 @@ void ChangeFeed::Stop() {
 int ChangeFeed::open_streams() const {
   absl::MutexLock lock(&mu_);
   return static_cast<int>(streams_.size());
+}
+
+int ChangeFeed::EndStreamsNoLongerAuthorized() {
+  absl::MutexLock lock(&mu_);
+  int ended = 0;
+  for (WatchReactor* reactor : streams_) {
+    if (reactor->Reauthorize()) continue;
+    ++ended;
+    // A waiting stream has no message in flight: it ends now. Any other
+    // ends when its write is done and it pumps again.
+    if (waiting_.erase(reactor) > 0) reactor->Pump();
+  }
+  return ended;
 }
 
 absl::Status ChangeFeed::Register(WatchReactor* reactor) {

@@ -49,6 +49,12 @@ class ChangeFeed {
 
   int open_streams() const;
 
+  // Ends every stream whose caller the guard no longer lets watch (its key
+  // revoked) with UNAUTHENTICATED: at once when it waits for changes, else
+  // when its message in flight is written. Returns how many; for after the
+  // keys are reloaded.
+  int EndStreamsNoLongerAuthorized();
+
  private:
   friend class WatchReactor;
   class Service;

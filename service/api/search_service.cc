@@ -3,9 +3,11 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "api/request_parsing.h"
 #include "api/unary.h"
 #include "bilateral/v1/search.grpc.pb.h"
 #include "domain/errors.h"
+#include "domain/fields.h"
 #include "domain/resources.h"
 
 namespace bilateral::api {
@@ -38,6 +40,8 @@ class SearchServiceImpl final : public v1::SearchService::CallbackService {
             violations.Add("query", "required: the words to search for");
           } else if (request->query().size() > kMaxQueryBytes) {
             violations.Add("query", absl::StrCat("longer than ", kMaxQueryBytes, " bytes"));
+          } else if (domain::HasControlCharacter(request->query())) {
+            violations.Add("query", "holds a control character");
           }
           if (request->page_size() < 0) violations.Add("page_size", "must not be negative");
           for (int i = 0; i < request->collections_size(); ++i) {
@@ -84,7 +88,8 @@ class SearchServiceImpl final : public v1::SearchService::CallbackService {
 }  // namespace
 
 std::unique_ptr<grpc::Service> MakeSearchService(store::Store* store, CallGuard* guard) {
-  return std::make_unique<SearchServiceImpl>(store, guard);
+  return CheckRequestParsing(std::make_unique<SearchServiceImpl>(store, guard),
+                             v1::SearchService::service_full_name(), guard);
 }
 
 }  // namespace bilateral::api

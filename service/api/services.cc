@@ -4,6 +4,7 @@
 #include "absl/strings/strip.h"
 #include "google/protobuf/util/time_util.h"
 #include "api/relationship_service.h"
+#include "api/request_parsing.h"
 #include "api/unary.h"
 #include "bilateral/v1/country.grpc.pb.h"
 #include "bilateral/v1/exchange.grpc.pb.h"
@@ -11,6 +12,7 @@
 #include "bilateral/v1/infrastructure.grpc.pb.h"
 #include "bilateral/v1/observation.grpc.pb.h"
 #include "bilateral/v1/partnership.grpc.pb.h"
+#include "bilateral/v1/relationship.grpc.pb.h"
 #include "bilateral/v1/source.grpc.pb.h"
 #include "bilateral/v1/trade.grpc.pb.h"
 #include "bilateral/v1/visit.grpc.pb.h"
@@ -356,7 +358,7 @@ class FindingServiceImpl final : public v1::FindingService::CallbackService {
                     *request, [&]() -> absl::Status {
                       absl::string_view id = request->name();
                       if (!absl::ConsumePrefix(&id, "findings/") || id.empty() ||
-                          id.size() > 128) {
+                          id.size() > 128 || domain::HasControlCharacter(id)) {
                         return domain::InvalidField("name", "expected 'findings/{finding}'");
                       }
                       auto row = store_.Get(Findings(), id);
@@ -409,16 +411,24 @@ class FindingServiceImpl final : public v1::FindingService::CallbackService {
 std::vector<std::unique_ptr<grpc::Service>> MakeServices(store::Store* store,
                                                          CallGuard* guard) {
   std::vector<std::unique_ptr<grpc::Service>> services;
-  services.push_back(std::make_unique<SourceServiceImpl>(store, guard));
-  services.push_back(std::make_unique<VisitServiceImpl>(store, guard));
-  services.push_back(std::make_unique<PartnershipServiceImpl>(store, guard));
-  services.push_back(std::make_unique<TradeRecordServiceImpl>(store, guard));
-  services.push_back(std::make_unique<InfrastructureProjectServiceImpl>(store, guard));
-  services.push_back(std::make_unique<ExchangeServiceImpl>(store, guard));
-  services.push_back(std::make_unique<ObservationServiceImpl>(store, guard));
-  services.push_back(std::make_unique<CountryServiceImpl>(store, guard));
-  services.push_back(std::make_unique<FindingServiceImpl>(store, guard));
-  services.push_back(MakeRelationshipService(store, guard));
+  auto add = [&](std::unique_ptr<grpc::Service> service, const std::string& name) {
+    services.push_back(CheckRequestParsing(std::move(service), name, guard));
+  };
+  add(std::make_unique<SourceServiceImpl>(store, guard), v1::SourceService::service_full_name());
+  add(std::make_unique<VisitServiceImpl>(store, guard), v1::VisitService::service_full_name());
+  add(std::make_unique<PartnershipServiceImpl>(store, guard),
+      v1::PartnershipService::service_full_name());
+  add(std::make_unique<TradeRecordServiceImpl>(store, guard),
+      v1::TradeRecordService::service_full_name());
+  add(std::make_unique<InfrastructureProjectServiceImpl>(store, guard),
+      v1::InfrastructureProjectService::service_full_name());
+  add(std::make_unique<ExchangeServiceImpl>(store, guard),
+      v1::ExchangeService::service_full_name());
+  add(std::make_unique<ObservationServiceImpl>(store, guard),
+      v1::ObservationService::service_full_name());
+  add(std::make_unique<CountryServiceImpl>(store, guard), v1::CountryService::service_full_name());
+  add(std::make_unique<FindingServiceImpl>(store, guard), v1::FindingService::service_full_name());
+  add(MakeRelationshipService(store, guard), v1::RelationshipService::service_full_name());
   return services;
 }
 

@@ -1,6 +1,7 @@
 #include "domain/fields.h"
 
 #include <algorithm>
+#include <vector>
 
 #include "absl/random/random.h"
 #include "absl/strings/ascii.h"
@@ -125,6 +126,67 @@ void CheckText(absl::string_view text, bool required, absl::string_view field,
   } else if (text.size() > kMaxTextBytes) {
     violations.Add(std::string(field),
                    absl::StrCat("longer than ", kMaxTextBytes, " bytes"));
+  }
+}
+
+bool HasControlCharacter(absl::string_view text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) return true;
+    // U+0080..U+009F are 0xC2 0x80..0x9F in UTF-8.
+    if (c == 0xc2 && i + 1 < text.size()) {
+      const auto next = static_cast<unsigned char>(text[i + 1]);
+      if (next >= 0x80 && next <= 0x9f) return true;
+    }
+  }
+  return false;
+}
+
+namespace {
+
+void CheckStringValue(const std::string& text, std::string path, Violations& violations) {
+  if (HasControlCharacter(text)) {
+    violations.Add(std::move(path),
+                   "holds a control character (only tab, line feed and carriage return "
+                   "are accepted)");
+  }
+}
+
+}  // namespace
+
+void CheckNoControlCharacters(const google::protobuf::Message& message,
+                              absl::string_view field, Violations& violations) {
+  using google::protobuf::FieldDescriptor;
+  const auto* reflection = message.GetReflection();
+  std::vector<const FieldDescriptor*> fields;
+  reflection->ListFields(message, &fields);
+  for (const auto* descriptor : fields) {
+    const bool text = descriptor->type() == FieldDescriptor::TYPE_STRING;
+    const bool nested = descriptor->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE;
+    if (!text && !nested) continue;
+    const std::string path = absl::StrCat(field, ".", descriptor->name());
+    if (!descriptor->is_repeated()) {
+      if (text) {
+        std::string scratch;
+        CheckStringValue(reflection->GetStringReference(message, descriptor, &scratch), path,
+                         violations);
+      } else {
+        CheckNoControlCharacters(reflection->GetMessage(message, descriptor), path, violations);
+      }
+      continue;
+    }
+    for (int i = 0; i < reflection->FieldSize(message, descriptor); ++i) {
+      const std::string item = absl::StrCat(path, "[", i, "]");
+      if (text) {
+        std::string scratch;
+        CheckStringValue(
+            reflection->GetRepeatedStringReference(message, descriptor, i, &scratch), item,
+            violations);
+      } else {
+        CheckNoControlCharacters(reflection->GetRepeatedMessage(message, descriptor, i), item,
+                                 violations);
+      }
+    }
   }
 }
 

@@ -8,6 +8,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "bilateral/v1/common.pb.h"
+#include "google/protobuf/message.h"
 #include "domain/countries.h"
 #include "domain/errors.h"
 
@@ -17,6 +18,9 @@ namespace bilateral::domain {
 inline constexpr size_t kMaxTextBytes = 4096;
 // Longest list accepted in any repeated field.
 inline constexpr int kMaxListSize = 100;
+// Largest record stored, as its serialised message, in bytes. Each field has
+// its own bound; this one bounds their sum.
+inline constexpr size_t kMaxRecordBytes = 256 * 1024;
 
 // True when `id` is 1-63 characters of [a-z0-9-], starting with a letter and
 // not ending with '-' (AIP-122).
@@ -55,6 +59,16 @@ void CheckCountryList(google::protobuf::RepeatedPtrField<std::string>* countries
 // `required`.
 void CheckText(absl::string_view text, bool required, absl::string_view field,
                Violations& violations);
+
+// True when `text` holds a control character: U+0000..U+001F but tab, line
+// feed and carriage return, U+007F, or U+0080..U+009F. `text` is UTF-8.
+bool HasControlCharacter(absl::string_view text);
+
+// Adds a violation of each string field of `message`, at any depth and in
+// lists too, that holds a control character; `field` is the path of
+// `message` in the request ("visit" gives "visit.cities[2]").
+void CheckNoControlCharacters(const google::protobuf::Message& message,
+                              absl::string_view field, Violations& violations);
 
 // Checks a list of short texts: size, and each entry non-empty and bounded.
 void CheckTextList(const google::protobuf::RepeatedPtrField<std::string>& list,

@@ -4,6 +4,11 @@ namespace bilateral::domain {
 
 absl::StatusOr<store::ListQuery> PageQuery(const ListParams& params) {
   if (params.page_size < 0) return InvalidField("page_size", "must not be negative");
+  for (const auto& [field, text] : {std::pair{"filter", &params.filter},
+                                    {"order_by", &params.order_by},
+                                    {"page_token", &params.page_token}}) {
+    if (HasControlCharacter(*text)) return InvalidField(field, "holds a control character");
+  }
   store::ListQuery query;
   query.page_size =
       params.page_size == 0 ? kDefaultPageSize : std::min(params.page_size, kMaxPageSize);

@@ -350,11 +350,21 @@ class Records {
   }
 
   // Clears what callers may not set, canonicalises and checks the record,
-  // and derives its computed fields.
+  // derives its computed fields, and bounds its stored size.
   static void Prepare(Message& message, Violations& violations) {
     ClearOutputOnly(message);
+    // Fields this build does not know are dropped: nothing checks them, and
+    // they would be stored and served back as they came.
+    message.DiscardUnknownFields();
+    CheckNoControlCharacters(message, Traits::kField, violations);
     Traits::Check(message, violations);
-    if (violations.empty()) Traits::Derive(message);
+    if (!violations.empty()) return;
+    Traits::Derive(message);
+    if (message.ByteSizeLong() > kMaxRecordBytes) {
+      violations.Add(std::string(Traits::kField),
+                     absl::StrCat("the record is ", message.ByteSizeLong(),
+                                  " bytes; a record may be at most ", kMaxRecordBytes));
+    }
   }
 
   // The stored form of a prepared record.

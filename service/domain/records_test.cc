@@ -247,5 +247,104 @@ TEST_F(RecordsTest, QueryErrorsNameTheRequestField) {
               testing::ElementsAre("page_token"));
 }
 
+// A NUL or other control character is refused the same way on both stores,
+// naming the field; PostgreSQL cannot store a NUL at all.
+TEST_F(RecordsTest, ControlCharactersAreFieldViolationsOnEveryStore) {
+  v1::Visit visit = ValidVisit();
+  visit.mutable_visitor()->set_name(std::string("before\0after", 12));
+  visit.add_cities("Astana");
+  visit.add_cities("a\x01z");
+  visit.add_outcomes("a\xc2\x85z");  // U+0085, a C1 control
+  visit.mutable_citations(0)->set_quote("line one\n\tline two\r\n");
+  auto created = visits_->Create(visit, "nul", "");
+  EXPECT_EQ(created.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(ViolatedFields(created.status()),
+              UnorderedElementsAre("visit.visitor.name", "visit.cities[1]",
+                                   "visit.outcomes[0]"));
+
+  v1::Visit tabs = ValidVisit();
+  tabs.mutable_citations(0)->set_quote("line one\n\tline two\r\n");
+  ASSERT_TRUE(visits_->Create(tabs, "tabs", "").ok());
+  v1::Visit update;
+  update.set_name("visits/tabs");
+  update.mutable_visitor()->set_office(std::string("\0", 1));
+  google::protobuf::FieldMask mask;
+  mask.add_paths("visitor.office");
+  EXPECT_THAT(ViolatedFields(visits_->Update(update, &mask).status()),
+              testing::ElementsAre("visit.visitor.office"));
+  EXPECT_EQ(visits_->Get("visits/tabs")->visitor().office(), "");
+
+  ListParams params;
+  params.filter = std::string("visitor.name = \"a\0b\"", 20);
+  EXPECT_THAT(ViolatedFields(visits_->List(params).status()), testing::ElementsAre("filter"));
+  EXPECT_EQ(*store_->Count(Resource<v1::Visit>::Collection()), 1);
+}
+
+// A field this build does not know is not stored, however large; a record
+// is bounded as a whole.
+TEST_F(RecordsTest, UnknownFieldsAreDroppedAndARecordIsBounded) {
+  v1::Visit visit = ValidVisit();
+  visit.GetReflection()->MutableUnknownFields(&visit)->AddLengthDelimited(
+      999, std::string(1 << 20, 'x'));
+  visit.mutable_visitor()->GetReflection()->MutableUnknownFields(visit.mutable_visitor())
+      ->AddVarint(77, 1);
+  auto created = visits_->Create(visit, "unknown", "");
+  ASSERT_TRUE(created.ok()) << created.status();
+  auto got = visits_->Get("visits/unknown");
+  ASSERT_TRUE(got.ok());
+  EXPECT_LT(got->ByteSizeLong(), 1024u);
+  EXPECT_TRUE(got->GetReflection()->GetUnknownFields(*got).empty());
+  EXPECT_TRUE(got->visitor().GetReflection()->GetUnknownFields(got->visitor()).empty());
+
+  v1::Visit update = ValidVisit();
+  update.set_name("visits/unknown");
+  update.mutable_visitor()->GetReflection()->MutableUnknownFields(update.mutable_visitor())
+      ->AddLengthDelimited(999, std::string(1 << 20, 'x'));
+  auto updated = visits_->Update(update, nullptr);
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_LT(visits_->Get("visits/unknown")->ByteSizeLong(), 1024u);
+
+  // Each field within its bound, the record past kMaxRecordBytes.
+  v1::Visit large = ValidVisit();
+  for (int i = 0; i < 80; ++i) large.add_cities(std::string(kMaxTextBytes, 'c'));
+  auto refused = visits_->Create(large, "large", "");
+  EXPECT_THAT(ViolatedFields(refused.status()), testing::ElementsAre("visit"));
+  EXPECT_THAT(refused.status().message(), HasSubstr("at most 262144"));
+  EXPECT_EQ(*store_->Count(Resource<v1::Visit>::Collection()), 1);
+}
+
+// No source states a negative amount traded or invested, or a negative
+// capacity.
+TEST_F(RecordsTest, NegativeAmountsAndCapacitiesAreFieldViolations) {
+  Records<v1::TradeRecord> trade(store_.get());
+  auto record = FromJson<v1::TradeRecord>(R"({
+      "reporter": "KZ", "partner": "CN", "period": {"year": 2023},
+      "flow": "TRADE_FLOW_TOTAL", "value": {"currencyCode": "USD", "units": "-5"},
+      "citations": [{"source": "sources/article", "quote": "trade"}]})");
+  EXPECT_THAT(ViolatedFields(trade.Create(record, "", "").status()),
+              testing::ElementsAre("trade_record.value.units"));
+  record.mutable_value()->set_units(0);
+  record.mutable_value()->set_nanos(-1);
+  EXPECT_THAT(ViolatedFields(trade.Create(record, "", "").status()),
+              testing::ElementsAre("trade_record.value.nanos"));
+  record.mutable_value()->set_nanos(0);
+  record.mutable_value()->set_units(5);
+  ASSERT_TRUE(trade.Create(record, "", "").ok());
+
+  Records<v1::InfrastructureProject> projects(store_.get());
+  auto project = FromJson<v1::InfrastructureProject>(R"({
+      "displayName": "Wind farm", "hostCountry": "KZ", "partnerCountries": ["CN"],
+      "capacity": {"value": -100, "unit": "MW"},
+      "investment": {"currencyCode": "USD", "units": "-1"},
+      "citations": [{"source": "sources/article", "quote": "wind"}]})");
+  EXPECT_THAT(ViolatedFields(projects.Create(project, "", "").status()),
+              UnorderedElementsAre("infrastructure_project.capacity.value",
+                                   "infrastructure_project.investment.units"));
+  project.mutable_capacity()->set_value(100);
+  project.mutable_investment()->set_units(1);
+  EXPECT_TRUE(projects.Create(project, "", "").ok());
+  EXPECT_EQ(*store_->Count(Resource<v1::InfrastructureProject>::Collection()), 1);
+}
+
 }  // namespace
 }  // namespace bilateral::domain

@@ -168,6 +168,10 @@ void CheckMoney(const v1::Money& money, absl::string_view field, Violations& vio
              (money.units() < 0 && money.nanos() > 0)) {
     violations.Add(Path(field, "nanos"), "must have the sign of units");
   }
+  // Every amount of money a record states is a value traded or invested.
+  if (money.units() < 0 || money.nanos() < 0) {
+    violations.Add(Path(field, money.units() < 0 ? "units" : "nanos"), "must not be negative");
+  }
 }
 
 void CheckFinite(double value, absl::string_view field, Violations& violations) {
@@ -523,6 +527,9 @@ void Resource<v1::InfrastructureProject>::Check(v1::InfrastructureProject& proje
   }
   if (project.has_capacity()) {
     CheckFinite(project.capacity().value(), Path(kField, "capacity.value"), violations);
+    if (project.capacity().value() < 0) {
+      violations.Add(Path(kField, "capacity.value"), "must not be negative");
+    }
     CheckText(project.capacity().unit(), true, Path(kField, "capacity.unit"), violations);
   }
   if (project.has_investment()) {

@@ -1,9 +1,16 @@
 #include "server/address.h"
 
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 
 namespace bilateral::server {
 
@@ -32,7 +39,50 @@ absl::Status SplitHostPort(absl::string_view address, std::string* host,
   return absl::OkStatus();
 }
 
-bool IsLocalOnly(absl::string_view address) {
+absl::StatusOr<std::vector<std::string>> ResolveHost(const std::string& host) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  if (int error = getaddrinfo(host.c_str(), nullptr, &hints, &found); error != 0) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot resolve '", host, "': ", gai_strerror(error)));
+  }
+  std::vector<std::string> addresses;
+  for (const addrinfo* entry = found; entry != nullptr; entry = entry->ai_next) {
+    char text[INET6_ADDRSTRLEN] = {};
+    const void* raw = nullptr;
+    if (entry->ai_family == AF_INET) {
+      raw = &reinterpret_cast<const sockaddr_in*>(entry->ai_addr)->sin_addr;
+    } else if (entry->ai_family == AF_INET6) {
+      raw = &reinterpret_cast<const sockaddr_in6*>(entry->ai_addr)->sin6_addr;
+    }
+    if (raw != nullptr && inet_ntop(entry->ai_family, raw, text, sizeof(text)) != nullptr) {
+      addresses.emplace_back(text);
+    }
+  }
+  freeaddrinfo(found);
+  return addresses;
+}
+
+namespace {
+
+// Whether a numeric address is loopback: 127.0.0.0/8, ::1, or 127.0.0.0/8
+// mapped into IPv6.
+bool IsLoopback(const std::string& address) {
+  in_addr v4;
+  if (inet_pton(AF_INET, address.c_str(), &v4) == 1) {
+    return (ntohl(v4.s_addr) >> 24) == 127;
+  }
+  in6_addr v6;
+  if (inet_pton(AF_INET6, address.c_str(), &v6) != 1) return false;
+  if (IN6_IS_ADDR_LOOPBACK(&v6)) return true;
+  return IN6_IS_ADDR_V4MAPPED(&v6) && v6.s6_addr[12] == 127;
+}
+
+}  // namespace
+
+bool IsLocalOnly(absl::string_view address, const HostResolver& resolve) {
   if (absl::StartsWith(address, "unix:") ||
       absl::StartsWith(address, "unix-abstract:")) {
     return true;
@@ -41,12 +91,10 @@ bool IsLocalOnly(absl::string_view address) {
   absl::ConsumePrefix(&address, "ipv6:");
   std::string host;
   int port = 0;
-  if (!SplitHostPort(address, &host, &port).ok()) return false;
-  if (host == "localhost" || host == "::1") return true;
-  std::vector<absl::string_view> octets = absl::StrSplit(host, '.');
-  int first = 0;
-  return octets.size() == 4 && absl::SimpleAtoi(octets[0], &first) &&
-         first == 127;
+  if (!SplitHostPort(address, &host, &port).ok() || host.empty()) return false;
+  auto resolved = resolve(host);
+  if (!resolved.ok() || resolved->empty()) return false;
+  return std::all_of(resolved->begin(), resolved->end(), IsLoopback);
 }
 
 }  // namespace bilateral::server

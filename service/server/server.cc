@@ -191,6 +191,10 @@ absl::Status Server::Reload() {
   if (keys_ != nullptr) {
     if (auto status = keys_->Reload(); status.ok()) {
       LogInfo("server", "reloaded API keys", {{"keys", keys_->size()}});
+      if (int ended = change_feed_->EndStreamsNoLongerAuthorized(); ended > 0) {
+        LogInfo("server", "ended the change streams of keys no longer accepted",
+                {{"streams", ended}});
+      }
     } else {
       LogError("server", "API keys not reloaded; the previous keys stay",
                {{"error", std::string(status.message())}});
