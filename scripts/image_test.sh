@@ -7,7 +7,7 @@
 #
 # Needs no Docker engine: buildah builds, podman runs (with runc), and when
 # no debian:bookworm-slim image is at hand one is made with debootstrap from
-# the Debian mirror apt already uses here.
+# the Debian mirror apt already uses here (scripts/base_image.sh).
 #
 #   scripts/image_test.sh [BILATERALCTL]   default: build/release/client/cli/bilateralctl
 set -euo pipefail
@@ -16,7 +16,6 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 ctl=${1:-$root/build/release/client/cli/bilateralctl}
 image=localhost/bilateral:test
-base=debian:bookworm-slim
 name=bilateral-image-test-$$
 work=$(mktemp -d /tmp/bilateral-image.XXXXXX)
 
@@ -32,23 +31,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-apt_mirror() {
-  local mirror
-  mirror=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
-  if [[ -z $mirror ]]; then
-    mirror=$(awk '/^deb / {print $2; exit}' /etc/apt/sources.list 2>/dev/null || true)
-  fi
-  [[ -n $mirror ]] || { echo "image_test: no Debian mirror in the apt configuration" >&2; exit 1; }
-  echo "$mirror"
-}
-
-if ! podman image exists "$base"; then
-  echo "== image: making $base with debootstrap"
-  debootstrap --variant=minbase bookworm "$work/rootfs" "$(apt_mirror)" >"$work/debootstrap.log" 2>&1 ||
-    { tail -20 "$work/debootstrap.log" >&2; exit 1; }
-  tar -C "$work/rootfs" -c . | podman import -q - "$base" >/dev/null
-  rm -rf "$work/rootfs"
-fi
+scripts/base_image.sh
 
 echo "== image: building $image from deploy/Dockerfile"
 start=$SECONDS

@@ -27,8 +27,11 @@ debian_packages=(
   # and YAML for the manifest check.
   buildah podman runc debootstrap nginx-light python3-yaml
   # libFuzzer targets (scripts/fuzz.sh) and the ThreadSanitizer build: clang
-  # and its sanitizer runtimes.
-  clang-14 libclang-rt-14-dev
+  # and its sanitizer runtimes; llvm-symbolizer (llvm-14, on PATH through
+  # llvm), which the runtimes run to name the functions in their reports.
+  clang-14 libclang-rt-14-dev llvm-14 llvm
+  # HTTPS for the npm registry and the Go module proxy on a minimal system.
+  ca-certificates
 )
 if [[ "${1:-}" == --build-only ]]; then
   "$root/scripts/apt-install.sh" build "${build_packages[@]}"

@@ -9,11 +9,56 @@
 # BILATERAL_SANITIZE=0 skips these three.
 # Suites that hold both stores to one contract also run on a throwaway
 # PostgreSQL server started here.
+# Before all that, scripts/fresh_machine_test.sh proves that scripts/setup.sh
+# on a fresh Debian 12 machine installs every tool this calls
+# (BILATERAL_FRESH_MACHINE_TEST=0 skips it, =full also runs both README
+# commands there).
+#   scripts/test.sh [--check-tools]   --check-tools: only check that every tool is installed
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
+
+# Every program this script and the scripts it runs call, besides a base
+# system's: scripts/setup.sh installs them all.
+tools=(
+  cmake ctest ninja ccache g++ clang++-14 pkg-config protoc grpc_cpp_plugin grpc_python_plugin
+  python3 node npm go git sqlite3 openssl nginx podman buildah runc debootstrap
+  # Symbolizes sanitizer reports: the ThreadSanitizer canaries and suppressions match names.
+  llvm-symbolizer
+  /usr/lib/postgresql/15/bin/initdb /usr/lib/postgresql/15/bin/pg_ctl
+  build/tools/node_modules/.bin/buf client/node/node_modules/.bin/proto-loader-gen-types
+  build/tools/go-bin/protoc-gen-go build/tools/go-bin/protoc-gen-go-grpc
+  build/tools/go-bin/grpcurl build/tools/go-bin/grpc-health-probe
+)
+python_modules=(grpc google.protobuf pytest yaml)
+check_tools() {
+  local missing=() tool
+  for tool in "${tools[@]}"; do
+    if [[ $tool == */* ]]; then [[ -x $tool ]] || missing+=("$tool")
+    else command -v "$tool" >/dev/null || missing+=("$tool"); fi
+  done
+  # Debian's Python, as the Python client's tests use it.
+  for tool in "${python_modules[@]}"; do
+    /usr/bin/python3 -c "import $tool" 2>/dev/null || missing+=("python3 module $tool")
+  done
+  if ((${#missing[@]})); then
+    echo "test: scripts/setup.sh left these missing: ${missing[*]}" >&2
+    return 1
+  fi
+}
+if [[ "${1:-}" == --check-tools ]]; then
+  check_tools
+  exit
+fi
+
 scripts/setup.sh
+check_tools
+case "${BILATERAL_FRESH_MACHINE_TEST:-1}" in
+  0) ;;
+  full) scripts/fresh_machine_test.sh --full ;;
+  *) scripts/fresh_machine_test.sh ;;
+esac
 
 # Compiler results are cached by paths relative to the checkout, so a fresh
 # clone elsewhere reuses what an earlier build compiled.
@@ -55,6 +100,8 @@ if [[ "${BILATERAL_IMAGE_TEST:-1}" == 1 ]]; then
   scripts/image_test.sh
 fi
 if [[ "${BILATERAL_SANITIZE:-1}" == 1 ]]; then
+  echo "== sanitizer reports are symbolized"
+  scripts/symbolizer_check.sh
   run_suite asan
   run_suite tsan
   echo "== fuzzing: filter compiler, page tokens, import chunks, record validation"

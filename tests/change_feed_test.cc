@@ -157,6 +157,40 @@ TEST_F(ChangeFeedTest, BadRequestsAreInvalidArgument) {
   }
 }
 
+// Cursors are sealed and name their database: a forged, an altered, and
+// another database's cursor are refused, never resumed at a wrong place.
+TEST_F(ChangeFeedTest, ForgedAlteredAndForeignCursorsAreInvalidArgument) {
+  ASSERT_TRUE(server_.status().ok()) << server_.status();
+  test::TestServer other;  // a database of its own, seeded the same way
+  ASSERT_TRUE(other.status().ok()) << other.status();
+  v1::WatchChangesRequest oldest;
+  oldest.set_start(v1::WATCH_START_OLDEST);
+  oldest.add_collections("visits");
+  auto ours = Watch(server_.endpoint(), oldest).Next(1);
+  auto theirs = Watch(other.endpoint(), oldest).Next(1);
+  ASSERT_FALSE(ours.empty());
+  ASSERT_FALSE(theirs.empty());
+  // Each server resumes from its own cursor.
+  EXPECT_FALSE(Watch(server_.endpoint(), From(ours[0].cursor())).Next(1).empty());
+
+  std::string altered = ours[0].cursor();
+  altered[altered.size() / 2] = altered[altered.size() / 2] == 'A' ? 'B' : 'A';
+  const std::map<std::string, std::string> refused = {
+      // base64 of "bilateral.v1.cursor:1": a position this store has.
+      {"forged", "YmlsYXRlcmFsLnYxLmN1cnNvcjox"},
+      {"altered", altered},
+      {"another database's", theirs[0].cursor()},
+  };
+  for (const auto& [what, cursor] : refused) {
+    Watch watch(server_.endpoint(), From(cursor));
+    grpc::Status status = watch.Finish();
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << what;
+    if (what == "another database's") {
+      EXPECT_THAT(status.error_message(), ::testing::HasSubstr("another database"));
+    }
+  }
+}
+
 TEST_F(ChangeFeedTest, ShutdownEndsStreamsWithUnavailable) {
   ASSERT_TRUE(server_.status().ok()) << server_.status();
   Watch watch(server_.endpoint(), From(""));

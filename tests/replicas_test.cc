@@ -184,11 +184,13 @@ TEST(ReplicasTest, ConcurrentEtagWritersThroughThreeReplicasLoseNothing) {
 
 // Polls the health service until it reports `want`, for up to ten seconds.
 bool HealthBecomes(grpc::health::v1::Health::Stub& stub,
-                   grpc::health::v1::HealthCheckResponse::ServingStatus want) {
+                   grpc::health::v1::HealthCheckResponse::ServingStatus want,
+                   const std::string& service = "") {
   for (int i = 0; i < 200; ++i) {
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
     grpc::health::v1::HealthCheckRequest request;
+    request.set_service(service);
     grpc::health::v1::HealthCheckResponse response;
     if (stub.Check(&context, request, &response).ok() && response.status() == want) return true;
     absl::SleepFor(absl::Milliseconds(50));
@@ -220,11 +222,16 @@ TEST(ReplicasTest, HealthIsNotServingWhileTheDatabaseIsDownAndRecoversByItself) 
 
     test::PostgresCluster("stop", cluster);
     EXPECT_TRUE(HealthBecomes(*stub, Status::NOT_SERVING));
+    // Each API service by name as well (ServerHealthTest: every one has a status).
+    for (const char* service : {"bilateral.v1.VisitService", "bilateral.v1.ChangeService"}) {
+      EXPECT_TRUE(HealthBecomes(*stub, Status::NOT_SERVING, service)) << service;
+    }
     EXPECT_FALSE((*server)->store_reachable());
     EXPECT_THAT((*server)->RenderMetrics(), ::testing::HasSubstr("bilateral_store_reachable 0"));
 
     ASSERT_EQ(test::PostgresCluster("start", cluster), url);
     EXPECT_TRUE(HealthBecomes(*stub, Status::SERVING));
+    EXPECT_TRUE(HealthBecomes(*stub, Status::SERVING, "bilateral.v1.VisitService"));
     EXPECT_TRUE((*server)->store_reachable());
   }
   test::PostgresCluster("stop", cluster);

@@ -6,6 +6,8 @@
 #include <sstream>
 #include <thread>
 
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "bilateral/source_client.h"
 #include "bilateral/status.h"
 #include "bilateral/visit_client.h"
@@ -241,6 +243,35 @@ TEST_F(ServerTest, ReflectionListsTheServices) {
   auto names = ReflectedServices(server_.endpoint());
   EXPECT_THAT(names, Contains("bilateral.v1.VisitService"));
   EXPECT_THAT(names, Contains("bilateral.v1.SourceService"));
+}
+
+// Health answers for every API service by name, as for the server as a
+// whole.
+TEST(ServerHealthTest, EveryApiServiceHasAHealthStatusThatFollowsTheServer) {
+  test::TestServer server;
+  ASSERT_TRUE(server.status().ok()) << server.status();
+  auto stub = grpc::health::v1::Health::NewStub(
+      grpc::CreateChannel(server.endpoint(), grpc::InsecureChannelCredentials()));
+  auto status_of = [&](const std::string& service) {
+    grpc::ClientContext context;
+    grpc::health::v1::HealthCheckRequest request;
+    request.set_service(service);
+    grpc::health::v1::HealthCheckResponse response;
+    grpc::Status status = stub->Check(&context, request, &response);
+    return status.ok() ? grpc::health::v1::HealthCheckResponse::ServingStatus_Name(
+                             response.status())
+                       : absl::StrCat("error ", status.error_code(), ": ", status.error_message());
+  };
+  std::vector<std::string> services;
+  for (const auto& name : ReflectedServices(server.endpoint())) {
+    if (absl::StartsWith(name, "bilateral.v1.")) services.push_back(name);
+  }
+  ASSERT_GE(services.size(), 12u) << "reflection lists the API's services";
+  for (const auto& service : services) EXPECT_EQ(status_of(service), "SERVING") << service;
+  EXPECT_THAT(status_of("bilateral.v1.NoSuchService"), ::testing::HasSubstr("error 5"));
+
+  // That each follows the server (NOT_SERVING while its store is down):
+  // ReplicasTest.HealthIsNotServingWhileTheDatabaseIsDownAndRecoversByItself.
 }
 
 TEST(ServerLimitsTest, CallsPastTheInFlightLimitAreResourceExhausted) {

@@ -1,24 +1,31 @@
-// The embedded store when its storage fails it, on a small file system of
-// its own (tmpfs, mounted here; needs root):
+// The embedded store when its storage fails it. Each fault is made two
+// ways: through a fault-injecting SQLite VFS in this process (always; no
+// privileges needed), and on a small tmpfs of its own where this process may
+// mount one (root with CAP_SYS_ADMIN; skipped, saying so, elsewhere):
 // - a disk that fills up: writes fail with RESOURCE_EXHAUSTED saying the
 //   store is out of disk space; reads keep working; the refused write is not
 //   stored in part; the file passes SQLite's integrity check; once there is
 //   room again, writes succeed and every acknowledged record is intact;
-// - a database file that cannot be written (the file system mounted
-//   read-only): the server starts and serves reads, writes fail with
-//   FAILED_PRECONDITION saying the store is read-only, and nothing changes.
+// - a database file that cannot be written: the server starts and serves
+//   reads, writes fail with FAILED_PRECONDITION saying the store is
+//   read-only, and nothing changes;
+// - writes that fail with an I/O error (the VFS only): the write is refused,
+//   nothing of it is stored, reads go on, and writes work once the disk does.
 #include <sqlite3.h>
 #include <sys/mount.h>
 #include <unistd.h>
 
-#include <cstdlib>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <string>
 
 #include "absl/strings/str_cat.h"
 #include "bilateral/source_client.h"
+#include "fault_vfs.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/seed.h"
@@ -30,34 +37,94 @@ namespace bilateral {
 namespace {
 
 using ::testing::HasSubstr;
+using test::FaultVfs;
 
-// A tmpfs of `size` at a fresh directory, unmounted when done.
-class SmallFileSystem {
+// A folder for a database whose storage can be made to fail.
+class Disk {
  public:
-  explicit SmallFileSystem(const std::string& size) {
-    mounted_ = mount("tmpfs", dir_.path().c_str(), "tmpfs", 0,
-                     absl::StrCat("size=", size).c_str()) == 0;
-    if (!mounted_) error_ = std::strerror(errno);
-  }
-  ~SmallFileSystem() {
-    if (mounted_) umount2(dir_.path().c_str(), MNT_DETACH);
-  }
-  bool mounted() const { return mounted_; }
-  const std::string& error() const { return error_; }
+  virtual ~Disk() = default;
   std::string File(const std::string& name) const { return dir_.File(name); }
-  bool Resize(const std::string& size) {
-    return mount("tmpfs", dir_.path().c_str(), "tmpfs", MS_REMOUNT,
-                 absl::StrCat("size=", size).c_str()) == 0;
-  }
-  bool SetReadOnly(bool read_only) {
-    return mount("tmpfs", dir_.path().c_str(), "tmpfs",
-                 MS_REMOUNT | (read_only ? MS_RDONLY : 0), nullptr) == 0;
-  }
+  // Room for `bytes` in all; false if that cannot be arranged.
+  virtual bool SetCapacity(int64_t bytes) = 0;
+  virtual bool SetReadOnly(bool read_only) = 0;
+
+ protected:
+  const std::string& path() const { return dir_.path(); }
 
  private:
   test::TempDir dir_;
+};
+
+// Faults injected by the fault VFS, which SQLite uses from Install() on.
+class VfsDisk final : public Disk {
+ public:
+  VfsDisk() { FaultVfs::Install(); }
+  ~VfsDisk() override { FaultVfs::Clear(path()); }
+  bool SetCapacity(int64_t bytes) override {
+    FaultVfs::SetCapacity(path(), bytes);
+    return true;
+  }
+  bool SetReadOnly(bool read_only) override {
+    FaultVfs::SetReadOnly(path(), read_only);
+    return true;
+  }
+  void SetWriteError(int error) { FaultVfs::SetWriteError(path(), error); }
+};
+
+// A tmpfs mounted on the folder, unmounted when done.
+class TmpfsDisk final : public Disk {
+ public:
+  ~TmpfsDisk() override {
+    if (mounted_) umount2(path().c_str(), MNT_DETACH);
+  }
+  // Mounts it; false, with the reason in `error()`, where mounting is not allowed.
+  bool Mount(int64_t bytes) {
+    mounted_ = mount("tmpfs", path().c_str(), "tmpfs", 0,
+                     absl::StrCat("size=", bytes).c_str()) == 0;
+    if (!mounted_) error_ = std::strerror(errno);
+    return mounted_;
+  }
+  const std::string& error() const { return error_; }
+  bool SetCapacity(int64_t bytes) override {
+    return mount("tmpfs", path().c_str(), "tmpfs", MS_REMOUNT,
+                 absl::StrCat("size=", bytes).c_str()) == 0;
+  }
+  bool SetReadOnly(bool read_only) override {
+    return mount("tmpfs", path().c_str(), "tmpfs", MS_REMOUNT | (read_only ? MS_RDONLY : 0),
+                 nullptr) == 0;
+  }
+
+ private:
   bool mounted_ = false;
   std::string error_;
+};
+
+enum class Faults { kVfs, kTmpfs };
+void PrintTo(Faults faults, std::ostream* out) {
+  *out << (faults == Faults::kVfs ? "Vfs" : "Tmpfs");
+}
+
+// Each test runs once with faults from the VFS and once on a tmpfs.
+class StorageFaultsTest : public ::testing::TestWithParam<Faults> {
+ protected:
+  // A disk with room for `bytes`; null (the test then skips, saying why)
+  // where a tmpfs cannot be mounted.
+  std::unique_ptr<Disk> MakeDisk(int64_t bytes, std::string* why_not) {
+    if (GetParam() == Faults::kVfs) {
+      auto disk = std::make_unique<VfsDisk>();
+      disk->SetCapacity(bytes);
+      return disk;
+    }
+    auto disk = std::make_unique<TmpfsDisk>();
+    if (!disk->Mount(bytes)) {
+      *why_not = absl::StrCat(
+          "cannot mount a tmpfs here (", disk->error(),
+          "; it needs root with CAP_SYS_ADMIN); the same faults are injected through SQLite's "
+          "VFS in the Vfs variant of this test");
+      return nullptr;
+    }
+    return disk;
+  }
 };
 
 std::string IntegrityCheck(const std::string& path) {
@@ -120,19 +187,22 @@ v1::Source Bulky(int i) {
   return source;
 }
 
-#define REQUIRE_ROOT()                                                                          \
-  do {                                                                                          \
-    if (geteuid() != 0) {                                                                       \
-      if (std::getenv("CI") != nullptr) FAIL() << "CI runs as root to mount a file system";     \
-      GTEST_SKIP() << "mounting a small file system needs root; scripts/test.sh in CI has it"; \
-    }                                                                                           \
-  } while (false)
+// Creates `count` Bulky sources; `etags` gets each one's name and etag.
+absl::Status CreateBulky(SourceClient& client, int count,
+                         std::map<std::string, std::string>& etags) {
+  for (int i = 0; i < count; ++i) {
+    auto created = client.CreateSource(Bulky(i));
+    if (!created.ok()) return created.status();
+    etags[created->name()] = created->etag();
+  }
+  return absl::OkStatus();
+}
 
-TEST(StorageFaultsTest, DiskFullWritesFailClearlyReadsWorkNothingDamagedAndRoomAgainWorks) {
-  REQUIRE_ROOT();
-  SmallFileSystem disk("2m");
-  ASSERT_TRUE(disk.mounted()) << "cannot mount a tmpfs: " << disk.error();
-  const std::string path = disk.File("bilateral.db");
+TEST_P(StorageFaultsTest, DiskFullWritesFailClearlyReadsWorkNothingDamagedAndRoomAgainWorks) {
+  std::string why_not;
+  auto disk = MakeDisk(2 << 20, &why_not);
+  if (disk == nullptr) GTEST_SKIP() << why_not;
+  const std::string path = disk->File("bilateral.db");
 
   std::map<std::string, std::string> acknowledged;  // name -> title
   absl::Status refused;
@@ -175,7 +245,7 @@ TEST(StorageFaultsTest, DiskFullWritesFailClearlyReadsWorkNothingDamagedAndRoomA
   EXPECT_EQ(IntegrityCheck(path), "ok");
 
   // Room again: the same file serves, takes writes, and lost nothing.
-  ASSERT_TRUE(disk.Resize("16m"));
+  ASSERT_TRUE(disk->SetCapacity(16 << 20));
   auto running = Running::Start(path);
   ASSERT_TRUE(running.ok()) << running.status();
   auto created = running->client->CreateSource(Bulky(1000));
@@ -193,23 +263,19 @@ TEST(StorageFaultsTest, DiskFullWritesFailClearlyReadsWorkNothingDamagedAndRoomA
   EXPECT_EQ(IntegrityCheck(path), "ok");
 }
 
-TEST(StorageFaultsTest, ReadOnlyDatabaseFileServesReadsAndRefusesWritesClearly) {
-  REQUIRE_ROOT();
-  SmallFileSystem disk("8m");
-  ASSERT_TRUE(disk.mounted()) << "cannot mount a tmpfs: " << disk.error();
-  const std::string path = disk.File("bilateral.db");
+TEST_P(StorageFaultsTest, ReadOnlyDatabaseFileServesReadsAndRefusesWritesClearly) {
+  std::string why_not;
+  auto disk = MakeDisk(8 << 20, &why_not);
+  if (disk == nullptr) GTEST_SKIP() << why_not;
+  const std::string path = disk->File("bilateral.db");
   std::map<std::string, std::string> stored;  // name -> etag
   {
     auto running = Running::Start(path);
     ASSERT_TRUE(running.ok()) << running.status();
-    for (int i = 0; i < 20; ++i) {
-      auto created = running->client->CreateSource(Bulky(i));
-      ASSERT_TRUE(created.ok()) << created.status();
-      stored[created->name()] = created->etag();
-    }
+    ASSERT_TRUE(CreateBulky(*running->client, 20, stored).ok());
     running->Stop();
   }
-  ASSERT_TRUE(disk.SetReadOnly(true));
+  ASSERT_TRUE(disk->SetReadOnly(true));
   {
     auto running = Running::Start(path);
     ASSERT_TRUE(running.ok()) << running.status();
@@ -236,7 +302,7 @@ TEST(StorageFaultsTest, ReadOnlyDatabaseFileServesReadsAndRefusesWritesClearly) 
     EXPECT_EQ(deleted.code(), absl::StatusCode::kFailedPrecondition) << deleted;
     running->Stop();
   }
-  ASSERT_TRUE(disk.SetReadOnly(false));
+  ASSERT_TRUE(disk->SetReadOnly(false));
   EXPECT_EQ(IntegrityCheck(path), "ok");
   auto running = Running::Start(path);
   ASSERT_TRUE(running.ok()) << running.status();
@@ -251,27 +317,79 @@ TEST(StorageFaultsTest, ReadOnlyDatabaseFileServesReadsAndRefusesWritesClearly) 
 
 // A copy taken while the server ran, so its write-ahead log still holds
 // writes: served read-only it would hide them, so it is refused, saying why.
-TEST(StorageFaultsTest, ReadOnlyDatabaseWithUncheckpointedWritesIsRefusedNotServedStale) {
-  REQUIRE_ROOT();
-  SmallFileSystem disk("8m");
-  SmallFileSystem copy("8m");
-  ASSERT_TRUE(disk.mounted() && copy.mounted()) << disk.error() << copy.error();
-  auto running = Running::Start(disk.File("bilateral.db"));
+TEST_P(StorageFaultsTest, ReadOnlyDatabaseWithUncheckpointedWritesIsRefusedNotServedStale) {
+  std::string why_not;
+  auto disk = MakeDisk(8 << 20, &why_not);
+  if (disk == nullptr) GTEST_SKIP() << why_not;
+  auto copy = MakeDisk(8 << 20, &why_not);
+  ASSERT_NE(copy, nullptr) << why_not;
+  auto running = Running::Start(disk->File("bilateral.db"));
   ASSERT_TRUE(running.ok()) << running.status();
   ASSERT_TRUE(running->client->CreateSource(Bulky(0)).ok());
   for (const char* suffix : {"", "-wal"}) {
-    std::ifstream from(disk.File("bilateral.db") + suffix, std::ios::binary);
-    std::ofstream to(copy.File("bilateral.db") + suffix, std::ios::binary);
+    std::ifstream from(disk->File("bilateral.db") + suffix, std::ios::binary);
+    std::ofstream to(copy->File("bilateral.db") + suffix, std::ios::binary);
     to << from.rdbuf();
   }
   running->Stop();
-  ASSERT_TRUE(copy.SetReadOnly(true));
-  auto store = store::OpenStore(copy.File("bilateral.db"), store::StoreOptions{});
+  ASSERT_TRUE(copy->SetReadOnly(true));
+  auto store = store::OpenStore(copy->File("bilateral.db"), store::StoreOptions{});
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition) << store.status();
   EXPECT_THAT(store.status().message(), HasSubstr("write-ahead log"));
-  ASSERT_TRUE(copy.SetReadOnly(false));
+  ASSERT_TRUE(copy->SetReadOnly(false));
 }
+
+// Writes that fail with an I/O error, as a failing disk's do: the write is
+// refused, none of it is stored, reads go on; once the disk works again the
+// same file takes writes and nothing acknowledged is lost.
+TEST(StorageWriteErrorsTest, FailedWritesAreRefusedStoreNothingAndReadsGoOn) {
+  VfsDisk disk;
+  const std::string path = disk.File("bilateral.db");
+  std::map<std::string, std::string> acknowledged;  // name -> etag
+  {
+    auto running = Running::Start(path);
+    ASSERT_TRUE(running.ok()) << running.status();
+    ASSERT_TRUE(CreateBulky(*running->client, 5, acknowledged).ok());
+    disk.SetWriteError(EIO);
+    const int64_t refused_before = FaultVfs::refused_writes();
+    auto created = running->client->CreateSource(Bulky(100));
+    EXPECT_FALSE(created.ok()) << "a write the disk refused was acknowledged";
+    EXPECT_NE(created.status().code(), absl::StatusCode::kUnknown) << created.status();
+    EXPECT_GT(FaultVfs::refused_writes(), refused_before) << "no write reached the disk";
+    v1::Source changed = Bulky(200);
+    changed.set_name(acknowledged.begin()->first);
+    EXPECT_FALSE(running->client->UpdateSource(changed).ok());
+    for (const auto& [name, etag] : acknowledged) {
+      auto source = running->client->GetSource(name);
+      ASSERT_TRUE(source.ok()) << name << ": " << source.status();
+      EXPECT_EQ(source->etag(), etag);
+    }
+    disk.SetWriteError(0);
+    // The disk works again: the running server takes writes.
+    auto after = running->client->CreateSource(Bulky(300));
+    ASSERT_TRUE(after.ok()) << after.status();
+    acknowledged[after->name()] = after->etag();
+    running->Stop();
+  }
+  EXPECT_EQ(IntegrityCheck(path), "ok");
+  auto running = Running::Start(path);
+  ASSERT_TRUE(running.ok()) << running.status();
+  int listed = 0;
+  for (auto& source : running->client->ListSources()) {
+    ASSERT_TRUE(source.ok()) << source.status();
+    ASSERT_EQ(acknowledged.count(source->name()), 1u) << "a refused write was stored";
+    EXPECT_EQ(source->etag(), acknowledged[source->name()]) << source->name();
+    ++listed;
+  }
+  EXPECT_EQ(listed, static_cast<int>(acknowledged.size()));
+  running->Stop();
+}
+
+INSTANTIATE_TEST_SUITE_P(Faults, StorageFaultsTest, ::testing::Values(Faults::kVfs, Faults::kTmpfs),
+                         [](const ::testing::TestParamInfo<Faults>& info) {
+                           return info.param == Faults::kVfs ? "Vfs" : "Tmpfs";
+                         });
 
 }  // namespace
 }  // namespace bilateral

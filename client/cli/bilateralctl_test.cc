@@ -292,6 +292,11 @@ TEST_F(BilateralctlTest, ListPrintsFilteredVisitsInOrderWithCitations) {
   }
   EXPECT_THAT(run.out, AllOf(HasSubstr("NAME"), HasSubstr("VISITOR COUNTRY"),
                              HasSubstr("2022-09"), Not(HasSubstr("tokayev"))));
+  // Both ordinals: the 2024 visit is called the fifth and is the third
+  // stored; the 2013 one states none and is the first.
+  EXPECT_THAT(run.out, AllOf(HasSubstr("STATED ORDINAL"), HasSubstr("COMPUTED ORDINAL")));
+  EXPECT_THAT(run.out, ContainsRegex("visits/xi-jinping-kz-2024 [^\n]* 5 +3 *\n"));
+  EXPECT_THAT(run.out, ContainsRegex("visits/xi-jinping-kz-2013 [^\n]* - +1 *\n"));
   EXPECT_THAT(run.out, AllOf(HasSubstr("first proposed the Silk Road Economic Belt"),
                              HasSubstr("new 30-golden-years of cooperation"),
                              HasSubstr("arrived in Kazakhstan for a state visit"),

@@ -117,14 +117,17 @@ std::string ComputedValueText(const v1::Finding& finding) {
 // Visits.
 
 std::vector<std::string> View<v1::Visit>::Headers() {
-  return {"NAME", "VISITOR", "VISITOR COUNTRY", "HOST", "START", "KIND", "ORDINAL"};
+  // The ordinal the sources state, and the one computed from the stored
+  // visits (which every visit has).
+  return {"NAME",  "VISITOR", "VISITOR COUNTRY", "HOST", "START",
+          "KIND", "STATED ORDINAL", "COMPUTED ORDINAL"};
 }
 
 TableRow View<v1::Visit>::Row(const v1::Visit& visit) {
   return MakeRow({visit.name(), visit.visitor().name(), CountryCode(visit.visitor().country()),
                   CountryCode(visit.host_country()), DateText(visit.start_date()),
                   EnumText(v1::VisitKind_descriptor(), visit.kind()),
-                  CountText(visit.reported_ordinal())},
+                  CountText(visit.reported_ordinal()), CountText(visit.computed_ordinal())},
                  CitationLines(visit.citations()));
 }
 

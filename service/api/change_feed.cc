@@ -5,9 +5,9 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "api/grpc_status.h"
@@ -17,6 +17,7 @@
 #include "domain/resources.h"
 #include "google/protobuf/any.pb.h"
 #include "google/protobuf/util/time_util.h"
+#include "store/list_plan.h"
 
 namespace bilateral::api {
 namespace {
@@ -30,30 +31,40 @@ constexpr absl::Duration kCursorOnlyInterval = absl::Seconds(1);
 // bytes (at least one change, however large).
 constexpr size_t kMaxMessageBytes = 64 * 1024;
 
-std::string EncodeCursor(int64_t seq) {
-  return absl::WebSafeBase64Escape(absl::StrCat(kCursorPrefix, seq));
+// A cursor is sealed as page tokens are (store/list_plan.h), so a damaged
+// or edited one is refused, and names the database it is a position in, so
+// one from another database (or a copy made before it was drawn) is too.
+std::string EncodeCursor(const std::string& store_identity, int64_t seq) {
+  return store::SealPageToken(absl::StrCat(kCursorPrefix, store_identity, ":", seq));
 }
 
-absl::StatusOr<int64_t> DecodeCursor(const std::string& cursor) {
-  std::string text;
+absl::StatusOr<int64_t> DecodeCursor(const std::string& cursor,
+                                     const std::string& store_identity) {
+  const absl::Status not_ours = domain::InvalidField(
+      "cursor", "not a cursor this service issued, or altered; pass a ChangeEvent.cursor "
+                "exactly as it came");
+  if (cursor.size() > 200) return not_ours;
+  auto body = store::UnsealPageToken(cursor);
+  if (!body.ok()) return not_ours;
+  absl::string_view rest = *body;
+  if (!absl::ConsumePrefix(&rest, kCursorPrefix)) return not_ours;
+  std::pair<absl::string_view, absl::string_view> parts =
+      absl::StrSplit(rest, absl::MaxSplits(':', 1));
   int64_t seq = 0;
-  absl::string_view rest;
-  if (cursor.size() > 100 || !absl::WebSafeBase64Unescape(cursor, &text) ||
-      !absl::StartsWith(text, kCursorPrefix) ||
-      !absl::SimpleAtoi(absl::string_view(text).substr(kCursorPrefix.size()), &seq) ||
-      seq < 0 || EncodeCursor(seq) != cursor) {
-    return domain::InvalidField("cursor",
-                                "not a cursor this service issued; pass a ChangeEvent.cursor");
+  if (parts.first.empty() || !absl::SimpleAtoi(parts.second, &seq) || seq < 0) return not_ours;
+  if (parts.first != store_identity) {
+    return domain::InvalidField(
+        "cursor", "issued by a server on another database; list the collections again and "
+                  "watch from a new cursor");
   }
-  (void)rest;
   return seq;
 }
 
-absl::Status CursorExpired(int64_t oldest) {
+absl::Status CursorExpired(const store::ChangeRange& range) {
   return domain::WithReason(
       absl::FailedPreconditionError(absl::StrCat(
           "the cursor is older than the changes this server retains (the oldest is ",
-          EncodeCursor(oldest > 0 ? oldest - 1 : 0),
+          EncodeCursor(range.store_identity, range.oldest > 0 ? range.oldest - 1 : 0),
           "); read the collections again with List and watch from a new cursor")),
       "CURSOR_EXPIRED");
 }
@@ -187,7 +198,7 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchChangesRespo
     }
     // Changes this stream had yet to read were dropped: it fell behind.
     if (from + 1 < range->oldest) {
-      FinishLocked(ToGrpcStatus(CursorExpired(range->oldest)));
+      FinishLocked(ToGrpcStatus(CursorExpired(*range)));
       return false;
     }
     response_.Clear();
@@ -203,7 +214,7 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchChangesRespo
       }
       included_through = change.seq;
       auto* event = response_.add_events();
-      event->set_cursor(EncodeCursor(change.seq));
+      event->set_cursor(EncodeCursor(range->store_identity, change.seq));
       event->set_kind(KindOf(change.kind));
       event->set_name(absl::StrCat(change.collection, "/", change.row.id));
       *event->mutable_commit_time() =
@@ -225,7 +236,7 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchChangesRespo
     position_ = std::max(from, through);
     const absl::Time now = absl::Now();
     if (response_.events_size() > 0 || (advanced && now - last_sent_ >= kCursorOnlyInterval)) {
-      response_.set_cursor(EncodeCursor(position_.load()));
+      response_.set_cursor(EncodeCursor(range->store_identity, position_.load()));
       last_sent_ = now;
       StartWrite(&response_);
       return false;
@@ -251,14 +262,14 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchChangesRespo
     auto range = feed_.store_.Changes();
     if (!range.ok()) return range.status();
     if (!request.cursor().empty()) {
-      auto seq = DecodeCursor(request.cursor());
+      auto seq = DecodeCursor(request.cursor(), range->store_identity);
       if (!seq.ok()) return seq.status();
       if (*seq > range->latest) {
         return domain::InvalidField("cursor",
                                     "the cursor is ahead of this server's changes; it was "
                                     "issued by a server on another database");
       }
-      if (*seq + 1 < range->oldest) return CursorExpired(range->oldest);
+      if (*seq + 1 < range->oldest) return CursorExpired(*range);
       position_ = *seq;
     } else if (request.start() == v1::WATCH_START_OLDEST) {
       position_ = range->oldest > 0 ? range->oldest - 1 : range->latest;

@@ -1,5 +1,9 @@
 #include "domain/records.h"
 
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "store/hash.h"
+
 namespace bilateral::domain {
 
 absl::StatusOr<store::ListQuery> PageQuery(const ListParams& params) {
@@ -15,6 +19,7 @@ absl::StatusOr<store::ListQuery> PageQuery(const ListParams& params) {
   query.page_token = params.page_token;
   query.filter = params.filter;
   query.order_by = params.order_by;
+  query.max_bytes = kMaxResponseBytes;
   return query;
 }
 
@@ -42,6 +47,20 @@ void CheckRequestId(absl::string_view request_id, Violations& violations) {
       return;
     }
   }
+}
+
+std::string RequestFingerprint(const google::protobuf::Message& record,
+                               absl::string_view requested_id) {
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream stream(&bytes);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    record.SerializeToCodedStream(&coded);
+  }
+  // The id cannot hold a newline, so id and record cannot run into each other.
+  return absl::StrFormat(
+      "%016x", store::Fnv1a(bytes, store::Fnv1a("\n", store::Fnv1a(requested_id))));
 }
 
 }  // namespace bilateral::domain

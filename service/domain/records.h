@@ -30,6 +30,10 @@ inline constexpr int kMaxPageSize = 1000;
 inline constexpr size_t kMaxRequestIdBytes = 128;
 // Most names one BatchGet may ask for.
 inline constexpr int kMaxBatchGet = 100;
+// Most bytes of records one List page or BatchGet returns: a page ends
+// early rather than pass it (AIP-158 allows short pages), a BatchGet past it
+// is refused. Well below the 4 MiB gRPC allows a message by default.
+inline constexpr size_t kMaxResponseBytes = 3 << 20;
 // Most records one import chunk may carry.
 inline constexpr int kMaxImportChunk = 1000;
 // Attempts at an update that gave no etag before a concurrent change wins.
@@ -63,6 +67,13 @@ absl::Status QueryError(const absl::Status& status);
 
 // Checks a request_id (AIP-155): printable ASCII, at most kMaxRequestIdBytes.
 void CheckRequestId(absl::string_view request_id, Violations& violations);
+
+// What tells a create apart from another under the same request_id: the
+// record as checked (canonical, so spellings of one value agree) and the id
+// asked for (empty when the service chooses it). Deterministic across
+// processes and builds.
+std::string RequestFingerprint(const google::protobuf::Message& record,
+                               absl::string_view requested_id);
 
 template <typename Message>
 class Records {
@@ -117,7 +128,8 @@ class Records {
 
   // Stores `message` as `{collection}/{id}` (a generated id when empty).
   // Output-only fields are ignored. A repeated `request_id` returns the
-  // first result and stores nothing.
+  // first result and stores nothing; with a different request (another
+  // record or id) it is INVALID_ARGUMENT naming the first result.
   absl::StatusOr<Message> Create(Message message, absl::string_view id,
                                  absl::string_view request_id) const {
     Violations violations;
@@ -136,7 +148,12 @@ class Records {
     }
     if (auto status = violations.ToStatus(); !status.ok()) return status;
 
-    auto stored = store_->Insert(Collection(), ToRow(message, chosen_id), request_id);
+    auto stored = store_->Insert(Collection(), ToRow(message, chosen_id),
+                                 store::RequestKey(request_id, RequestFingerprint(message, id)));
+    // The store refuses a request_id used before for another request.
+    if (absl::IsInvalidArgument(stored.status())) {
+      return InvalidField("request_id", stored.status().message());
+    }
     if (!stored.ok()) return stored.status();
     return FromRow(*stored);
   }
@@ -217,6 +234,14 @@ class Records {
     if (auto status = violations.ToStatus(); !status.ok()) return status;
     auto rows = store_->GetMany(Collection(), ids);
     if (!rows.ok()) return rows.status();
+    size_t bytes = 0;
+    for (const auto& row : *rows) bytes += row.payload.size() + store::kRowOverheadBytes;
+    if (bytes > kMaxResponseBytes) {
+      return InvalidField(
+          "names", absl::StrCat("the ", rows->size(), " records named take ", bytes,
+                                " bytes, more than the ", kMaxResponseBytes,
+                                " bytes one response may hold; ask for fewer at a time"));
+    }
     std::vector<Message> records;
     records.reserve(rows->size());
     for (const auto& row : *rows) {
@@ -330,8 +355,19 @@ class Records {
         requested.push_back(descriptor->field(i)->name());
       }
     } else {
+      std::set<std::string> seen;
       for (int i = 0; i < mask->paths_size(); ++i) {
         const auto& path = mask->paths(i);
+        if (path.empty()) {
+          violations.Add(absl::StrCat("update_mask.paths[", i, "]"),
+                         "an empty path names no field");
+          continue;
+        }
+        if (!seen.insert(path).second) {
+          violations.Add(absl::StrCat("update_mask.paths[", i, "]"),
+                         absl::StrCat("'", path.substr(0, 200), "' is named more than once"));
+          continue;
+        }
         if (!google::protobuf::util::FieldMaskUtil::GetFieldDescriptors(
                 descriptor, path, nullptr)) {
           violations.Add(absl::StrCat("update_mask.paths[", i, "]"),

@@ -1,5 +1,6 @@
 #include "domain/records.h"
 
+#include "absl/strings/str_join.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
@@ -137,6 +138,78 @@ TEST_F(RecordsTest, RetriedCreateWithRequestIdStoresOneRecord) {
   EXPECT_EQ(*store_->Count(Resource<v1::Visit>::Collection()), 1);
 }
 
+// Stripe's rule for idempotency keys: the same key with different
+// parameters is an error, never the first result passed off as this one's.
+TEST_F(RecordsTest, RequestIdReusedForADifferentRequestIsRefusedNamingTheFirst) {
+  auto first = visits_->Create(ValidVisit(), "first", "5f0c2a9e-reuse");
+  ASSERT_TRUE(first.ok()) << first.status();
+  // A retry, the record spelt differently but the same once canonical.
+  v1::Visit respelt = ValidVisit();
+  respelt.set_host_country("KAZ");
+  auto retry = visits_->Create(respelt, "first", "5f0c2a9e-reuse");
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_EQ(retry->etag(), first->etag());
+
+  v1::Visit other = ValidVisit();
+  other.add_cities("Astana");
+  auto another_record = visits_->Create(other, "first", "5f0c2a9e-reuse");
+  auto another_id = visits_->Create(ValidVisit(), "second", "5f0c2a9e-reuse");
+  auto chosen_id = visits_->Create(ValidVisit(), "", "5f0c2a9e-reuse");
+  for (const auto* refused : {&another_record, &another_id, &chosen_id}) {
+    EXPECT_EQ(refused->status().code(), absl::StatusCode::kInvalidArgument) << refused->status();
+    EXPECT_THAT(ViolatedFields(refused->status()), testing::ElementsAre("request_id"));
+    EXPECT_THAT(std::string(refused->status().message()), testing::HasSubstr("visits/first"));
+  }
+  EXPECT_EQ(*store_->Count(Resource<v1::Visit>::Collection()), 1) << "a refused create stored";
+  EXPECT_THAT(visits_->Get("visits/first")->cities(), testing::IsEmpty());
+}
+
+// Records each within the limits can together pass what one response may
+// hold: a default page ends early and the next token resumes exactly; a
+// BatchGet that large is refused up front, naming the limit.
+TEST_F(RecordsTest, PagesEndBeforeTheResponseLimitAndBigBatchGetsAreRefused) {
+  v1::Source bulky = FromJson<v1::Source>(R"({"title": "Bulky"})");
+  for (int i = 0; i < kMaxListSize; ++i) {
+    auto* citation = bulky.add_citations();
+    citation->set_source("sources/article");
+    citation->set_quote(std::string(4000, static_cast<char>('a' + i % 26)));
+  }
+  google::protobuf::RepeatedPtrField<std::string> names;
+  for (int i = 0; i < 12; ++i) {
+    auto created = sources_->Create(bulky, absl::StrCat("bulky-", i), "");
+    ASSERT_TRUE(created.ok()) << created.status();
+    *names.Add() = created->name();
+  }
+  std::vector<std::string> listed;
+  ListParams params;
+  int pages = 0;
+  do {
+    auto page = sources_->List(params);
+    ASSERT_TRUE(page.ok()) << page.status();
+    size_t bytes = 0;
+    for (const auto& source : page->items) {
+      listed.push_back(source.name());
+      bytes += source.ByteSizeLong();
+    }
+    EXPECT_LE(bytes, kMaxResponseBytes);
+    EXPECT_FALSE(page->items.empty());
+    params.page_token = page->next_page_token;
+    ++pages;
+  } while (!params.page_token.empty() && pages < 20);
+  EXPECT_GT(pages, 1) << "13 sources of 400 KB in one default page";
+  std::vector<std::string> expected = {"sources/article"};
+  for (const auto& name : names) expected.push_back(name);
+  EXPECT_THAT(listed, testing::ElementsAreArray(expected)) << "each once, in order";
+
+  auto all = sources_->BatchGet(names);
+  EXPECT_EQ(all.status().code(), absl::StatusCode::kInvalidArgument) << all.status();
+  EXPECT_THAT(ViolatedFields(all.status()), testing::ElementsAre("names"));
+  EXPECT_THAT(std::string(all.status().message()),
+              testing::HasSubstr(absl::StrCat(kMaxResponseBytes, " bytes")));
+  names.DeleteSubrange(2, names.size() - 2);
+  EXPECT_TRUE(sources_->BatchGet(names).ok());
+}
+
 TEST_F(RecordsTest, MalformedNamesAreInvalidArgument) {
   for (const std::string& name : std::vector<std::string>{"", "visits/", "visits/UPPER", "sources/article",
                                  "visits/a/b", std::string(300, 'v')}) {
@@ -189,6 +262,25 @@ TEST_F(RecordsTest, UnknownMaskPathIsInvalidArgument) {
   auto updated = visits_->Update(change, &mask);
   EXPECT_EQ(updated.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(ViolatedFields(updated.status()), testing::ElementsAre("update_mask.paths[1]"));
+}
+
+TEST_F(RecordsTest, EmptyOrRepeatedMaskPathIsInvalidArgumentAndWritesNothing) {
+  auto created = visits_->Create(ValidVisit(), "v", "");
+  ASSERT_TRUE(created.ok()) << created.status();
+  v1::Visit change;
+  change.set_name("visits/v");
+  change.set_kind(v1::VISIT_KIND_STATE);
+  for (const std::vector<std::string>& paths : std::vector<std::vector<std::string>>{
+           {""}, {"kind", ""}, {"kind", "kind"}}) {
+    SCOPED_TRACE(absl::StrJoin(paths, ","));
+    google::protobuf::FieldMask mask;
+    for (const auto& path : paths) mask.add_paths(path);
+    auto updated = visits_->Update(change, &mask);
+    EXPECT_EQ(updated.status().code(), absl::StatusCode::kInvalidArgument) << updated.status();
+    EXPECT_THAT(ViolatedFields(updated.status()),
+                testing::ElementsAre(absl::StrCat("update_mask.paths[", paths.size() - 1, "]")));
+  }
+  EXPECT_EQ(visits_->Get("visits/v")->etag(), created->etag()) << "a refused update wrote";
 }
 
 TEST_F(RecordsTest, UpdateThatBreaksARuleWritesNothing) {

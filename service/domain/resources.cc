@@ -47,9 +47,10 @@ FieldSpec CountryField(std::string path, std::string column,
   return spec;
 }
 
-// Orders by creation time; filtering on it would need timestamp literals.
-FieldSpec CreateTimeOrder() {
-  FieldSpec spec = Field("create_time", "create_us", FieldType::kInteger, true);
+// Orders by a record's creation or last update time; filtering on them
+// would need timestamp literals.
+FieldSpec TimeOrder(std::string path, std::string column) {
+  FieldSpec spec = Field(std::move(path), std::move(column), FieldType::kInteger, true);
   spec.filterable = false;
   return spec;
 }
@@ -68,7 +69,7 @@ store::Collection MakeCollection(std::string name, std::string table,
                                  std::vector<std::string> columns,
                                  std::vector<FieldSpec> fields,
                                  std::string unique_key = "") {
-  fields.push_back(CreateTimeOrder());
+  fields.push_back(TimeOrder("create_time", "create_us"));
   store::Collection collection;
   collection.name = std::move(name);
   collection.table = std::move(table);
@@ -707,6 +708,7 @@ const store::Collection& Resource<v1::Finding>::Collection() {
           EnumField("state", "state", v1::FindingState_descriptor(), "FINDING_STATE_"),
           Field("subject", "subject", FieldType::kString, true),
           CountryField("countries", "countries", FieldType::kStringList),
+          TimeOrder("update_time", "update_us"),
       }));
   return *collection;
 }

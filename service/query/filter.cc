@@ -613,18 +613,34 @@ class Parser {
                         op == Op::kNe ? " NOT" : "", " BETWEEN ? AND ?)");
   }
 
+  // `list:value` holds when some entry has the value (AIP-160 "has"). An
+  // entry has it as a string field would with `:`: it contains the text,
+  // ignoring case; with `*` wildcards the pattern must match the whole
+  // entry, ignoring case. Canonicalised values (countries) match whole
+  // entries exactly.
   absl::StatusOr<std::string> CompileList(const FieldSpec& field,
                                           const Token& value) {
     absl::StatusOr<std::string> text = Normalized(field, value);
     if (!text.ok()) return text.status();
-    params_.push_back(*std::move(text));
-    if (dialect_ == Dialect::kPostgres) {
-      return absl::StrCat(
-          "(EXISTS (SELECT 1 FROM jsonb_array_elements_text(", field.column,
-          "::jsonb) AS e(v) WHERE e.v = ?))");
+    const bool postgres = dialect_ == Dialect::kPostgres;
+    const std::string entry = postgres ? "e.v" : "json_each.value";
+    std::string match;
+    if (field.normalize) {
+      match = absl::StrCat(entry, " = ?");
+      params_.push_back(*std::move(text));
+    } else if (text->find('*') != std::string::npos) {
+      match = absl::StrCat("lower(", entry, ") LIKE lower(?) ESCAPE '\\'");
+      params_.push_back(LikePattern(*text));
+    } else {
+      match = absl::StrCat(postgres ? "strpos" : "instr", "(lower(", entry, "), lower(?)) > 0");
+      params_.push_back(*std::move(text));
     }
-    return absl::StrCat("(EXISTS (SELECT 1 FROM json_each(", field.column,
-                        ") WHERE json_each.value = ?))");
+    if (postgres) {
+      return absl::StrCat("(EXISTS (SELECT 1 FROM jsonb_array_elements_text(", field.column,
+                          "::jsonb) AS e(v) WHERE ", match, "))");
+    }
+    return absl::StrCat("(EXISTS (SELECT 1 FROM json_each(", field.column, ") WHERE ", match,
+                        "))");
   }
 
   const std::vector<Token> tokens_;

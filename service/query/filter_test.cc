@@ -198,14 +198,24 @@ INSTANTIATE_TEST_SUITE_P(
 INSTANTIATE_TEST_SUITE_P(
     List, CompileTest,
     testing::Values(
+        // Some entry contains the text, ignoring case, as `:` on a string.
         CompileCase{"cities:Almaty",
                     "(EXISTS (SELECT 1 FROM json_each(cities_json) WHERE "
-                    "json_each.value = ?))",
+                    "instr(lower(json_each.value), lower(?)) > 0))",
                     P{S("Almaty")}},
         CompileCase{"cities : \"Nur-Sultan\"",
                     "(EXISTS (SELECT 1 FROM jsonb_array_elements_text("
-                    "cities_json::jsonb) AS e(v) WHERE e.v = ?))",
-                    P{S("Nur-Sultan")}, kPg}));
+                    "cities_json::jsonb) AS e(v) WHERE strpos(lower(e.v), lower(?)) > 0))",
+                    P{S("Nur-Sultan")}, kPg},
+        // With wildcards, some whole entry matches the pattern, ignoring case.
+        CompileCase{"cities:\"*Sultan\"",
+                    "(EXISTS (SELECT 1 FROM json_each(cities_json) WHERE "
+                    "lower(json_each.value) LIKE lower(?) ESCAPE '\\'))",
+                    P{S("%Sultan")}},
+        CompileCase{"cities:\"Nur*50%\"",
+                    "(EXISTS (SELECT 1 FROM jsonb_array_elements_text("
+                    "cities_json::jsonb) AS e(v) WHERE lower(e.v) LIKE lower(?) ESCAPE '\\'))",
+                    P{S("Nur%50\\%")}, kPg}));
 
 INSTANTIATE_TEST_SUITE_P(
     Logic, CompileTest,
@@ -264,7 +274,7 @@ INSTANTIATE_TEST_SUITE_P(
                     P{S("x%'; DROP TABLE x; --")}},
         CompileCase{"cities:\"a' OR '1'='1\"",
                     "(EXISTS (SELECT 1 FROM json_each(cities_json) WHERE "
-                    "json_each.value = ?))",
+                    "instr(lower(json_each.value), lower(?)) > 0))",
                     P{S("a' OR '1'='1")}}));
 
 // ---------------------------------------------------------------------------

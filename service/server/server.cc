@@ -161,9 +161,24 @@ Server::~Server() {
   endpoint_.reset();
 }
 
+// Every service of the API: each has a health status of its own (as load
+// balancers and Kubernetes probes ask by name), the same as the server's.
+// tests/server_test.cc checks that this covers every service the server
+// registers.
+constexpr const char* kApiServices[] = {
+    "bilateral.v1.ChangeService",         "bilateral.v1.CountryService",
+    "bilateral.v1.ExchangeService",       "bilateral.v1.FindingService",
+    "bilateral.v1.InfrastructureProjectService", "bilateral.v1.ObservationService",
+    "bilateral.v1.PartnershipService",    "bilateral.v1.RelationshipService",
+    "bilateral.v1.SearchService",         "bilateral.v1.SourceService",
+    "bilateral.v1.TradeRecordService",    "bilateral.v1.VisitService",
+};
+
 void Server::PublishHealth() {
-  server_->GetHealthCheckService()->SetServingStatus(serving_.load() &&
-                                                     store_reachable_.load());
+  const bool serving = serving_.load() && store_reachable_.load();
+  auto* health = server_->GetHealthCheckService();
+  health->SetServingStatus(serving);  // the server as a whole: ""
+  for (const char* service : kApiServices) health->SetServingStatus(service, serving);
 }
 
 void Server::WatchStore(absl::Duration interval) {

@@ -145,11 +145,9 @@ std::string SealPageToken(absl::string_view body) {
   return absl::WebSafeBase64Escape(raw);
 }
 
-absl::StatusOr<PagePosition> DecodePageToken(absl::string_view token,
-                                             uint64_t query_fingerprint,
-                                             size_t key_count) {
+absl::StatusOr<std::string> UnsealPageToken(absl::string_view token) {
   std::string raw;
-  if (!absl::WebSafeBase64Unescape(token, &raw) || raw.size() < 1 + 8 + 8 + 1 + 8) {
+  if (!absl::WebSafeBase64Unescape(token, &raw) || raw.size() < 8 + 1) {
     return BadToken("malformed; pass next_page_token exactly as returned");
   }
   absl::string_view body(raw.data(), raw.size() - 8);
@@ -159,7 +157,19 @@ absl::StatusOr<PagePosition> DecodePageToken(absl::string_view token,
   if (checksum != Checksum(body)) {
     return BadToken("corrupted or altered; pass next_page_token exactly as returned");
   }
-  absl::string_view in = body;
+  raw.resize(body.size());
+  return raw;
+}
+
+absl::StatusOr<PagePosition> DecodePageToken(absl::string_view token,
+                                             uint64_t query_fingerprint,
+                                             size_t key_count) {
+  auto unsealed = UnsealPageToken(token);
+  if (!unsealed.ok()) return unsealed.status();
+  if (unsealed->size() < 1 + 8 + 8 + 1) {
+    return BadToken("malformed; pass next_page_token exactly as returned");
+  }
+  absl::string_view in = *unsealed;
   if (static_cast<uint8_t>(in[0]) != kTokenVersion) {
     return BadToken("issued by an incompatible server version");
   }

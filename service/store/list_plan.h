@@ -41,6 +41,10 @@ std::string EncodePageToken(uint64_t query_fingerprint,
 // anyone can seal any body, so DecodePageToken validates everything it reads.
 std::string SealPageToken(absl::string_view body);
 
+// The body of a token SealPageToken made; INVALID_ARGUMENT ("... token is
+// malformed" or "... altered") when it is not one or was changed.
+absl::StatusOr<std::string> UnsealPageToken(absl::string_view token);
+
 struct PagePosition {
   std::vector<SqlValue> keys;
   int64_t seq = 0;

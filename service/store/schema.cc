@@ -161,6 +161,25 @@ std::vector<Migration> AllMigrations() {
            "('partnerships'), ('tradeRecords'), ('infrastructureProjects'), ('exchanges'), "
            "('observations') ON CONFLICT DO NOTHING",
        }},
+      {7,
+       "request fingerprints with idempotency keys",
+       {
+           // What identifies the request a key came with, so that the same
+           // key with a different request is refused; keys stored before
+           // have none and replay as they did.
+           "ALTER TABLE request_ids ADD COLUMN fingerprint TEXT NOT NULL DEFAULT ''",
+       }},
+      {8,
+       "store identity",
+       {
+           // Drawn once, when the database is made or first migrated:
+           // change-feed cursors carry it, so that one from another
+           // database is refused rather than resumed at a wrong place.
+           "CREATE TABLE store_identity (id TEXT NOT NULL)",
+           "{sqlite}INSERT INTO store_identity (id) VALUES (lower(hex(randomblob(16))))",
+           "{postgres}INSERT INTO store_identity (id) VALUES (replace(gen_random_uuid()::text, "
+           "'-', ''))",
+       }},
   };
 }
 

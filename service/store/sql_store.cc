@@ -211,6 +211,7 @@ class SqlStore final : public Store {
       Page page;
       int64_t last_seq = 0;
       std::vector<SqlValue> last_keys;
+      size_t bytes = 0;
       while (true) {
         auto has_row = (*rows)->Next();
         if (!has_row.ok()) return has_row.status();
@@ -220,7 +221,16 @@ class SqlStore final : public Store {
           page.next_page_token = EncodePageToken(plan->query_fingerprint, last_keys, last_seq);
           break;
         }
-        page.rows.push_back(ReadRow(**rows, &last_seq));
+        int64_t seq = 0;
+        Row row = ReadRow(**rows, &seq);
+        bytes += row.payload.size() + kRowOverheadBytes;
+        if (list_query.max_bytes > 0 && bytes > list_query.max_bytes && !page.rows.empty()) {
+          // This row would take the page past its size: it starts the next.
+          page.next_page_token = EncodePageToken(plan->query_fingerprint, last_keys, last_seq);
+          break;
+        }
+        last_seq = seq;
+        page.rows.push_back(std::move(row));
         last_keys.clear();
         for (size_t k = 0; k < plan->key_count; ++k) {
           int column = static_cast<int>(kFixedListColumns + k);
@@ -233,12 +243,13 @@ class SqlStore final : public Store {
   }
 
   absl::StatusOr<Row> Insert(const Collection& collection, Row row,
-                             absl::string_view request_id) override {
+                             const RequestKey& request) override {
+    const std::string& request_id = request.id;
     for (int attempt = 1;; ++attempt) {
       Row candidate = row;
       auto result = Write<Row>([&](SqlConnection& db) -> absl::StatusOr<Row> {
         if (!request_id.empty()) {
-          auto replay = FindRequest(db, collection, request_id);
+          auto replay = FindRequest(db, collection, request);
           if (!replay.ok()) return replay.status();
           if (replay->has_value()) return std::move(**replay);
         }
@@ -254,9 +265,10 @@ class SqlStore final : public Store {
         if (!request_id.empty()) {
           auto stored = db.Execute(
               "INSERT INTO request_ids (request_id, collection, id, payload, etag, create_us, "
-              "update_us) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-              {std::string(request_id), collection.name, candidate.id, Blob{candidate.payload},
-               candidate.etag, candidate.create_time_us, candidate.update_time_us});
+              "update_us, fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+              {request_id, collection.name, candidate.id, Blob{candidate.payload},
+               candidate.etag, candidate.create_time_us, candidate.update_time_us,
+               request.fingerprint});
           if (!stored.ok()) return stored.status();
           if (*stored == 0) return KeyTakenConcurrently();
         }
@@ -803,10 +815,13 @@ class SqlStore final : public Store {
   }
 
   static absl::StatusOr<ChangeRange> ReadRange(SqlConnection& db) {
-    auto rows = db.Query("SELECT coalesce(min(seq), 0), coalesce(max(seq), 0) FROM changes", {});
+    auto rows = db.Query(
+        "SELECT coalesce(min(seq), 0), coalesce(max(seq), 0), "
+        "(SELECT min(id) FROM store_identity) FROM changes",
+        {});
     if (!rows.ok()) return rows.status();
     if (auto found = (*rows)->Next(); !found.ok()) return found.status();
-    return ChangeRange{(*rows)->Int(0), (*rows)->Int(1)};
+    return ChangeRange{(*rows)->Int(0), (*rows)->Int(1), (*rows)->Text(2)};
   }
 
   // A row as returned to callers: without the derived parts they sent.
@@ -992,19 +1007,30 @@ class SqlStore final : public Store {
   }
 
   absl::StatusOr<std::optional<Row>> FindRequest(SqlConnection& db, const Collection& collection,
-                                                 absl::string_view request_id) {
-    // Laid out as ReadRow expects, with the collection after the fixed columns.
+                                                 const RequestKey& request) {
+    // Laid out as ReadRow expects, with the collection and the fingerprint
+    // after the fixed columns.
     auto rows = db.Query(
-        "SELECT 0, id, payload, etag, create_us, update_us, collection FROM request_ids "
-        "WHERE request_id = ?",
-        {std::string(request_id)});
+        "SELECT 0, id, payload, etag, create_us, update_us, collection, fingerprint "
+        "FROM request_ids WHERE request_id = ?",
+        {request.id});
     if (!rows.ok()) return rows.status();
     auto found = (*rows)->Next();
     if (!found.ok()) return found.status();
     if (!*found) return std::optional<Row>();
+    const std::string first = absl::StrCat((*rows)->Text(kFixedListColumns), "/", (*rows)->Text(1));
     if ((*rows)->Text(kFixedListColumns) != collection.name) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "request_id '", request_id, "' was already used for a request on another collection"));
+          "request_id '", request.id, "' was already used for a request on another collection (",
+          first, "); use a new request_id for a new request"));
+    }
+    // Keys stored before fingerprints were kept have none to compare.
+    const std::string fingerprint = (*rows)->Text(kFixedListColumns + 1);
+    if (!fingerprint.empty() && !request.fingerprint.empty() && fingerprint != request.fingerprint) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "request_id '", request.id, "' was already used for a different request, which created ",
+          first, "; a retry must repeat the request unchanged, a new request needs a new "
+          "request_id"));
     }
     return std::optional<Row>(ReadRow(**rows, nullptr));
   }

@@ -518,12 +518,19 @@ absl::Status Migrate(SqliteConnection& db, const std::string& path, int target) 
 }
 
 // Whether the database file exists but cannot be written: a read-only file
-// system, or a file or folder without write permission.
+// system, or a file or folder without write permission. Asked of the VFS
+// SQLite opens files through, so that one which injects faults is believed.
 bool StorageIsReadOnly(const std::string& path) {
   if (access(path.c_str(), F_OK) != 0) return false;  // to be created
   std::string folder = path.substr(0, path.find_last_of('/') + 1);
   if (folder.empty()) folder = ".";
-  return access(path.c_str(), W_OK) != 0 || access(folder.c_str(), W_OK) != 0;
+  sqlite3_vfs* vfs = sqlite3_vfs_find(nullptr);
+  auto writable = [vfs](const std::string& file) {
+    int result = 0;
+    return vfs->xAccess(vfs, file.c_str(), SQLITE_ACCESS_READWRITE, &result) == SQLITE_OK &&
+           result != 0;
+  };
+  return !writable(path) || !writable(folder);
 }
 
 // A database that cannot be written is served for reading: every write

@@ -140,6 +140,9 @@ struct ChangeBatch {
 struct ChangeRange {
   int64_t oldest = 0;  // first retained position; 0 when the feed is empty
   int64_t latest = 0;  // last position written; 0 when nothing was ever written
+  // The database's own identity, drawn when it was made: positions of one
+  // database mean nothing in another.
+  std::string store_identity;
 };
 
 struct SearchQuery {
@@ -166,6 +169,28 @@ struct ListQuery {
   std::string page_token;  // empty for the first page
   std::string filter;      // AIP-160
   std::string order_by;    // AIP-132
+  // When positive, a page ends early, before the row that would take its
+  // rows past this many bytes (payload and kRowOverheadBytes each); never
+  // before its first row. The next page token resumes at that row.
+  size_t max_bytes = 0;
+};
+
+// What a row takes in a response besides its payload (name, times, etag,
+// framing), for ListQuery::max_bytes.
+inline constexpr size_t kRowOverheadBytes = 256;
+
+// An idempotency key (AIP-155) and what identifies the request it came
+// with: a retry carries both unchanged, a different request under the same
+// key has another fingerprint. An empty `id` is no key.
+struct RequestKey {
+  RequestKey() = default;
+  // Implicit, so that a bare key (no fingerprint to compare) reads as one.
+  RequestKey(const char* id) : id(id) {}          // NOLINT
+  RequestKey(const std::string& id) : id(id) {}   // NOLINT
+  RequestKey(absl::string_view id, std::string fingerprint)
+      : id(id), fingerprint(std::move(fingerprint)) {}
+  std::string id;
+  std::string fingerprint;
 };
 
 struct Page {
@@ -194,11 +219,12 @@ class Store {
                                     const ListQuery& query) = 0;
 
   // Stores a new row and returns it as stored. ALREADY_EXISTS when the id is
-  // taken. With a non-empty `request_id` that was seen before, stores
+  // taken. With a non-empty `request.id` that was seen before, stores
   // nothing and returns the row exactly as the first call returned it;
-  // INVALID_ARGUMENT if that key was used for another collection.
+  // INVALID_ARGUMENT, naming the first call's record, if that key was used
+  // for another collection or with another request (fingerprints differ).
   virtual absl::StatusOr<Row> Insert(const Collection& collection, Row row,
-                                     absl::string_view request_id) = 0;
+                                     const RequestKey& request) = 0;
 
   // Stores `rows` in one transaction: each row that can be stored is, and
   // the result for each row says OK or why not (ALREADY_EXISTS,
