@@ -1,7 +1,8 @@
 // A store that passes every call to another store, and can hold reads at a
 // gate: while the gate is closed, each record read (Get, GetMany, List,
 // Count, Search) waits inside the store until it opens. It notes the id or
-// query of every read that reached it, so tests can see what never did.
+// query of every read that reached it, so tests can see what never did, and
+// counts the reads of the change feed.
 #pragma once
 
 #include <memory>
@@ -42,6 +43,11 @@ class GatedStore final : public store::Store {
   std::vector<std::string> reads() const {
     absl::MutexLock lock(&mu_);
     return reads_;
+  }
+  // Reads of the change feed (never held at the gate).
+  int change_reads() const {
+    absl::MutexLock lock(&mu_);
+    return change_reads_;
   }
 
   absl::StatusOr<store::Row> Get(const store::Collection& collection,
@@ -91,6 +97,10 @@ class GatedStore final : public store::Store {
   absl::StatusOr<store::ChangeBatch> ReadChanges(int64_t after,
                                                  const std::vector<std::string>& collections,
                                                  int limit) override {
+    {
+      absl::MutexLock lock(&mu_);
+      ++change_reads_;
+    }
     return inner_->ReadChanges(after, collections, limit);
   }
   absl::StatusOr<store::ChangeRange> Changes() override { return inner_->Changes(); }
@@ -117,6 +127,7 @@ class GatedStore final : public store::Store {
   mutable absl::Mutex mu_;
   bool open_ ABSL_GUARDED_BY(mu_) = true;
   int waiting_ ABSL_GUARDED_BY(mu_) = 0;
+  int change_reads_ ABSL_GUARDED_BY(mu_) = 0;
   std::vector<std::string> reads_ ABSL_GUARDED_BY(mu_);
 };
 
