@@ -290,6 +290,30 @@ def scenario_rows(runs):
         add(9, "Mixed 95/5 ramped to 1,000 in flight", "n/a",
             ">= 0.8x, only RESOURCE_EXHAUSTED, bounded", None, "not run")
 
+    # 10. Change feed: CPU per write with 64 watchers, long history vs short;
+    # writes with 256 streams that never read vs none.
+    feeds = sorted((run for run in runs.notes(10)
+                    if run.get("label", "").startswith("feed-") and "retained" in run),
+                   key=lambda run: run["retained"])
+    idle, quiet = runs.get("feed-idle-256"), runs.get("feed-no-streams")
+    if len(feeds) >= 2:
+        short, long = feeds[0], feeds[-1]
+        r = ratio(long["cpu_ms_per_write"], short["cpu_ms_per_write"])
+        w = ratio(idle and idle["write_ms_p50"], quiet and quiet["write_ms_p50"])
+        add(10, f"Change feed, 64 watchers: CPU per write at {long['retained']:,} vs "
+            f"{short['retained']:,} retained changes; writes with 256 idle streams",
+            f"{times(r)}; writes {times(w)}", "<= 1.5x; <= 1.2x",
+            None if r is None or w is None else (r <= 1.5 and w <= 1.2),
+            f"{short['retained']:,}: {short['cpu_ms_per_write']} ms CPU, lag p50 "
+            f"{short['lag_ms_p50']} ms; {long['retained']:,}: {long['cpu_ms_per_write']} ms "
+            f"CPU, lag p50 {long['lag_ms_p50']} ms; write p50 "
+            f"{quiet and quiet['write_ms_p50']} ms with no stream, "
+            f"{idle and idle['write_ms_p50']} ms with 256 idle",
+            "" if long["retained"] >= 1_000_000 else f" --feed-changes {long['retained']}")
+    else:
+        add(10, "Change feed: CPU per write by retained history", "n/a", "<= 1.5x; <= 1.2x",
+            None, "not run")
+
     # 11. Writes: creates at 64 in flight against the echo; a write's cost
     # at the end of a series of 10 and of 10,000.
     server, one, echo = (runs.get("create-c64/server"), runs.get("create-c1/server"),

@@ -8,12 +8,13 @@
 #
 #   bench/run.sh [--build DIR] [--duration 5s] [--warmup 1s]
 #                [--scenarios 1,2,...] [--max-records N] [--import-records N]
-#                [--log_level warning] [--out DIR]
+#                [--feed-changes N] [--log_level warning] [--out DIR]
 #
 # --max-records: the largest store of scenario 5 (default 1000000; 10000000
 # as the scenario asks takes more than half an hour more to load). Scenarios 3, 4
 # and 7 use the 1,000,000-record store, so they need --max-records of at
 # least that. --import-records: rows of scenario 6 (default 1000000).
+# --feed-changes: the long history of scenario 10 (default 1000000).
 # --out: where the results go (default bench/results).
 set -euo pipefail
 
@@ -26,6 +27,7 @@ warmup=1s
 log_level=warning
 scenarios=1,2,3,4,5,6,7,8,9,10,11
 max_records=1000000
+feed_changes=1000000
 import_records=1000000
 out_dir="$root/bench/results"
 while [[ $# -gt 0 ]]; do
@@ -36,9 +38,10 @@ while [[ $# -gt 0 ]]; do
     --scenarios) scenarios=$2; shift 2 ;;
     --max-records) max_records=$2; shift 2 ;;
     --import-records) import_records=$2; shift 2 ;;
+    --feed-changes) feed_changes=$2; shift 2 ;;
     --log_level) log_level=$2; shift 2 ;;
     --out) out_dir=$2; shift 2 ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "bench/run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -47,7 +50,8 @@ server_bin="$build/service/bilateral-server"
 echo_bin="$build/bench/bilateral-echo"
 loadgen_bin="$build/bench/bilateral-loadgen"
 synth_bin="$build/bench/bilateral-synth"
-for bin in "$server_bin" "$echo_bin" "$loadgen_bin" "$synth_bin"; do
+feedbench_bin="$build/bench/bilateral-feedbench"
+for bin in "$server_bin" "$echo_bin" "$loadgen_bin" "$synth_bin" "$feedbench_bin"; do
   if [[ ! -x $bin ]]; then
     echo "bench/run.sh: $bin is missing; build the release preset first" >&2
     exit 1
@@ -275,6 +279,33 @@ if selected 3 || selected 4 || selected 5 || selected 7; then
     fi
     stop_servers
     rm -f "$work/store-$size".db*
+  done
+fi
+
+# ----- Scenario 10: the change feed. The server's CPU per write with 64
+# streams reading every change, on a feed holding 1,000 changes and one
+# holding --feed-changes (filled by importing that many trade records, each
+# a change); and the write latency with 256 streams that never read against
+# none.
+if selected 10; then
+  for retained in 1000 "$feed_changes"; do
+    start_server "feed-$retained" --change_retention="$retained" --max_change_streams=512
+    echo "filling the change feed with $retained changes" >&2
+    "$synth_bin" --target="127.0.0.1:$server_port" --records="$retained" --streams=2 \
+      >"$work/feed-load-$retained.json"
+    feed() {
+      "$feedbench_bin" --target="127.0.0.1:$server_port" --server_pid="$server_pid" "$@" |
+        python3 -c 'import json, sys; d = json.loads(sys.stdin.read()); d["retained"] = int(sys.argv[1]); print(json.dumps(d))' "$retained"
+    }
+    echo "scenario 10: 64 watchers, $retained changes retained" >&2
+    note 10 "$(feed --watchers=64 --writes=300 --label="feed-$retained")"
+    if ((retained == 1000)); then
+      echo "scenario 10: writes with no stream, then with 256 that never read" >&2
+      note 10 "$(feed --watchers=0 --writes=300 --label=feed-no-streams | sed 's/"retained": [0-9]*/"idle": true/')"
+      note 10 "$(feed --watchers=0 --idle_streams=256 --writes=300 --label=feed-idle-256 | sed 's/"retained": [0-9]*/"idle": true/')"
+    fi
+    stop_servers
+    rm -f "$work/feed-$retained".db*
   done
 fi
 

@@ -6,6 +6,7 @@
 
 #include <csignal>
 #include <filesystem>
+#include <iostream>
 #include <map>
 #include <set>
 
@@ -13,6 +14,7 @@
 #include "bilateral/v1/change.grpc.pb.h"
 #include "bilateral/visit_client.h"
 #include "child_process.h"
+#include "gated_store.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "test_server.h"
@@ -295,6 +297,38 @@ int Threads() {
     ++count;
   }
   return count;
+}
+
+// Streams that have caught up share the feed's reads of new changes: the
+// store is read for the changes far fewer times than there are streams,
+// where each stream used to query for every batch it sent.
+TEST(ChangeFeedSharingTest, CaughtUpStreamsShareOneReadOfEachNewBatch) {
+  constexpr int kStreams = 32;
+  constexpr int kWrites = 5;
+  test::GatedStore* counted = nullptr;
+  test::TestServer server(true, {}, {}, [&](std::unique_ptr<store::Store> inner) {
+    auto gated = std::make_unique<test::GatedStore>(std::move(inner));
+    counted = gated.get();
+    return std::unique_ptr<store::Store>(std::move(gated));
+  });
+  ASSERT_TRUE(server.status().ok()) << server.status();
+  VisitClient visits(MakeVisitConnection(server.client_options()));
+  std::vector<std::unique_ptr<Watch>> watches;
+  for (int i = 0; i < kStreams; ++i) {
+    watches.push_back(std::make_unique<Watch>(server.endpoint(), From("")));
+  }
+  const int reads_before = counted->change_reads();
+  std::vector<std::string> created;
+  for (int i = 0; i < kWrites; ++i) {
+    auto visit = visits.CreateVisit(NewVisit(1990 + i));
+    ASSERT_TRUE(visit.ok()) << visit.status();
+    created.push_back("CHANGE_KIND_CREATED " + visit->name());
+  }
+  for (auto& watch : watches) EXPECT_EQ(Names(watch->Next(kWrites)), created);
+  const int reads = counted->change_reads() - reads_before;
+  std::cout << kStreams << " streams, " << kWrites << " writes: " << reads
+            << " reads of the feed\n";
+  EXPECT_LT(reads, kStreams);
 }
 
 TEST(ChangeFeedLimitsTest, StreamsHoldNoThreadAndPastTheLimitAreResourceExhausted) {

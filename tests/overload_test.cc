@@ -165,11 +165,11 @@ TEST(OverloadTest, ThousandsOfStreamsSlowReadersAndUnaryBurstsStayBoundedAndReco
   streams.clear();
 
   // 500 unary calls at once against max_in_flight=64, each listing 20
-  // records of 3 KB, released together. Calls wait in gRPC's queue for a
-  // callback thread before they count as in flight, so a burst of short
-  // calls is served late rather than refused (docs/reliability.md); what
-  // must hold is that every call gets an answer that is either its result
-  // or RESOURCE_EXHAUSTED.
+  // records of 3 KB, released together. Calls are counted on arrival and
+  // their bodies run on the server's read workers, so calls past the bound
+  // are refused at once; how many are served depends on how fast the first
+  // ones finish. What must hold is that every call gets an answer that is
+  // either its result or RESOURCE_EXHAUSTED.
   std::atomic<int> ok{0}, exhausted{0};
   absl::Notification go;
   std::mutex mu;

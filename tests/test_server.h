@@ -2,6 +2,7 @@
 // test_store.h for which), for end-to-end tests through the SDK.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -17,8 +18,11 @@ namespace bilateral::test {
 class TestServer {
  public:
   // Starts serving; `seed` loads the built-in seed data first.
+  // `wrap`, if set, gets the prepared store and returns the one to serve.
   explicit TestServer(bool seed = true, server::ServerOptions options = {},
-                      store::SqliteOptions sqlite = {}) {
+                      store::SqliteOptions sqlite = {},
+                      std::function<std::unique_ptr<store::Store>(std::unique_ptr<store::Store>)>
+                          wrap = nullptr) {
     auto database = TestDatabase(dir_, "server.db");
     if (!database.ok()) {
       status_ = database.status();
@@ -35,6 +39,7 @@ class TestServer {
     status_ = server::PrepareStore(*store_);
     if (seed && status_.ok()) status_ = server::SeedIfEmpty(*store_);
     if (!status_.ok()) return;
+    if (wrap) store_ = wrap(std::move(store_));
     options.listen = "127.0.0.1:0";
     if (options.database_path.empty()) options.database_path = database_path();
     auto started = server::Server::Start(options, store_.get());

@@ -124,57 +124,104 @@ absl::Status CallGuard::Reauthorize(grpc::CallbackServerContext* context,
   return Authorize(context, info, &key_id);
 }
 
+absl::Status CallGuard::Admit(grpc::CallbackServerContext* context, const CallInfo& info,
+                              Admitted* admitted) {
+  assert(info.access == RequiredAccess(info.method) &&
+         "CallInfo.access disagrees with RequiredAccess(method)");
+  admitted->start = absl::Now();
+  last_arrival_ns_.store(absl::ToUnixNanos(admitted->start), std::memory_order_relaxed);
+  const absl::Status unparseable = TakeUnparseable(context);
+  if (!info.continues_call && draining_.load(std::memory_order_acquire)) {
+    return absl::UnavailableError(
+        "the server is shutting down; retry, another replica will serve");
+  }
+  if (!TryAcquire()) {
+    return absl::ResourceExhaustedError(
+        "the server is at its limit of calls in flight; retry with backoff");
+  }
+  if (absl::Status status = Authorize(context, info, &admitted->key_id); !status.ok()) {
+    Release();
+    return status;
+  }
+  if (!unparseable.ok()) {
+    // Only a caller who may make the call learns why its request failed.
+    if (unparseable_ != nullptr) unparseable_->Increment({std::string(info.method)});
+    Release();
+    return unparseable;
+  }
+  admitted->deadline =
+      std::min(ClientDeadline(*context), admitted->start + options_.default_deadline);
+  return absl::OkStatus();
+}
+
+absl::Status CallGuard::Execute(grpc::CallbackServerContext* context, const Admitted& admitted,
+                                absl::FunctionRef<absl::Status()> body, bool* ran) {
+  absl::Status status;
+  const absl::Time deadline = admitted.deadline;
+  if (context->IsCancelled()) {
+    status = absl::CancelledError("the call was cancelled");
+  } else if (absl::Now() >= deadline) {
+    status = absl::DeadlineExceededError("the call's deadline has passed");
+  } else {
+    const std::function<bool()> cancelled = [context] { return context->IsCancelled(); };
+    ScopedCallDeadline scope(deadline, &stop_, &cancelled);
+    status = body();
+    *ran = true;
+    // Storage stopped for a call nobody waits for any more (an interrupted
+    // statement, a lock wait given up): say why, not "busy".
+    const bool stopped = status.code() == absl::StatusCode::kDeadlineExceeded ||
+                         status.code() == absl::StatusCode::kUnavailable;
+    if (stopped && absl::Now() >= deadline) {
+      status = absl::DeadlineExceededError("the call's deadline passed; its work was stopped");
+    } else if (stopped && context->IsCancelled()) {
+      status = absl::CancelledError("the client cancelled the call; its work was stopped");
+    }
+  }
+  Release();
+  return status;
+}
+
 absl::Status CallGuard::Run(grpc::CallbackServerContext* context,
                             const CallInfo& info, size_t request_bytes,
                             absl::FunctionRef<absl::Status()> body) {
-  assert(info.access == RequiredAccess(info.method) &&
-         "CallInfo.access disagrees with RequiredAccess(method)");
-  const absl::Time start = absl::Now();
-  last_arrival_ns_.store(absl::ToUnixNanos(start), std::memory_order_relaxed);
-  std::string key_id;
+  Admitted admitted;
   bool ran = false;
-  absl::Status status;
-  const absl::Status unparseable = TakeUnparseable(context);
-  if (!info.continues_call && draining_.load(std::memory_order_acquire)) {
-    status = absl::UnavailableError(
-        "the server is shutting down; retry, another replica will serve");
-  } else if (!TryAcquire()) {
-    status = absl::ResourceExhaustedError(
-        "the server is at its limit of calls in flight; retry with backoff");
-  } else {
-    status = Authorize(context, info, &key_id);
-    const absl::Time deadline =
-        std::min(ClientDeadline(*context), start + options_.default_deadline);
-    if (!status.ok()) {
-      // Refused before any work.
-    } else if (!unparseable.ok()) {
-      // Only a caller who may make the call learns why its request failed.
-      status = unparseable;
-      if (unparseable_ != nullptr) unparseable_->Increment({std::string(info.method)});
-    } else if (context->IsCancelled()) {
-      status = absl::CancelledError("the call was cancelled");
-    } else if (absl::Now() >= deadline) {
-      status = absl::DeadlineExceededError("the call's deadline has passed");
-    } else {
-      const std::function<bool()> cancelled = [context] { return context->IsCancelled(); };
-      ScopedCallDeadline scope(deadline, &stop_, &cancelled);
-      status = body();
-      ran = true;
-      // Storage stopped for a call nobody waits for any more (an interrupted
-      // statement, a lock wait given up): say why, not "busy".
-      const bool stopped = status.code() == absl::StatusCode::kDeadlineExceeded ||
-                           status.code() == absl::StatusCode::kUnavailable;
-      if (stopped && absl::Now() >= deadline) {
-        status = absl::DeadlineExceededError(
-            "the call's deadline passed; its work was stopped");
-      } else if (stopped && context->IsCancelled()) {
-        status = absl::CancelledError("the client cancelled the call; its work was stopped");
-      }
-    }
-    Release();
-  }
-  Record(context, info, status, ran, absl::Now() - start, key_id, request_bytes);
+  absl::Status status = Admit(context, info, &admitted);
+  if (status.ok()) status = Execute(context, admitted, body, &ran);
+  Record(context, info, status, ran, absl::Now() - admitted.start, admitted.key_id,
+         request_bytes);
   return status;
+}
+
+void CallGuard::Start(grpc::CallbackServerContext* context, const CallInfo& info,
+                      size_t request_bytes, std::function<absl::Status()> body,
+                      std::function<void(const absl::Status&)> done) {
+  Executor* executor = info.access == Access::kRead ? options_.readers : options_.writers;
+  if (executor == nullptr) {
+    done(Run(context, info, request_bytes, body));
+    return;
+  }
+  Admitted admitted;
+  absl::Status status = Admit(context, info, &admitted);
+  if (status.ok()) {
+    // Only the call's own parts travel with it: the request and response
+    // stay where gRPC keeps them until `done` finishes the call.
+    std::function<void()> task = [this, context, info, request_bytes, admitted, body, done] {
+      bool ran = false;
+      absl::Status status = Execute(context, admitted, body, &ran);
+      Record(context, info, status, ran, absl::Now() - admitted.start, admitted.key_id,
+             request_bytes);
+      done(status);
+    };
+    if (executor->TrySubmit(std::move(task))) return;
+    Release();
+    status = absl::ResourceExhaustedError(absl::StrCat(
+        "the server's ", executor->max_queued(), " places for ", executor->name(),
+        " waiting to run are taken; retry with backoff"));
+  }
+  Record(context, info, status, false, absl::Now() - admitted.start, admitted.key_id,
+         request_bytes);
+  done(status);
 }
 
 void CallGuard::Record(grpc::CallbackServerContext* context,

@@ -8,6 +8,8 @@
 #include <grpcpp/grpcpp.h>
 
 #include <atomic>
+#include <functional>
+#include <string>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
@@ -18,6 +20,7 @@
 #include "absl/time/time.h"
 #include "api/access.h"
 #include "api/api_keys.h"
+#include "common/executor.h"
 #include "common/metrics.h"
 
 namespace bilateral::api {
@@ -45,6 +48,11 @@ struct CallGuardOptions {
   // Where call metrics are recorded; null records none. Must outlive the
   // guard.
   metrics::Registry* metrics = nullptr;
+  // Where the bodies of admitted calls run: reads on `readers`, writes and
+  // admin calls on `writers`. Null runs them on the calling thread. Each
+  // must outlive the guard.
+  Executor* readers = nullptr;
+  Executor* writers = nullptr;
 };
 
 class CallGuard {
@@ -74,6 +82,17 @@ class CallGuard {
   // else UNAUTHENTICATED or PERMISSION_DENIED. For calls that outlast a
   // reload of the keys, such as streams.
   absl::Status Reauthorize(grpc::CallbackServerContext* context, const CallInfo& info) const;
+  // As Run, but `body` runs on the executor of the call's access, and the
+  // status goes to `done` (on that executor's thread; on the calling thread
+  // when the call is refused on arrival). Admission is decided now: a call
+  // the executor cannot queue within its bound ends RESOURCE_EXHAUSTED at
+  // once. A queued call whose client has cancelled, or whose deadline has
+  // passed, by the time a worker takes it ends CANCELLED or
+  // DEADLINE_EXCEEDED without `body` running. `body` and `done` must stay
+  // valid until `done` has been called.
+  void Start(grpc::CallbackServerContext* context, const CallInfo& info, size_t request_bytes,
+             std::function<absl::Status()> body,
+             std::function<void(const absl::Status&)> done);
 
   // From now on, new calls are refused with UNAVAILABLE before they start;
   // calls already running go on.
@@ -90,10 +109,25 @@ class CallGuard {
   int in_flight() const { return in_flight_.load(std::memory_order_relaxed); }
 
  private:
+  // A call let in on arrival, holding a slot of the in-flight bound.
+  struct Admitted {
+    absl::Time start;
+    absl::Time deadline = absl::InfiniteFuture();
+    std::string key_id;
+  };
+
   bool TryAcquire();
   // The problem MarkUnparseable left for `context`, removed; OK when none.
   absl::Status TakeUnparseable(const grpc::CallbackServerContext* context);
   void Release();
+  // The checks on arrival: draining, the in-flight bound, the key and its
+  // role. OK takes a slot of the bound, which Execute gives back.
+  absl::Status Admit(grpc::CallbackServerContext* context, const CallInfo& info,
+                     Admitted* admitted);
+  // Runs an admitted call's body unless its client has gone or its deadline
+  // has passed (`ran` says whether it ran); frees its slot.
+  absl::Status Execute(grpc::CallbackServerContext* context, const Admitted& admitted,
+                       absl::FunctionRef<absl::Status()> body, bool* ran);
   // The caller's key id when the call may run; the error otherwise.
   absl::Status Authorize(grpc::CallbackServerContext* context,
                          const CallInfo& info, std::string* key_id) const;

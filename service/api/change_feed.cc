@@ -1,5 +1,6 @@
 #include "api/change_feed.h"
 
+#include <algorithm>
 #include <atomic>
 #include <string>
 #include <vector>
@@ -60,11 +61,11 @@ absl::StatusOr<int64_t> DecodeCursor(const std::string& cursor,
   return seq;
 }
 
-absl::Status CursorExpired(const store::ChangeRange& range) {
+absl::Status CursorExpired(const std::string& store_identity, int64_t oldest) {
   return domain::WithReason(
       absl::FailedPreconditionError(absl::StrCat(
           "the cursor is older than the changes this server retains (the oldest is ",
-          EncodeCursor(range.store_identity, range.oldest > 0 ? range.oldest - 1 : 0),
+          EncodeCursor(store_identity, oldest > 0 ? oldest - 1 : 0),
           "); read the collections again with List and watch from a new cursor")),
       "CURSOR_EXPIRED");
 }
@@ -113,6 +114,53 @@ v1::ChangeKind KindOf(store::Change::Kind kind) {
       return v1::CHANGE_KIND_DELETED;
   }
   return v1::CHANGE_KIND_UNSPECIFIED;
+}
+
+}  // namespace
+
+// A change as streams send it, built once for every stream that sends it.
+struct FeedEvent {
+  int64_t seq = 0;
+  std::string collection;
+  // Not OK when the stored record is unreadable: a stream that reaches it
+  // ends with this status.
+  absl::Status status;
+  v1::ChangeEvent event;
+  size_t bytes = 0;
+};
+
+namespace {
+
+std::shared_ptr<const FeedEvent> EventOf(const store::Change& change,
+                                         const std::string& store_identity) {
+  auto built = std::make_shared<FeedEvent>();
+  built->seq = change.seq;
+  built->collection = change.collection;
+  v1::ChangeEvent& event = built->event;
+  event.set_cursor(EncodeCursor(store_identity, change.seq));
+  event.set_kind(KindOf(change.kind));
+  event.set_name(absl::StrCat(change.collection, "/", change.row.id));
+  *event.mutable_commit_time() =
+      google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(change.row.update_time_us);
+  if (change.kind != store::Change::Kind::kDeleted) {
+    event.set_etag(change.row.etag);
+    auto packer = Packers().find(change.collection);
+    if (packer != Packers().end()) {
+      auto record = packer->second(change.collection, change.row);
+      if (record.ok()) {
+        *event.mutable_record() = *std::move(record);
+      } else {
+        built->status = record.status();
+      }
+    }
+  }
+  built->bytes = event.ByteSizeLong();
+  return built;
+}
+
+bool Wanted(const std::vector<std::string>& collections, const std::string& collection) {
+  return collections.empty() ||
+         std::find(collections.begin(), collections.end(), collection) != collections.end();
 }
 
 }  // namespace
@@ -174,32 +222,43 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchChangesRespo
   // The position the stream has read up to.
   int64_t position() const { return position_.load(); }
 
+  enum class Step {
+    kSent,      // a message is in flight, or the stream has ended
+    kCaughtUp,  // nothing past its position yet
+    kBehind,    // it needs changes older than the feed's window
+  };
+
   // With no message in flight: writes the next batch, or finishes the
-  // stream; true when it has caught up and should wait for changes.
-  bool Pump() {
+  // stream, or says why it must wait. Reads the store only when
+  // `may_read_store` (on the feed thread).
+  Step Pump(bool may_read_store) {
     absl::MutexLock lock(&mu_);
-    if (finished_) return false;
+    if (finished_) return Step::kSent;
     if (!refusal_.ok()) {
       FinishLocked(ToGrpcStatus(refusal_));
-      return false;
+      return Step::kSent;
     }
     if (feed_.stopped_.load()) {
       FinishLocked(grpc::Status(grpc::StatusCode::UNAVAILABLE,
                                 "the server is shutting down; resume from the last cursor"));
-      return false;
+      return Step::kSent;
     }
     const int64_t from = position_.load();
-    auto batch = feed_.store_.ReadChanges(from, collections_, feed_.options_.batch_size);
-    absl::StatusOr<store::ChangeRange> range =
-        batch.ok() ? feed_.store_.Changes() : absl::StatusOr<store::ChangeRange>(batch.status());
-    if (!range.ok()) {
-      FinishLocked(ToGrpcStatus(range.status()));
-      return false;
+    const int limit = feed_.options_.batch_size;
+    FeedSlice slice;
+    if (!feed_.FromWindow(from, collections_, limit, &slice)) {
+      if (!may_read_store) return Step::kBehind;
+      auto read = feed_.FromStore(from, collections_, limit);
+      if (!read.ok()) {
+        FinishLocked(ToGrpcStatus(read.status()));
+        return Step::kSent;
+      }
+      slice = *std::move(read);
     }
     // Changes this stream had yet to read were dropped: it fell behind.
-    if (from + 1 < range->oldest) {
-      FinishLocked(ToGrpcStatus(CursorExpired(*range)));
-      return false;
+    if (from + 1 < slice.oldest) {
+      FinishLocked(ToGrpcStatus(CursorExpired(slice.store_identity, slice.oldest)));
+      return Step::kSent;
     }
     response_.Clear();
     // A stream whose client does not read holds one message: its size, not
@@ -207,41 +266,30 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchChangesRespo
     size_t bytes = 0;
     int64_t included_through = from;
     bool full = false;
-    for (const auto& change : batch->changes) {
+    for (const auto& event : slice.events) {
       if (bytes >= kMaxMessageBytes) {
         full = true;
         break;
       }
-      included_through = change.seq;
-      auto* event = response_.add_events();
-      event->set_cursor(EncodeCursor(range->store_identity, change.seq));
-      event->set_kind(KindOf(change.kind));
-      event->set_name(absl::StrCat(change.collection, "/", change.row.id));
-      *event->mutable_commit_time() =
-          google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(change.row.update_time_us);
-      if (change.kind == store::Change::Kind::kDeleted) continue;
-      event->set_etag(change.row.etag);
-      auto packer = Packers().find(change.collection);
-      if (packer == Packers().end()) continue;
-      auto record = packer->second(change.collection, change.row);
-      if (!record.ok()) {
-        FinishLocked(ToGrpcStatus(record.status()));
-        return false;
+      if (!event->status.ok()) {
+        FinishLocked(ToGrpcStatus(event->status));
+        return Step::kSent;
       }
-      *event->mutable_record() = *std::move(record);
-      bytes += event->ByteSizeLong();
+      included_through = event->seq;
+      *response_.add_events() = event->event;
+      bytes += event->bytes;
     }
-    const int64_t through = full ? included_through : batch->scanned_through;
+    const int64_t through = full ? included_through : slice.scanned_through;
     const bool advanced = through > from;
     position_ = std::max(from, through);
     const absl::Time now = absl::Now();
     if (response_.events_size() > 0 || (advanced && now - last_sent_ >= kCursorOnlyInterval)) {
-      response_.set_cursor(EncodeCursor(range->store_identity, position_.load()));
+      response_.set_cursor(EncodeCursor(slice.store_identity, position_.load()));
       last_sent_ = now;
       StartWrite(&response_);
-      return false;
+      return Step::kSent;
     }
-    return true;
+    return Step::kCaughtUp;
   }
 
  private:
@@ -269,7 +317,7 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchChangesRespo
                                     "the cursor is ahead of this server's changes; it was "
                                     "issued by a server on another database");
       }
-      if (*seq + 1 < range->oldest) return CursorExpired(*range);
+      if (*seq + 1 < range->oldest) return CursorExpired(range->store_identity, range->oldest);
       position_ = *seq;
     } else if (request.start() == v1::WATCH_START_OLDEST) {
       position_ = range->oldest > 0 ? range->oldest - 1 : range->latest;
@@ -282,7 +330,8 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchChangesRespo
   }
 
   void Continue() {
-    if (Pump()) feed_.Wait(this);
+    const Step step = Pump(/*may_read_store=*/false);
+    if (step != Step::kSent) feed_.Wait(this, step == Step::kBehind);
   }
 
   void FinishLocked(const grpc::Status& status) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
@@ -335,7 +384,7 @@ void ChangeFeed::Stop() {
     // Streams that wait end now; the others end when their write is done.
     std::set<WatchReactor*> waiting;
     waiting.swap(waiting_);
-    for (WatchReactor* reactor : waiting) reactor->Pump();
+    for (WatchReactor* reactor : waiting) reactor->Pump(false);
   }
   poller_.join();
 }
@@ -377,18 +426,97 @@ void ChangeFeed::Unregister(WatchReactor* reactor) {
   waiting_.erase(reactor);
 }
 
-void ChangeFeed::Wait(WatchReactor* reactor) {
+void ChangeFeed::Wait(WatchReactor* reactor, bool behind) {
   absl::MutexLock lock(&mu_);
   if (stopped_.load()) {
-    reactor->Pump();  // ends it
+    reactor->Pump(false);  // ends it
     return;
   }
   waiting_.insert(reactor);
+  if (behind) urgent_ = true;
+}
+
+bool ChangeFeed::FromWindow(int64_t after, const std::vector<std::string>& collections,
+                            int limit, FeedSlice* slice) const {
+  absl::MutexLock lock(&window_mu_);
+  if (window_through_ < 0 || after < window_from_) return false;
+  slice->oldest = oldest_;
+  slice->store_identity = store_identity_;
+  auto it = std::upper_bound(
+      window_.begin(), window_.end(), after,
+      [](int64_t seq, const std::shared_ptr<const FeedEvent>& event) { return seq < event->seq; });
+  for (; it != window_.end(); ++it) {
+    if (static_cast<int>(slice->events.size()) == limit) break;
+    if (Wanted(collections, (*it)->collection)) slice->events.push_back(*it);
+  }
+  slice->scanned_through = it == window_.end() ? std::max(after, window_through_)
+                                               : slice->events.back()->seq;
+  return true;
+}
+
+absl::StatusOr<FeedSlice> ChangeFeed::FromStore(int64_t after,
+                                                const std::vector<std::string>& collections,
+                                                int limit) const {
+  auto batch = store_.ReadChanges(after, collections, limit);
+  if (!batch.ok()) return batch.status();
+  auto range = store_.Changes();
+  if (!range.ok()) return range.status();
+  FeedSlice slice;
+  slice.oldest = range->oldest;
+  slice.store_identity = range->store_identity;
+  slice.scanned_through = batch->scanned_through;
+  slice.events.reserve(batch->changes.size());
+  for (const auto& change : batch->changes) {
+    slice.events.push_back(EventOf(change, range->store_identity));
+  }
+  return slice;
+}
+
+bool ChangeFeed::Advance() {
+  auto range = store_.Changes();
+  if (!range.ok()) return false;
+  int64_t through;
+  {
+    absl::MutexLock lock(&window_mu_);
+    oldest_ = range->oldest;
+    store_identity_ = range->store_identity;
+    // Far behind (or never read): start afresh at the end; streams behind
+    // the window read the store from their cursors.
+    if (window_through_ < 0 || range->latest - window_through_ > options_.window) {
+      window_.clear();
+      window_from_ = window_through_ = range->latest;
+      return false;
+    }
+    through = window_through_;
+  }
+  const int chunk = std::max(options_.batch_size, 256);
+  bool advanced = false;
+  while (through < range->latest && !stopped_.load()) {
+    auto batch = store_.ReadChanges(through, {}, chunk);
+    if (!batch.ok() || batch->scanned_through <= through) break;
+    std::vector<std::shared_ptr<const FeedEvent>> events;
+    events.reserve(batch->changes.size());
+    for (const auto& change : batch->changes) {
+      events.push_back(EventOf(change, range->store_identity));
+    }
+    absl::MutexLock lock(&window_mu_);
+    for (auto& event : events) window_.push_back(std::move(event));
+    while (static_cast<int>(window_.size()) > options_.window) {
+      window_from_ = window_.front()->seq;
+      window_.pop_front();
+    }
+    through = window_through_ = batch->scanned_through;
+    advanced = true;
+  }
+  return advanced;
 }
 
 void ChangeFeed::Poll() {
   auto has_work = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     return stopped_.load() || !waiting_.empty();
+  };
+  auto woken = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return stopped_.load() || urgent_;
   };
   while (true) {
     {
@@ -396,24 +524,27 @@ void ChangeFeed::Poll() {
       mu_.Await(absl::Condition(&has_work));
       if (stopped_.load()) return;
     }
-    auto range = store_.Changes();
+    // One read of the new changes, whatever the number of streams.
+    Advance();
+    int64_t through;
     {
-      absl::MutexLock lock(&mu_);
-      if (stopped_.load()) return;
-      if (range.ok()) {
-        std::vector<WatchReactor*> behind;
-        for (WatchReactor* reactor : waiting_) {
-          if (reactor->position() < range->latest) behind.push_back(reactor);
-        }
-        for (WatchReactor* reactor : behind) {
-          waiting_.erase(reactor);
-          if (reactor->Pump()) waiting_.insert(reactor);
-        }
-      }
-      auto stopped = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopped_.load(); };
-      mu_.AwaitWithTimeout(absl::Condition(&stopped), options_.poll_interval);
-      if (stopped_.load()) return;
+      absl::MutexLock lock(&window_mu_);
+      through = window_through_;
     }
+    absl::MutexLock lock(&mu_);
+    if (stopped_.load()) return;
+    urgent_ = false;
+    std::vector<WatchReactor*> behind;
+    for (WatchReactor* reactor : waiting_) {
+      if (reactor->position() < through) behind.push_back(reactor);
+    }
+    for (WatchReactor* reactor : behind) {
+      waiting_.erase(reactor);
+      const WatchReactor::Step step = reactor->Pump(/*may_read_store=*/true);
+      if (step != WatchReactor::Step::kSent) waiting_.insert(reactor);
+    }
+    mu_.AwaitWithTimeout(absl::Condition(&woken), options_.poll_interval);
+    if (stopped_.load()) return;
   }
 }
 

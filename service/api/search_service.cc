@@ -34,7 +34,7 @@ class SearchServiceImpl final : public v1::SearchService::CallbackService {
                                    v1::SearchResponse* response) override {
     return RunUnary(
         context, guard_, {"bilateral.v1.SearchService/Search", Access::kRead}, *request,
-        [&]() -> absl::Status {
+        [this, request, response]() -> absl::Status {
           domain::Violations violations;
           if (request->query().empty()) {
             violations.Add("query", "required: the words to search for");

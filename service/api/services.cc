@@ -59,15 +59,17 @@ class RecordHandlers {
   template <typename Request>
   grpc::ServerUnaryReactor* Get(grpc::CallbackServerContext* context, const CallInfo& info,
                                 const Request& request, Message* response) {
-    return RunUnary(context, guard_, info, request,
-                    [&] { return Respond(records_.Get(request.name()), response); });
+    return RunUnary(context, guard_, info, request, [this, &request, response] {
+      return Respond(records_.Get(request.name()), response);
+    });
   }
 
   template <typename Request, typename Response>
   grpc::ServerUnaryReactor* List(grpc::CallbackServerContext* context, const CallInfo& info,
                                  const Request& request, Response* response,
                                  google::protobuf::RepeatedPtrField<Message>* items) {
-    return RunUnary(context, guard_, info, request, [&]() -> absl::Status {
+    return RunUnary(context, guard_, info, request,
+                    [this, &request, response, items]() -> absl::Status {
       auto next_page_token = records_.ListInto(
           {request.page_size(), request.page_token(), request.filter(), request.order_by()},
           items);
@@ -81,7 +83,7 @@ class RecordHandlers {
   grpc::ServerUnaryReactor* BatchGet(grpc::CallbackServerContext* context, const CallInfo& info,
                                      const Request& request,
                                      google::protobuf::RepeatedPtrField<Message>* items) {
-    return RunUnary(context, guard_, info, request, [&]() -> absl::Status {
+    return RunUnary(context, guard_, info, request, [this, &request, items]() -> absl::Status {
       auto found = records_.BatchGet(request.names());
       if (!found.ok()) return found.status();
       for (auto& item : *found) *items->Add() = std::move(item);
@@ -93,7 +95,7 @@ class RecordHandlers {
   grpc::ServerUnaryReactor* Create(grpc::CallbackServerContext* context, const CallInfo& info,
                                    const Request& request, const Message& record,
                                    const std::string& id, Message* response) {
-    return RunUnary(context, guard_, info, request, [&] {
+    return RunUnary(context, guard_, info, request, [this, &request, &record, &id, response] {
       return Respond(records_.Create(record, id, request.request_id()), response);
     });
   }
@@ -102,7 +104,7 @@ class RecordHandlers {
   grpc::ServerUnaryReactor* Update(grpc::CallbackServerContext* context, const CallInfo& info,
                                    const Request& request, const Message& record,
                                    Message* response) {
-    return RunUnary(context, guard_, info, request, [&] {
+    return RunUnary(context, guard_, info, request, [this, &request, &record, response] {
       return Respond(
           records_.Update(record, request.has_update_mask() ? &request.update_mask() : nullptr),
           response);
@@ -113,7 +115,7 @@ class RecordHandlers {
   grpc::ServerUnaryReactor* Delete(grpc::CallbackServerContext* context, const CallInfo& info,
                                    const Request& request) {
     return RunUnary(context, guard_, info, request,
-                    [&] { return records_.Delete(request.name(), request.etag()); });
+                    [this, &request] { return records_.Delete(request.name(), request.etag()); });
   }
 
   const domain::Records<Message>& records() const { return records_; }
@@ -210,8 +212,17 @@ class ImportReactor final : public grpc::ServerReadReactor<v1::ImportTradeRecord
       Finish(grpc::Status::OK);
       return;
     }
-    absl::Status status =
-        handlers_.guard().Run(context_, kNextChunk, chunk_.ByteSizeLong(), [&] { return Store(); });
+    // The chunk is stored on the writers' executor; the next read starts
+    // once it is.
+    handlers_.guard().Start(context_, kNextChunk, chunk_.ByteSizeLong(),
+                            [this] { return Store(); },
+                            [this](const absl::Status& status) { Stored(status); });
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  void Stored(const absl::Status& status) {
     if (!status.ok()) {
       Finish(ToGrpcStatus(absl::Status(
           status.code(), absl::StrCat(status.message(), " (rows stored before this chunk: ",
@@ -222,9 +233,6 @@ class ImportReactor final : public grpc::ServerReadReactor<v1::ImportTradeRecord
     StartRead(&chunk_);
   }
 
-  void OnDone() override { delete this; }
-
- private:
   static constexpr CallInfo kInfo = {"bilateral.v1.TradeRecordService/ImportTradeRecords",
                                      Access::kWrite};
   // Chunks after admission belong to a call already admitted: a draining
@@ -304,7 +312,7 @@ class CountryServiceImpl final : public v1::CountryService::CallbackService {
                                        const v1::GetCountryRequest* request,
                                        v1::Country* response) override {
     return RunUnary(context, guard_, {"bilateral.v1.CountryService/GetCountry", Access::kRead},
-                    *request, [&]() -> absl::Status {
+                    *request, [this, request, response]() -> absl::Status {
                       absl::string_view code = request->name();
                       if (!absl::ConsumePrefix(&code, "countries/") || code.empty()) {
                         return domain::InvalidField(
@@ -326,7 +334,7 @@ class CountryServiceImpl final : public v1::CountryService::CallbackService {
                                           v1::ListCountriesResponse* response) override {
     return RunUnary(
         context, guard_, {"bilateral.v1.CountryService/ListCountries", Access::kRead}, *request,
-        [&]() -> absl::Status {
+        [this, request, response]() -> absl::Status {
           auto query = ListQueryOf(*request, "alpha2");
           if (!query.ok()) return query.status();
           auto page = store_.List(domain::Resource<v1::Country>::Collection(), *query);
@@ -355,7 +363,7 @@ class FindingServiceImpl final : public v1::FindingService::CallbackService {
                                        const v1::GetFindingRequest* request,
                                        v1::Finding* response) override {
     return RunUnary(context, guard_, {"bilateral.v1.FindingService/GetFinding", Access::kRead},
-                    *request, [&]() -> absl::Status {
+                    *request, [this, request, response]() -> absl::Status {
                       absl::string_view id = request->name();
                       if (!absl::ConsumePrefix(&id, "findings/") || id.empty() ||
                           id.size() > 128 || domain::HasControlCharacter(id)) {
@@ -372,7 +380,7 @@ class FindingServiceImpl final : public v1::FindingService::CallbackService {
                                          v1::ListFindingsResponse* response) override {
     return RunUnary(
         context, guard_, {"bilateral.v1.FindingService/ListFindings", Access::kRead}, *request,
-        [&]() -> absl::Status {
+        [this, request, response]() -> absl::Status {
           auto query = ListQueryOf(*request);
           if (!query.ok()) return query.status();
           auto page = store_.List(Findings(), *query);

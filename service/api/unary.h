@@ -13,16 +13,19 @@
 
 namespace bilateral::api {
 
-// Finishes the call with the guarded `body()`'s status. Storage work is
-// short and runs on the callback thread; see
-// docs/adr/0001-threading-and-storage.md.
+// Finishes the call with the guarded `body()`'s status. The guard decides
+// admission on arrival and runs `body` on the server's executor for the
+// call's access, never on gRPC's callback thread (see
+// docs/adr/0001-threading-and-storage.md). `body` runs after this returns:
+// it must capture the request and response by pointer or reference to what
+// gRPC holds, never a reference to a local of the handler.
 template <typename Request, typename Body>
 grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context,
                                    CallGuard& guard, const CallInfo& info,
-                                   const Request& request, Body&& body) {
+                                   const Request& request, Body body) {
   auto* reactor = context->DefaultReactor();
-  absl::Status status = guard.Run(context, info, request.ByteSizeLong(), body);
-  reactor->Finish(ToGrpcStatus(status));
+  guard.Start(context, info, request.ByteSizeLong(), std::move(body),
+              [reactor](const absl::Status& status) { reactor->Finish(ToGrpcStatus(status)); });
   return reactor;
 }
 

@@ -121,6 +121,10 @@ int main(int argc, char** argv) {
   }
 
   bilateral::server::ServerOptions options = config->server;
+  const bool postgres = bilateral::store::IsPostgresUrl(config->database);
+  options.read_workers = config->read_workers > 0 ? config->read_workers
+                         : postgres               ? config->postgres_connections
+                                                  : config->sqlite_readers;
   // The store size metric reads the SQLite files; a PostgreSQL URL has none.
   if (config->database.rfind("postgres", 0) != 0) options.database_path = config->database;
   auto server = bilateral::server::Server::Start(options, store->get());

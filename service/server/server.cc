@@ -73,7 +73,13 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
     credentials = server->tls_->credentials();
   }
 
+  server->readers_ =
+      std::make_unique<Executor>("reads", options.read_workers, options.max_queued_calls);
+  server->writers_ =
+      std::make_unique<Executor>("writes", options.write_workers, options.max_queued_calls);
   api::CallGuardOptions guard_options;
+  guard_options.readers = server->readers_.get();
+  guard_options.writers = server->writers_.get();
   guard_options.max_in_flight = options.max_in_flight;
   guard_options.default_deadline = options.default_deadline;
   guard_options.keys = server->keys_.get();
@@ -94,6 +100,12 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   server->metrics_.AddGauge("bilateral_store_reachable",
                             "1 while the last check reached the store, 0 otherwise.",
                             [self] { return self->store_reachable_.load() ? 1.0 : 0.0; });
+  for (Executor* executor : {server->readers_.get(), server->writers_.get()}) {
+    server->metrics_.AddGauge(
+        absl::StrCat("bilateral_", executor->name(), "_queued"),
+        absl::StrCat("Calls (", executor->name(), ") admitted and waiting for a worker."),
+        [executor] { return static_cast<double>(executor->queued()); });
+  }
   if (!options.database_path.empty()) {
     const std::string path = options.database_path;
     server->metrics_.AddGauge(

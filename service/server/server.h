@@ -18,6 +18,7 @@
 #include "api/api_keys.h"
 #include "api/change_feed.h"
 #include "api/services.h"
+#include "common/executor.h"
 #include "common/metrics.h"
 #include "server/metrics_endpoint.h"
 #include "server/tls.h"
@@ -30,6 +31,14 @@ struct ServerOptions {
   std::string listen = "127.0.0.1:50051";
   // Calls worked on at once before new ones get RESOURCE_EXHAUSTED.
   int max_in_flight = 1024;
+  // Threads running the bodies of reads; as many as the store has
+  // connections for reads, so a read never waits for a connection.
+  int read_workers = 8;
+  // Threads running the bodies of writes (and admin calls).
+  int write_workers = 2;
+  // Calls of each kind (reads, writes) waiting for a worker; a call that
+  // finds them all taken gets RESOURCE_EXHAUSTED on arrival.
+  int max_queued_calls = 256;
   // Largest request and response message, in bytes.
   int max_receive_message_bytes = 4 << 20;
   int max_send_message_bytes = 4 << 20;
@@ -117,6 +126,9 @@ class Server {
   metrics::Registry metrics_;
   std::unique_ptr<api::KeyRing> keys_;
   std::unique_ptr<ReloadableTls> tls_;
+  // Where call bodies run; destroyed after gRPC has finished every call.
+  std::unique_ptr<Executor> readers_;
+  std::unique_ptr<Executor> writers_;
   std::unique_ptr<api::CallGuard> guard_;
   std::unique_ptr<api::ChangeFeed> change_feed_;
   std::vector<std::unique_ptr<grpc::Service>> services_;

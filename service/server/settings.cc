@@ -178,6 +178,17 @@ std::vector<Setting> MakeSettings() {
                           "calls worked on at once; more get RESOURCE_EXHAUSTED",
                           [](auto& c) -> auto& { return c.server.max_in_flight; },
                           1, 1 << 20));
+  table.push_back(Integer("read_workers",
+                          "threads running reads; 0: as many as the store's read "
+                          "connections (sqlite_readers or postgres_connections)",
+                          [](auto& c) -> auto& { return c.read_workers; }, 0, 1024));
+  table.push_back(Integer("write_workers", "threads running writes",
+                          [](auto& c) -> auto& { return c.server.write_workers; }, 1, 1024));
+  table.push_back(Integer("max_queued_calls",
+                          "reads, and apart from them writes, admitted and waiting for a "
+                          "worker; more get RESOURCE_EXHAUSTED on arrival",
+                          [](auto& c) -> auto& { return c.server.max_queued_calls; }, 1,
+                          1 << 20));
   table.push_back(Bytes("max_receive_message_bytes",
                         "largest request message accepted",
                         [](auto& c) -> auto& { return c.server.max_receive_message_bytes; }));

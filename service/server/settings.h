@@ -27,6 +27,8 @@ struct ServerConfig {
   std::string port_file;
   LogLevel log_level = LogLevel::kInfo;
   int sqlite_readers = 8;
+  // Threads running reads; 0: as many as the store's read connections.
+  int read_workers = 0;
   std::string sqlite_synchronous = "FULL";
   int postgres_connections = 16;
   absl::Duration database_wait = absl::ZeroDuration();

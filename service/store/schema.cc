@@ -180,6 +180,23 @@ std::vector<Migration> AllMigrations() {
            "{postgres}INSERT INTO store_identity (id) VALUES (replace(gen_random_uuid()::text, "
            "'-', ''))",
        }},
+      {9,
+       "indexes for the filters Lists use most",
+       {
+           // An equality filter on one of these reads, in page order (seq),
+           // only the rows it returns. Country lists (partnerships,
+           // exchanges, observations, findings, project partners) are JSON
+           // arrays that a B-tree cannot serve.
+           "CREATE INDEX trade_records_by_reporter ON trade_records (reporter, seq)",
+           "CREATE INDEX trade_records_by_partner ON trade_records (partner, seq)",
+           "CREATE INDEX trade_records_by_flow ON trade_records (flow, seq)",
+           "CREATE INDEX trade_records_by_commodity ON trade_records (hs_code, seq)",
+           "CREATE INDEX visits_by_visitor_country ON visits (visitor_country, seq)",
+           "CREATE INDEX visits_by_host_country ON visits (host_country, seq)",
+           "CREATE INDEX infrastructure_by_host_country ON infrastructure_projects "
+           "(host_country, seq)",
+           "CREATE INDEX exchanges_by_host_country ON exchanges (host_country, seq)",
+       }},
   };
 }
 

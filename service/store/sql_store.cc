@@ -815,9 +815,12 @@ class SqlStore final : public Store {
   }
 
   static absl::StatusOr<ChangeRange> ReadRange(SqlConnection& db) {
+    // Each bound is one step down the primary key: min() and max() together
+    // in one query would make SQLite scan the whole feed.
     auto rows = db.Query(
-        "SELECT coalesce(min(seq), 0), coalesce(max(seq), 0), "
-        "(SELECT min(id) FROM store_identity) FROM changes",
+        "SELECT coalesce((SELECT seq FROM changes ORDER BY seq LIMIT 1), 0), "
+        "coalesce((SELECT seq FROM changes ORDER BY seq DESC LIMIT 1), 0), "
+        "(SELECT min(id) FROM store_identity)",
         {});
     if (!rows.ok()) return rows.status();
     if (auto found = (*rows)->Next(); !found.ok()) return found.status();
