@@ -10,6 +10,8 @@
 #   BILATERAL_READER_KEY a key with the reader role
 #   BILATERAL_PROTO_DIR  the proto/ folder
 # and must exit non-zero on failure.
+#
+#   scripts/clients_test.sh [LANGUAGE...]   (default: every client/*/test.sh)
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -40,9 +42,14 @@ export BILATERAL_ENDPOINT="127.0.0.1:$(cat "$work/port")"
 export BILATERAL_API_KEY BILATERAL_READER_KEY
 export BILATERAL_PROTO_DIR="$root/proto"
 
+test_scripts=("$root"/client/*/test.sh)
+if (($#)); then
+  test_scripts=()
+  for language in "$@"; do test_scripts+=("$root/client/$language/test.sh"); done
+fi
 failed=()
-for test_script in "$root"/client/*/test.sh; do
-  [[ -f "$test_script" ]] || continue
+for test_script in "${test_scripts[@]}"; do
+  [[ -f "$test_script" ]] || { echo "clients_test: no $test_script" >&2; failed+=("$test_script"); continue; }
   name=$(basename "$(dirname "$test_script")")
   echo "== clients: $name"
   if ! bash "$test_script"; then failed+=("$name"); fi

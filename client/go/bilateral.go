@@ -1,20 +1,20 @@
 // Package bilateral connects Go programs to the bilateral service. The
-// messages and stubs are generated from proto/ into gen/ by generate.sh:
-// gen/bilateral/v1 (package bilateralv1) and gen/google/rpc (package rpcpb,
-// the error details). This package adds what every caller needs on top:
-// a connection that sends the API key, and the error details read back.
+// messages and stubs are generated from proto/ into gen/bilateral/v1
+// (package bilateralv1) by generate.sh. This package adds what every caller
+// needs on top: a connection that sends the API key, and the error details
+// read back as the standard google.rpc messages of
+// google.golang.org/genproto/googleapis/rpc/errdetails.
 package bilateral
 
 import (
 	"context"
 
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
-
-	rpcpb "bilateral/client/go/gen/google/rpc"
 )
 
 // Connect returns a connection to endpoint (host:port) that sends apiKey,
@@ -44,8 +44,8 @@ func (bearerKey) RequireTransportSecurity() bool { return false }
 
 // FieldViolations returns every field violation in err's google.rpc.BadRequest
 // detail (field path and description), or nil when err carries none.
-func FieldViolations(err error) []*rpcpb.BadRequest_FieldViolation {
-	var badRequest rpcpb.BadRequest
+func FieldViolations(err error) []*errdetails.BadRequest_FieldViolation {
+	var badRequest errdetails.BadRequest
 	if !findDetail(err, &badRequest) {
 		return nil
 	}
@@ -55,7 +55,7 @@ func FieldViolations(err error) []*rpcpb.BadRequest_FieldViolation {
 // ErrorReason returns the reason of err's google.rpc.ErrorInfo detail, such
 // as "FIELD_VIOLATION" or "ETAG_MISMATCH", or "" when err carries none.
 func ErrorReason(err error) string {
-	var info rpcpb.ErrorInfo
+	var info errdetails.ErrorInfo
 	if !findDetail(err, &info) {
 		return ""
 	}
@@ -63,9 +63,6 @@ func ErrorReason(err error) string {
 }
 
 // findDetail unpacks the first detail of err's status that has detail's type.
-// It matches details by their type name rather than through the global
-// registry, so it works whichever copy of the google.rpc messages a program
-// links.
 func findDetail(err error, detail proto.Message) bool {
 	st, ok := status.FromError(err)
 	if !ok {

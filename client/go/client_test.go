@@ -20,8 +20,8 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 
-	bilateral "bilateral/client/go"
-	bilateralv1 "bilateral/client/go/gen/bilateral/v1"
+	bilateral "github.com/bilateral/bilateral/client/go"
+	bilateralv1 "github.com/bilateral/bilateral/client/go/gen/bilateral/v1"
 )
 
 var (

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Tests the Go client and the standard gRPC tools against a live server:
-# generates the code from proto/, vets it, runs the Go tests and the example,
-# then checks grpcurl (through server reflection only) and grpc-health-probe.
+# checks that the committed gen/ is what proto/ generates, vets the module,
+# runs the Go tests and the example, builds and runs a consumer module
+# outside the repository that requires this one, then checks grpcurl
+# (through server reflection only) and grpc-health-probe.
 # Needs BILATERAL_ENDPOINT (host:port, plaintext), BILATERAL_API_KEY (a
 # writer's key) and optionally BILATERAL_READER_KEY, as scripts/clients_test.sh
 # sets them. Exits non-zero, saying what did not match, on any failure.
@@ -20,10 +22,27 @@ fail() {
 
 bash "$here/setup.sh"
 cd "$here"
-bash generate.sh
+bash generate.sh --check
 go vet ./...
 go test -p 1 -count=1 -v .
 go run ./example >/dev/null || fail "the example (go run ./example) failed"
+
+# A module of its own, outside the repository, that requires this one at the
+# release's version; `replace` points it here instead of a repository host.
+module=$(sed -n 's/^module[[:space:]]*//p' go.mod)
+consumer=$(mktemp -d /tmp/bilateral-go-consumer.XXXXXX)
+trap 'rm -rf "$consumer"' EXIT
+cp testdata/consumer/main.go "$consumer/"
+cat >"$consumer/go.mod" <<MOD
+module consumer
+
+go 1.19
+
+require $module v$(tr -d '[:space:]' <"$root/VERSION")
+
+replace $module => $here
+MOD
+(cd "$consumer" && go mod tidy && go vet . && go run .) || fail "the consumer module outside the tree failed"
 
 # run_tool NAME COMMAND...: runs a tool, keeping its output in $output; fails
 # when it exits non-zero.

@@ -1,23 +1,14 @@
 'use strict';
-// The bilateral.v1 API for Node.js. @grpc/proto-loader builds the service
-// clients from the .proto files at run time; generate.sh writes their
-// TypeScript types into generated/ from the same files with the same
-// options, and the JSDoc types below refer to them.
+// The bilateral.v1 API for Node.js. generate.sh writes the API into
+// generated/: every message, enum and service as a static protobufjs module
+// (api.js), from which the grpc-js clients are built here, and their
+// TypeScript types, which the JSDoc types below refer to. No .proto file is
+// read at run time.
 
-const fs = require('node:fs');
-const path = require('node:path');
 const grpc = require('@grpc/grpc-js');
 const protoLoader = require('@grpc/proto-loader');
-const protobuf = require('protobufjs');
-
-/**
- * How proto-loader represents messages: field names as in the .proto files,
- * 64-bit integers and enums as strings, every field present, each Any
- * unpacked into its message with its type URL as `@type`. generate.sh
- * passes the same options to the type generator.
- * @type {protoLoader.Options}
- */
-const loaderOptions = { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true, json: true };
+const apiRoot = require('./generated/api.js');
+const { loaderOptions } = require('./loader-options.js');
 
 /** @typedef {import('./generated').ProtoGrpcType} ProtoGrpcType */
 /** @typedef {import('./generated/google/rpc/BadRequest').BadRequest__Output} BadRequest */
@@ -36,54 +27,20 @@ const loaderOptions = { keepCase: true, longs: String, enums: String, defaults: 
  * } & { stub: C }} Promised
  */
 
-const defaultProtoDir = path.resolve(__dirname, '..', '..', 'proto');
+/** @type {ProtoGrpcType | undefined} */
+let loadedApi;
 
 /**
- * The folder of the .proto files: the argument, else BILATERAL_PROTO_DIR,
- * else the repository's proto/.
- * @param {string} [protoDir]
- * @returns {string}
- */
-function resolveProtoDir(protoDir) {
-  return protoDir || process.env.BILATERAL_PROTO_DIR || defaultProtoDir;
-}
-
-/**
- * The .proto files of the API, relative to `protoDir`: every file of
- * bilateral/v1 and the google/rpc error details.
- * @param {string} [protoDir]
- * @returns {string[]}
- */
-function protoFiles(protoDir) {
-  const root = resolveProtoDir(protoDir);
-  const files = [];
-  for (const folder of ['bilateral/v1', 'google/rpc']) {
-    for (const name of fs.readdirSync(path.join(root, folder)).sort()) {
-      if (name.endsWith('.proto')) files.push(`${folder}/${name}`);
-    }
-  }
-  return files;
-}
-
-/** @type {Map<string, ProtoGrpcType>} */
-const loadedApis = new Map();
-
-/**
- * Loads every message, enum and service client constructor of the API,
- * once per folder.
- * Throws when a .proto file cannot be read or parsed.
- * @param {string} [protoDir]
+ * Every message, enum and service client constructor of the API, built
+ * once from the generated module.
  * @returns {ProtoGrpcType}
  */
-function loadApi(protoDir) {
-  const root = resolveProtoDir(protoDir);
-  let api = loadedApis.get(root);
-  if (!api) {
-    const definition = protoLoader.loadSync(protoFiles(root), { ...loaderOptions, includeDirs: [root] });
-    api = /** @type {ProtoGrpcType} */ (/** @type {unknown} */ (grpc.loadPackageDefinition(definition)));
-    loadedApis.set(root, api);
+function loadApi() {
+  if (!loadedApi) {
+    const definition = protoLoader.fromJSON(apiRoot.toJSON(), loaderOptions);
+    loadedApi = /** @type {ProtoGrpcType} */ (/** @type {unknown} */ (grpc.loadPackageDefinition(definition)));
   }
-  return api;
+  return loadedApi;
 }
 
 /**
@@ -152,7 +109,6 @@ function promised(client) {
  *   BILATERAL_API_KEY; an empty string sends no key.
  * @property {grpc.ChannelCredentials} [credentials] Default: plaintext.
  * @property {number} [timeoutMs] Deadline of each unary call that sets none; default 30000.
- * @property {string} [protoDir] Folder of the .proto files; see resolveProtoDir.
  */
 
 /**
@@ -161,7 +117,7 @@ function promised(client) {
  * @param {ConnectOptions} [options]
  */
 function connect(options = {}) {
-  const api = loadApi(options.protoDir).bilateral.v1;
+  const api = loadApi().bilateral.v1;
   const endpoint = options.endpoint || process.env.BILATERAL_ENDPOINT || '127.0.0.1:50051';
   const apiKey = options.apiKey ?? process.env.BILATERAL_API_KEY ?? '';
   const credentials = options.credentials || grpc.credentials.createInsecure();
@@ -208,25 +164,6 @@ async function* listAll(list, request, field) {
   } while (page_token);
 }
 
-/** @type {Map<string, protobuf.Root>} */
-const statusRoots = new Map();
-
-/**
- * The google.rpc messages of the status details, parsed once per folder.
- * @param {string} protoDir
- */
-function statusRoot(protoDir) {
-  let root = statusRoots.get(protoDir);
-  if (!root) {
-    root = new protobuf.Root();
-    // google/protobuf/any.proto is built into protobufjs.
-    root.resolvePath = (_origin, target) => path.join(protoDir, target);
-    root.loadSync(['google/rpc/status.proto', 'google/rpc/error_details.proto'], { keepCase: true });
-    statusRoots.set(protoDir, root);
-  }
-  return root;
-}
-
 /**
  * @typedef {object} ErrorDetails
  * @property {number} code The canonical code.
@@ -242,15 +179,16 @@ function statusRoot(protoDir) {
  * Decodes the google.rpc.Status that the server sends in the
  * `grpc-status-details-bin` trailer of a failed call. Returns undefined when
  * the error carries none (e.g. a deadline the client enforced).
+ * The messages are the standard googleapis ones (the google-proto-files
+ * package's google/rpc), generated into the same module as the API.
  * @param {unknown} error A grpc.ServiceError.
- * @param {string} [protoDir]
  * @returns {ErrorDetails | undefined}
  */
-function errorDetails(error, protoDir) {
+function errorDetails(error) {
   const metadata = /** @type {grpc.ServiceError} */ (error)?.metadata;
   const bytes = metadata instanceof grpc.Metadata ? metadata.get('grpc-status-details-bin')[0] : undefined;
   if (!(bytes instanceof Buffer)) return undefined;
-  const Status = statusRoot(resolveProtoDir(protoDir)).lookupType('google.rpc.Status');
+  const Status = apiRoot.lookupType('google.rpc.Status');
   // `json` unpacks each Any into its message, with its type URL as `@type`.
   const status = Status.toObject(Status.decode(bytes), {
     longs: String, enums: String, defaults: true, arrays: true, json: true,
@@ -270,8 +208,6 @@ function errorDetails(error, protoDir) {
 module.exports = {
   grpc,
   loaderOptions,
-  resolveProtoDir,
-  protoFiles,
   loadApi,
   connect,
   listAll,

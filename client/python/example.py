@@ -1,15 +1,14 @@
 """Gets one visit and lists the visits to Kazakhstan, page after page.
 
-    client/python/generate.sh
-    BILATERAL_ENDPOINT=127.0.0.1:50051 BILATERAL_API_KEY=... \
-        python3 client/python/example.py
+    pip install bilateral-client   # or the wheel client/python/build.sh makes
+    BILATERAL_ENDPOINT=127.0.0.1:50051 BILATERAL_API_KEY=... python example.py
 """
 
 import sys
 
 import grpc
 
-import bilateral_client  # puts the generated modules on sys.path
+import bilateral_client
 from bilateral.v1 import visit_pb2, visit_pb2_grpc
 
 

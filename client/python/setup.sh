@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Installs what the Python client needs and is not yet installed: Debian 12's
-# gRPC 1.51 and protobuf runtimes for the system Python, pytest, and the
-# protoc plugin that generates the gRPC stubs (the same gRPC release as the
-# server's). Idempotent and quiet when everything is already there.
+# Installs what building and testing the Python client needs and is not yet
+# installed: protoc and grpc_python_plugin (which generate.sh runs), and
+# Debian's `build` and `venv` for the system Python (build.sh makes the wheel
+# with them; test.sh installs it into fresh virtual environments, where pip
+# brings grpcio, protobuf and the rest from the package index). Idempotent
+# and quiet when everything is already there.
 set -euo pipefail
 
 debian_packages=(
-  python3 python3-grpcio python3-protobuf python3-pytest
-  # protoc and grpc_python_plugin, which generate.sh runs.
+  python3 python3-venv python3-build
   protobuf-compiler protobuf-compiler-grpc
 )
 

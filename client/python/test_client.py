@@ -1,7 +1,9 @@
 """Tests of the generated Python client against a live bilateral-server.
 
-Needs BILATERAL_ENDPOINT (plaintext), BILATERAL_API_KEY (writer role) and
-BILATERAL_READER_KEY (reader role); run through client/python/test.sh. The
+Runs against the installed bilateral-client wheel, in a virtual environment
+that also has googleapis-common-protos and google-api-core (test.sh makes
+it). Needs BILATERAL_ENDPOINT (plaintext), BILATERAL_API_KEY (writer role)
+and BILATERAL_READER_KEY (reader role); run through client/python/test.sh. The
 server holds the seed data and may serve other tests at the same time, so
 every record made here has an id unique to the run and no visit made here is
 to Kazakhstan, whose seeded visits other tests count.
@@ -19,7 +21,8 @@ import pytest
 import bilateral_client
 from bilateral.v1 import change_pb2, change_pb2_grpc, common_pb2
 from bilateral.v1 import source_pb2, source_pb2_grpc, visit_pb2, visit_pb2_grpc
-from google.rpc import status_pb2
+from google.api_core import exceptions as api_core_exceptions
+from google.rpc import error_details_pb2, status_pb2
 
 TIMEOUT = 10  # seconds, for each unary call
 SEED_KZ_VISITS = {
@@ -87,8 +90,16 @@ def new_visit(source, visitor, year):
     )
 
 
-def test_generated_google_rpc_is_the_projects_copy():
-    assert status_pb2.__file__.startswith(bilateral_client.GENERATED_DIR)
+def test_installed_package_and_the_standard_google_rpc():
+    # The wheel's modules, not a source tree's; google.rpc from
+    # googleapis-common-protos, the one package every library shares.
+    assert os.sep + "site-packages" + os.sep in bilateral_client.__file__
+    assert os.sep + "site-packages" + os.sep in visit_pb2.__file__
+    assert bilateral_client.__version__
+    for module in (status_pb2, error_details_pb2):
+        assert module.__name__.startswith("google.rpc.")
+        assert f"{os.sep}google{os.sep}rpc{os.sep}" in module.__file__
+        assert os.sep + "site-packages" + os.sep in module.__file__
 
 
 def test_create_and_get_a_visit_citing_a_source(sources, visits, source):
@@ -185,7 +196,15 @@ def test_invalid_request_lists_every_field_violation(visits):
     info = bilateral_client.error_info(error)
     assert info is not None and info.reason == "FIELD_VIOLATION" and info.domain == "bilateral.v1"
     status = bilateral_client.status_details(error)
+    assert isinstance(status, status_pb2.Status)
     assert status.code == grpc.StatusCode.INVALID_ARGUMENT.value[0]
+
+    # google-api-core, loaded in the same process, reads the same details.
+    converted = api_core_exceptions.from_grpc_error(error)
+    assert isinstance(converted, api_core_exceptions.InvalidArgument)
+    bad_requests = [d for d in converted.details if isinstance(d, error_details_pb2.BadRequest)]
+    assert bad_requests, converted.details
+    assert fields <= {v.field for bad_request in bad_requests for v in bad_request.field_violations}
 
 
 def test_call_without_api_key_is_unauthenticated():

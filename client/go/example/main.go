@@ -12,8 +12,8 @@ import (
 	"os"
 	"time"
 
-	bilateral "bilateral/client/go"
-	bilateralv1 "bilateral/client/go/gen/bilateral/v1"
+	bilateral "github.com/bilateral/bilateral/client/go"
+	bilateralv1 "github.com/bilateral/bilateral/client/go/gen/bilateral/v1"
 )
 
 func main() {

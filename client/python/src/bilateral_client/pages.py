@@ -1,6 +1,15 @@
 """Iterating over every page of a List call."""
 
 
+def _is_repeated(field):
+    """Whether a FieldDescriptor is a repeated field: `is_repeated` from
+    newer protobuf releases (7.x has no `label`), `label` before."""
+    is_repeated = getattr(field, "is_repeated", None)
+    if is_repeated is not None:
+        return is_repeated
+    return field.label == field.LABEL_REPEATED
+
+
 def list_all(method, request, **call_kwargs):
     """Yields every item of a List call, page after page.
 
@@ -15,9 +24,7 @@ def list_all(method, request, **call_kwargs):
         response = method(request, **call_kwargs)
         # A List response holds one repeated field of records besides
         # next_page_token.
-        (items_field,) = [
-            field for field in response.DESCRIPTOR.fields if field.label == field.LABEL_REPEATED
-        ]
+        (items_field,) = [field for field in response.DESCRIPTOR.fields if _is_repeated(field)]
         yield from getattr(response, items_field.name)
         if not response.next_page_token:
             return

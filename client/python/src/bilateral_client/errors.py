@@ -1,18 +1,21 @@
-"""Reading the google.rpc.Status details of a failed call (AIP-193)."""
+"""Reading the google.rpc.Status details of a failed call (AIP-193).
 
-from google.rpc import error_details_pb2, status_pb2
+The messages are googleapis-common-protos' (`google.rpc.status_pb2`,
+`google.rpc.error_details_pb2`) and the trailer is read by grpcio-status,
+as in every other Python gRPC client, so errors can be handed to code that
+expects them, such as google-api-core's exceptions.
+"""
 
-_STATUS_DETAILS_KEY = "grpc-status-details-bin"
+from google.rpc import error_details_pb2
+from grpc_status import rpc_status
 
 
 def status_details(error):
     """The google.rpc.Status in the `grpc-status-details-bin` trailer of a
     grpc.RpcError, or None when the error carries none."""
-    trailers = error.trailing_metadata() if hasattr(error, "trailing_metadata") else None
-    for key, value in trailers or ():
-        if key == _STATUS_DETAILS_KEY:
-            return status_pb2.Status.FromString(value)
-    return None
+    if not hasattr(error, "trailing_metadata"):
+        return None
+    return rpc_status.from_call(error)
 
 
 def _details_of_type(error, message_class):
