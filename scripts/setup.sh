@@ -14,6 +14,9 @@ build_packages=(
   libabsl-dev libsqlite3-dev iso-codes libpq-dev
   # Key hashing and TLS, and the /metrics HTTP port.
   libssl-dev libcpp-httplib-dev
+  # google/api/annotations.proto and http.proto, which the HTTP rules in
+  # proto/ import (scripts/proto_deps.sh says where they are).
+  golang-github-gogo-googleapis-dev
 )
 # What the tests need besides.
 debian_packages=(
