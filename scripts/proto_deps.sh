@@ -11,6 +11,9 @@
 #                                          `googleapis` holds those two files, so
 #                                          that `buf lint proto`, `buf breaking
 #                                          proto` and `buf build proto` resolve them
+#   scripts/proto_deps.sh tree PROTO OUT   copies PROTO and those two files into
+#                                          the new folder OUT: one include folder
+#                                          for generators that take only one
 set -euo pipefail
 include=/usr/share/gocode/src/github.com/gogo/googleapis
 files=(google/api/annotations.proto google/api/http.proto)
@@ -31,5 +34,12 @@ case "${1:-}" in
     printf 'version: v1\ndirectories:\n  - proto\n  - googleapis\n' >"$work/buf.work.yaml"
     echo "$work"
     ;;
-  *) echo "usage: scripts/proto_deps.sh include | workspace PROTO_DIR" >&2; exit 2 ;;
+  tree)
+    proto=${2:?usage: proto_deps.sh tree PROTO_DIR OUT_DIR}
+    out=${3:?usage: proto_deps.sh tree PROTO_DIR OUT_DIR}
+    mkdir "$out"
+    cp -r "$proto/." "$out"
+    for file in "${files[@]}"; do install -D -m 0644 "$include/$file" "$out/$file"; done
+    ;;
+  *) echo "usage: scripts/proto_deps.sh include | workspace PROTO_DIR | tree PROTO_DIR OUT_DIR" >&2; exit 2 ;;
 esac

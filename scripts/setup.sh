@@ -56,3 +56,6 @@ fi
 for client_setup in "$root"/client/*/setup.sh; do
   if [[ -f "$client_setup" ]]; then bash "$client_setup"; fi
 done
+
+# What the HTTP/JSON gateway, its tests and its browser test need.
+bash "$root/gateway/setup.sh"
