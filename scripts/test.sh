@@ -52,6 +52,7 @@ echo "== HTTP/JSON gateway: curl, OpenAPI, the dossier page in headless Chromium
 gateway/test.sh
 echo "== deployment files: Kubernetes manifests, Compose, nginx, Dockerfile"
 scripts/deploy_check.py --server build/release/service/bilateral-server \
+  --gateway build/gateway/bilateral-gateway \
   --nginx "$(command -v nginx || echo /usr/sbin/nginx)" --self-test
 if [[ "${BILATERAL_IMAGE_TEST:-1}" == 1 ]]; then
   echo "== container image: build, run, health, seed visits, SIGTERM"
