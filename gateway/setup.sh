@@ -37,15 +37,4 @@ if [[ "${1:-}" != --build-only ]]; then
   fi
 fi
 
-for plugin in "${plugins[@]}"; do
-  read -r package version <<<"$plugin"
-  binary="$gobin/$(basename "$package")"
-  # `go version -m` names the version of the main module a binary came from.
-  if [[ -x "$binary" ]] &&
-    go version -m "$binary" 2>/dev/null | grep -qE "^[[:space:]]+mod[[:space:]]+[^[:space:]]+[[:space:]]+$version([[:space:]]|$)"; then
-    continue
-  fi
-  echo "setup (gateway): installing $package@$version"
-  mkdir -p "$gobin"
-  GOBIN="$gobin" go install -p 1 "$package@$version"
-done
+"$root/scripts/go_install.sh" gateway "$gobin" "${plugins[@]}"

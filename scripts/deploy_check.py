@@ -111,6 +111,49 @@ def matches(selector, labels):
     return all(labels.get(key) == value for key, value in selector.items())
 
 
+def check_pod(where, deployment, add):
+    """What every Deployment here needs: a selector that matches its pods,
+    a non-root user, one container with resources set, no privilege
+    escalation and no capabilities. Returns the pod labels and the container (None when there is not one)."""
+    spec = deployment["spec"]
+    pod = spec["template"]["spec"]
+    pod_labels = spec["template"]["metadata"].get("labels", {})
+    if not matches(spec["selector"]["matchLabels"], pod_labels):
+        add(f"{where}: selector {spec['selector']['matchLabels']} does not match pod labels {pod_labels}")
+    security = pod.get("securityContext", {})
+    if security.get("runAsNonRoot") is not True or security.get("runAsUser", 0) == 0:
+        add(f"{where}: pods must run as a non-root user")
+    containers = pod.get("containers", [])
+    if len(containers) != 1:
+        add(f"{where}: want one container")
+        return pod_labels, None
+    container = containers[0]
+    resources = container.get("resources", {})
+    for part in ("requests", "limits"):
+        for resource in ("cpu", "memory"):
+            if resource not in resources.get(part, {}):
+                add(f"{where}: resources.{part}.{resource} is not set")
+    container_security = container.get("securityContext", {})
+    if container_security.get("allowPrivilegeEscalation") is not False:
+        add(f"{where}: allowPrivilegeEscalation must be false")
+    if "ALL" not in container_security.get("capabilities", {}).get("drop", []):
+        add(f"{where}: capabilities must drop ALL")
+    return pod_labels, container
+
+
+def check_grace(where, pod, container, grace_text, add):
+    """The termination grace outlasts the preStop pause and the shutdown grace."""
+    grace = duration_seconds(grace_text) or 10
+    pre_stop = 0
+    command = container.get("lifecycle", {}).get("preStop", {}).get("exec", {}).get("command", [])
+    if len(command) == 2 and command[0] == "sleep":
+        pre_stop = int(command[1])
+    termination = pod.get("terminationGracePeriodSeconds", 30)
+    if termination <= grace + pre_stop:
+        add(f"{where}: terminationGracePeriodSeconds {termination} does not outlast the preStop "
+            f"pause ({pre_stop} s) and the shutdown grace ({grace:g} s)")
+
+
 def check_k8s(objects, kustomization, settings):
     problems = []
     add = problems.append
@@ -150,19 +193,10 @@ def check_k8s(objects, kustomization, settings):
         add(f"want one Deployment of the server besides {GATEWAY}, found {len(deployments)}")
         return problems
     deployment_name, (where, deployment) = next(iter(deployments.items()))
-    spec = deployment["spec"]
-    pod = spec["template"]["spec"]
-    pod_labels = spec["template"]["metadata"].get("labels", {})
-    if not matches(spec["selector"]["matchLabels"], pod_labels):
-        add(f"{where}: selector {spec['selector']['matchLabels']} does not match pod labels {pod_labels}")
-    security = pod.get("securityContext", {})
-    if security.get("runAsNonRoot") is not True or security.get("runAsUser", 0) == 0:
-        add(f"{where}: pods must run as a non-root user")
-    containers = pod.get("containers", [])
-    if len(containers) != 1:
-        add(f"{where}: want one container")
+    pod = deployment["spec"]["template"]["spec"]
+    pod_labels, container = check_pod(where, deployment, add)
+    if container is None:
         return problems
-    container = containers[0]
     ports = {port["name"]: port["containerPort"] for port in container.get("ports", [])}
     if "grpc" not in ports:
         add(f"{where}: no container port named grpc")
@@ -172,16 +206,6 @@ def check_k8s(objects, kustomization, settings):
             add(f"{where}: {probe} is not a gRPC probe")
         elif grpc.get("port") != ports.get("grpc"):
             add(f"{where}: {probe} probes port {grpc.get('port')}, not the gRPC port")
-    resources = container.get("resources", {})
-    for part in ("requests", "limits"):
-        for resource in ("cpu", "memory"):
-            if resource not in resources.get(part, {}):
-                add(f"{where}: resources.{part}.{resource} is not set")
-    container_security = container.get("securityContext", {})
-    if container_security.get("allowPrivilegeEscalation") is not False:
-        add(f"{where}: allowPrivilegeEscalation must be false")
-    if "ALL" not in container_security.get("capabilities", {}).get("drop", []):
-        add(f"{where}: capabilities must drop ALL")
 
     environment = {}
     for source in container.get("envFrom", []):
@@ -220,15 +244,7 @@ def check_k8s(objects, kustomization, settings):
         if not mounted:
             add(f"{where}: BILATERAL_KEYS_FILE {keys_file} is on no mounted volume")
 
-    grace = duration_seconds(environment.get("BILATERAL_SHUTDOWN_GRACE", "10s")) or 10
-    pre_stop = 0
-    command = container.get("lifecycle", {}).get("preStop", {}).get("exec", {}).get("command", [])
-    if len(command) == 2 and command[0] == "sleep":
-        pre_stop = int(command[1])
-    termination = pod.get("terminationGracePeriodSeconds", 30)
-    if termination <= grace + pre_stop:
-        add(f"{where}: terminationGracePeriodSeconds {termination} does not outlast the preStop "
-            f"pause ({pre_stop} s) and the shutdown grace ({grace:g} s)")
+    check_grace(where, pod, container, environment.get("BILATERAL_SHUTDOWN_GRACE", "10s"), add)
 
     services = dict(by_kind.get("Service", {}))
     gateway_services = {name: services.pop(name) for name, (_, obj) in list(services.items())
@@ -272,19 +288,10 @@ def check_k8s_gateway(gateway, gateway_services, server_services, server_ports, 
     problems = []
     add = problems.append
     where, deployment = gateway
-    spec = deployment["spec"]
-    pod = spec["template"]["spec"]
-    labels = spec["template"]["metadata"].get("labels", {})
-    if not matches(spec["selector"]["matchLabels"], labels):
-        add(f"{where}: selector does not match its pod labels {labels}")
-    security = pod.get("securityContext", {})
-    if security.get("runAsNonRoot") is not True or security.get("runAsUser", 0) == 0:
-        add(f"{where}: pods must run as a non-root user")
-    containers = pod.get("containers", [])
-    if len(containers) != 1:
-        add(f"{where}: want one container")
+    pod = deployment["spec"]["template"]["spec"]
+    labels, container = check_pod(where, deployment, add)
+    if container is None:
         return problems
-    container = containers[0]
     ports = {port["name"]: port["containerPort"] for port in container.get("ports", [])}
     if "http" not in ports:
         add(f"{where}: no container port named http")
@@ -293,16 +300,6 @@ def check_k8s_gateway(gateway, gateway_services, server_services, server_ports, 
         add(f"{where}: the readinessProbe is not GET /healthz on the http port")
     if not container.get("livenessProbe"):
         add(f"{where}: no livenessProbe")
-    resources = container.get("resources", {})
-    for part in ("requests", "limits"):
-        for resource in ("cpu", "memory"):
-            if resource not in resources.get(part, {}):
-                add(f"{where}: resources.{part}.{resource} is not set")
-    container_security = container.get("securityContext", {})
-    if container_security.get("allowPrivilegeEscalation") is not False:
-        add(f"{where}: allowPrivilegeEscalation must be false")
-    if "ALL" not in container_security.get("capabilities", {}).get("drop", []):
-        add(f"{where}: capabilities must drop ALL")
     environment = {}
     for variable in container.get("env", []):
         name = variable["name"]
@@ -323,11 +320,7 @@ def check_k8s_gateway(gateway, gateway_services, server_services, server_ports, 
         elif port not in [p["port"] for p in service[1]["spec"].get("ports", [])
                           if p.get("targetPort") in ("grpc", server_ports.get("grpc"))]:
             add(f"{where}: BILATERAL_GATEWAY_BACKENDS port {port} is not the gRPC port of Service {host}")
-    grace = duration_seconds(environment.get("BILATERAL_GATEWAY_SHUTDOWN_GRACE", "10s")) or 10
-    command = container.get("lifecycle", {}).get("preStop", {}).get("exec", {}).get("command", [])
-    pre_stop = int(command[1]) if len(command) == 2 and command[0] == "sleep" else 0
-    if pod.get("terminationGracePeriodSeconds", 30) <= grace + pre_stop:
-        add(f"{where}: terminationGracePeriodSeconds does not outlast the preStop pause and the shutdown grace")
+    check_grace(where, pod, container, environment.get("BILATERAL_GATEWAY_SHUTDOWN_GRACE", "10s"), add)
     if not gateway_services:
         add(f"no Service for {GATEWAY}")
     for name, (service_where, service) in gateway_services.items():
