@@ -111,10 +111,11 @@ def matches(selector, labels):
     return all(labels.get(key) == value for key, value in selector.items())
 
 
-def check_pod(where, deployment, add):
+def check_pod(where, deployment, port_name, add):
     """What every Deployment here needs: a selector that matches its pods,
-    a non-root user, one container with resources set, no privilege
-    escalation and no capabilities. Returns the pod labels and the container (None when there is not one)."""
+    a non-root user, one container with a port named port_name and resources
+    set, no privilege escalation and no capabilities. Returns the pod spec,
+    its labels, the container (None when there is not one) and its ports."""
     spec = deployment["spec"]
     pod = spec["template"]["spec"]
     pod_labels = spec["template"]["metadata"].get("labels", {})
@@ -126,8 +127,11 @@ def check_pod(where, deployment, add):
     containers = pod.get("containers", [])
     if len(containers) != 1:
         add(f"{where}: want one container")
-        return pod_labels, None
+        return pod, pod_labels, None, {}
     container = containers[0]
+    ports = {port["name"]: port["containerPort"] for port in container.get("ports", [])}
+    if port_name not in ports:
+        add(f"{where}: no container port named {port_name}")
     resources = container.get("resources", {})
     for part in ("requests", "limits"):
         for resource in ("cpu", "memory"):
@@ -138,7 +142,7 @@ def check_pod(where, deployment, add):
         add(f"{where}: allowPrivilegeEscalation must be false")
     if "ALL" not in container_security.get("capabilities", {}).get("drop", []):
         add(f"{where}: capabilities must drop ALL")
-    return pod_labels, container
+    return pod, pod_labels, container, ports
 
 
 def check_grace(where, pod, container, grace_text, add):
@@ -193,13 +197,9 @@ def check_k8s(objects, kustomization, settings):
         add(f"want one Deployment of the server besides {GATEWAY}, found {len(deployments)}")
         return problems
     deployment_name, (where, deployment) = next(iter(deployments.items()))
-    pod = deployment["spec"]["template"]["spec"]
-    pod_labels, container = check_pod(where, deployment, add)
+    pod, pod_labels, container, ports = check_pod(where, deployment, "grpc", add)
     if container is None:
         return problems
-    ports = {port["name"]: port["containerPort"] for port in container.get("ports", [])}
-    if "grpc" not in ports:
-        add(f"{where}: no container port named grpc")
     for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
         grpc = container.get(probe, {}).get("grpc")
         if not grpc:
@@ -288,13 +288,9 @@ def check_k8s_gateway(gateway, gateway_services, server_services, server_ports, 
     problems = []
     add = problems.append
     where, deployment = gateway
-    pod = deployment["spec"]["template"]["spec"]
-    labels, container = check_pod(where, deployment, add)
+    pod, labels, container, ports = check_pod(where, deployment, "http", add)
     if container is None:
         return problems
-    ports = {port["name"]: port["containerPort"] for port in container.get("ports", [])}
-    if "http" not in ports:
-        add(f"{where}: no container port named http")
     readiness = container.get("readinessProbe", {}).get("httpGet", {})
     if readiness.get("path") != "/healthz" or readiness.get("port") not in ("http", ports.get("http")):
         add(f"{where}: the readinessProbe is not GET /healthz on the http port")
