@@ -45,6 +45,9 @@ run_suite() {
   ctest --preset "$preset" -j2
 }
 
+# The scale-out test of the suite reaches the replicas through the gateway too.
+echo "== build bilateral-gateway"
+gateway/build.sh
 run_suite release
 echo "== clients for other languages, and gRPC tools"
 scripts/clients_test.sh
