@@ -129,6 +129,11 @@ def main():
                     response = f"stream {response}"
                 out.append(f"#### {method['name']}\n")
                 out.append(f"`rpc {method['name']}` ({request}) returns ({response})\n")
+                rule = method.get("options", {}).get("[google.api.http]")
+                if rule:
+                    verb = next(v for v in ("get", "put", "post", "delete", "patch") if v in rule)
+                    body = f", body `{rule['body']}`" if rule.get("body") else ""
+                    out.append(f"HTTP/JSON: `{verb.upper()} {rule[verb]}`{body}\n")
                 if notes.get((SERVICE, i, METHOD, j)):
                     out.append(notes[(SERVICE, i, METHOD, j)] + "\n")
         for i, message in enumerate(file.get("messageType", [])):

@@ -4,8 +4,9 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 image=$(mktemp /tmp/bilateral-image.XXXXXX.json)
-trap 'rm -f "$image" "$image.md"' EXIT
-(cd "$root/proto" && "$root/build/tools/node_modules/.bin/buf" build -o "$image")
+workspace=$("$root/scripts/proto_deps.sh" workspace "$root/proto")
+trap 'rm -rf "$image" "$image.md" "$workspace"' EXIT
+(cd "$workspace" && "$root/build/tools/node_modules/.bin/buf" build proto -o "$image")
 python3 "$root/scripts/api_docs.py" "$image" >"$image.md"
 if [[ "${1:-}" == "--check" ]]; then
   if ! diff -q "$image.md" "$root/docs/api.md" >/dev/null; then

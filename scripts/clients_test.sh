@@ -8,7 +8,7 @@
 #   BILATERAL_ENDPOINT   host:port of the server (plaintext)
 #   BILATERAL_API_KEY    a key with the writer role
 #   BILATERAL_READER_KEY a key with the reader role
-#   BILATERAL_PROTO_DIR  the proto/ folder
+#   BILATERAL_PROTO_DIR  a copy of proto/ with the google/api protos it imports
 # and must exit non-zero on failure.
 #
 #   scripts/clients_test.sh [LANGUAGE...]   (default: every client/*/test.sh)
@@ -40,7 +40,10 @@ done
 
 export BILATERAL_ENDPOINT="127.0.0.1:$(cat "$work/port")"
 export BILATERAL_API_KEY BILATERAL_READER_KEY
-export BILATERAL_PROTO_DIR="$root/proto"
+# proto/ and the google/api files it imports (scripts/proto_deps.sh), in one
+# folder, for generators that take one include folder.
+"$root/scripts/proto_deps.sh" tree "$root/proto" "$work/proto"
+export BILATERAL_PROTO_DIR="$work/proto"
 
 test_scripts=("$root"/client/*/test.sh)
 if (($#)); then

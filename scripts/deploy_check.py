@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Checks the deployment files under deploy/ offline, without a cluster.
 
-  scripts/deploy_check.py --server BILATERAL_SERVER [--nginx NGINX] [--self-test]
+  scripts/deploy_check.py --server BILATERAL_SERVER --gateway BILATERAL_GATEWAY
+                          [--nginx NGINX] [--self-test]
 
 Kubernetes manifests (deploy/k8s): every object has the fields its kind
 needs; selectors, labels, named ports, ConfigMaps, Secrets and their keys
@@ -11,8 +12,12 @@ termination grace outlasts the server's shutdown grace; the autoscaler and
 the disruption budget leave a replica to drain. Compose (deploy/compose.yaml):
 services, profiles and health dependencies; the balancer's upstreams are the
 replica services. Everywhere (Dockerfile, Compose, ConfigMap): every
-BILATERAL_* variable is a setting `bilateral-server --help` lists. nginx
-(deploy/nginx/nginx.conf): `nginx -t` accepts it.
+BILATERAL_* variable is a setting `bilateral-server --help` lists, and every
+BILATERAL_GATEWAY_* one a setting of `bilateral-gateway --help`. The gateway
+(deploy/k8s/gateway.yaml, Compose, the Dockerfile's gateway stage): it
+forwards to a Service or services of the servers, on their gRPC port, and is
+ready only through /healthz on its HTTP port. nginx (deploy/nginx/nginx.conf):
+`nginx -t` accepts it.
 
 --self-test breaks copies of the files in known ways and expects each break
 to be found.
@@ -49,6 +54,35 @@ def server_settings(server):
     return names
 
 
+def gateway_settings(gateway):
+    """The BILATERAL_GATEWAY_* variable names the gateway's --help lists."""
+    result = subprocess.run([gateway, "--help"], capture_output=True, text=True)
+    names = set(re.findall(r"\(env (BILATERAL_GATEWAY_[A-Z_]+)\)", result.stdout + result.stderr))
+    if not names:
+        sys.exit(f"deploy_check: no settings in the --help of {gateway}")
+    return names
+
+
+def setting_problem(name, settings):
+    """Why a BILATERAL_* variable is not a setting of the program it configures, or None."""
+    if name.startswith("BILATERAL_GATEWAY_"):
+        if name not in settings["gateway"]:
+            return f"{name} is not a bilateral-gateway setting"
+    elif name.startswith("BILATERAL_") and name not in settings["server"]:
+        return f"{name} is not a bilateral-server setting"
+    return None
+
+
+def backend_hosts(backends):
+    """[(host, port)] of a BILATERAL_GATEWAY_BACKENDS value."""
+    targets = backends[len("dns:///"):] if backends.startswith("dns:///") else backends
+    hosts = []
+    for target in targets.split(","):
+        host, _, port = target.strip().rpartition(":")
+        hosts.append((host, int(port) if port.isdigit() else None))
+    return hosts
+
+
 def duration_seconds(text):
     match = re.fullmatch(r"(\d+)(ms|s|m|h)", str(text))
     if not match:
@@ -75,6 +109,53 @@ def load_k8s():
 
 def matches(selector, labels):
     return all(labels.get(key) == value for key, value in selector.items())
+
+
+def check_pod(where, deployment, port_name, add):
+    """What every Deployment here needs: a selector that matches its pods,
+    a non-root user, one container with a port named port_name and resources
+    set, no privilege escalation and no capabilities. Returns the pod spec,
+    its labels, the container (None when there is not one) and its ports."""
+    spec = deployment["spec"]
+    pod = spec["template"]["spec"]
+    pod_labels = spec["template"]["metadata"].get("labels", {})
+    if not matches(spec["selector"]["matchLabels"], pod_labels):
+        add(f"{where}: selector {spec['selector']['matchLabels']} does not match pod labels {pod_labels}")
+    security = pod.get("securityContext", {})
+    if security.get("runAsNonRoot") is not True or security.get("runAsUser", 0) == 0:
+        add(f"{where}: pods must run as a non-root user")
+    containers = pod.get("containers", [])
+    if len(containers) != 1:
+        add(f"{where}: want one container")
+        return pod, pod_labels, None, {}
+    container = containers[0]
+    ports = {port["name"]: port["containerPort"] for port in container.get("ports", [])}
+    if port_name not in ports:
+        add(f"{where}: no container port named {port_name}")
+    resources = container.get("resources", {})
+    for part in ("requests", "limits"):
+        for resource in ("cpu", "memory"):
+            if resource not in resources.get(part, {}):
+                add(f"{where}: resources.{part}.{resource} is not set")
+    container_security = container.get("securityContext", {})
+    if container_security.get("allowPrivilegeEscalation") is not False:
+        add(f"{where}: allowPrivilegeEscalation must be false")
+    if "ALL" not in container_security.get("capabilities", {}).get("drop", []):
+        add(f"{where}: capabilities must drop ALL")
+    return pod, pod_labels, container, ports
+
+
+def check_grace(where, pod, container, grace_text, add):
+    """The termination grace outlasts the preStop pause and the shutdown grace."""
+    grace = duration_seconds(grace_text) or 10
+    pre_stop = 0
+    command = container.get("lifecycle", {}).get("preStop", {}).get("exec", {}).get("command", [])
+    if len(command) == 2 and command[0] == "sleep":
+        pre_stop = int(command[1])
+    termination = pod.get("terminationGracePeriodSeconds", 30)
+    if termination <= grace + pre_stop:
+        add(f"{where}: terminationGracePeriodSeconds {termination} does not outlast the preStop "
+            f"pause ({pre_stop} s) and the shutdown grace ({grace:g} s)")
 
 
 def check_k8s(objects, kustomization, settings):
@@ -105,46 +186,26 @@ def check_k8s(objects, kustomization, settings):
     }
     for name, data in config_maps.items():
         for key in data:
-            if key.startswith("BILATERAL_") and key not in settings:
+            if key.startswith("BILATERAL_GATEWAY_") or (key.startswith("BILATERAL_") and key not in settings["server"]):
                 add(f"ConfigMap {name}: {key} is not a bilateral-server setting")
 
-    deployments = by_kind.get("Deployment", {})
+    deployments = dict(by_kind.get("Deployment", {}))
+    gateway = deployments.pop(GATEWAY, None)
+    if gateway is None:
+        add(f"no Deployment {GATEWAY}")
     if len(deployments) != 1:
-        add(f"want one Deployment, found {len(deployments)}")
+        add(f"want one Deployment of the server besides {GATEWAY}, found {len(deployments)}")
         return problems
     deployment_name, (where, deployment) = next(iter(deployments.items()))
-    spec = deployment["spec"]
-    pod = spec["template"]["spec"]
-    pod_labels = spec["template"]["metadata"].get("labels", {})
-    if not matches(spec["selector"]["matchLabels"], pod_labels):
-        add(f"{where}: selector {spec['selector']['matchLabels']} does not match pod labels {pod_labels}")
-    security = pod.get("securityContext", {})
-    if security.get("runAsNonRoot") is not True or security.get("runAsUser", 0) == 0:
-        add(f"{where}: pods must run as a non-root user")
-    containers = pod.get("containers", [])
-    if len(containers) != 1:
-        add(f"{where}: want one container")
+    pod, pod_labels, container, ports = check_pod(where, deployment, "grpc", add)
+    if container is None:
         return problems
-    container = containers[0]
-    ports = {port["name"]: port["containerPort"] for port in container.get("ports", [])}
-    if "grpc" not in ports:
-        add(f"{where}: no container port named grpc")
     for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
         grpc = container.get(probe, {}).get("grpc")
         if not grpc:
             add(f"{where}: {probe} is not a gRPC probe")
         elif grpc.get("port") != ports.get("grpc"):
             add(f"{where}: {probe} probes port {grpc.get('port')}, not the gRPC port")
-    resources = container.get("resources", {})
-    for part in ("requests", "limits"):
-        for resource in ("cpu", "memory"):
-            if resource not in resources.get(part, {}):
-                add(f"{where}: resources.{part}.{resource} is not set")
-    container_security = container.get("securityContext", {})
-    if container_security.get("allowPrivilegeEscalation") is not False:
-        add(f"{where}: allowPrivilegeEscalation must be false")
-    if "ALL" not in container_security.get("capabilities", {}).get("drop", []):
-        add(f"{where}: capabilities must drop ALL")
 
     environment = {}
     for source in container.get("envFrom", []):
@@ -154,7 +215,8 @@ def check_k8s(objects, kustomization, settings):
         else:
             environment.update(config_maps[name])
     for variable in container.get("env", []):
-        if variable["name"].startswith("BILATERAL_") and variable["name"] not in settings:
+        if variable["name"].startswith("BILATERAL_GATEWAY_") or (
+                variable["name"].startswith("BILATERAL_") and variable["name"] not in settings["server"]):
             add(f"{where}: {variable['name']} is not a bilateral-server setting")
         ref = variable.get("valueFrom", {}).get("secretKeyRef")
         if ref and ref.get("key") not in secrets.get(ref.get("name"), set()):
@@ -182,17 +244,13 @@ def check_k8s(objects, kustomization, settings):
         if not mounted:
             add(f"{where}: BILATERAL_KEYS_FILE {keys_file} is on no mounted volume")
 
-    grace = duration_seconds(environment.get("BILATERAL_SHUTDOWN_GRACE", "10s")) or 10
-    pre_stop = 0
-    command = container.get("lifecycle", {}).get("preStop", {}).get("exec", {}).get("command", [])
-    if len(command) == 2 and command[0] == "sleep":
-        pre_stop = int(command[1])
-    termination = pod.get("terminationGracePeriodSeconds", 30)
-    if termination <= grace + pre_stop:
-        add(f"{where}: terminationGracePeriodSeconds {termination} does not outlast the preStop "
-            f"pause ({pre_stop} s) and the shutdown grace ({grace:g} s)")
+    check_grace(where, pod, container, environment.get("BILATERAL_SHUTDOWN_GRACE", "10s"), add)
 
-    services = by_kind.get("Service", {})
+    services = dict(by_kind.get("Service", {}))
+    gateway_services = {name: services.pop(name) for name, (_, obj) in list(services.items())
+                        if obj["metadata"].get("labels", {}).get("app.kubernetes.io/name") == GATEWAY}
+    if gateway is not None:
+        problems += check_k8s_gateway(gateway, gateway_services, services, ports, settings)
     if not any(obj["spec"].get("clusterIP") == "None" for _, obj in services.values()):
         add("no headless Service (clusterIP: None) for client-side load balancing")
     for name, (service_where, service) in services.items():
@@ -222,21 +280,84 @@ def check_k8s(objects, kustomization, settings):
     return problems
 
 
+GATEWAY = "bilateral-gateway"
+
+
+def check_k8s_gateway(gateway, gateway_services, server_services, server_ports, settings):
+    """The gateway's Deployment and Service, and that it reaches the servers."""
+    problems = []
+    add = problems.append
+    where, deployment = gateway
+    pod, labels, container, ports = check_pod(where, deployment, "http", add)
+    if container is None:
+        return problems
+    readiness = container.get("readinessProbe", {}).get("httpGet", {})
+    if readiness.get("path") != "/healthz" or readiness.get("port") not in ("http", ports.get("http")):
+        add(f"{where}: the readinessProbe is not GET /healthz on the http port")
+    if not container.get("livenessProbe"):
+        add(f"{where}: no livenessProbe")
+    environment = {}
+    for variable in container.get("env", []):
+        name = variable["name"]
+        if name.startswith("BILATERAL_") and not name.startswith("BILATERAL_GATEWAY_"):
+            add(f"{where}: {name} is a setting of the server, not of the gateway")
+        elif setting_problem(name, settings):
+            add(f"{where}: {setting_problem(name, settings)}")
+        environment[name] = variable.get("value", "")
+    if not environment.get("BILATERAL_GATEWAY_LISTEN", "").endswith(f":{ports.get('http')}"):
+        add(f"{where}: BILATERAL_GATEWAY_LISTEN is not the http container port")
+    backends = environment.get("BILATERAL_GATEWAY_BACKENDS", "")
+    if not backends:
+        add(f"{where}: no BILATERAL_GATEWAY_BACKENDS")
+    for host, port in backend_hosts(backends) if backends else []:
+        service = server_services.get(host.split(".")[0])
+        if service is None:
+            add(f"{where}: BILATERAL_GATEWAY_BACKENDS names {host}, which is no Service of the servers")
+        elif port not in [p["port"] for p in service[1]["spec"].get("ports", [])
+                          if p.get("targetPort") in ("grpc", server_ports.get("grpc"))]:
+            add(f"{where}: BILATERAL_GATEWAY_BACKENDS port {port} is not the gRPC port of Service {host}")
+    check_grace(where, pod, container, environment.get("BILATERAL_GATEWAY_SHUTDOWN_GRACE", "10s"), add)
+    if not gateway_services:
+        add(f"no Service for {GATEWAY}")
+    for name, (service_where, service) in gateway_services.items():
+        if not matches(service["spec"].get("selector", {}), labels):
+            add(f"{service_where}: selector does not match the gateway's pods")
+        for port in service["spec"].get("ports", []):
+            if port.get("targetPort") not in ("http", ports.get("http")):
+                add(f"{service_where}: targetPort {port.get('targetPort')} is not the gateway's http port")
+    return problems
+
+
 def check_compose(compose, settings):
     problems = []
     add = problems.append
     services = compose.get("services", {})
+    gateways = {n for n, s in services.items() if (s.get("build") or {}).get("target") == "gateway"}
+    if not gateways:
+        add("compose: no gateway service (built from the Dockerfile's gateway stage)")
     for name, service in services.items():
         environment = service.get("environment", {}) or {}
         for key in environment:
-            if key.startswith("BILATERAL_") and key not in settings:
-                add(f"compose {name}: {key} is not a bilateral-server setting")
+            if setting_problem(key, settings):
+                add(f"compose {name}: {setting_problem(key, settings)}")
         for dependency, condition in (service.get("depends_on") or {}).items():
             if dependency not in services:
                 add(f"compose {name}: depends on {dependency}, which is not a service")
             elif set(services[dependency].get("profiles", [])) - set(service.get("profiles", [])):
                 add(f"compose {name}: depends on {dependency} of another profile")
-    embedded = [n for n, s in services.items() if not s.get("profiles") and "build" in s]
+    for name in gateways:
+        profiles = set(services[name].get("profiles", []))
+        backends = (services[name].get("environment") or {}).get("BILATERAL_GATEWAY_BACKENDS", "")
+        for host, port in backend_hosts(backends) if backends else []:
+            backend = services.get(host)
+            if backend is None or host in gateways:
+                add(f"compose {name}: backend {host} is not a server service")
+            elif set(backend.get("profiles", [])) - profiles:
+                add(f"compose {name}: backend {host} is of another profile")
+            elif port != 50051:
+                add(f"compose {name}: backend {host}:{port} is not the gRPC port 50051")
+    embedded = [n for n, s in services.items()
+                if not s.get("profiles") and "build" in s and n not in gateways]
     if not embedded:
         add("compose: no server on the embedded store outside a profile")
     for name in embedded:
@@ -279,8 +400,12 @@ def check_dockerfile(settings):
         text = file.read()
     problems = []
     for name in set(re.findall(r"\b(BILATERAL_[A-Z_]+)=", text)):
-        if name not in settings:
-            problems.append(f"Dockerfile: {name} is not a bilateral-server setting")
+        if setting_problem(name, settings):
+            problems.append(f"Dockerfile: {setting_problem(name, settings)}")
+    if not re.search(r"^FROM \S+ AS gateway$", text, re.M):
+        problems.append("Dockerfile: no gateway stage")
+    if 'CMD ["bilateral-gateway", "health"]' not in text:
+        problems.append("Dockerfile: the gateway's HEALTHCHECK is not bilateral-gateway health")
     for needed in ("USER 10001", "HEALTHCHECK", "STOPSIGNAL SIGTERM", "VOLUME /var/lib/bilateral",
                    "EXPOSE 50051 9090"):
         if needed not in text:
@@ -323,6 +448,17 @@ def self_test(objects, kustomization, compose, settings):
         "compose replica gone": lambda o, c: c["services"].pop("replica-3"),
         "compose setting": lambda o, c: c["services"]["replica-2"]["environment"].update(
             {"BILATERAL_DATABSE": "x"}),
+        "gateway probe": lambda o, c: o["gateway.yaml"][0]["spec"]["template"]["spec"]["containers"][0][
+            "readinessProbe"]["httpGet"].update({"path": "/"}),
+        "gateway backends": lambda o, c: o["gateway.yaml"][0]["spec"]["template"]["spec"]["containers"][0][
+            "env"][1].update({"value": "dns:///bilateral-headles:50051"}),
+        "gateway backend port": lambda o, c: o["gateway.yaml"][0]["spec"]["template"]["spec"]["containers"][0][
+            "env"][1].update({"value": "dns:///bilateral-headless:9090"}),
+        "gateway setting": lambda o, c: o["gateway.yaml"][0]["spec"]["template"]["spec"]["containers"][0][
+            "env"].append({"name": "BILATERAL_GATEWAY_LISTN", "value": "x"}),
+        "gateway service": lambda o, c: o["gateway.yaml"][1]["spec"]["ports"][0].update({"targetPort": 9090}),
+        "compose gateway backend": lambda o, c: c["services"]["gateway-scale-out"]["environment"].update(
+            {"BILATERAL_GATEWAY_BACKENDS": "replica-1:50051,replica-4:50051"}),
     }
     failed = []
     for name, apply in breaks.items():
@@ -336,10 +472,11 @@ def self_test(objects, kustomization, compose, settings):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--server", required=True, help="the bilateral-server binary")
+    parser.add_argument("--gateway", required=True, help="the bilateral-gateway binary")
     parser.add_argument("--nginx", default="", help="an nginx binary to check nginx.conf with")
     parser.add_argument("--self-test", action="store_true")
     args = parser.parse_args()
-    settings = server_settings(args.server)
+    settings = {"server": server_settings(args.server), "gateway": gateway_settings(args.gateway)}
     objects, kustomization = load_k8s()
     with open(os.path.join(ROOT, "deploy", "compose.yaml")) as file:
         compose = yaml.safe_load(file)

@@ -14,6 +14,9 @@ build_packages=(
   libabsl-dev libsqlite3-dev iso-codes libpq-dev
   # Key hashing and TLS, and the /metrics HTTP port.
   libssl-dev libcpp-httplib-dev
+  # google/api/annotations.proto and http.proto, which the HTTP rules in
+  # proto/ import (scripts/proto_deps.sh says where they are).
+  golang-github-gogo-googleapis-dev
 )
 # What the tests need besides.
 debian_packages=(
@@ -56,3 +59,6 @@ fi
 for client_setup in "$root"/client/*/setup.sh; do
   if [[ -f "$client_setup" ]]; then bash "$client_setup"; fi
 done
+
+# What the HTTP/JSON gateway, its tests and its browser test need.
+bash "$root/gateway/setup.sh"

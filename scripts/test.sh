@@ -2,7 +2,8 @@
 # Sets up what is missing, builds, and runs every test: the contract guard
 # (lint, breaking changes, API reference), the whole ctest suite on the
 # release build, the clients for other languages and gRPC tools against a
-# live server, the deployment files and the container image (built and run;
+# live server, the HTTP/JSON gateway (curl, OpenAPI, a browser), the
+# deployment files and the container image (built and run;
 # BILATERAL_IMAGE_TEST=0 skips it), and the ctest suite again under
 # AddressSanitizer and UndefinedBehaviorSanitizer and under ThreadSanitizer,
 # then the fuzz targets for a bounded time (scripts/fuzz.sh).
@@ -89,11 +90,17 @@ run_suite() {
   ctest --preset "$preset" -j2
 }
 
+# The scale-out test of the suite reaches the replicas through the gateway too.
+echo "== build bilateral-gateway"
+gateway/build.sh
 run_suite release
 echo "== clients for other languages, and gRPC tools"
 scripts/clients_test.sh
+echo "== HTTP/JSON gateway: curl, OpenAPI, the dossier page in headless Chromium"
+gateway/test.sh
 echo "== deployment files: Kubernetes manifests, Compose, nginx, Dockerfile"
 scripts/deploy_check.py --server build/release/service/bilateral-server \
+  --gateway build/gateway/bilateral-gateway \
   --nginx "$(command -v nginx || echo /usr/sbin/nginx)" --self-test
 if [[ "${BILATERAL_IMAGE_TEST:-1}" == 1 ]]; then
   echo "== container image: build, run, health, seed visits, SIGTERM"

@@ -4,7 +4,9 @@
 // through the balancer while one replica is killed with SIGKILL and started
 // again, then another is drained with SIGTERM and started again. Afterwards
 // every acknowledged write is stored exactly once, no read failed once its
-// retries were spent, and every replica serves the same data.
+// retries were spent, and every replica serves the same data. Readers over
+// HTTP/JSON go through bilateral-gateway, spreading calls over the same three
+// replicas, at the same time: none of their reads fails either.
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -24,6 +26,7 @@
 #include "gmock/gmock.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "httplib.h"
 #include "temp_dir.h"
 #include "test_store.h"
 
@@ -33,6 +36,7 @@ namespace {
 constexpr int kReplicas = 3;
 constexpr int kWriters = 4;
 constexpr int kReaders = 4;
+constexpr int kHttpReaders = 2;
 
 // A loopback port nothing listens on right now.
 int FreePort() {
@@ -154,6 +158,34 @@ TEST(ScaleOutTest, WritersAndReadersThroughTheBalancerLoseNothingWhileReplicasDi
   const std::string balancer = absl::StrCat("127.0.0.1:", balancer_port);
   ASSERT_TRUE(WaitServing(balancer)) << "nginx:\n" << nginx.Errors();
 
+  // The gateway, with every replica as a backend (gateway/build.sh builds it).
+  ASSERT_EQ(access(BILATERAL_GATEWAY_PATH, X_OK), 0)
+      << BILATERAL_GATEWAY_PATH << " is missing: gateway/build.sh builds it";
+  const int gateway_port = FreePort();
+  std::vector<std::string> backends;
+  for (const auto& replica : replicas) backends.push_back(replica->endpoint());
+  test::ChildProcess gateway(
+      BILATERAL_GATEWAY_PATH,
+      {absl::StrCat("--listen=127.0.0.1:", gateway_port),
+       absl::StrCat("--backends=", absl::StrJoin(backends, ","))},
+      dir.File("gateway.out"), dir.File("gateway.err"));
+  auto http_client = [&] {
+    auto client = std::make_unique<httplib::Client>("127.0.0.1", gateway_port);
+    client->set_connection_timeout(5);
+    client->set_read_timeout(15);
+    return client;
+  };
+  {
+    auto client = http_client();
+    bool healthy = false;
+    for (int i = 0; i < 200 && !healthy; ++i) {
+      auto response = client->Get("/healthz");
+      healthy = response && response->status == 200;
+      if (!healthy) absl::SleepFor(absl::Milliseconds(50));
+    }
+    ASSERT_TRUE(healthy) << "the gateway did not become healthy:\n" << gateway.Errors();
+  }
+
   ClientOptions options;
   options.endpoint = balancer;
   options.timeout = absl::Seconds(10);
@@ -167,6 +199,7 @@ TEST(ScaleOutTest, WritersAndReadersThroughTheBalancerLoseNothingWhileReplicasDi
 
   std::atomic<bool> stop{false};
   std::atomic<int> acknowledged{0}, write_failures{0}, reads{0}, read_failures{0};
+  std::atomic<int> http_reads{0}, http_read_failures{0};
   std::mutex mu;
   std::map<std::string, std::string> acked_titles;  // title -> name
   std::vector<std::string> failures;
@@ -203,6 +236,25 @@ TEST(ScaleOutTest, WritersAndReadersThroughTheBalancerLoseNothingWhileReplicasDi
       }
     });
   }
+  // HTTP/JSON readers: no retries of their own; the gateway retries a read a
+  // draining or dead replica refuses on another one.
+  for (int r = 0; r < kHttpReaders; ++r) {
+    threads.emplace_back([&] {
+      auto client = http_client();
+      while (!stop.load()) {
+        auto response = client->Get("/v1/sources/scale-out-read");
+        ++http_reads;
+        if (!response || response->status != 200 ||
+            response->body.find("\"name\":\"sources/scale-out-read\"") == std::string::npos) {
+          ++http_read_failures;
+          std::lock_guard<std::mutex> lock(mu);
+          failures.push_back(absl::StrCat(
+              "HTTP read: ", response ? absl::StrCat(response->status, " ", response->body)
+                                      : httplib::to_string(response.error())));
+        }
+      }
+    });
+  }
   auto let_traffic_run = [&] {
     const int before = acknowledged.load();
     for (int i = 0; i < 100 && acknowledged.load() < before + 20; ++i) {
@@ -231,9 +283,14 @@ TEST(ScaleOutTest, WritersAndReadersThroughTheBalancerLoseNothingWhileReplicasDi
 
   std::cout << "writes acknowledged " << acknowledged << ", failed after retries "
             << write_failures << "; reads " << reads << ", failed after retries "
-            << read_failures << "\n";
+            << read_failures << "; HTTP reads through the gateway " << http_reads << ", failed "
+            << http_read_failures << "\n";
   EXPECT_EQ(write_failures, 0) << absl::StrJoin(failures, "\n");
   EXPECT_EQ(read_failures, 0) << absl::StrJoin(failures, "\n");
+  EXPECT_EQ(http_read_failures, 0) << absl::StrJoin(failures, "\n");
+  EXPECT_GT(http_reads, 0);
+  gateway.Signal(SIGTERM);
+  EXPECT_EQ(gateway.WaitExit(absl::Seconds(15)), 0) << gateway.Errors();
   EXPECT_GT(acknowledged, 100);
 
   // Every replica, asked directly, holds every acknowledged write exactly
