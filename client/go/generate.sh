@@ -66,7 +66,8 @@ if $check; then
 fi
 rm -rf "$out/gen"
 mkdir -p "$out/gen"
-protoc -I"$proto_dir" \
+# google/api (the HTTP rules) from where scripts/proto_deps.sh says.
+protoc -I"$proto_dir" -I"$("$root/scripts/proto_deps.sh" include)" \
   --plugin=protoc-gen-go="$gobin/protoc-gen-go" \
   --plugin=protoc-gen-go-grpc="$gobin/protoc-gen-go-grpc" \
   --go_out="$out" "${go_opts[@]}" \

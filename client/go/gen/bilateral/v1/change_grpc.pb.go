@@ -43,7 +43,8 @@ type ChangeServiceClient interface {
 	// far behind): read the collections afresh with List and watch from a new
 	// cursor. UNAVAILABLE when the server shuts down: resume from the last
 	// cursor received, on this or another replica. RESOURCE_EXHAUSTED when
-	// too many streams are open. INVALID_ARGUMENT for a malformed cursor or an
+	// too many streams are open. INVALID_ARGUMENT for a cursor this service
+	// did not issue or that was altered, one issued on another database, or an
 	// unknown collection.
 	WatchChanges(ctx context.Context, in *WatchChangesRequest, opts ...grpc.CallOption) (ChangeService_WatchChangesClient, error)
 }
@@ -105,7 +106,8 @@ type ChangeServiceServer interface {
 	// far behind): read the collections afresh with List and watch from a new
 	// cursor. UNAVAILABLE when the server shuts down: resume from the last
 	// cursor received, on this or another replica. RESOURCE_EXHAUSTED when
-	// too many streams are open. INVALID_ARGUMENT for a malformed cursor or an
+	// too many streams are open. INVALID_ARGUMENT for a cursor this service
+	// did not issue or that was altered, one issued on another database, or an
 	// unknown collection.
 	WatchChanges(*WatchChangesRequest, ChangeService_WatchChangesServer) error
 	mustEmbedUnimplementedChangeServiceServer()
