@@ -75,8 +75,8 @@ class GatedStore final : public store::Store {
   }
 
   absl::StatusOr<store::Row> Insert(const store::Collection& collection, store::Row row,
-                                    absl::string_view request_id) override {
-    return inner_->Insert(collection, std::move(row), request_id);
+                                    const store::RequestKey& request) override {
+    return inner_->Insert(collection, std::move(row), request);
   }
   absl::StatusOr<std::vector<absl::Status>> InsertMany(const store::Collection& collection,
                                                        std::vector<store::Row> rows) override {

@@ -402,7 +402,7 @@ int ChangeFeed::EndStreamsNoLongerAuthorized() {
     ++ended;
     // A waiting stream has no message in flight: it ends now. Any other
     // ends when its write is done and it pumps again.
-    if (waiting_.erase(reactor) > 0) reactor->Pump();
+    if (waiting_.erase(reactor) > 0) reactor->Pump(false);
   }
   return ended;
 }

@@ -35,7 +35,7 @@ struct ServerOptions {
   // connections for reads, so a read never waits for a connection.
   int read_workers = 8;
   // Threads running the bodies of writes (and admin calls).
-  int write_workers = 2;
+  int write_workers = 16;
   // Calls of each kind (reads, writes) waiting for a worker; a call that
   // finds them all taken gets RESOURCE_EXHAUSTED on arrival.
   int max_queued_calls = 256;
