@@ -168,14 +168,17 @@ TEST_F(RecordsTest, RequestIdReusedForADifferentRequestIsRefusedNamingTheFirst) 
 // hold: a default page ends early and the next token resumes exactly; a
 // BatchGet that large is refused up front, naming the limit.
 TEST_F(RecordsTest, PagesEndBeforeTheResponseLimitAndBigBatchGetsAreRefused) {
+  // As many 4,000-byte quotes as a record may hold (kMaxRecordBytes).
   v1::Source bulky = FromJson<v1::Source>(R"({"title": "Bulky"})");
-  for (int i = 0; i < kMaxListSize; ++i) {
+  for (int i = 0; bulky.ByteSizeLong() + 4100 < kMaxRecordBytes && i < kMaxListSize; ++i) {
     auto* citation = bulky.add_citations();
     citation->set_source("sources/article");
     citation->set_quote(std::string(4000, static_cast<char>('a' + i % 26)));
   }
+  // Enough of them to pass what one response may hold.
+  const int count = static_cast<int>(kMaxResponseBytes / bulky.ByteSizeLong()) + 4;
   google::protobuf::RepeatedPtrField<std::string> names;
-  for (int i = 0; i < 12; ++i) {
+  for (int i = 0; i < count; ++i) {
     auto created = sources_->Create(bulky, absl::StrCat("bulky-", i), "");
     ASSERT_TRUE(created.ok()) << created.status();
     *names.Add() = created->name();
@@ -196,7 +199,7 @@ TEST_F(RecordsTest, PagesEndBeforeTheResponseLimitAndBigBatchGetsAreRefused) {
     params.page_token = page->next_page_token;
     ++pages;
   } while (!params.page_token.empty() && pages < 20);
-  EXPECT_GT(pages, 1) << "13 sources of 400 KB in one default page";
+  EXPECT_GT(pages, 1) << "more than a response may hold in one default page";
   std::vector<std::string> expected = {"sources/article"};
   for (const auto& name : names) expected.push_back(name);
   EXPECT_THAT(listed, testing::ElementsAreArray(expected)) << "each once, in order";
