@@ -312,7 +312,7 @@ class CountryServiceImpl final : public v1::CountryService::CallbackService {
                                        const v1::GetCountryRequest* request,
                                        v1::Country* response) override {
     return RunUnary(context, guard_, {"bilateral.v1.CountryService/GetCountry", Access::kRead},
-                    *request, [this, request, response]() -> absl::Status {
+                    *request, [request, response]() -> absl::Status {
                       absl::string_view code = request->name();
                       if (!absl::ConsumePrefix(&code, "countries/") || code.empty()) {
                         return domain::InvalidField(
