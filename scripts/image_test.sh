@@ -48,7 +48,9 @@ for target in build runtime; do
     -t "$tag" -f deploy/Dockerfile . >"$work/build.log" 2>&1 ||
     { tail -40 "$work/build.log" >&2; exit 1; }
 done
-podman image prune -f >/dev/null
+# Dangling layers go; one that a builder container left by an interrupted
+# build still uses stays, and is no reason to fail the test.
+podman image prune -f >/dev/null 2>&1 || echo "image: some dangling images are in use; kept" >&2
 size=$(podman image inspect --format '{{.Size}}' "$image")
 echo "image: built in $((SECONDS - start)) s; size $((size / 1000000)) MB"
 
