@@ -83,8 +83,11 @@ quietly "$work/configure.log" "$cmake" -S "$consumer_source" -B "$work/build" -G
   -DCMAKE_BUILD_TYPE="$build_type" -DCMAKE_CXX_FLAGS="$cxx_flags" \
   ${launcher:+-DCMAKE_CXX_COMPILER_LAUNCHER="$launcher"}
 quietly "$work/build.log" "$cmake" --build "$work/build"
-ldd "$work/build/list_visits" | grep -q "$libdir/libbilateral_client.so.$soversion" ||
-  fail "list_visits does not load the package's shared library: $(ldd "$work/build/list_visits")"
+# Read whole before matching: grep -q stops early, and a long listing (a
+# preloaded library adds lines) would end ldd with SIGPIPE under pipefail.
+linked=$(ldd "$work/build/list_visits")
+grep -q "$libdir/libbilateral_client.so.$soversion" <<<"$linked" ||
+  fail "list_visits does not load the package's shared library: $linked"
 
 echo "== build the consumer with pkg-config"
 export PKG_CONFIG_PATH="$libdir/pkgconfig"
