@@ -56,8 +56,7 @@ absl::Status KeyTakenConcurrently() {
 // Reads the fixed columns seq, id, payload, etag, create_us, update_us.
 Row ReadRow(SqlRows& rows, int64_t* seq) {
   Row row;
-  row.seq = rows.Int(0);
-  if (seq != nullptr) *seq = row.seq;
+  if (seq != nullptr) *seq = rows.Int(0);
   row.id = rows.Text(1);
   row.payload = rows.Text(2);
   row.etag = rows.Text(3);

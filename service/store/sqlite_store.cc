@@ -210,13 +210,11 @@ class SqliteConnection final : public SqlConnection {
   // How many statements are deferred; DropDeferred(n) forgets those after
   // the first n (those of a write rolled back to its savepoint).
   size_t DeferredCount() const { return deferred_.size(); }
-  void DropDeferred(size_t keep) { deferred_.resize(std::min(keep, deferred_.size())); }
-  // Runs the deferred statements in order, as the last of the transaction.
+  void DropDeferred(size_t keep) { deferred_.resize(keep); }
+  // Runs the deferred statements in order, as the last of the transaction;
+  // EndTransaction() then forgets them.
   absl::Status RunDeferred() {
-    std::vector<Deferred> deferred = std::move(deferred_);
-    deferred_.clear();
-    deferring_ = false;
-    for (const auto& statement : deferred) {
+    for (const auto& statement : deferred_) {
       if (auto status = Execute(statement.sql, statement.params); !status.ok()) {
         return status.status();
       }

@@ -29,7 +29,7 @@ struct SqliteOptions {
   // Changes the change feed keeps; older ones are dropped.
   int64_t change_retention = 1000000;
   // Called after each commit with the number of writes it committed
-  // together (group commit); for metrics and tests. May be empty.
+  // together (group commit), for tests to observe. May be empty.
   std::function<void(size_t writes)> observe_group_commit;
 };
 

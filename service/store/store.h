@@ -66,9 +66,6 @@ struct Row {
   std::optional<std::string> search_text;
   // Set by the store on every write; ignored on input.
   std::string etag;
-  // Position in insertion order, set by the store on the rows it reads
-  // (0 elsewhere); it breaks ties in every ordering.
-  int64_t seq = 0;
   int64_t create_time_us = 0;
   int64_t update_time_us = 0;
 };
