@@ -32,7 +32,8 @@ const (
 // a control character (tab, line feed and carriage return are accepted) and
 // a record larger than 256 KiB serialised.
 // Limits: every text field at most 4,096 bytes, every list (citations
-// included) at most 100 entries; more is INVALID_ARGUMENT.
+// included) at most 100 entries; more is INVALID_ARGUMENT. A required text
+// field, or a list entry, of white space alone is missing.
 type Observation struct {
 	state         protoimpl.MessageState
 	sizeCache     protoimpl.SizeCache

@@ -156,7 +156,9 @@ type Milestone struct {
 	Tier PartnershipTier `protobuf:"varint,4,opt,name=tier,proto3,enum=bilateral.v1.PartnershipTier" json:"tier,omitempty"`
 	// Where or on what occasion, e.g. "Tokayev's visit to China".
 	Occasion string `protobuf:"bytes,5,opt,name=occasion,proto3" json:"occasion,omitempty"`
-	// The visit during which it happened, `visits/{visit}`, if stored.
+	// The visit during which it happened, `visits/{visit}`, if stored. It
+	// must exist when the partnership is written (else INVALID_ARGUMENT on
+	// this field), and cannot be deleted while named here.
 	Visit string `protobuf:"bytes,6,opt,name=visit,proto3" json:"visit,omitempty"`
 	// Evidence for this milestone.
 	Citations []*Citation `protobuf:"bytes,7,rep,name=citations,proto3" json:"citations,omitempty"`
@@ -316,7 +318,8 @@ func (x *PartnershipLevel) GetSince() *Date {
 // a control character (tab, line feed and carriage return are accepted) and
 // a record larger than 256 KiB serialised.
 // Limits: every text field at most 4,096 bytes, every list (citations
-// included) at most 100 entries; more is INVALID_ARGUMENT.
+// included) at most 100 entries; more is INVALID_ARGUMENT. A required text
+// field, or a list entry, of white space alone is missing.
 type Partnership struct {
 	state         protoimpl.MessageState
 	sizeCache     protoimpl.SizeCache

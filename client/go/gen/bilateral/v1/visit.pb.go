@@ -97,7 +97,8 @@ func (VisitKind) EnumDescriptor() ([]byte, []int) {
 // a control character (tab, line feed and carriage return are accepted) and
 // a record larger than 256 KiB serialised.
 // Limits: every text field at most 4,096 bytes, every list (citations
-// included) at most 100 entries; more is INVALID_ARGUMENT.
+// included) at most 100 entries; more is INVALID_ARGUMENT. A required text
+// field, or a list entry, of white space alone is missing.
 type Visit struct {
 	state         protoimpl.MessageState
 	sizeCache     protoimpl.SizeCache
@@ -127,7 +128,10 @@ type Visit struct {
 	// the source states it ("fifth visit" is 5); 0 when not stated.
 	ReportedOrdinal int32 `protobuf:"varint,10,opt,name=reported_ordinal,json=reportedOrdinal,proto3" json:"reported_ordinal,omitempty"`
 	// Output only. The position computed from the visits stored; 0 until
-	// computed.
+	// computed. Visits are one visitor's when their `visitor.name`s match
+	// after Unicode NFKC with case folding, trimming, and making each run of
+	// white space one space ("Xi Jinping" and "xi  jinping" are one visitor);
+	// each keeps its own spelling.
 	ComputedOrdinal int32 `protobuf:"varint,11,opt,name=computed_ordinal,json=computedOrdinal,proto3" json:"computed_ordinal,omitempty"`
 	// Evidence for this visit; each citation names an existing source.
 	Citations []*Citation `protobuf:"bytes,12,rep,name=citations,proto3" json:"citations,omitempty"`

@@ -46,7 +46,9 @@ type VisitServiceClient interface {
 	// Updates the fields named in `update_mask`. ABORTED when `visit.etag` is
 	// set and no longer current; nothing is written then.
 	UpdateVisit(ctx context.Context, in *UpdateVisitRequest, opts ...grpc.CallOption) (*Visit, error)
-	// Deletes one. NOT_FOUND when absent; ABORTED on a stale `etag`.
+	// Deletes one. NOT_FOUND when absent; ABORTED on a stale `etag`;
+	// FAILED_PRECONDITION, naming the partnerships, while a partnership's
+	// milestone names it.
 	DeleteVisit(ctx context.Context, in *DeleteVisitRequest, opts ...grpc.CallOption) (*emptypb.Empty, error)
 }
 
@@ -128,7 +130,9 @@ type VisitServiceServer interface {
 	// Updates the fields named in `update_mask`. ABORTED when `visit.etag` is
 	// set and no longer current; nothing is written then.
 	UpdateVisit(context.Context, *UpdateVisitRequest) (*Visit, error)
-	// Deletes one. NOT_FOUND when absent; ABORTED on a stale `etag`.
+	// Deletes one. NOT_FOUND when absent; ABORTED on a stale `etag`;
+	// FAILED_PRECONDITION, naming the partnerships, while a partnership's
+	// milestone names it.
 	DeleteVisit(context.Context, *DeleteVisitRequest) (*emptypb.Empty, error)
 	mustEmbedUnimplementedVisitServiceServer()
 }
