@@ -245,7 +245,9 @@ v1::CreateVisitRequest SyntheticVisitRequest(const std::string& id, uint64_t num
   visit->add_occasions("Synthetic benchmark visit written by bilateral-loadgen; not a real event");
   v1::Citation* citation = visit->add_citations();
   citation->set_source(kSyntheticVisitSource);
-  citation->set_quote("Synthetic benchmark record: the source does not describe this visit.");
+  // The source holds its text, which every quote of it must be in; the
+  // occasion above says the visit is not real.
+  citation->set_quote("for a state visit");
   return request;
 }
 

@@ -11,9 +11,14 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build_packages=(
   g++ cmake ninja-build ccache pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto
+  # libprotoc: the SDK's generator (client/generator/) is a protoc plugin.
+  libprotoc-dev
   libabsl-dev libsqlite3-dev iso-codes libpq-dev
   # Key hashing and TLS, and the /metrics HTTP port.
   libssl-dev libcpp-httplib-dev
+  # Unicode normalisation (NFC) of quotes and source texts, and case
+  # folding of names (ICU); zlib for storing large records deflated.
+  libicu-dev zlib1g-dev
   # google/api/annotations.proto and http.proto, which the HTTP rules in
   # proto/ import (scripts/proto_deps.sh says where they are).
   golang-github-gogo-googleapis-dev

@@ -9,6 +9,7 @@
 #include "domain/errors.h"
 #include "domain/fields.h"
 #include "domain/resources.h"
+#include "domain/search_text.h"
 
 namespace bilateral::api {
 namespace {
@@ -34,7 +35,7 @@ class SearchServiceImpl final : public v1::SearchService::CallbackService {
                                    v1::SearchResponse* response) override {
     return RunUnary(
         context, guard_, {"bilateral.v1.SearchService/Search", Access::kRead}, *request,
-        [this, request, response]() -> absl::Status {
+        response, [this, request, response]() -> absl::Status {
           domain::Violations violations;
           if (request->query().empty()) {
             violations.Add("query", "required: the words to search for");
@@ -75,12 +76,43 @@ class SearchServiceImpl final : public v1::SearchService::CallbackService {
             result->set_snippet(std::move(hit.snippet));
             result->set_score(hit.score);
           }
+          if (auto status = PointIntoSourceTexts(*page, *response); !status.ok()) return status;
           response->set_next_page_token(page->next_page_token);
           return absl::OkStatus();
         });
   }
 
  private:
+  // Sets text_start and text_end of each source result whose snippet lies
+  // within the source's text, reading the page's sources in one call.
+  absl::Status PointIntoSourceTexts(const store::SearchPage& page,
+                                    v1::SearchResponse& response) {
+    const auto& sources = domain::Resource<v1::Source>::Collection();
+    std::vector<std::string> ids;
+    std::vector<v1::SearchResult*> results;
+    for (size_t i = 0; i < page.hits.size(); ++i) {
+      if (page.hits[i].collection != sources.name) continue;
+      ids.push_back(page.hits[i].id);
+      results.push_back(response.mutable_results(static_cast<int>(i)));
+    }
+    if (ids.empty()) return absl::OkStatus();
+    auto rows = store_.GetMany(sources, ids);
+    // A source deleted since the search ran keeps its snippet, unplaced.
+    if (absl::IsNotFound(rows.status())) return absl::OkStatus();
+    if (!rows.ok()) return rows.status();
+    for (size_t i = 0; i < rows->size(); ++i) {
+      v1::Source source;
+      if (!source.ParseFromString((*rows)[i].payload) || source.text().empty()) continue;
+      absl::string_view searched = source.text();
+      searched = searched.substr(0, domain::kMaxSearchedValueBytes);
+      if (auto span = domain::SnippetSpan(searched, results[i]->snippet()); span.has_value()) {
+        results[i]->set_text_start(span->first);
+        results[i]->set_text_end(span->second);
+      }
+    }
+    return absl::OkStatus();
+  }
+
   store::Store& store_;
   CallGuard& guard_;
 };

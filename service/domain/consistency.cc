@@ -8,10 +8,16 @@
 #include <string>
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "bilateral/v1/finding.pb.h"
+#include "domain/citation_check.h"
 #include "domain/fields.h"
+#include "domain/names.h"
+#include "domain/quotes.h"
+#include "domain/records.h"
 #include "domain/resources.h"
 
 namespace bilateral::domain {
@@ -118,7 +124,8 @@ std::optional<v1::Finding> OrdinalFinding(const v1::Visit& visit, const std::str
   return finding;
 }
 
-// Numbers the visits of one visitor to one host country by start date,
+// Numbers the visits of one visitor (`visitor` is their NameKey) to one
+// host country by start date,
 // from the first visit dated `from` on: the visits before it keep their
 // ordinals, so the work follows the visits whose ordinal can move (none
 // but the new one, for a visit later than every other in its series).
@@ -126,7 +133,7 @@ absl::Status RenumberSeries(RowEditor& editor, const std::string& visitor,
                             const std::string& host, int64_t from) {
   const auto& visits = Resource<v1::Visit>::Collection();
   store::RowRange range;
-  range.equal = {{"visitor_name", visitor}, {"host_country", host}};
+  range.equal = {{"visitor_key", visitor}, {"host_country", host}};
   range.order_column = "start_date";
   range.from = from;
   // The ordinal of the last visit before `from` is where the count resumes.
@@ -375,7 +382,162 @@ absl::Status SettleWithoutPeriod(RowEditor& editor, Row row) {
                 "the record no longer states a change.");
 }
 
+// ----- Quotes no longer in their sources
+
+std::string QuoteFindingId(absl::string_view collection, absl::string_view id) {
+  return absl::StrCat("quote-", absl::AsciiStrToLower(collection), "-", id);
+}
+
+bool HasQuoteNotInSource(google::protobuf::Message& record) {
+  for (auto& [path, citation] : MutableCitations(record)) {
+    if (citation->verification() == v1::CITATION_VERIFICATION_NOT_IN_SOURCE) return true;
+  }
+  return false;
+}
+
+// The finding for `record` (`collection`/`id`): open while one of its
+// citations is NOT_IN_SOURCE; unset otherwise.
+std::optional<v1::Finding> QuoteFinding(google::protobuf::Message& record,
+                                        absl::string_view collection, absl::string_view id) {
+  std::set<std::string> sources;
+  std::vector<std::string> quotes;
+  for (auto& [path, citation] : MutableCitations(record)) {
+    if (citation->verification() != v1::CITATION_VERIFICATION_NOT_IN_SOURCE) continue;
+    sources.insert(citation->source());
+    std::string quote = citation->quote().substr(0, 200);
+    quotes.push_back(absl::StrCat(path, " \"", quote, "\" (", citation->source(), ")"));
+  }
+  if (quotes.empty()) return std::nullopt;
+  v1::Finding finding;
+  const std::string subject = absl::StrCat(collection, "/", id);
+  finding.set_kind(v1::FINDING_KIND_QUOTE_NOT_IN_SOURCE);
+  finding.set_subject(subject);
+  finding.add_records(subject);
+  for (const auto& source : sources) finding.add_records(source);
+  finding.set_stated_value(static_cast<double>(quotes.size()));
+  finding.set_description(absl::StrCat(subject, " quotes what the text of its source no longer holds: ",
+                                       absl::StrJoin(quotes, "; ")));
+  finding.set_resolution(
+      "Restore the passage in the source's text, or correct the record's quote.");
+  return finding;
+}
+
+// Calls `f(TypeTag<Message>{})` for the record type stored in `collection`.
+template <typename F>
+void WithRecordType(absl::string_view collection, F&& f) {
+  ForEachRecordType([&](auto tag) {
+    using Message = typename decltype(tag)::type;
+    if (Resource<Message>::Collection().name == collection) f(tag);
+  });
+}
+
+// Anchors again the citations of `source_name` in the record `id`, against
+// the source's new `text` (null: none), and settles the record's finding.
+template <typename Message>
+absl::Status Reanchor(RowEditor& editor, const std::string& id, const std::string& source_name,
+                      const SourceText* text) {
+  const auto& collection = Resource<Message>::Collection();
+  auto rows = editor.Select(collection, {{"id", id}}, "");
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return absl::OkStatus();
+  auto record = Parse<Message>(rows->front());
+  if (!record.ok()) return record.status();
+  const bool had_missing = HasQuoteNotInSource(*record);
+  bool changed = false;
+  for (auto& [path, citation] : MutableCitations(*record)) {
+    if (citation->source() != source_name) continue;
+    const std::string before = citation->SerializeAsString();
+    Anchor(text, *citation);
+    changed = changed || citation->SerializeAsString() != before;
+  }
+  if (!changed) return absl::OkStatus();
+  Row row = rows->front();
+  row.payload = record->SerializeAsString();
+  auto derived = Records<Message>::Rederive(row);
+  if (!derived.ok()) return derived.status();
+  if (auto status = editor.Put(collection, *std::move(derived)); !status.ok()) return status;
+  auto finding = QuoteFinding(*record, collection.name, id);
+  if (!finding.has_value() && !had_missing) return absl::OkStatus();
+  return Settle(editor, QuoteFindingId(collection.name, id), std::move(finding),
+                "the source's text holds every quote of the record again.");
+}
+
+// Settles the quote finding of each record a write changed that had a
+// quote not in its source: the write may have corrected or removed it.
+template <typename Message>
+absl::Status SettleQuoteFindings(RowEditor& editor, const std::vector<store::RowChange>& changes) {
+  const auto& name = Resource<Message>::Collection().name;
+  for (const auto& change : changes) {
+    if (!change.before.has_value()) continue;
+    auto before = Parse<Message>(*change.before);
+    if (!before.ok() || !HasQuoteNotInSource(*before)) continue;
+    std::optional<v1::Finding> finding;
+    if (change.after.has_value()) {
+      auto after = Parse<Message>(*change.after);
+      if (!after.ok()) return after.status();
+      finding = QuoteFinding(*after, name, change.before->id);
+    }
+    auto status = Settle(editor, QuoteFindingId(name, change.before->id), std::move(finding),
+                         change.after.has_value() ? "the record's quotes are in their sources."
+                                                  : "the record was deleted.");
+    if (!status.ok()) return status;
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
+
+template <typename Message>
+store::AfterWrite WithQuoteFindings(store::AfterWrite inner) {
+  return [inner = std::move(inner)](RowEditor& editor,
+                                    const std::vector<store::RowChange>& changes) -> absl::Status {
+    if (inner) {
+      if (auto status = inner(editor, changes); !status.ok()) return status;
+    }
+    return SettleQuoteFindings<Message>(editor, changes);
+  };
+}
+
+template store::AfterWrite WithQuoteFindings<v1::Source>(store::AfterWrite);
+template store::AfterWrite WithQuoteFindings<v1::Visit>(store::AfterWrite);
+template store::AfterWrite WithQuoteFindings<v1::Partnership>(store::AfterWrite);
+template store::AfterWrite WithQuoteFindings<v1::TradeRecord>(store::AfterWrite);
+template store::AfterWrite WithQuoteFindings<v1::InfrastructureProject>(store::AfterWrite);
+template store::AfterWrite WithQuoteFindings<v1::Exchange>(store::AfterWrite);
+template store::AfterWrite WithQuoteFindings<v1::Observation>(store::AfterWrite);
+
+absl::Status AfterSourcesWrite(RowEditor& editor, const std::vector<store::RowChange>& changes) {
+  for (const auto& change : changes) {
+    // A new source has no citations yet; a deleted one had none.
+    if (!change.before.has_value() || !change.after.has_value()) continue;
+    auto before = Parse<v1::Source>(*change.before);
+    auto after = Parse<v1::Source>(*change.after);
+    if (!before.ok()) return before.status();
+    if (!after.ok()) return after.status();
+    if (before->text() == after->text()) continue;
+    const std::string& id = change.after->id;
+    const std::string source_name = absl::StrCat("sources/", id);
+    std::unique_ptr<SourceText> text;
+    if (!after->text().empty()) text = std::make_unique<SourceText>(after->text());
+    auto citing = editor.Citing(id);
+    if (!citing.ok()) return citing.status();
+    for (const auto& citing_record : *citing) {
+      // Named, not bound: a lambda may not capture a structured binding
+      // before C++20.
+      const std::string& collection = citing_record.first;
+      const std::string& record_id = citing_record.second;
+      // A source quoting itself was checked as it was written.
+      if (collection == "sources" && record_id == id) continue;
+      absl::Status status;
+      WithRecordType(collection, [&](auto tag) {
+        status = Reanchor<typename decltype(tag)::type>(editor, record_id, source_name,
+                                                        text.get());
+      });
+      if (!status.ok()) return status;
+    }
+  }
+  return absl::OkStatus();
+}
 
 absl::Status AfterVisitsWrite(RowEditor& editor, const std::vector<store::RowChange>& changes) {
   // Each series a changed visit was or is in, from the earliest date at
@@ -389,7 +551,7 @@ absl::Status AfterVisitsWrite(RowEditor& editor, const std::vector<store::RowCha
       if (!visit.ok()) return visit.status();
       const int64_t date = DateKey(visit->start_date());
       auto [it, added] = series.emplace(
-          std::make_pair(visit->visitor().name(), visit->host_country()), date);
+          std::make_pair(NameKey(visit->visitor().name()), visit->host_country()), date);
       if (!added) it->second = std::min(it->second, date);
     }
     if (!change.after.has_value() && change.before.has_value()) {

@@ -4,7 +4,8 @@
 //     of the same visitor to the same host country, by start date;
 //   - TradeRecord.computed_change_pct: the change against the previous
 //     period of the same series (reporter, partner, flow, commodity and
-//     period granularity), unset when that period is not stored.
+//     period granularity), unset when that period is not stored;
+//   - each citation's anchor in its source's text, when that text changes.
 // Both are kept current inside every write's transaction (the collections'
 // after_write), and so are the findings they open and close.
 #pragma once
@@ -12,9 +13,23 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "store/store.h"
 
 namespace bilateral::domain {
+
+// after_write of the sources collection: when a source's text changes,
+// anchors every citation of it again (domain/citation_check.h), and opens
+// or closes the QUOTE_NOT_IN_SOURCE finding of each citing record.
+absl::Status AfterSourcesWrite(store::RowEditor& editor,
+                               const std::vector<store::RowChange>& changes);
+
+// `inner` (may be empty), then the QUOTE_NOT_IN_SOURCE findings of the
+// records of type `Message` the write changed: a record written with its
+// quotes corrected, or deleted, closes its finding.
+// Defined for every record type (domain/resources.h).
+template <typename Message>
+store::AfterWrite WithQuoteFindings(store::AfterWrite inner);
 
 // A stated change within this many percentage points of the computed one
 // agrees with it (sources round their figures).

@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "domain/fields.h"
+#include "domain/names.h"
 #include "domain/records.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
@@ -161,6 +162,39 @@ TEST_F(ConsistencyTest, SeedFindingsOpenCloseWhenRecordsArriveAndContradictionsO
 
 // Random creates, updates and deletes; then every stored ordinal and change
 // equals what a recomputation from all the stored records gives.
+// Spellings of one name that differ in case, white space or Unicode form
+// are one visitor: their visits are one series, numbered together, and the
+// stored spelling is kept. A name of white space alone is missing.
+TEST_F(ConsistencyTest, SpellingsOfOneNameAreOneVisitorsSeries) {
+  Records<v1::Source> sources(store_.get());
+  ASSERT_TRUE(sources.Create(FromJson<v1::Source>(kSourceJson), "test", "").ok());
+  Records<v1::Visit> visits(store_.get());
+  const std::vector<std::string> spellings = {
+      "Same Person", "same person", "Same Person ", "  SAME\tPERSON",
+      "Same\u00a0Person",  // a no-break space
+      "\uff33ame Person"};  // a full-width S
+  for (size_t i = 0; i < spellings.size(); ++i) {
+    v1::Visit visit = XiVisitToKazakhstan(static_cast<int>(2001 + i));
+    visit.mutable_visitor()->set_name(FromJson<v1::Person>(
+        absl::StrCat(R"({"name": ")", spellings[i], R"("})")).name());
+    auto created = visits.Create(visit, absl::StrCat("spelling-", i), "");
+    ASSERT_TRUE(created.ok()) << spellings[i] << ": " << created.status();
+    EXPECT_EQ(created->visitor().name(), visit.visitor().name()) << "the spelling is kept";
+  }
+  for (size_t i = 0; i < spellings.size(); ++i) {
+    auto visit = visits.Get(absl::StrCat("visits/spelling-", i));
+    ASSERT_TRUE(visit.ok()) << visit.status();
+    EXPECT_EQ(visit->computed_ordinal(), static_cast<int>(i + 1)) << spellings[i];
+  }
+  EXPECT_EQ(NameKey(" Same \t Person\n"), "same person");
+
+  v1::Visit blank = XiVisitToKazakhstan(2020);
+  blank.mutable_visitor()->set_name("  \t ");
+  auto refused = visits.Create(blank, "blank", "");
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument) << refused.status();
+  EXPECT_THAT(std::string(refused.status().message()), ::testing::HasSubstr("visitor.name"));
+}
+
 TEST_F(ConsistencyTest, DerivedValuesEqualARecomputationAfterRandomWrites) {
   Records<v1::Source> sources(store_.get());
   ASSERT_TRUE(sources.Create(FromJson<v1::Source>(kSourceJson), "test", "").ok());

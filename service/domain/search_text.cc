@@ -3,6 +3,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "absl/strings/strip.h"
 
 namespace bilateral::domain {
 namespace {
@@ -25,6 +26,12 @@ bool IsReference(absl::string_view value) {
 
 void Append(absl::string_view value, std::string& text) {
   if (value.empty() || IsReference(value)) return;
+  if (value.size() > kMaxSearchedValueBytes) {
+    // Cut at a character boundary.
+    size_t cut = kMaxSearchedValueBytes;
+    while (cut > 0 && (static_cast<unsigned char>(value[cut]) & 0xC0) == 0x80) --cut;
+    value = value.substr(0, cut);
+  }
   absl::StrAppend(&text, value, "\n");
 }
 
@@ -33,7 +40,10 @@ void Collect(const Message& message, bool top_level, std::string& text) {
   std::vector<const FieldDescriptor*> fields;
   reflection->ListFields(message, &fields);
   for (const FieldDescriptor* field : fields) {
-    if (top_level && (field->name() == "name" || field->name() == "etag")) continue;
+    if (top_level && (field->name() == "name" || field->name() == "etag" ||
+                      field->name() == "text_sha256")) {
+      continue;
+    }
     if (field->type() == FieldDescriptor::TYPE_STRING) {
       if (field->is_repeated()) {
         for (int i = 0; i < reflection->FieldSize(message, field); ++i) {
@@ -60,6 +70,57 @@ std::string SearchText(const Message& record) {
   std::string text;
   Collect(record, true, text);
   return text;
+}
+
+namespace {
+
+// Whether `snippet` reads as `value` from byte `at` on, a '[' or ']' of the
+// snippet that the value does not have there being a match marker; the end
+// of the match in `value` when it does.
+std::optional<size_t> MatchFrom(absl::string_view value, size_t at, absl::string_view snippet) {
+  for (char c : snippet) {
+    if (at < value.size() && value[at] == c) {
+      ++at;
+    } else if (c != '[' && c != ']') {
+      return std::nullopt;
+    }
+  }
+  return at;
+}
+
+int CodePointsBefore(absl::string_view value, size_t at) {
+  int count = 0;
+  for (size_t i = 0; i < at; ++i) {
+    if ((static_cast<unsigned char>(value[i]) & 0xC0) != 0x80) ++count;
+  }
+  return count;
+}
+
+}  // namespace
+
+std::optional<std::pair<int, int>> SnippetSpan(absl::string_view value,
+                                               absl::string_view snippet) {
+  absl::ConsumePrefix(&snippet, "...");
+  absl::ConsumeSuffix(&snippet, "...");
+  // The words before the first marker (or the first marked word) anchor
+  // the search; the rest is checked from each place they occur.
+  size_t anchor_begin = 0;
+  size_t anchor_end = snippet.find_first_of("[]");
+  if (anchor_end == 0) {
+    anchor_begin = 1;
+    anchor_end = snippet.find(']', 1);
+  }
+  if (anchor_end == absl::string_view::npos) anchor_end = snippet.size();
+  const absl::string_view anchor = snippet.substr(anchor_begin, anchor_end - anchor_begin);
+  if (anchor.empty()) return std::nullopt;
+  for (size_t found = value.find(anchor); found != absl::string_view::npos;
+       found = value.find(anchor, found + 1)) {
+    // The anchor starts the snippet, after a '[' marker at most.
+    if (auto end = MatchFrom(value, found, snippet.substr(anchor_begin)); end.has_value()) {
+      return std::make_pair(CodePointsBefore(value, found), CodePointsBefore(value, *end));
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace bilateral::domain

@@ -2,6 +2,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "common/log.h"
 #include "domain/countries.h"
 #include "domain/records.h"
@@ -107,6 +108,17 @@ absl::StatusOr<LoadSummary> LoadDataset(store::Store& store, const v1::Dataset& 
   return summary;
 }
 
+void AttachSourceTexts(v1::Dataset& dataset, const std::map<std::string, std::string>& texts) {
+  for (auto& source : *dataset.mutable_sources()) {
+    absl::string_view id = source.name();
+    if (!source.text().empty() || !absl::ConsumePrefix(&id, "sources/")) continue;
+    auto found = texts.find(std::string(id));
+    if (found == texts.end()) continue;
+    source.set_text(found->second);
+    if (source.media_type().empty()) source.set_media_type("text/plain");
+  }
+}
+
 absl::Status SeedIfEmpty(store::Store& store) {
   absl::Status status;
   bool empty = true;
@@ -120,6 +132,7 @@ absl::Status SeedIfEmpty(store::Store& store) {
   for (const auto& [file, json] : EmbeddedSeedFiles()) {
     auto dataset = ParseDataset(json, file);
     if (!dataset.ok()) return dataset.status();
+    AttachSourceTexts(*dataset, EmbeddedSourceTexts());
     auto summary = LoadDataset(store, *dataset);
     if (!summary.ok()) return summary.status();
     LogInfo("seed", "loaded seed data",

@@ -3,6 +3,7 @@
 // start, and any user's files.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -36,8 +37,16 @@ absl::StatusOr<LoadSummary> LoadDataset(store::Store& store,
 // The data sets under data/seed, compiled into the binary.
 const std::vector<std::pair<std::string, std::string>>& EmbeddedSeedFiles();
 
-// Loads the embedded seed data sets when the store holds no records of any
-// kind; does nothing otherwise.
+// The texts of the seed's sources (data/sources/{id}.txt), by source id,
+// compiled into the binary.
+const std::map<std::string, std::string>& EmbeddedSourceTexts();
+
+// Gives each source of `dataset` that has no text the one `texts` holds for
+// its id, if any, as text/plain.
+void AttachSourceTexts(v1::Dataset& dataset, const std::map<std::string, std::string>& texts);
+
+// Loads the embedded seed data sets, their sources with their texts, when
+// the store holds no records of any kind; does nothing otherwise.
 absl::Status SeedIfEmpty(store::Store& store);
 
 }  // namespace bilateral::server

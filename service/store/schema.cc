@@ -82,7 +82,9 @@ std::vector<Migration> AllMigrations() {
            // Collections whose derived columns must be derived again from
            // their payloads; the service does so at start-up.
            "CREATE TABLE reindex_pending (collection TEXT PRIMARY KEY)",
-           // Which source each record cites, so a cited source is kept.
+           // Which source each record cites, so a cited source is kept;
+           // since migration 11 also which other records it names (by
+           // resource name in source_id, e.g. "visits/x").
            "CREATE TABLE citations (collection TEXT NOT NULL, record_id TEXT NOT NULL, "
            "source_id TEXT NOT NULL, PRIMARY KEY (collection, record_id, source_id)) "
            "{without_rowid}",
@@ -196,6 +198,25 @@ std::vector<Migration> AllMigrations() {
            "CREATE INDEX infrastructure_by_host_country ON infrastructure_projects "
            "(host_country, seq)",
            "CREATE INDEX exchanges_by_host_country ON exchanges (host_country, seq)",
+       }},
+      {10,
+       "a visitor's series by who they are, not how their name is spelt",
+       {
+           // domain::NameKey of visitor.name: trimmed, white space runs as
+           // one space, NFKC with case folding. Filled for the visits
+           // already stored by re-deriving them, which renumbers their
+           // series.
+           "ALTER TABLE visits ADD COLUMN visitor_key TEXT NOT NULL DEFAULT ''",
+           "CREATE INDEX visits_by_series_key ON visits (visitor_key, host_country, start_date, seq)",
+           "INSERT INTO reindex_pending (collection) VALUES ('visits') ON CONFLICT DO NOTHING",
+       }},
+      {11,
+       "records a record names are kept while named",
+       {
+           // Records the milestones of partnerships name: re-deriving the
+           // partnerships records them in the citations table.
+           "INSERT INTO reindex_pending (collection) VALUES ('partnerships') "
+           "ON CONFLICT DO NOTHING",
        }},
   };
 }

@@ -1,5 +1,7 @@
 #include "store/sql_store.h"
 
+#include <zlib.h>
+
 #include <algorithm>
 #include <atomic>
 #include <optional>
@@ -53,12 +55,52 @@ absl::Status KeyTakenConcurrently() {
   return absl::AbortedError("request_id taken by a concurrent call");
 }
 
+// Payloads longer than this (a source with its text) are stored deflated,
+// behind a zero byte: no serialised record begins with one, as field
+// number 0 does not exist, so shorter payloads are stored as they are.
+constexpr size_t kDeflateAboveBytes = 16 * 1024;
+
+// A payload as stored.
+Blob StoredPayload(const std::string& payload) {
+  if (payload.size() <= kDeflateAboveBytes) return Blob{payload};
+  uLongf size = compressBound(static_cast<uLong>(payload.size()));
+  std::string stored(1 + size, '\0');
+  if (compress2(reinterpret_cast<Bytef*>(&stored[1]), &size,
+                reinterpret_cast<const Bytef*>(payload.data()),
+                static_cast<uLong>(payload.size()), Z_BEST_SPEED) != Z_OK) {
+    return Blob{payload};
+  }
+  stored.resize(1 + size);
+  return Blob{std::move(stored)};
+}
+
+// A payload as read; one that does not inflate is returned as stored, and
+// then fails to parse as the unreadable record it is.
+std::string LoadedPayload(std::string stored) {
+  if (stored.empty() || stored[0] != '\0') return stored;
+  z_stream stream{};
+  if (inflateInit(&stream) != Z_OK) return stored;
+  std::string payload;
+  char buffer[64 * 1024];
+  stream.next_in = reinterpret_cast<Bytef*>(&stored[1]);
+  stream.avail_in = static_cast<uInt>(stored.size() - 1);
+  int result = Z_OK;
+  while (result == Z_OK) {
+    stream.next_out = reinterpret_cast<Bytef*>(buffer);
+    stream.avail_out = sizeof buffer;
+    result = inflate(&stream, Z_NO_FLUSH);
+    payload.append(buffer, sizeof buffer - stream.avail_out);
+  }
+  inflateEnd(&stream);
+  return result == Z_STREAM_END ? payload : stored;
+}
+
 // Reads the fixed columns seq, id, payload, etag, create_us, update_us.
 Row ReadRow(SqlRows& rows, int64_t* seq) {
   Row row;
   if (seq != nullptr) *seq = rows.Int(0);
   row.id = rows.Text(1);
-  row.payload = rows.Text(2);
+  row.payload = LoadedPayload(rows.Text(2));
   row.etag = rows.Text(3);
   row.create_time_us = rows.Int(4);
   row.update_time_us = rows.Int(5);
@@ -265,7 +307,7 @@ class SqlStore final : public Store {
           auto stored = db.Execute(
               "INSERT INTO request_ids (request_id, collection, id, payload, etag, create_us, "
               "update_us, fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-              {request_id, collection.name, candidate.id, Blob{candidate.payload},
+              {request_id, collection.name, candidate.id, StoredPayload(candidate.payload),
                candidate.etag, candidate.create_time_us, candidate.update_time_us,
                request.fingerprint});
           if (!stored.ok()) return stored.status();
@@ -304,7 +346,7 @@ class SqlStore final : public Store {
       row.update_time_us = NextTimestamp();
       row.etag = MakeEtag(row.payload, revision);
       auto status = UpdateRow(db, collection, row, {"payload = ?", "etag = ?", "revision = ?", "update_us = ?"},
-                              {Blob{row.payload}, row.etag, revision, row.update_time_us});
+                              {StoredPayload(row.payload), row.etag, revision, row.update_time_us});
       if (!status.ok()) return status;
       NoteChange(collection, Change::Kind::kUpdated, row);
       if (collection.after_write) {
@@ -322,9 +364,7 @@ class SqlStore final : public Store {
              if (!expected_etag.empty() && expected_etag != current->etag) {
                return StaleEtag(collection, id);
              }
-             if (collection.name == kCitedCollection) {
-               if (auto status = CheckNotCited(db, collection, id); !status.ok()) return status;
-             }
+             if (auto status = CheckNotCited(db, collection, id); !status.ok()) return status;
              auto deleted = db.Execute(
                  absl::StrCat("DELETE FROM ", collection.table, " WHERE id = ?"), {std::string(id)});
              if (!deleted.ok()) return deleted.status();
@@ -462,7 +502,7 @@ class SqlStore final : public Store {
           change.collection = (*rows)->Text(1);
           change.row.id = (*rows)->Text(2);
           change.kind = KindFromName((*rows)->Text(3));
-          change.row.payload = (*rows)->Text(4);
+          change.row.payload = LoadedPayload((*rows)->Text(4));
           change.row.etag = (*rows)->Text(5);
           change.row.create_time_us = (*rows)->Int(6);
           change.row.update_time_us = (*rows)->Int(7);
@@ -597,7 +637,7 @@ class SqlStore final : public Store {
         return store_.InsertRow(db_, collection, row, false);
       }
       if (!rows.ok()) return rows.status();
-      if ((*rows)->Text(0) == row.payload) return absl::OkStatus();
+      if (LoadedPayload((*rows)->Text(0)) == row.payload) return absl::OkStatus();
       int64_t revision = (*rows)->Int(1) + 1;
       rows->reset();
       row.update_time_us = store_.NextTimestamp();
@@ -608,10 +648,26 @@ class SqlStore final : public Store {
       rows_created->reset();
       auto status = store_.UpdateRow(db_, collection, row,
                                      {"payload = ?", "etag = ?", "revision = ?", "update_us = ?"},
-                                     {Blob{row.payload}, row.etag, revision, row.update_time_us},
+                                     {StoredPayload(row.payload), row.etag, revision, row.update_time_us},
                                      /*citations=*/false);
       if (status.ok()) NoteChange(collection, Change::Kind::kUpdated, row);
       return status;
+    }
+
+    absl::StatusOr<std::vector<std::pair<std::string, std::string>>> Citing(
+        absl::string_view source_id) override {
+      auto rows = db_.Query(
+          "SELECT collection, record_id FROM citations WHERE source_id = ? "
+          "ORDER BY collection, record_id",
+          {std::string(source_id)});
+      if (!rows.ok()) return rows.status();
+      std::vector<std::pair<std::string, std::string>> citing;
+      while (true) {
+        auto has_row = (*rows)->Next();
+        if (!has_row.ok()) return has_row.status();
+        if (!*has_row) return citing;
+        citing.emplace_back((*rows)->Text(0), (*rows)->Text(1));
+      }
     }
 
    private:
@@ -715,7 +771,7 @@ class SqlStore final : public Store {
       auto added = db.Execute(
           "INSERT INTO changes (collection, record_id, kind, payload, etag, create_us, "
           "update_us) VALUES (?, ?, ?, ?, ?, ?, ?)",
-          {change.collection, change.row.id, KindName(change.kind), Blob{change.row.payload},
+          {change.collection, change.row.id, KindName(change.kind), StoredPayload(change.row.payload),
            change.row.etag, change.row.create_time_us,
            deleted ? now : change.row.update_time_us});
       if (!added.ok()) return added.status();
@@ -830,6 +886,7 @@ class SqlStore final : public Store {
   static Row Stored(Row row) {
     row.columns.clear();
     row.cited_sources.clear();
+    row.references.clear();
     return row;
   }
 
@@ -868,23 +925,46 @@ class SqlStore final : public Store {
   // those found now.
   absl::Status CheckCited(SqlConnection& db, const Row& row,
                           absl::flat_hash_set<std::string>* known = nullptr) {
-    for (const auto& source : row.cited_sources) {
-      if (known != nullptr && known->contains(source)) continue;
-      auto rows = db.Query(absl::StrCat("SELECT 1 FROM ", kCitedCollection, " WHERE id = ?"),
-                           {source});
+    // One row, `id` of `table`, that `key` names in the citations table.
+    auto check = [&](absl::string_view table, const std::string& id,
+                     const std::string& key, absl::string_view collection) -> absl::Status {
+      if (known != nullptr && known->contains(key)) return absl::OkStatus();
+      auto rows = db.Query(absl::StrCat("SELECT 1 FROM ", table, " WHERE id = ?"), {id});
       if (!rows.ok()) return rows.status();
       auto found = (*rows)->Next();
       if (!found.ok()) return found.status();
       if (!*found) {
         return absl::FailedPreconditionError(
-            absl::StrCat(kCitedCollection, "/", source, " does not exist"));
+            absl::StrCat(collection, "/", id, " does not exist"));
       }
-      if (known != nullptr) known->insert(source);
+      if (known != nullptr) known->insert(key);
+      return absl::OkStatus();
+    };
+    for (const auto& source : row.cited_sources) {
+      if (auto status = check(kCitedCollection, source, source, kCitedCollection); !status.ok()) {
+        return status;
+      }
+    }
+    for (const auto& reference : row.references) {
+      if (auto status = check(reference.collection->table, reference.id,
+                              TargetKey(*reference.collection, reference.id),
+                              reference.collection->name);
+          !status.ok()) {
+        return status;
+      }
     }
     return absl::OkStatus();
   }
 
-  // FAILED_PRECONDITION naming the records that cite the source `id`.
+  // How the citations table names a row that rows cite or name: a source by
+  // its id (as it always has), a row of another collection by its resource
+  // name, which no id can be (ids hold no '/').
+  static std::string TargetKey(const Collection& collection, absl::string_view id) {
+    if (collection.name == kCitedCollection) return std::string(id);
+    return absl::StrCat(collection.name, "/", id);
+  }
+
+  // FAILED_PRECONDITION naming the records that cite or name the row `id`.
   absl::Status CheckNotCited(SqlConnection& db, const Collection& collection,
                              absl::string_view id) {
     constexpr int64_t kNamed = 5;
@@ -892,7 +972,7 @@ class SqlStore final : public Store {
         "SELECT collection, record_id, count(*) OVER () FROM citations "
         "WHERE source_id = ? AND NOT (collection = ? AND record_id = ?) "
         "ORDER BY collection, record_id LIMIT ?",
-        {std::string(id), collection.name, std::string(id), kNamed});
+        {TargetKey(collection, id), collection.name, std::string(id), kNamed});
     if (!rows.ok()) return rows.status();
     std::vector<std::string> citing;
     int64_t total = 0;
@@ -905,10 +985,11 @@ class SqlStore final : public Store {
     }
     if (citing.empty()) return absl::OkStatus();
     std::string more = total > kNamed ? absl::StrCat(" and ", total - kNamed, " more") : "";
-    return absl::FailedPreconditionError(absl::StrCat(collection.name, "/", id,
-                                                      " is still cited by ",
-                                                      absl::StrJoin(citing, ", "), more,
-                                                      "; remove those citations first"));
+    const bool source = collection.name == kCitedCollection;
+    return absl::FailedPreconditionError(
+        absl::StrCat(collection.name, "/", id, source ? " is still cited by " : " is still named by ",
+                     absl::StrJoin(citing, ", "), more,
+                     source ? "; remove those citations first" : "; remove those references first"));
   }
 
   // Replaces the citations recorded for `row`; a row just inserted has
@@ -920,11 +1001,15 @@ class SqlStore final : public Store {
                                 {collection.name, row.id});
       if (!cleared.ok()) return cleared.status();
     }
-    for (const auto& source : row.cited_sources) {
+    std::vector<std::string> keys = row.cited_sources;
+    for (const auto& reference : row.references) {
+      keys.push_back(TargetKey(*reference.collection, reference.id));
+    }
+    for (const auto& key : keys) {
       auto added = db.Execute(
           "INSERT INTO citations (collection, record_id, source_id) VALUES (?, ?, ?) "
           "ON CONFLICT DO NOTHING",
-          {collection.name, row.id, source});
+          {collection.name, row.id, key});
       if (!added.ok()) return added.status();
     }
     return absl::OkStatus();
@@ -944,7 +1029,7 @@ class SqlStore final : public Store {
     }
     std::vector<std::string> names = {"id", "payload", "etag", "revision", "create_us", "update_us"};
     names.insert(names.end(), collection.columns.begin(), collection.columns.end());
-    std::vector<SqlParam> values = {row.id, Blob{row.payload}, row.etag, int64_t{1},
+    std::vector<SqlParam> values = {row.id, StoredPayload(row.payload), row.etag, int64_t{1},
                                     row.create_time_us, row.update_time_us};
     for (auto& param : ToParams(row.columns)) values.push_back(std::move(param));
     // Any unique index may refuse the row; then nothing is inserted.
@@ -1004,7 +1089,7 @@ class SqlStore final : public Store {
     if (!rows.ok()) return rows.status();
     Version version{(*rows)->Text(0), (*rows)->Int(1), (*rows)->Int(2), Row{}};
     version.row.id = std::string(id);
-    if (collection.after_write) version.row.payload = (*rows)->Text(3);
+    if (collection.after_write) version.row.payload = LoadedPayload((*rows)->Text(3));
     return version;
   }
 

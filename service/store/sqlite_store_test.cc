@@ -3,6 +3,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 
@@ -63,7 +64,11 @@ TEST(SqliteMigrationTest, OldVersionFileIsUpgradedWithItsData) {
                   ->Reindex(Visits(),
                             [](const Row& stored) -> absl::StatusOr<Row> {
                               Row row = VisitRow(stored.id, "countries/KZ", 20130000);
-                              row.columns.back() = std::string("[\"proposed\"]");
+                              const auto& columns = Visits().columns;
+                              const auto outcomes =
+                                  std::find(columns.begin(), columns.end(), "outcomes");
+                              row.columns[outcomes - columns.begin()] =
+                                  std::string("[\"proposed\"]");
                               return row;
                             })
                   .ok());

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -54,6 +55,13 @@ struct Collection {
 // Rows cite rows of this collection; a cited row cannot be deleted.
 inline constexpr absl::string_view kCitedCollection = "sources";
 
+// A row of another collection that a row names (a milestone's visit): it
+// must exist when the row is written, and cannot be deleted while named.
+struct Reference {
+  const Collection* collection;
+  std::string id;
+};
+
 // One stored record.
 struct Row {
   std::string id;                 // final part of the resource name
@@ -61,6 +69,8 @@ struct Row {
   std::vector<SqlValue> columns;  // one per Collection::columns
   // Ids of the kCitedCollection rows this row cites; each must exist.
   std::vector<std::string> cited_sources;
+  // Rows of other collections this row names; each must exist.
+  std::vector<Reference> references;
   // What full-text search finds the row by; unset leaves the stored text
   // as it is, empty removes the row from search.
   std::optional<std::string> search_text;
@@ -114,6 +124,11 @@ class RowEditor {
   // update time), or inserts it when there is none. Rows with the payload
   // they already have are left alone. Citations are not touched.
   virtual absl::Status Put(const Collection& collection, Row row) = 0;
+
+  // The rows that cite the kCitedCollection row `source_id`, as
+  // (collection name, id) pairs ordered by both.
+  virtual absl::StatusOr<std::vector<std::pair<std::string, std::string>>> Citing(
+      absl::string_view source_id) = 0;
 };
 
 // One entry of the change feed: a row created, updated or deleted, in

@@ -1,0 +1,132 @@
+#include "domain/citation_check.h"
+
+#include <openssl/sha.h>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "domain/fields.h"
+#include "domain/resources.h"
+
+namespace bilateral::domain {
+namespace {
+
+void CollectCitations(google::protobuf::Message& message, const std::string& path,
+                      std::vector<std::pair<std::string, v1::Citation*>>& out) {
+  const auto* descriptor = message.GetDescriptor();
+  const auto* reflection = message.GetReflection();
+  for (int i = 0; i < descriptor->field_count(); ++i) {
+    const auto* field = descriptor->field(i);
+    if (field->cpp_type() != google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE) continue;
+    const std::string name = path.empty() ? field->name() : absl::StrCat(path, ".", field->name());
+    const bool citation = field->message_type() == v1::Citation::descriptor();
+    if (field->is_repeated()) {
+      for (int k = 0; k < reflection->FieldSize(message, field); ++k) {
+        auto* item = reflection->MutableRepeatedMessage(&message, field, k);
+        std::string item_path = absl::StrCat(name, "[", k, "]");
+        if (citation) {
+          out.emplace_back(std::move(item_path), static_cast<v1::Citation*>(item));
+        } else {
+          CollectCitations(*item, item_path, out);
+        }
+      }
+    } else if (reflection->HasField(message, field)) {
+      auto* item = reflection->MutableMessage(&message, field);
+      if (citation) {
+        out.emplace_back(name, static_cast<v1::Citation*>(item));
+      } else {
+        CollectCitations(*item, name, out);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, v1::Citation*>> MutableCitations(
+    google::protobuf::Message& record) {
+  std::vector<std::pair<std::string, v1::Citation*>> out;
+  CollectCitations(record, "", out);
+  return out;
+}
+
+QuoteMatch Anchor(const SourceText* text, v1::Citation& citation) {
+  citation.clear_start();
+  citation.clear_end();
+  if (text == nullptr) {
+    citation.set_verification(v1::CITATION_VERIFICATION_SOURCE_HAS_NO_TEXT);
+    return {v1::CITATION_VERIFICATION_SOURCE_HAS_NO_TEXT};
+  }
+  QuoteMatch match = text->Find(citation.quote(), citation.prefix(), citation.suffix());
+  citation.set_verification(match.state);
+  if (match.matches > 0) {
+    citation.set_start(match.start);
+    citation.set_end(match.end);
+  }
+  return match;
+}
+
+std::string Sha256Hex(absl::string_view text) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
+  return absl::BytesToHexString(
+      absl::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
+}
+
+absl::StatusOr<const CitationChecker::Cached*> CitationChecker::Lookup(
+    absl::string_view source_name) {
+  if (auto found = cache_.find(source_name); found != cache_.end()) return &found->second;
+  Cached entry;
+  absl::string_view id = source_name;
+  absl::ConsumePrefix(&id, "sources/");
+  auto row = store_->Get(Resource<v1::Source>::Collection(), id);
+  if (row.ok()) {
+    v1::Source source;
+    if (!source.ParseFromString(row->payload)) {
+      return absl::DataLossError(absl::StrCat("stored record ", source_name, " is unreadable"));
+    }
+    entry.exists = true;
+    if (!source.text().empty()) entry.text = std::make_unique<SourceText>(source.text());
+  } else if (!absl::IsNotFound(row.status())) {
+    return row.status();
+  }
+  return &cache_.emplace(std::string(source_name), std::move(entry)).first->second;
+}
+
+absl::Status CitationChecker::Check(google::protobuf::Message& record, absl::string_view field,
+                                    bool missing_sources, Violations& violations) {
+  for (auto& [path, citation] : MutableCitations(record)) {
+    // A malformed name is the shape check's to report (CheckCitations).
+    absl::string_view id = citation->source();
+    if (!absl::ConsumePrefix(&id, "sources/") || !IsValidId(id)) continue;
+    auto cached = Lookup(citation->source());
+    if (!cached.ok()) return cached.status();
+    if (!(*cached)->exists) {
+      if (missing_sources) {
+        violations.Add(absl::StrCat(field, ".", path, ".source"),
+                       absl::StrCat(citation->source(), " does not exist"));
+      }
+      continue;
+    }
+    const SourceText* text = (*cached)->text.get();
+    QuoteMatch match = Anchor(text, *citation);
+    const std::string quote_field = absl::StrCat(field, ".", path, ".quote");
+    if (match.state == v1::CITATION_VERIFICATION_NOT_IN_SOURCE) {
+      std::string closest = text->ClosestPassage(citation->quote());
+      violations.Add(quote_field,
+                     closest.empty()
+                         ? absl::StrCat("not in the text of ", citation->source(),
+                                        ", and no passage of it is like the quote")
+                         : absl::StrCat("not in the text of ", citation->source(),
+                                        "; the closest passage there reads: \"", closest, "\""));
+    } else if (match.state == v1::CITATION_VERIFICATION_AMBIGUOUS && citation->strict()) {
+      violations.Add(quote_field,
+                     absl::StrCat("found ", match.matches, " times in the text of ",
+                                  citation->source(),
+                                  "; give a prefix or suffix to tell which is meant"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace bilateral::domain
