@@ -13,6 +13,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "domain/fields.h"
+#include "domain/quotes.h"
 #include "domain/records.h"
 #include "domain/resources.h"
 #include "gmock/gmock.h"
@@ -228,6 +229,12 @@ TEST(DocumentedLimitsTest, EveryLimitTheServerEnforcesIsWrittenWhereItApplies) {
     EXPECT_THAT(words, ::testing::HasSubstr(record)) << list.file;
     EXPECT_THAT(words, ::testing::HasSubstr(request_id)) << list.file;
   }
+}
+
+TEST(DocumentedLimitsTest, TheSourceTextLimitIsWrittenOnSourceAndCitation) {
+  const std::string limit = absl::StrCat("at most ", Thousands(kMaxSourceTextBytes), " bytes");
+  EXPECT_THAT(CommentWords("source.proto"), ::testing::HasSubstr(limit));
+  EXPECT_THAT(CommentWords("common.proto"), ::testing::HasSubstr(limit));
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
+#include "domain/names.h"
 
 namespace bilateral::domain {
 
@@ -121,8 +122,8 @@ void CheckCountryList(google::protobuf::RepeatedPtrField<std::string>* countries
 
 void CheckText(absl::string_view text, bool required, absl::string_view field,
                Violations& violations) {
-  if (required && text.empty()) {
-    violations.Add(std::string(field), "required");
+  if (required && IsBlank(text)) {
+    violations.Add(std::string(field), text.empty() ? "required" : "required: is only white space");
   } else if (text.size() > kMaxTextBytes) {
     violations.Add(std::string(field),
                    absl::StrCat("longer than ", kMaxTextBytes, " bytes"));

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <set>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -13,6 +14,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
+#include "domain/citation_check.h"
 #include "domain/errors.h"
 #include "domain/fields.h"
 #include "domain/resources.h"
@@ -143,7 +145,12 @@ class Records {
     }
     CheckRequestId(request_id, violations);
     Prepare(message, violations);
-    if (auto status = CheckSourcesExist(message, violations); !status.ok()) {
+    if (auto status = CitationChecker(store_).Check(message, Traits::kField,
+                                                    /*missing_sources=*/true, violations);
+        !status.ok()) {
+      return status;
+    }
+    if (auto status = CheckReferencesExist(message, violations); !status.ok()) {
       return status;
     }
     if (auto status = violations.ToStatus(); !status.ok()) return status;
@@ -188,7 +195,12 @@ class Records {
       google::protobuf::util::FieldMaskUtil::MergeMessageTo(message, effective,
                                                             options, &*current);
       Prepare(*current, violations);
-      if (auto status = CheckSourcesExist(*current, violations); !status.ok()) {
+      if (auto status = CitationChecker(store_).Check(*current, Traits::kField,
+                                                      /*missing_sources=*/true, violations);
+          !status.ok()) {
+        return status;
+      }
+      if (auto status = CheckReferencesExist(*current, violations); !status.ok()) {
         return status;
       }
       if (auto status = violations.ToStatus(); !status.ok()) return status;
@@ -266,6 +278,9 @@ class Records {
     std::vector<ImportRowResult> results(records.size());
     std::vector<store::Row> rows;
     std::vector<size_t> row_index;
+    // Each cited source's text is read and normalised once for the chunk.
+    // A missing source is the store's to report, as for any import.
+    CitationChecker citations(store_);
     for (int i = 0; i < records.size(); ++i) {
       Message& record = records[i];
       Violations violations;
@@ -279,6 +294,11 @@ class Records {
         }
       }
       Prepare(record, violations);
+      if (violations.empty()) {
+        auto status = citations.Check(record, Traits::kField, /*missing_sources=*/false,
+                                      violations);
+        if (!status.ok()) return status;
+      }
       if (!violations.empty()) {
         results[i].status = violations.ToStatus();
         continue;
@@ -396,9 +416,12 @@ class Records {
     Traits::Check(message, violations);
     if (!violations.empty()) return;
     Traits::Derive(message);
-    if (message.ByteSizeLong() > kMaxRecordBytes) {
+    // A source's text has a bound of its own (kMaxSourceTextBytes).
+    size_t bytes = message.ByteSizeLong();
+    if constexpr (std::is_same_v<Message, v1::Source>) bytes -= message.text().size();
+    if (bytes > kMaxRecordBytes) {
       violations.Add(std::string(Traits::kField),
-                     absl::StrCat("the record is ", message.ByteSizeLong(),
+                     absl::StrCat("the record is ", bytes,
                                   " bytes; a record may be at most ", kMaxRecordBytes));
     }
   }
@@ -419,20 +442,31 @@ class Records {
     std::sort(row.cited_sources.begin(), row.cited_sources.end());
     row.cited_sources.erase(std::unique(row.cited_sources.begin(), row.cited_sources.end()),
                             row.cited_sources.end());
+    for (auto& reference : References(message)) {
+      absl::string_view id = reference.name;
+      if (!absl::ConsumePrefix(&id, reference.collection->name) ||
+          !absl::ConsumePrefix(&id, "/")) {
+        continue;  // Check refused it already
+      }
+      row.references.push_back({reference.collection, std::string(id)});
+    }
     return row;
   }
 
-  // Adds a violation for each cited source that is not stored. (The store
-  // checks again atomically; this names the offending fields.)
-  absl::Status CheckSourcesExist(const Message& message, Violations& violations) const {
-    const auto& sources = Resource<v1::Source>::Collection();
-    for (const auto& citation : Traits::Citations(message)) {
-      absl::string_view name = citation.source;
-      if (!absl::ConsumePrefix(&name, "sources/") || !IsValidId(name)) continue;
-      auto found = store_->Get(sources, name);
+  // Adds a violation for each record `message` names (References) that is
+  // not stored. (The store checks again atomically; this names the
+  // offending fields.)
+  absl::Status CheckReferencesExist(const Message& message, Violations& violations) const {
+    for (const auto& reference : References(message)) {
+      absl::string_view id = reference.name;
+      if (!absl::ConsumePrefix(&id, reference.collection->name) ||
+          !absl::ConsumePrefix(&id, "/") || !IsValidId(id)) {
+        continue;
+      }
+      auto found = store_->Get(*reference.collection, id);
       if (absl::IsNotFound(found.status())) {
-        violations.Add(absl::StrCat(Traits::kField, ".", citation.field),
-                       absl::StrCat(citation.source, " does not exist"));
+        violations.Add(absl::StrCat(Traits::kField, ".", reference.field),
+                       absl::StrCat(reference.name, " does not exist"));
       } else if (!found.ok()) {
         return found.status();
       }

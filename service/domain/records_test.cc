@@ -164,6 +164,37 @@ TEST_F(RecordsTest, RequestIdReusedForADifferentRequestIsRefusedNamingTheFirst) 
   EXPECT_THAT(visits_->Get("visits/first")->cities(), testing::IsEmpty());
 }
 
+// A milestone's visit must exist, and a visit a milestone names cannot be
+// deleted while it does, as a cited source cannot: the refusal names the
+// partnership. Once the milestone no longer names it, it can go.
+TEST_F(RecordsTest, AVisitAMilestoneNamesMustExistAndIsKeptWhileNamed) {
+  Records<v1::Partnership> partnerships(store_.get());
+  ASSERT_TRUE(visits_->Create(ValidVisit(), "xi-2013", "").ok());
+  auto partnership = FromJson<v1::Partnership>(R"({
+      "countries": ["CN", "KZ"],
+      "milestones": [{"date": {"year": 2013}, "kind": "MILESTONE_KIND_DECLARATION",
+                      "label": "A declaration", "visit": "visits/no-such-visit"}],
+      "citations": [{"source": "sources/article", "quote": "In 2013 ..."}]})");
+  auto refused = partnerships.Create(partnership, "cn-kz", "");
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument) << refused.status();
+  EXPECT_THAT(ViolatedFields(refused.status()),
+              testing::ElementsAre("partnership.milestones[0].visit"));
+  EXPECT_THAT(std::string(refused.status().message()),
+              testing::HasSubstr("visits/no-such-visit does not exist"));
+
+  partnership.mutable_milestones(0)->set_visit("visits/xi-2013");
+  auto created = partnerships.Create(partnership, "cn-kz", "");
+  ASSERT_TRUE(created.ok()) << created.status();
+  auto kept = visits_->Delete("visits/xi-2013", "");
+  EXPECT_EQ(kept.code(), absl::StatusCode::kFailedPrecondition) << kept;
+  EXPECT_THAT(std::string(kept.message()), testing::HasSubstr("partnerships/cn-kz"));
+  EXPECT_TRUE(visits_->Get("visits/xi-2013").ok());
+
+  created->mutable_milestones(0)->clear_visit();
+  ASSERT_TRUE(partnerships.Update(*created, nullptr).ok());
+  EXPECT_TRUE(visits_->Delete("visits/xi-2013", "").ok());
+}
+
 // Records each within the limits can together pass what one response may
 // hold: a default page ends early and the next token resumes exactly; a
 // BatchGet that large is refused up front, naming the limit.

@@ -17,6 +17,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "bilateral/format.h"
 #include "domain/fields.h"
 #include "query/filter.h"
 #include "store/hash.h"
@@ -111,28 +112,9 @@ v1::Date PeriodStart(const v1::Period& period) {
   return date;
 }
 
-std::string PeriodText(const v1::Period& period) {
-  if (period.quarter() != 0) return absl::StrCat(period.year(), "-Q", period.quarter());
-  if (period.month() != 0) {
-    return absl::StrCat(period.year(), "-", absl::Dec(period.month(), absl::kZeroPad2));
-  }
-  return absl::StrCat(period.year());
-}
-
 std::string Alpha2(absl::string_view country) {
   absl::ConsumePrefix(&country, "countries/");
   return std::string(country);
-}
-
-std::string MoneyText(const v1::Money& money) {
-  std::string text = absl::StrCat(money.currency_code(), " ", money.units());
-  if (money.nanos() != 0) {
-    std::string fraction = absl::StrCat(absl::Dec(std::abs(money.nanos()), absl::kZeroPad9));
-    while (!fraction.empty() && fraction.back() == '0') fraction.pop_back();
-    if (money.units() == 0 && money.nanos() < 0) text = absl::StrCat(money.currency_code(), " -0");
-    absl::StrAppend(&text, ".", fraction);
-  }
-  return text;
 }
 
 // ----- Dossier
@@ -541,8 +523,7 @@ std::string TradeSummaryText(const v1::TradeRecord& record) {
   absl::StrAppend(&text, ", ", PeriodText(record.period()));
   if (record.has_value()) absl::StrAppend(&text, ": ", MoneyText(record.value()));
   if (record.has_reported_change_pct()) {
-    absl::StrAppend(&text, ", ", record.reported_change_pct() >= 0 ? "+" : "",
-                    record.reported_change_pct(), "% stated");
+    absl::StrAppend(&text, ", ", PercentText(record.reported_change_pct()), " stated");
   }
   return text;
 }
@@ -551,7 +532,7 @@ std::string ObservationSummaryText(const v1::Observation& observation) {
   std::string text = absl::StrCat(observation.metric(), ", ", PeriodText(observation.period()));
   if (observation.projection()) absl::StrAppend(&text, " (projection)");
   if (observation.has_value()) {
-    absl::StrAppend(&text, ": ", observation.value());
+    absl::StrAppend(&text, ": ", DecimalText(observation.value()));
     if (!observation.unit().empty()) absl::StrAppend(&text, " ", observation.unit());
   }
   return text;

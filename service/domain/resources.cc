@@ -6,8 +6,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
+#include "domain/citation_check.h"
 #include "domain/consistency.h"
+#include "domain/quotes.h"
 #include "domain/fields.h"
+#include "domain/names.h"
+#include "google/protobuf/util/time_util.h"
 
 namespace bilateral::domain {
 namespace {
@@ -79,8 +83,11 @@ store::Collection MakeCollection(std::string name, std::string table,
   return collection;
 }
 
+// A collection of records of type `Message`: `after_write` (may be empty),
+// and the findings of quotes no longer in their sources.
+template <typename Message>
 store::Collection WithAfterWrite(store::AfterWrite after_write, store::Collection collection) {
-  collection.after_write = std::move(after_write);
+  collection.after_write = WithQuoteFindings<Message>(std::move(after_write));
   return collection;
 }
 
@@ -194,7 +201,7 @@ std::vector<SqlValue> Concat(std::vector<SqlValue> a, std::vector<SqlValue> b) {
 // ----- Source
 
 const store::Collection& Resource<v1::Source>::Collection() {
-  static const auto* collection = new store::Collection(MakeCollection(
+  static const auto* collection = new store::Collection(WithAfterWrite<v1::Source>(AfterSourcesWrite, MakeCollection(
       "sources", "sources",
       {"title", "publisher", "author", "language", "kind", "publication_date"},
       {
@@ -204,7 +211,7 @@ const store::Collection& Resource<v1::Source>::Collection() {
           Field("language", "language", FieldType::kString),
           EnumField("kind", "kind", v1::SourceKind_descriptor(), "SOURCE_KIND_"),
           Field("publication_date", "publication_date", FieldType::kDate, true),
-      }));
+      })));
   return *collection;
 }
 
@@ -219,9 +226,27 @@ void Resource<v1::Source>::Check(v1::Source& source, Violations& violations) {
   CheckDate(source.publication_date(), false, Path(kField, "publication_date"), violations);
   CheckEnum(source.kind(), Path(kField, "kind"), violations);
   CheckCitations(source.citations(), false, Path(kField, "citations"), violations);
+  if (source.text().size() > kMaxSourceTextBytes) {
+    violations.Add(Path(kField, "text"), absl::StrCat("longer than ", kMaxSourceTextBytes,
+                                                      " bytes"));
+  }
+  CheckText(source.media_type(), false, Path(kField, "media_type"), violations);
+  if (source.has_retrieve_time()) {
+    const auto& time = source.retrieve_time();
+    using google::protobuf::util::TimeUtil;
+    if (time.seconds() < TimeUtil::kTimestampMinSeconds ||
+        time.seconds() > TimeUtil::kTimestampMaxSeconds || time.nanos() < 0 ||
+        time.nanos() > 999999999) {
+      violations.Add(Path(kField, "retrieve_time"), "must be within years 1..9999");
+    }
+  }
 }
 
-void Resource<v1::Source>::Derive(v1::Source&) {}
+void Resource<v1::Source>::Derive(v1::Source& source) {
+  if (source.text().empty()) return;
+  source.set_text_sha256(Sha256Hex(source.text()));
+  if (source.media_type().empty()) source.set_media_type("text/plain");
+}
 
 std::vector<SqlValue> Resource<v1::Source>::Columns(const v1::Source& source) {
   return {source.title(), source.publisher(), source.author(), source.language(),
@@ -234,15 +259,16 @@ std::vector<CitationRef> Resource<v1::Source>::Citations(const v1::Source& sourc
   return refs;
 }
 
-std::vector<std::string> Resource<v1::Source>::ComputedFields() { return {}; }
+std::vector<std::string> Resource<v1::Source>::ComputedFields() { return {"text_sha256"}; }
 
 // ----- Visit
 
 const store::Collection& Resource<v1::Visit>::Collection() {
-  static const auto* collection = new store::Collection(WithAfterWrite(AfterVisitsWrite, MakeCollection(
+  static const auto* collection = new store::Collection(WithAfterWrite<v1::Visit>(AfterVisitsWrite, MakeCollection(
       "visits", "visits",
       {"visitor_name", "visitor_office", "visitor_country", "host_country", "kind",
-       "start_date", "end_date", "reported_ordinal", "cities", "occasions", "outcomes"},
+       "start_date", "end_date", "reported_ordinal", "cities", "occasions", "outcomes",
+       "visitor_key"},
       {
           Field("visitor.name", "visitor_name", FieldType::kString, true),
           Field("visitor.office", "visitor_office", FieldType::kString),
@@ -293,7 +319,9 @@ std::vector<SqlValue> Resource<v1::Visit>::Columns(const v1::Visit& visit) {
           EnumColumn(visit.kind(), "VISIT_KIND_"),
           DateKey(visit.start_date()), DateKey(visit.end_date()),
           int64_t{visit.reported_ordinal()}, JsonArray(visit.cities()),
-          JsonArray(visit.occasions()), JsonArray(visit.outcomes())};
+          JsonArray(visit.occasions()), JsonArray(visit.outcomes()),
+          // Who the visitor is, for their series (domain/names.h).
+          NameKey(visit.visitor().name())};
 }
 
 std::vector<CitationRef> Resource<v1::Visit>::Citations(const v1::Visit& visit) {
@@ -309,7 +337,7 @@ std::vector<std::string> Resource<v1::Visit>::ComputedFields() {
 // ----- Partnership
 
 const store::Collection& Resource<v1::Partnership>::Collection() {
-  static const auto* collection = new store::Collection(MakeCollection(
+  static const auto* collection = new store::Collection(WithAfterWrite<v1::Partnership>(nullptr, MakeCollection(
       "partnerships", "partnerships",
       {"countries", "level_label", "level_tier", "level_since"},
       {
@@ -318,7 +346,7 @@ const store::Collection& Resource<v1::Partnership>::Collection() {
           EnumField("current_level.tier", "level_tier", v1::PartnershipTier_descriptor(),
                     "PARTNERSHIP_TIER_"),
           Field("current_level.since", "level_since", FieldType::kDate, true),
-      }));
+      })));
   return *collection;
 }
 
@@ -389,6 +417,18 @@ std::vector<CitationRef> Resource<v1::Partnership>::Citations(
   return refs;
 }
 
+template <>
+std::vector<RecordRef> References(const v1::Partnership& partnership) {
+  std::vector<RecordRef> refs;
+  for (int i = 0; i < partnership.milestones_size(); ++i) {
+    const std::string& visit = partnership.milestones(i).visit();
+    if (visit.empty()) continue;
+    refs.push_back({absl::StrCat("milestones[", i, "].visit"), visit,
+                    &Resource<v1::Visit>::Collection()});
+  }
+  return refs;
+}
+
 std::vector<std::string> Resource<v1::Partnership>::ComputedFields() {
   return {"current_level"};
 }
@@ -409,7 +449,7 @@ const store::Collection& Resource<v1::TradeRecord>::Collection() {
         Field("main_commodities", "main_commodities", FieldType::kStringList),
     };
     for (auto& field : PeriodFields()) fields.push_back(std::move(field));
-    auto* collection = new store::Collection(WithAfterWrite(AfterTradeRecordsWrite, MakeCollection(
+    auto* collection = new store::Collection(WithAfterWrite<v1::TradeRecord>(AfterTradeRecordsWrite, MakeCollection(
         "tradeRecords", "trade_records",
         {"reporter", "partner", "period_year", "period_quarter", "period_month", "flow",
          "hs_code", "commodity_label", "currency", "value_units", "partner_rank",
@@ -476,7 +516,7 @@ std::vector<std::string> Resource<v1::TradeRecord>::ComputedFields() {
 // ----- InfrastructureProject
 
 const store::Collection& Resource<v1::InfrastructureProject>::Collection() {
-  static const auto* collection = new store::Collection(MakeCollection(
+  static const auto* collection = new store::Collection(WithAfterWrite<v1::InfrastructureProject>(nullptr, MakeCollection(
       "infrastructureProjects", "infrastructure_projects",
       {"display_name", "kind", "sector", "host_country", "partner_countries", "status",
        "initiative", "place", "region_code", "start_date", "completion_date"},
@@ -492,7 +532,7 @@ const store::Collection& Resource<v1::InfrastructureProject>::Collection() {
           Field("location.region_code", "region_code", FieldType::kString),
           Field("start_date", "start_date", FieldType::kDate, true),
           Field("completion_date", "completion_date", FieldType::kDate, true),
-      }));
+      })));
   return *collection;
 }
 
@@ -571,7 +611,7 @@ std::vector<std::string> Resource<v1::InfrastructureProject>::ComputedFields() {
 // ----- Exchange
 
 const store::Collection& Resource<v1::Exchange>::Collection() {
-  static const auto* collection = new store::Collection(MakeCollection(
+  static const auto* collection = new store::Collection(WithAfterWrite<v1::Exchange>(nullptr, MakeCollection(
       "exchanges", "exchanges", {"kind", "countries", "host_country", "title", "date"},
       {
           EnumField("kind", "kind", v1::ExchangeKind_descriptor(), "EXCHANGE_KIND_"),
@@ -579,7 +619,7 @@ const store::Collection& Resource<v1::Exchange>::Collection() {
           CountryField("host_country", "host_country"),
           Field("title", "title", FieldType::kString, true),
           Field("date", "date", FieldType::kDate, true),
-      }));
+      })));
   return *collection;
 }
 
@@ -624,11 +664,11 @@ const store::Collection& Resource<v1::Observation>::Collection() {
         Field("projection", "projection", FieldType::kBool),
     };
     for (auto& field : PeriodFields()) fields.push_back(std::move(field));
-    return new store::Collection(MakeCollection(
+    return new store::Collection(WithAfterWrite<v1::Observation>(nullptr, MakeCollection(
         "observations", "observations",
         {"metric", "unit", "countries", "period_year", "period_quarter", "period_month",
          "projection"},
-        std::move(fields)));
+        std::move(fields))));
   }();
   return *collection;
 }

@@ -27,6 +27,22 @@ struct CitationRef {
   std::string source;  // e.g. "sources/x"
 };
 
+// A record of another collection that a record names: where it sits in the
+// record, its resource name, and that collection.
+struct RecordRef {
+  std::string field;  // e.g. "milestones[0].visit"
+  std::string name;   // e.g. "visits/x"
+  const store::Collection* collection;
+};
+
+// The records, other than sources, that `record` names: each must exist
+// when it is written, and cannot be deleted while named. None for most
+// types.
+template <typename Message>
+std::vector<RecordRef> References(const Message&) {
+  return {};
+}
+
 // Every specialisation provides:
 //   kField            the request field carrying the resource ("visit")
 //   Collection()      storage, filters and orderings
@@ -58,6 +74,10 @@ BILATERAL_DECLARE_RESOURCE(v1::InfrastructureProject, "infrastructure_project");
 BILATERAL_DECLARE_RESOURCE(v1::Exchange, "exchange");
 BILATERAL_DECLARE_RESOURCE(v1::Observation, "observation");
 #undef BILATERAL_DECLARE_RESOURCE
+
+// A partnership names the visits its milestones happened on.
+template <>
+std::vector<RecordRef> References(const v1::Partnership& partnership);
 
 // Countries are reference data: stored so that List filters and pages like
 // every other collection, never written through the API.
