@@ -154,7 +154,8 @@ absl::Status CallGuard::Admit(grpc::CallbackServerContext* context, const CallIn
   return absl::OkStatus();
 }
 
-absl::Status CallGuard::Execute(grpc::CallbackServerContext* context, const Admitted& admitted,
+absl::Status CallGuard::Execute(grpc::CallbackServerContext* context, const CallInfo& info,
+                                const Admitted& admitted,
                                 absl::FunctionRef<absl::Status()> body, bool* ran) {
   absl::Status status;
   const absl::Time deadline = admitted.deadline;
@@ -176,6 +177,15 @@ absl::Status CallGuard::Execute(grpc::CallbackServerContext* context, const Admi
     } else if (stopped && context->IsCancelled()) {
       status = absl::CancelledError("the client cancelled the call; its work was stopped");
     }
+    if (status.ok() && info.response != nullptr) {
+      const size_t bytes = info.response->ByteSizeLong();
+      if (bytes > options_.max_response_bytes) {
+        status = absl::ResourceExhaustedError(absl::StrCat(
+            "the response is ", bytes, " bytes, more than the ", options_.max_response_bytes,
+            " the server sends (max_send_message_bytes); ask for less, e.g. a smaller "
+            "page_size or fewer names"));
+      }
+    }
   }
   Release();
   return status;
@@ -187,7 +197,7 @@ absl::Status CallGuard::Run(grpc::CallbackServerContext* context,
   Admitted admitted;
   bool ran = false;
   absl::Status status = Admit(context, info, &admitted);
-  if (status.ok()) status = Execute(context, admitted, body, &ran);
+  if (status.ok()) status = Execute(context, info, admitted, body, &ran);
   Record(context, info, status, ran, absl::Now() - admitted.start, admitted.key_id,
          request_bytes);
   return status;
@@ -208,7 +218,7 @@ void CallGuard::Start(grpc::CallbackServerContext* context, const CallInfo& info
     // stay where gRPC keeps them until `done` finishes the call.
     std::function<void()> task = [this, context, info, request_bytes, admitted, body, done] {
       bool ran = false;
-      absl::Status status = Execute(context, admitted, body, &ran);
+      absl::Status status = Execute(context, info, admitted, body, &ran);
       Record(context, info, status, ran, absl::Now() - admitted.start, admitted.key_id,
              request_bytes);
       done(status);

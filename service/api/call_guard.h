@@ -5,6 +5,7 @@
 // it runs.
 #pragma once
 
+#include <google/protobuf/message_lite.h>
 #include <grpcpp/grpcpp.h>
 
 #include <atomic>
@@ -34,6 +35,12 @@ struct CallInfo {
   // True for a later step of a call the guard already admitted (a stream's
   // next message): it is not refused while the server drains.
   bool continues_call = false;
+  // The message the call answers with, filled by the body. A response larger
+  // than the server sends (CallGuardOptions::max_response_bytes) ends the
+  // call RESOURCE_EXHAUSTED in the guard, so its log line and metrics record
+  // what the client receives, not an OK that gRPC then fails to send. Must
+  // stay valid until the call is done.
+  const google::protobuf::MessageLite* response = nullptr;
 };
 
 struct CallGuardOptions {
@@ -42,6 +49,9 @@ struct CallGuardOptions {
   // The longest a call may work: its deadline is the client's or now plus
   // this, whichever comes first.
   absl::Duration default_deadline = absl::Seconds(30);
+  // The largest response message the server sends (its
+  // max_send_message_bytes).
+  size_t max_response_bytes = 4 << 20;
   // The keys calls must present; null turns authentication off. Must outlive
   // the guard.
   const KeyRing* keys = nullptr;
@@ -126,8 +136,11 @@ class CallGuard {
                      Admitted* admitted);
   // Runs an admitted call's body unless its client has gone or its deadline
   // has passed (`ran` says whether it ran); frees its slot.
-  absl::Status Execute(grpc::CallbackServerContext* context, const Admitted& admitted,
-                       absl::FunctionRef<absl::Status()> body, bool* ran);
+  // A body that succeeded but whose response is too large to send ends
+  // RESOURCE_EXHAUSTED.
+  absl::Status Execute(grpc::CallbackServerContext* context, const CallInfo& info,
+                       const Admitted& admitted, absl::FunctionRef<absl::Status()> body,
+                       bool* ran);
   // The caller's key id when the call may run; the error otherwise.
   absl::Status Authorize(grpc::CallbackServerContext* context,
                          const CallInfo& info, std::string* key_id) const;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -85,6 +86,9 @@ absl::StatusOr<google::protobuf::Any> Pack(const std::string& collection, const 
   *message.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row.create_time_us);
   *message.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(row.update_time_us);
   message.set_etag(row.etag);
+  // The feed carries sources as their BASIC view: without the text, which
+  // may be megabytes; `text_sha256` tells a reader when it changed.
+  if constexpr (std::is_same_v<Message, v1::Source>) message.clear_text();
   google::protobuf::Any any;
   any.PackFrom(message);
   return any;

@@ -17,7 +17,7 @@ class RelationshipServiceImpl final : public v1::RelationshipService::CallbackSe
                                             v1::Relationship* response) override {
     return RunUnary(context, guard_,
                     {"bilateral.v1.RelationshipService/GetRelationship", Access::kRead}, *request,
-                    [this, request, response] { return Respond(relationships_.Get(request->name()), response); });
+                    response, [this, request, response] { return Respond(relationships_.Get(request->name()), response); });
   }
 
   grpc::ServerUnaryReactor* ListTimeline(grpc::CallbackServerContext* context,
@@ -25,7 +25,7 @@ class RelationshipServiceImpl final : public v1::RelationshipService::CallbackSe
                                          v1::ListTimelineResponse* response) override {
     return RunUnary(
         context, guard_, {"bilateral.v1.RelationshipService/ListTimeline", Access::kRead},
-        *request, [this, request, response]() -> absl::Status {
+        *request, response, [this, request, response]() -> absl::Status {
           auto page = relationships_.ListTimeline(request->parent(), request->page_size(),
                                                   request->page_token(), request->filter());
           if (!page.ok()) return page.status();

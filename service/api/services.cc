@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "absl/synchronization/mutex.h"
 #include "google/protobuf/util/time_util.h"
 #include "api/relationship_service.h"
 #include "api/request_parsing.h"
@@ -50,6 +51,25 @@ class ArenaMessageAllocator final : public grpc::MessageAllocator<Request, Respo
   };
 };
 
+// What of a record a read returns (AIP-157): all of it, but a source's text
+// only with the FULL view.
+template <typename Request, typename Message>
+void ApplyView(const Request&, Message*) {}
+
+template <typename Request>
+void ApplySourceView(const Request& request, v1::Source* source) {
+  if (request.view() != v1::SOURCE_VIEW_FULL) source->clear_text();
+}
+void ApplyView(const v1::GetSourceRequest& request, v1::Source* source) {
+  ApplySourceView(request, source);
+}
+void ApplyView(const v1::ListSourcesRequest& request, v1::Source* source) {
+  ApplySourceView(request, source);
+}
+void ApplyView(const v1::BatchGetSourcesRequest& request, v1::Source* source) {
+  ApplySourceView(request, source);
+}
+
 // The standard methods of one record type, for the services to forward to.
 template <typename Message>
 class RecordHandlers {
@@ -59,8 +79,10 @@ class RecordHandlers {
   template <typename Request>
   grpc::ServerUnaryReactor* Get(grpc::CallbackServerContext* context, const CallInfo& info,
                                 const Request& request, Message* response) {
-    return RunUnary(context, guard_, info, request, [this, &request, response] {
-      return Respond(records_.Get(request.name()), response);
+    return RunUnary(context, guard_, info, request, response, [this, &request, response] {
+      auto status = Respond(records_.Get(request.name()), response);
+      ApplyView(request, response);
+      return status;
     });
   }
 
@@ -68,25 +90,30 @@ class RecordHandlers {
   grpc::ServerUnaryReactor* List(grpc::CallbackServerContext* context, const CallInfo& info,
                                  const Request& request, Response* response,
                                  google::protobuf::RepeatedPtrField<Message>* items) {
-    return RunUnary(context, guard_, info, request,
+    return RunUnary(context, guard_, info, request, response,
                     [this, &request, response, items]() -> absl::Status {
       auto next_page_token = records_.ListInto(
           {request.page_size(), request.page_token(), request.filter(), request.order_by()},
           items);
       if (!next_page_token.ok()) return next_page_token.status();
+      for (auto& item : *items) ApplyView(request, &item);
       response->set_next_page_token(*std::move(next_page_token));
       return absl::OkStatus();
     });
   }
 
-  template <typename Request>
+  template <typename Request, typename Response>
   grpc::ServerUnaryReactor* BatchGet(grpc::CallbackServerContext* context, const CallInfo& info,
-                                     const Request& request,
+                                     const Request& request, Response* response,
                                      google::protobuf::RepeatedPtrField<Message>* items) {
-    return RunUnary(context, guard_, info, request, [this, &request, items]() -> absl::Status {
+    return RunUnary(context, guard_, info, request, response,
+                    [this, &request, items]() -> absl::Status {
       auto found = records_.BatchGet(request.names());
       if (!found.ok()) return found.status();
-      for (auto& item : *found) *items->Add() = std::move(item);
+      for (auto& item : *found) {
+        ApplyView(request, &item);
+        *items->Add() = std::move(item);
+      }
       return absl::OkStatus();
     });
   }
@@ -95,7 +122,8 @@ class RecordHandlers {
   grpc::ServerUnaryReactor* Create(grpc::CallbackServerContext* context, const CallInfo& info,
                                    const Request& request, const Message& record,
                                    const std::string& id, Message* response) {
-    return RunUnary(context, guard_, info, request, [this, &request, &record, &id, response] {
+    return RunUnary(context, guard_, info, request, response,
+                    [this, &request, &record, &id, response] {
       return Respond(records_.Create(record, id, request.request_id()), response);
     });
   }
@@ -104,7 +132,8 @@ class RecordHandlers {
   grpc::ServerUnaryReactor* Update(grpc::CallbackServerContext* context, const CallInfo& info,
                                    const Request& request, const Message& record,
                                    Message* response) {
-    return RunUnary(context, guard_, info, request, [this, &request, &record, response] {
+    return RunUnary(context, guard_, info, request, response,
+                    [this, &request, &record, response] {
       return Respond(
           records_.Update(record, request.has_update_mask() ? &request.update_mask() : nullptr),
           response);
@@ -114,7 +143,7 @@ class RecordHandlers {
   template <typename Request>
   grpc::ServerUnaryReactor* Delete(grpc::CallbackServerContext* context, const CallInfo& info,
                                    const Request& request) {
-    return RunUnary(context, guard_, info, request,
+    return RunUnary(context, guard_, info, request, nullptr,
                     [this, &request] { return records_.Delete(request.name(), request.etag()); });
   }
 
@@ -148,7 +177,7 @@ class RecordHandlers {
       const v1::BatchGet##Plural##Request* request,                                   \
       v1::BatchGet##Plural##Response* response) override {                           \
     return handlers_.BatchGet(context, {#Service "/BatchGet" #Plural, Access::kRead}, \
-                              *request, response->mutable_##field##s());              \
+                              *request, response, response->mutable_##field##s());    \
   }                                                                                   \
   grpc::ServerUnaryReactor* Create##Type(grpc::CallbackServerContext* context,        \
                                          const v1::Create##Type##Request* request,    \
@@ -192,11 +221,14 @@ BILATERAL_RECORD_SERVICE(ExchangeService, Exchange, Exchanges, exchange);
 BILATERAL_RECORD_SERVICE(ObservationService, Observation, Observations, observation);
 
 // Receives an import chunk by chunk; each chunk is stored as it arrives.
-class ImportReactor final : public grpc::ServerReadReactor<v1::ImportTradeRecordsRequest> {
+// The chunks arrive as bytes and are parsed here: gRPC tells a typed
+// reactor only that no message came, for a chunk that does not parse as at
+// the end of the stream, which would end a broken import as a finished one.
+class ImportReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
  public:
   ImportReactor(grpc::CallbackServerContext* context, RecordHandlers<v1::TradeRecord>& handlers,
-                v1::ImportTradeRecordsResponse* response)
-      : context_(context), handlers_(handlers), response_(response) {
+                grpc::ByteBuffer* response)
+      : context_(context), handlers_(handlers), response_bytes_(response) {
     // Admission and access are checked before the first chunk is read.
     absl::Status admitted =
         handlers_.guard().Run(context_, kInfo, 0, [] { return absl::OkStatus(); });
@@ -204,14 +236,37 @@ class ImportReactor final : public grpc::ServerReadReactor<v1::ImportTradeRecord
       Finish(ToGrpcStatus(admitted));
       return;
     }
-    StartRead(&chunk_);
+    HandOff();
+    StartRead(&bytes_);
   }
 
   void OnReadDone(bool ok) override {
+    HandOff();
     if (!ok) {  // the client has sent everything
-      Finish(grpc::Status::OK);
+      bool own_buffer = false;
+      grpc::Status serialised = grpc::SerializationTraits<v1::ImportTradeRecordsResponse>::Serialize(
+          response_, response_bytes_, &own_buffer);
+      Finish(serialised);
       return;
     }
+    chunk_.Clear();
+    // Parsing consumes the buffer; the copy shares its slices, to say why.
+    grpc::ByteBuffer kept(bytes_);
+    grpc::Status parsed =
+        grpc::SerializationTraits<v1::ImportTradeRecordsRequest>::Deserialize(&bytes_, &chunk_);
+    if (!parsed.ok()) {
+      // The guard authenticates the chunk as any call, then refuses it with
+      // why, logged and counted as a request that does not parse.
+      std::string flat;
+      if (std::vector<grpc::Slice> slices; kept.Dump(&slices).ok()) {
+        for (const auto& slice : slices) {
+          flat.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+        }
+      }
+      handlers_.guard().MarkUnparseable(
+          context_, WhyUnparseable(flat, *v1::ImportTradeRecordsRequest::descriptor()));
+    }
+    bytes_.Clear();
     // The chunk is stored on the writers' executor; the next read starts
     // once it is.
     handlers_.guard().Start(context_, kNextChunk, chunk_.ByteSizeLong(),
@@ -225,13 +280,21 @@ class ImportReactor final : public grpc::ServerReadReactor<v1::ImportTradeRecord
   void Stored(const absl::Status& status) {
     if (!status.ok()) {
       Finish(ToGrpcStatus(absl::Status(
-          status.code(), absl::StrCat(status.message(), " (rows stored before this chunk: ",
-                                      response_->stored_count(), ")"))));
+          status.code(), absl::StrCat(status.message(), " (chunk ", chunks_ + 1,
+                                      "; rows stored before this chunk: ", response_.stored_count(),
+                                      ")"))));
       return;
     }
-    chunk_.Clear();
-    StartRead(&chunk_);
+    ++chunks_;
+    HandOff();
+    StartRead(&bytes_);
   }
+
+  // gRPC runs OnReadDone on a thread of its own after StartRead, ordering
+  // the two through its completion queue; taking the mutex on both sides
+  // makes that order one the reactor states, and ThreadSanitizer sees:
+  // what was written before a read started is seen where it completes.
+  void HandOff() { absl::MutexLock lock(&handoff_mu_); }
 
   static constexpr CallInfo kInfo = {"bilateral.v1.TradeRecordService/ImportTradeRecords",
                                      Access::kWrite};
@@ -246,15 +309,15 @@ class ImportReactor final : public grpc::ServerReadReactor<v1::ImportTradeRecord
                                               chunk_.use_names());
     if (!results.ok()) return results.status();
     for (const auto& result : *results) {
-      int64_t index = response_->received_count();
-      response_->set_received_count(index + 1);
+      int64_t index = response_.received_count();
+      response_.set_received_count(index + 1);
       if (result.status.ok()) {
-        response_->set_stored_count(response_->stored_count() + 1);
+        response_.set_stored_count(response_.stored_count() + 1);
         continue;
       }
-      response_->set_rejected_count(response_->rejected_count() + 1);
-      if (response_->errors_size() >= kMaxReportedErrors) continue;
-      auto* error = response_->add_errors();
+      response_.set_rejected_count(response_.rejected_count() + 1);
+      if (response_.errors_size() >= kMaxReportedErrors) continue;
+      auto* error = response_.add_errors();
       error->set_index(index);
       error->set_code(absl::StatusCodeToString(result.status.code()));
       error->set_message(std::string(result.status.message()));
@@ -269,20 +332,30 @@ class ImportReactor final : public grpc::ServerReadReactor<v1::ImportTradeRecord
 
   grpc::CallbackServerContext* context_;
   RecordHandlers<v1::TradeRecord>& handlers_;
-  v1::ImportTradeRecordsResponse* response_;
+  grpc::ByteBuffer* response_bytes_;  // gRPC's, sent by Finish
+  v1::ImportTradeRecordsResponse response_;
+  grpc::ByteBuffer bytes_;            // the chunk being read
   v1::ImportTradeRecordsRequest chunk_;
+  int64_t chunks_ = 0;                // chunks stored
+  absl::Mutex handoff_mu_;
 };
 
-class TradeRecordServiceImpl final : public v1::TradeRecordService::CallbackService {
+// ImportTradeRecords reads raw chunks (see ImportReactor); the other methods
+// are typed.
+using TradeRecordServiceBase = v1::TradeRecordService::WithRawCallbackMethod_ImportTradeRecords<
+    v1::TradeRecordService::CallbackService>;
+
+class TradeRecordServiceImpl final : public TradeRecordServiceBase {
  public:
+  using TradeRecordServiceBase::ImportTradeRecords;
   TradeRecordServiceImpl(store::Store* store, CallGuard* guard) : handlers_(store, guard) {
     SetMessageAllocatorFor_ListTradeRecords(&list_allocator_);
   }
   BILATERAL_RECORD_METHODS(bilateral.v1.TradeRecordService, TradeRecord, TradeRecords,
                            trade_record)
 
-  grpc::ServerReadReactor<v1::ImportTradeRecordsRequest>* ImportTradeRecords(
-      grpc::CallbackServerContext* context, v1::ImportTradeRecordsResponse* response) override {
+  grpc::ServerReadReactor<grpc::ByteBuffer>* ImportTradeRecords(
+      grpc::CallbackServerContext* context, grpc::ByteBuffer* response) override {
     return new ImportReactor(context, handlers_, response);
   }
 
@@ -312,7 +385,7 @@ class CountryServiceImpl final : public v1::CountryService::CallbackService {
                                        const v1::GetCountryRequest* request,
                                        v1::Country* response) override {
     return RunUnary(context, guard_, {"bilateral.v1.CountryService/GetCountry", Access::kRead},
-                    *request, [request, response]() -> absl::Status {
+                    *request, response, [request, response]() -> absl::Status {
                       absl::string_view code = request->name();
                       if (!absl::ConsumePrefix(&code, "countries/") || code.empty()) {
                         return domain::InvalidField(
@@ -334,7 +407,7 @@ class CountryServiceImpl final : public v1::CountryService::CallbackService {
                                           v1::ListCountriesResponse* response) override {
     return RunUnary(
         context, guard_, {"bilateral.v1.CountryService/ListCountries", Access::kRead}, *request,
-        [this, request, response]() -> absl::Status {
+        response, [this, request, response]() -> absl::Status {
           auto query = ListQueryOf(*request, "alpha2");
           if (!query.ok()) return query.status();
           auto page = store_.List(domain::Resource<v1::Country>::Collection(), *query);
@@ -363,7 +436,7 @@ class FindingServiceImpl final : public v1::FindingService::CallbackService {
                                        const v1::GetFindingRequest* request,
                                        v1::Finding* response) override {
     return RunUnary(context, guard_, {"bilateral.v1.FindingService/GetFinding", Access::kRead},
-                    *request, [this, request, response]() -> absl::Status {
+                    *request, response, [this, request, response]() -> absl::Status {
                       absl::string_view id = request->name();
                       if (!absl::ConsumePrefix(&id, "findings/") || id.empty() ||
                           id.size() > 128 || domain::HasControlCharacter(id)) {
@@ -380,7 +453,7 @@ class FindingServiceImpl final : public v1::FindingService::CallbackService {
                                          v1::ListFindingsResponse* response) override {
     return RunUnary(
         context, guard_, {"bilateral.v1.FindingService/ListFindings", Access::kRead}, *request,
-        [this, request, response]() -> absl::Status {
+        response, [this, request, response]() -> absl::Status {
           auto query = ListQueryOf(*request);
           if (!query.ok()) return query.status();
           auto page = store_.List(Findings(), *query);

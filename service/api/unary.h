@@ -18,12 +18,15 @@ namespace bilateral::api {
 // call's access, never on gRPC's callback thread (see
 // docs/adr/0001-threading-and-storage.md). `body` runs after this returns:
 // it must capture the request and response by pointer or reference to what
-// gRPC holds, never a reference to a local of the handler.
+// gRPC holds, never a reference to a local of the handler. `response` is
+// the message `body` fills, which the guard measures (CallInfo::response).
 template <typename Request, typename Body>
 grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context,
-                                   CallGuard& guard, const CallInfo& info,
-                                   const Request& request, Body body) {
+                                   CallGuard& guard, CallInfo info,
+                                   const Request& request,
+                                   const google::protobuf::MessageLite* response, Body body) {
   auto* reactor = context->DefaultReactor();
+  info.response = response;
   guard.Start(context, info, request.ByteSizeLong(), std::move(body),
               [reactor](const absl::Status& status) { reactor->Finish(ToGrpcStatus(status)); });
   return reactor;

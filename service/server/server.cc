@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include <climits>
+#include <limits>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -82,6 +83,10 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   guard_options.writers = server->writers_.get();
   guard_options.max_in_flight = options.max_in_flight;
   guard_options.default_deadline = options.default_deadline;
+  // gRPC reads a negative limit as none.
+  guard_options.max_response_bytes = options.max_send_message_bytes >= 0
+                                          ? static_cast<size_t>(options.max_send_message_bytes)
+                                          : std::numeric_limits<size_t>::max();
   guard_options.keys = server->keys_.get();
   guard_options.metrics = &server->metrics_;
   server->guard_ = std::make_unique<api::CallGuard>(guard_options);
