@@ -1,6 +1,6 @@
 # bilateral_sdk_library(NAME EXPORT_NAME SOURCES ...
 #   [PUBLIC_INCLUDE ...] [PRIVATE_INCLUDE ...] [PUBLIC_LINK ...]
-#   [PRIVATE_LINK ...] [SDK_LINK ...] [OPTIONS ...])
+#   [PRIVATE_LINK ...] [SDK_LINK ...] [WARNINGS])
 #
 # A library of the installed C++ SDK, in both forms from one compilation
 # (position-independent objects, NAME_objects):
@@ -10,14 +10,18 @@
 #                bilateral::EXPORT_NAME, the default for applications
 # SDK_LINK names other such libraries (their NAME): the static form links
 # their static form, the shared form their shared form. Both forms are
-# installed in the export set bilateralTargets (COMPONENT sdk).
+# installed in the export set bilateralTargets (COMPONENT sdk). WARNINGS
+# applies the project's warnings (bilateral_warnings); generated code goes
+# without.
 function(bilateral_sdk_library name export_name)
-  cmake_parse_arguments(PARSE_ARGV 2 arg ""  ""
-    "SOURCES;PUBLIC_INCLUDE;PRIVATE_INCLUDE;PUBLIC_LINK;PRIVATE_LINK;SDK_LINK;OPTIONS")
+  cmake_parse_arguments(PARSE_ARGV 2 arg "WARNINGS" ""
+    "SOURCES;PUBLIC_INCLUDE;PRIVATE_INCLUDE;PUBLIC_LINK;PRIVATE_LINK;SDK_LINK")
   add_library(${name}_objects OBJECT ${arg_SOURCES})
   set_target_properties(${name}_objects PROPERTIES POSITION_INDEPENDENT_CODE ON)
   target_include_directories(${name}_objects PUBLIC ${arg_PUBLIC_INCLUDE} PRIVATE ${arg_PRIVATE_INCLUDE})
-  target_compile_options(${name}_objects PRIVATE ${arg_OPTIONS})
+  if(arg_WARNINGS)
+    bilateral_warnings(${name}_objects)
+  endif()
   target_link_libraries(${name}_objects PUBLIC ${arg_SDK_LINK} ${arg_PUBLIC_LINK}
                         PRIVATE ${arg_PRIVATE_LINK})
 

@@ -65,7 +65,11 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(const ClientOptions& 
     credentials = *std::move(tls);
   }
   if (credentials == nullptr) credentials = grpc::InsecureChannelCredentials();
-  return grpc::CreateChannel(settings->endpoint, credentials);
+  // Every call names the SDK and its version ("bilateral-cpp/0.1.0 grpc-c++/..."),
+  // so that a server's logs tell its clients apart.
+  grpc::ChannelArguments arguments;
+  arguments.SetUserAgentPrefix(std::string("bilateral-cpp/") + BILATERAL_CLIENT_VERSION);
+  return grpc::CreateCustomChannel(settings->endpoint, credentials, arguments);
 }
 
 }  // namespace bilateral

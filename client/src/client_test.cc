@@ -4,11 +4,13 @@
 #include <string>
 #include <vector>
 
+#include "bilateral/mocks/mock_change_connection.h"
 #include "bilateral/mocks/mock_country_connection.h"
 #include "bilateral/mocks/mock_finding_connection.h"
 #include "bilateral/mocks/mock_relationship_connection.h"
 #include "bilateral/mocks/mock_search_connection.h"
 #include "bilateral/mocks/mock_source_connection.h"
+#include "bilateral/mocks/mock_stream_writer.h"
 #include "bilateral/mocks/mock_trade_record_connection.h"
 #include "bilateral/mocks/mock_visit_connection.h"
 #include "gmock/gmock.h"
@@ -17,11 +19,13 @@
 namespace bilateral {
 namespace {
 
+using ::bilateral::mocks::MockChangeConnection;
 using ::bilateral::mocks::MockCountryConnection;
 using ::bilateral::mocks::MockFindingConnection;
 using ::bilateral::mocks::MockRelationshipConnection;
 using ::bilateral::mocks::MockSearchConnection;
 using ::bilateral::mocks::MockSourceConnection;
+using ::bilateral::mocks::MockStreamWriter;
 using ::bilateral::mocks::MockTradeRecordConnection;
 using ::bilateral::mocks::MockVisitConnection;
 using ::testing::_;
@@ -253,6 +257,106 @@ TEST(RelationshipClientTest, GetSendsTheNameAndTimelineTheParentAndFilter) {
     records.push_back(got->record());
   }
   EXPECT_THAT(records, ElementsAre("visits/a"));
+}
+
+TEST(TradeRecordClientTest, ImportWriterSendsEachChunkWhenFullAndTheRestAtFinish) {
+  using Writer = MockStreamWriter<v1::ImportTradeRecordsRequest, v1::ImportTradeRecordsResponse>;
+  auto writer = std::make_unique<Writer>();
+  std::vector<v1::ImportTradeRecordsRequest> sent;
+  bool finished = false;
+  EXPECT_CALL(*writer, Write).WillRepeatedly([&](const v1::ImportTradeRecordsRequest& chunk) {
+    EXPECT_FALSE(finished);
+    sent.push_back(chunk);
+    return true;
+  });
+  EXPECT_CALL(*writer, Finish).WillOnce([&] {
+    finished = true;
+    v1::ImportTradeRecordsResponse response;
+    response.set_stored_count(3);
+    return response;
+  });
+  auto mock = std::make_shared<MockTradeRecordConnection>();
+  EXPECT_CALL(*mock, ImportTradeRecordsStream).WillOnce(Return(::testing::ByMove(std::move(writer))));
+  EXPECT_CALL(*mock, ImportTradeRecords).Times(0);
+  TradeRecordClient client(mock);
+
+  ImportOptions options;
+  options.chunk_size = 2;
+  options.use_names = true;
+  TradeRecordImportWriter import = client.ImportTradeRecordsWriter(options);
+  ASSERT_TRUE(import.Write(Named<v1::TradeRecord>("tradeRecords/a")));
+  ASSERT_TRUE(import.Write(Named<v1::TradeRecord>("tradeRecords/b")));
+  EXPECT_TRUE(sent.empty());  // a chunk is sent once it is known to be full
+  // Unnamed: a chunk of its own, which sends the full one.
+  ASSERT_TRUE(import.Write(v1::TradeRecord()));
+  ASSERT_EQ(sent.size(), 1u);
+  auto result = import.Finish();
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->stored_count(), 3);
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_THAT(sent[0].trade_records(),
+              ElementsAre(Property(&v1::TradeRecord::name, "tradeRecords/a"),
+                          Property(&v1::TradeRecord::name, "tradeRecords/b")));
+  EXPECT_TRUE(sent[0].use_names());
+  EXPECT_EQ(sent[1].trade_records_size(), 1);
+  EXPECT_FALSE(sent[1].use_names());
+}
+
+TEST(TradeRecordClientTest, ImportWriterStopsAtAFailedWriteAndFinishSaysWhy) {
+  using Writer = MockStreamWriter<v1::ImportTradeRecordsRequest, v1::ImportTradeRecordsResponse>;
+  auto writer = std::make_unique<Writer>();
+  EXPECT_CALL(*writer, Write).WillOnce(Return(false));
+  EXPECT_CALL(*writer, Finish).WillOnce(Return(absl::UnavailableError("gone")));
+  auto mock = std::make_shared<MockTradeRecordConnection>();
+  EXPECT_CALL(*mock, ImportTradeRecordsStream).WillOnce(Return(::testing::ByMove(std::move(writer))));
+  TradeRecordClient client(mock);
+
+  ImportOptions options;
+  options.chunk_size = 1;
+  TradeRecordImportWriter import = client.ImportTradeRecordsWriter(options);
+  ASSERT_TRUE(import.Write(Named<v1::TradeRecord>("tradeRecords/a")));
+  EXPECT_FALSE(import.Write(Named<v1::TradeRecord>("tradeRecords/b")));
+  EXPECT_FALSE(import.Write(Named<v1::TradeRecord>("tradeRecords/c")));
+  EXPECT_EQ(import.Finish().status().code(), absl::StatusCode::kUnavailable);
+}
+
+TEST(TradeRecordClientTest, ImportWriterRejectsAChunkSizeBelowOneWithoutAStream) {
+  auto mock = std::make_shared<MockTradeRecordConnection>();
+  EXPECT_CALL(*mock, ImportTradeRecordsStream).Times(0);
+  TradeRecordClient client(mock);
+  ImportOptions options;
+  options.chunk_size = 0;
+  TradeRecordImportWriter import = client.ImportTradeRecordsWriter(options);
+  import.Write(Named<v1::TradeRecord>("tradeRecords/a"));
+  EXPECT_EQ(import.Finish().status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(ChangeClientTest, WatchSendsTheRequestAndYieldsEachBatchThenTheError) {
+  auto mock = std::make_shared<MockChangeConnection>();
+  v1::WatchChangesResponse batch;
+  batch.set_cursor("c1");
+  batch.add_events()->set_name("visits/a");
+  EXPECT_CALL(*mock, WatchChanges(AllOf(Property(&v1::WatchChangesRequest::cursor, "c0"),
+                                        Property(&v1::WatchChangesRequest::collections,
+                                                 ElementsAre("visits")))))
+      .WillOnce(Return(MakeStreamRange<v1::WatchChangesResponse>(
+          {batch}, absl::FailedPreconditionError("cursor expired"))));
+  ChangeClient client(mock);
+
+  v1::WatchChangesRequest request;
+  request.set_cursor("c0");
+  request.add_collections("visits");
+  std::vector<std::string> names;
+  absl::Status error;
+  for (auto& response : client.WatchChanges(request)) {
+    if (!response.ok()) {
+      error = response.status();
+      continue;
+    }
+    for (const auto& event : response->events()) names.push_back(event.name());
+  }
+  EXPECT_THAT(names, ElementsAre("visits/a"));
+  EXPECT_EQ(error.code(), absl::StatusCode::kFailedPrecondition);
 }
 
 }  // namespace

@@ -6,8 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "bilateral/change_client.h"
 #include "bilateral/finding_client.h"
 #include "bilateral/trade_record_client.h"
+#include "bilateral/v1/change.grpc.pb.h"
 #include "bilateral/visit_client.h"
 #include "fake_server.h"
 #include "gmock/gmock.h"
@@ -302,6 +304,114 @@ TEST_F(ConnectionTest, AConnectionWithUnusableOptionsReturnsTheErrorFromEveryCal
   ASSERT_THAT(seen, SizeIs(1));
   EXPECT_EQ(seen[0].status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(Calls(), SizeIs(0));
+}
+
+TEST_F(ConnectionTest, ImportWriterStreamsEveryChunkOnOneCall) {
+  TradeRecordClient trade(MakeTradeRecordConnection(Options()));
+  ImportOptions options;
+  options.chunk_size = 2;
+  TradeRecordImportWriter writer = trade.ImportTradeRecordsWriter(options);
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(writer.Write(v1::TradeRecord()));
+  auto summary = writer.Finish();
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  EXPECT_EQ(summary->received_count(), 5);
+  EXPECT_THAT(Calls(), SizeIs(1));
+}
+
+// A change feed that sends one event per call, after the request's cursor
+// ("c<n>" -> event n+1 with cursor "c<n+1>"), and then fails the stream with
+// the next of `endings` (OK ends it).
+class FakeChangeService final : public v1::ChangeService::Service {
+ public:
+  explicit FakeChangeService(std::vector<grpc::StatusCode> endings)
+      : endings_(std::move(endings)) {}
+
+  grpc::Status WatchChanges(grpc::ServerContext*, const v1::WatchChangesRequest* request,
+                            grpc::ServerWriter<v1::WatchChangesResponse>* writer) override {
+    size_t call;
+    {
+      absl::MutexLock lock(&mu_);
+      cursors_.push_back(request->cursor());
+      call = cursors_.size() - 1;
+    }
+    int after = request->cursor().empty() ? 0 : std::stoi(request->cursor().substr(1));
+    v1::WatchChangesResponse response;
+    response.set_cursor("c" + std::to_string(after + 1));
+    v1::ChangeEvent* event = response.add_events();
+    event->set_name("visits/v" + std::to_string(after + 1));
+    event->set_cursor(response.cursor());
+    writer->Write(response);
+    grpc::StatusCode code = call < endings_.size() ? endings_[call] : grpc::StatusCode::OK;
+    return code == grpc::StatusCode::OK ? grpc::Status::OK : grpc::Status(code, "scripted");
+  }
+  std::vector<std::string> cursors() {
+    absl::MutexLock lock(&mu_);
+    return cursors_;
+  }
+
+ private:
+  const std::vector<grpc::StatusCode> endings_;
+  absl::Mutex mu_;
+  std::vector<std::string> cursors_ ABSL_GUARDED_BY(mu_);
+};
+
+// Watches `service` from cursor "c0": the names of the events and the
+// error the range ended with (OK when it ended cleanly).
+std::pair<std::vector<std::string>, absl::Status> Watch(FakeChangeService& service,
+                                                        RetryOptions retry) {
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+  builder.RegisterService(&service);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  ClientOptions options;
+  options.endpoint = absl::StrCat("127.0.0.1:", port);
+  options.retry = retry;
+  ChangeClient client(MakeChangeConnection(options));
+  v1::WatchChangesRequest request;
+  request.set_cursor("c0");
+  std::vector<std::string> names;
+  absl::Status error;
+  for (auto& batch : client.WatchChanges(request)) {
+    if (!batch.ok()) {
+      error = batch.status();
+      continue;
+    }
+    for (const auto& event : batch->events()) names.push_back(event.name());
+  }
+  server->Shutdown(std::chrono::system_clock::now());
+  return {names, error};
+}
+
+TEST_F(ConnectionTest, WatchResumesAfterTheLastCursorOnATransientFailure) {
+  FakeChangeService service({grpc::StatusCode::UNAVAILABLE, grpc::StatusCode::UNAVAILABLE});
+  auto [names, error] = Watch(service, FastRetries());
+  EXPECT_TRUE(error.ok()) << error;
+  EXPECT_THAT(names, ElementsAre("visits/v1", "visits/v2", "visits/v3"));
+  EXPECT_THAT(service.cursors(), ElementsAre("c0", "c1", "c2"));
+}
+
+TEST_F(ConnectionTest, WatchEndsWithAnErrorThatIsNotTransient) {
+  FakeChangeService service({grpc::StatusCode::FAILED_PRECONDITION});
+  auto [names, error] = Watch(service, FastRetries());
+  EXPECT_EQ(error.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(names, ElementsAre("visits/v1"));
+  EXPECT_THAT(service.cursors(), ElementsAre("c0"));
+}
+
+TEST_F(ConnectionTest, WatchCountsItsAttemptsFromTheLastMessage) {
+  // Each reopened stream delivers a message, so the attempts start again:
+  // two attempts are enough for three transient failures in a row.
+  FakeChangeService resumed({grpc::StatusCode::UNAVAILABLE, grpc::StatusCode::UNAVAILABLE,
+                             grpc::StatusCode::UNAVAILABLE});
+  auto [names, error] = Watch(resumed, FastRetries(2));
+  EXPECT_TRUE(error.ok()) << error;
+  EXPECT_THAT(names, SizeIs(4));
+  // One attempt: no resuming at all.
+  FakeChangeService once({grpc::StatusCode::UNAVAILABLE});
+  auto [once_names, once_error] = Watch(once, FastRetries(1));
+  EXPECT_EQ(once_error.code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(once_names, ElementsAre("visits/v1"));
 }
 
 }  // namespace

@@ -36,6 +36,7 @@ inline void ClearSdkEnvironment() {
 struct ReceivedCall {
   std::string method;         // "GetVisit", "ListVisits", ...
   std::string authorization;  // the metadata's value; "" when absent
+  std::string user_agent;     // the user-agent metadata's value
   std::string request_id;     // of a CreateVisit
   std::string page_token;     // of a ListVisits or ListFindings
   std::string filter;         // of a ListFindings
@@ -176,6 +177,10 @@ class FakeVisitService final : public v1::VisitService::Service,
     auto metadata = context->client_metadata().find("authorization");
     if (metadata != context->client_metadata().end()) {
       call.authorization.assign(metadata->second.data(), metadata->second.size());
+    }
+    auto agent = context->client_metadata().find("user-agent");
+    if (agent != context->client_metadata().end()) {
+      call.user_agent.assign(agent->second.data(), agent->second.size());
     }
     auto auth = context->auth_context();
     if (auth != nullptr) {

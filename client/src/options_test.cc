@@ -182,6 +182,12 @@ TEST_F(OptionsOnTheWireTest, ApiKeyPrecedenceReachesTheServer) {
   }
 }
 
+TEST_F(OptionsOnTheWireTest, CallsNameTheSdkAndItsVersionAsUserAgent) {
+  ASSERT_TRUE(VisitClient(MakeVisitConnection(Options())).GetVisit("visits/v1").ok());
+  EXPECT_THAT(LastCall().user_agent,
+              ::testing::StartsWith(std::string("bilateral-cpp/") + BILATERAL_CLIENT_VERSION + " "));
+}
+
 TEST_F(OptionsOnTheWireTest, EndpointFromTheEnvironmentIsUsedOnlyWhenTheClientGivesNone) {
   environment_.Set("BILATERAL_ENDPOINT", server_.endpoint());
   ClientOptions options = Options();

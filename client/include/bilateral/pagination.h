@@ -19,6 +19,8 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/types/optional.h"
+#include "bilateral/internal/lazy_range.h"
 
 namespace bilateral {
 
@@ -30,90 +32,30 @@ struct Page {
 };
 
 template <typename T>
-class PaginatedRange {
-  // Declared before the iterator that names it (defined below).
-  struct State;
-
+class PaginatedRange : public internal::LazyRange<T> {
  public:
   // Fetches the page that `page_token` names ("" for the first page).
   using PageFetcher = std::function<absl::StatusOr<Page<T>>(const std::string&)>;
 
   explicit PaginatedRange(PageFetcher fetch)
-      : state_(std::make_shared<State>(std::move(fetch))) {}
-
-  class iterator {
-   public:
-    using iterator_category = std::input_iterator_tag;
-    using value_type = absl::StatusOr<T>;
-    using difference_type = std::ptrdiff_t;
-    using pointer = value_type*;
-    using reference = value_type&;
-
-    reference operator*() const { return state_->current; }
-    pointer operator->() const { return &state_->current; }
-    iterator& operator++() {
-      state_->Advance();
-      if (state_->done) state_ = nullptr;
-      return *this;
-    }
-    bool operator==(const iterator& other) const { return state_ == other.state_; }
-    bool operator!=(const iterator& other) const { return !(*this == other); }
-
-   private:
-    friend class PaginatedRange;
-    explicit iterator(std::shared_ptr<State> state) : state_(std::move(state)) {}
-    std::shared_ptr<State> state_;
-  };
-
-  // Starts the range, fetching the first page. A range is walked once.
-  iterator begin() {
-    if (!state_->started) {
-      state_->started = true;
-      state_->Advance();
-    }
-    return state_->done ? end() : iterator(state_);
-  }
-  iterator end() { return iterator(nullptr); }
+      : internal::LazyRange<T>(ItemReader(std::move(fetch))) {}
 
  private:
-  struct State {
-    explicit State(PageFetcher f) : fetch(std::move(f)) {}
-
-    // Moves to the next item, fetching pages (skipping empty ones) as needed.
-    void Advance() {
-      if (failed) {
-        done = true;
-        return;
-      }
+  // Reads the items page by page, skipping empty pages.
+  static typename internal::LazyRange<T>::Reader ItemReader(PageFetcher fetch) {
+    return [fetch = std::move(fetch), page = Page<T>{}, index = size_t{0},
+            fetched_any = false]() mutable -> absl::optional<absl::StatusOr<T>> {
       while (index >= page.items.size()) {
-        if (fetched_any && page.next_page_token.empty()) {
-          done = true;
-          return;
-        }
+        if (fetched_any && page.next_page_token.empty()) return absl::nullopt;
         auto next = fetch(page.next_page_token);
         fetched_any = true;
-        if (!next.ok()) {
-          current = next.status();
-          failed = true;
-          return;
-        }
+        if (!next.ok()) return absl::StatusOr<T>(next.status());
         page = std::move(*next);
         index = 0;
       }
-      current = std::move(page.items[index++]);
-    }
-
-    PageFetcher fetch;
-    Page<T> page;
-    size_t index = 0;
-    bool started = false;
-    bool fetched_any = false;
-    bool failed = false;
-    bool done = false;
-    absl::StatusOr<T> current = absl::UnknownError("not started");
-  };
-
-  std::shared_ptr<State> state_;
+      return absl::StatusOr<T>(std::move(page.items[index++]));
+    };
+  }
 };
 
 // A range over `items`, in order, as one page: what a List returns in a test.
