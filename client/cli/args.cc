@@ -6,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 
 namespace bilateral::cli {
 namespace {
@@ -65,8 +66,11 @@ const std::vector<FlagSpec>& Flags() {
       {"filter", "F", FlagValue::kText, false,
        "AIP-160 filter, e.g. 'host_country=\"KZ\" AND start_date>=2020'"},
       {"collections", "A,B", FlagValue::kText, false,
-       "collections to search, named as in resource names, e.g.\n"
+       "collections to search or watch, named as in resource names, e.g.\n"
        "visits,infrastructureProjects (default: all)"},
+      {"from", "CURSOR", FlagValue::kText, false,
+       "watch after the change with this cursor, as a watch printed it\n"
+       "(default: from now)"},
       {"order-by", "O", FlagValue::kText, false,
        "ordering, e.g. 'start_date desc'"},
       {"page-size", "N", FlagValue::kCount, false,
@@ -83,6 +87,13 @@ const std::vector<FlagSpec>& Flags() {
        "fields to replace, e.g. kind,visitor.office (default: those set)"},
       {"etag", "E", FlagValue::kText, false,
        "act only while the record still has this etag (else ABORTED)"},
+      {"text-file", "FILE", FlagValue::kText, false,
+       "a source's text: a UTF-8 file sent as its `text` (- reads stdin)"},
+      {"evidence", "", FlagValue::kNone, false,
+       "with get: each citation's state, offsets and passage of its source"},
+      {"texts", "DIR", FlagValue::kText, false,
+       "with load: the directory of source texts, {id}.txt (default: sources/\n"
+       "beside each file, or beside its directory)"},
       {"chunk-size", "N", FlagValue::kCount, false,
        "records per chunk of an import, 1..1000 (default: 1000)"},
       {"format", "ndjson|csv|comtrade", FlagValue::kChoice, false,
@@ -149,6 +160,14 @@ absl::StatusOr<Invocation> ParseArgs(const std::vector<std::string>& args) {
     invocation.flags[name] = value;
   }
   return invocation;
+}
+
+std::vector<std::string> CommaList(const std::string& text) {
+  std::vector<std::string> items;
+  for (absl::string_view item : absl::StrSplit(text, ',', absl::SkipWhitespace())) {
+    items.emplace_back(absl::StripAsciiWhitespace(item));
+  }
+  return items;
 }
 
 }  // namespace bilateral::cli

@@ -47,4 +47,7 @@ struct Invocation {
 // a word. INVALID_ARGUMENT names the offending argument.
 absl::StatusOr<Invocation> ParseArgs(const std::vector<std::string>& args);
 
+// The items of a flag's "a, b" value, without blanks.
+std::vector<std::string> CommaList(const std::string& text);
+
 }  // namespace bilateral::cli

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "bilateral/v1/common.pb.h"
 #include "bilateral/v1/dataset.pb.h"
 #include "bilateral/v1/finding.pb.h"
 #include "bilateral/v1/relationship.pb.h"
@@ -493,6 +494,42 @@ int RecordCount(const bilateral::v1::Dataset& dataset) {
 const std::vector<std::string> kRecordWords = {
     "sources", "visits", "partnerships", "trade", "infrastructure", "exchanges", "observations"};
 
+TEST_F(BilateralctlTest, SourcesTakeTheirTextFromAFileAndQuotesAreCheckedAgainstIt) {
+  // A server of its own: the shared one's record counts stay as seeded.
+  fs::path dir = Dir() / "text-file";
+  ASSERT_TRUE(fs::create_directory(dir));
+  std::string error;
+  auto server = ServerProcess::Start(dir, {"--seed=false"}, &error);
+  ASSERT_NE(server, nullptr) << error;
+  const std::string text_file = (dir / "text.txt").string();
+  std::ofstream(text_file) << "Opening.\nThe delegation signed three agreements.\n";
+  RunResult created = Run({"sources", "create", "--json", R"({"title":"With a text"})",
+                           "--text-file", text_file, "--id", "cli-text", "--output", "json"},
+                          server.get());
+  ASSERT_EQ(created.exit_code, 0) << created;
+  EXPECT_THAT(created.out, HasSubstr("\"textSha256\"")) << created;
+
+  const std::string visit =
+      R"({"visitor":{"name":"Test Person","country":"countries/FR"},)"
+      R"("hostCountry":"countries/DE","startDate":{"year":2020},)"
+      R"("citations":[{"source":"sources/cli-text","quote":"signed four agreements"}]})";
+  RunResult refused = Run({"visits", "create", "--json", visit}, server.get());
+  EXPECT_EQ(refused.exit_code, 1) << refused;
+  EXPECT_THAT(refused.err, AllOf(HasSubstr("visit.citations[0].quote"),
+                                 HasSubstr("signed three agreements.")))
+      << refused;
+
+  // A new text from the file alone; the quote now holds.
+  std::ofstream(text_file) << "The delegation signed four agreements.\n";
+  RunResult updated =
+      Run({"sources", "update", "cli-text", "--text-file", text_file}, server.get());
+  ASSERT_EQ(updated.exit_code, 0) << updated;
+  RunResult accepted =
+      Run({"visits", "create", "--json", visit, "--output", "json"}, server.get());
+  ASSERT_EQ(accepted.exit_code, 0) << accepted;
+  EXPECT_THAT(accepted.out, HasSubstr("CITATION_VERIFICATION_VERIFIED")) << accepted;
+}
+
 TEST_F(BilateralctlTest, LoadCountsRecordsAlreadyPresent) {
   RunResult run = Run({"load", BILATERAL_SEED_FILE});
   ASSERT_EQ(run.exit_code, 0) << run;
@@ -532,6 +569,120 @@ TEST_F(BilateralctlTest, LoadCreatesEveryKindInEmptyServer) {
   EXPECT_EQ(listed.infrastructure_projects_size(), seed.infrastructure_projects_size());
   EXPECT_EQ(listed.exchanges_size(), seed.exchanges_size());
   EXPECT_EQ(listed.observations_size(), seed.observations_size());
+  // The seed's sources take their texts from data/sources, beside data/seed.
+  for (const auto& source : listed.sources()) {
+    if (source.name() == "sources/xi-kazakhstan-sco-2024") {
+      EXPECT_EQ(source.text_sha256().size(), 64u) << source.DebugString();
+    }
+  }
+}
+
+TEST_F(BilateralctlTest, LoadGivesSourcesTheirTextsAndTheQuotesAreChecked) {
+  fs::path dir = Dir() / "load-texts";
+  ASSERT_TRUE(fs::create_directories(dir / "set"));
+  ASSERT_TRUE(fs::create_directories(dir / "texts"));
+  std::string error;
+  auto server = ServerProcess::Start(dir, {"--seed=false"}, &error);
+  ASSERT_NE(server, nullptr) << error;
+  const std::string file = (dir / "set" / "records.json").string();
+  std::ofstream(file)
+      << R"({"sources":[{"name":"sources/with-text","title":"A report"},)"
+         R"({"name":"sources/without-text","title":"Another"}],)"
+         R"("visits":[{"name":"visits/checked","visitor":{"name":"A B","country":"countries/FR"},)"
+         R"("hostCountry":"countries/DE","startDate":{"year":2020},)"
+         R"("citations":[{"source":"sources/with-text","quote":"signed two agreements"},)"
+         R"({"source":"sources/without-text","quote":"anything"}]}]})";
+  std::ofstream(dir / "texts" / "with-text.txt")
+      << "The visit was short.\nThe ministers signed two agreements. They met again.\n";
+
+  // Without --texts there is no sources/ beside the file or its directory.
+  RunResult run = Run({"load", file, "--texts", (dir / "texts").string()}, server.get());
+  ASSERT_EQ(run.exit_code, 0) << run;
+  RunResult visit = Run({"visits", "get", "checked", "--output", "json"}, server.get());
+  ASSERT_EQ(visit.exit_code, 0) << visit;
+  EXPECT_THAT(visit.out, AllOf(HasSubstr("CITATION_VERIFICATION_VERIFIED"),
+                               HasSubstr("CITATION_VERIFICATION_SOURCE_HAS_NO_TEXT")))
+      << visit;
+
+  // The evidence: each citation's state, offsets and sentence.
+  RunResult evidence = Run({"visits", "get", "checked", "--evidence"}, server.get());
+  ASSERT_EQ(evidence.exit_code, 0) << evidence;
+  EXPECT_THAT(evidence.out,
+              AllOf(HasSubstr("citations[0]  sources/with-text  VERIFIED  code points 35-56"),
+                    HasSubstr("The ministers [signed two agreements]."),
+                    HasSubstr("citations[1]  sources/without-text  SOURCE_HAS_NO_TEXT"),
+                    HasSubstr("> anything (the source has no text)")))
+      << evidence;
+  RunResult as_json =
+      Run({"visits", "get", "checked", "--evidence", "--output", "json"}, server.get());
+  ASSERT_EQ(as_json.exit_code, 0) << as_json;
+  EXPECT_THAT(as_json.out, AllOf(HasSubstr(R"("passage": "The ministers [signed two agreements].")"),
+                                 HasSubstr(R"("passageStart": 21)"),
+                                 HasSubstr(R"("name": "visits/checked")")))
+      << as_json;
+
+  // The audit of one source, then of all.
+  RunResult one = Run({"sources", "verify", "with-text"}, server.get());
+  ASSERT_EQ(one.exit_code, 0) << one;
+  EXPECT_THAT(one.out, AllOf(ContainsRegex("visits/checked +citations\\[0\\] +sources/with-text "
+                                           "+VERIFIED +35-56"),
+                             Not(HasSubstr("without-text")),
+                             HasSubstr("verified 1, ambiguous 0, not in source 0")))
+      << one;
+  RunResult all = Run({"sources", "verify", "--output", "ndjson"}, server.get());
+  ASSERT_EQ(all.exit_code, 0) << all;
+  EXPECT_EQ(std::count(all.out.begin(), all.out.end(), '\n'), 2) << all;
+  EXPECT_THAT(all.out, HasSubstr(R"("verification":"CITATION_VERIFICATION_SOURCE_HAS_NO_TEXT")"))
+      << all;
+  RunResult missing = Run({"sources", "verify", "no-such-source"}, server.get());
+  EXPECT_EQ(missing.exit_code, 1) << missing;
+  EXPECT_THAT(missing.err, HasSubstr("NOT_FOUND")) << missing;
+}
+
+// Every citation in `message`, at any depth, that cites `source`.
+int CitationsOf(const google::protobuf::Message& message, const std::string& source) {
+  int count = 0;
+  const auto* reflection = message.GetReflection();
+  std::vector<const google::protobuf::FieldDescriptor*> fields;
+  reflection->ListFields(message, &fields);
+  for (const auto* field : fields) {
+    if (field->cpp_type() != google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE) continue;
+    auto visit = [&](const google::protobuf::Message& value) {
+      if (value.GetDescriptor() == bilateral::v1::Citation::descriptor()) {
+        count += static_cast<const bilateral::v1::Citation&>(value).source() == source;
+      } else {
+        count += CitationsOf(value, source);
+      }
+    };
+    if (field->is_repeated()) {
+      for (int i = 0; i < reflection->FieldSize(message, field); ++i) {
+        visit(reflection->GetRepeatedMessage(message, field, i));
+      }
+    } else {
+      visit(reflection->GetMessage(message, field));
+    }
+  }
+  return count;
+}
+
+TEST_F(BilateralctlTest, EveryCitationOfTheSeedArticleVerifies) {
+  const int expected = CitationsOf(SeedDataset(), "sources/xi-kazakhstan-sco-2024");
+  ASSERT_GT(expected, 20);
+  RunResult run = Run({"sources", "verify", "xi-kazakhstan-sco-2024", "--output", "json"});
+  ASSERT_EQ(run.exit_code, 0) << run;
+  EXPECT_THAT(run.out, AllOf(HasSubstr("\"verified\": " + std::to_string(expected)),
+                             HasSubstr("\"notInSource\": 0"), HasSubstr("\"ambiguous\": 0"),
+                             HasSubstr("\"notChecked\": 0")))
+      << run;
+  // A seed visit's evidence points into the article.
+  RunResult evidence = Run({"visits", "get", "xi-jinping-kz-2013", "--evidence"});
+  ASSERT_EQ(evidence.exit_code, 0) << evidence;
+  EXPECT_THAT(evidence.out,
+              AllOf(ContainsRegex("citations\\[0\\]  sources/xi-kazakhstan-sco-2024  VERIFIED  "
+                                  "code points [0-9]+-[0-9]+"),
+                    HasSubstr("[In 2013, during his visit to Kazakhstan, Xi first proposed the "
+                              "Silk Road Economic Belt initiative.]")))
+      << evidence;
 }
 
 TEST_F(BilateralctlTest, LoadStopsAtRejectedRecordAndNamesIt) {
@@ -610,7 +761,7 @@ std::ostream& operator<<(std::ostream& os, const RecordCase& record_case) {
 }
 
 const std::string kCitations =
-    R"("citations":[{"source":"sources/xi-kazakhstan-sco-2024","quote":"test quote"}])";
+    R"("citations":[{"source":"sources/xi-kazakhstan-sco-2024","quote":"for a state visit"}])";
 
 const std::vector<RecordCase> kRecordCases = {
     {"sources", "sources", "PUBLISHER",
@@ -702,7 +853,7 @@ TEST_P(RecordVerbsTest, ListGetBatchGetUpdateDelete) {
   ASSERT_EQ(listed.exit_code, 0) << listed;
   EXPECT_THAT(listed.out, AllOf(HasSubstr("NAME"), HasSubstr(c.header), HasSubstr(first),
                                 HasSubstr(second),
-                                HasSubstr("    > test quote — sources/xi-kazakhstan-sco-2024")));
+                                HasSubstr("    > for a state visit — sources/xi-kazakhstan-sco-2024")));
   RunResult listed_json = Run({c.word, "list", "--output", "json", "--page-size", "1"});
   ASSERT_EQ(listed_json.exit_code, 0) << listed_json;
   EXPECT_THAT(listed_json.out,
@@ -752,6 +903,88 @@ INSTANTIATE_TEST_SUITE_P(Resources, RecordVerbsTest, ::testing::ValuesIn(kRecord
                          [](const ::testing::TestParamInfo<RecordCase>& info) {
                            return info.param.word;
                          });
+
+// A `watch` running in the background, its output in `out`; stopped when
+// destroyed.
+class WatchProcess {
+ public:
+  WatchProcess(const std::string& endpoint, const fs::path& dir, const std::string& label,
+               const std::vector<std::string>& flags)
+      : out_(dir / (label + ".out")) {
+    std::vector<std::string> argv = {BILATERALCTL_PATH, "--endpoint=" + endpoint, "watch"};
+    argv.insert(argv.end(), flags.begin(), flags.end());
+    pid_ = Spawn(argv, out_, dir / (label + ".err"));
+  }
+  ~WatchProcess() {
+    if (pid_ <= 0) return;
+    kill(pid_, SIGTERM);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+  }
+  std::string Output() const { return ReadText(out_); }
+  // Whether the process is still running (a watch only ends on an error).
+  bool Running() const {
+    int status = 0;
+    return pid_ > 0 && waitpid(pid_, &status, WNOHANG) == 0;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  fs::path out_;
+};
+
+// The line of `output` that names `name`, or "".
+std::string LineNaming(const std::string& output, const std::string& name) {
+  std::istringstream lines(output);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find(" " + name + " ") != std::string::npos) return line;
+  }
+  return "";
+}
+
+TEST_F(BilateralctlTest, WatchPrintsChangesAsTheyComeAndResumesFromTheirCursor) {
+  const std::string body = R"({"title":"Watched source","kind":"SOURCE_KIND_REPORT"})";
+  // The watch starts from now, once its stream is open: records are created
+  // until one shows, so none needs to be written after a guessed moment.
+  WatchProcess first(Endpoint(), Dir(), "watch-first", {"--collections", "sources"});
+  std::string seen_name;
+  std::string seen_line;
+  for (int i = 0; i < 600 && seen_line.empty(); ++i) {
+    ASSERT_TRUE(first.Running()) << first.Output();
+    std::string id = "watch-test-" + std::to_string(i);
+    RunResult created = Run({"sources", "create", "--id", id, "--json", body});
+    ASSERT_EQ(created.exit_code, 0) << created;
+    for (int poll = 0; poll < 20 && seen_line.empty(); ++poll) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      std::string output = first.Output();
+      for (int j = 0; j <= i && seen_line.empty(); ++j) {
+        std::string name = "sources/watch-test-" + std::to_string(j);
+        seen_line = LineNaming(output, name);
+        if (!seen_line.empty()) seen_name = name;
+      }
+    }
+  }
+  ASSERT_FALSE(seen_line.empty()) << first.Output();
+  EXPECT_EQ(seen_line.rfind("created ", 0), 0u) << seen_line;
+  // The line ends with the cursor to resume after it.
+  std::string cursor = seen_line.substr(seen_line.rfind(' ') + 1);
+  ASSERT_FALSE(cursor.empty());
+
+  RunResult later = Run({"sources", "create", "--id", "watch-test-later", "--json", body});
+  ASSERT_EQ(later.exit_code, 0) << later;
+  WatchProcess resumed(Endpoint(), Dir(), "watch-resumed",
+                       {"--from", cursor, "--collections", "sources"});
+  std::string output;
+  for (int poll = 0; poll < 1200; ++poll) {
+    output = resumed.Output();
+    if (!LineNaming(output, "sources/watch-test-later").empty()) break;
+    ASSERT_TRUE(resumed.Running()) << output;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_NE(LineNaming(output, "sources/watch-test-later"), "") << output;
+  // After the cursor: the change it belongs to is not printed again.
+  EXPECT_EQ(LineNaming(output, seen_name), "") << output;
+}
 
 TEST_F(BilateralctlTest, CountriesAcceptEveryCodeAndPrintAlphaTwo) {
   for (const char* code : {"KAZ", "KZ", "398", "countries/KAZ"}) {
@@ -843,10 +1076,10 @@ TEST_F(BilateralctlTest, TradeImportReadsCsv) {
   std::ofstream(file)
       << "flow,reporter,partner,year,quarter,month,hs_code,commodity,currency,units,nanos,"
          "source,quote\r\n"
-      << "export,FR,NL,2017,,,,,EUR,11,,xi-kazakhstan-sco-2024,\"one, \"\"two\"\"\"\r\n"
+      << "export,FR,NL,2017,,,,,EUR,11,,world-bank-kazakhstan-bri-case-study,\"one, \"\"two\"\"\"\r\n"
       << "\n"
       << "TRADE_FLOW_TOTAL,countries/FR,NL,2017,3,,2709,\"crude oil\",USD,12,500000000,"
-         "sources/xi-kazakhstan-sco-2024,\"line one\nline two\"\n";
+         "sources/world-bank-kazakhstan-bri-case-study,\"line one\nline two\"\n";
   RunResult run = Run({"trade", "import", "--format", "csv", file.string()});
   ASSERT_EQ(run.exit_code, 0) << run;
   EXPECT_EQ(run.out, "received 2, stored 2, already present 0, rejected 0\n");
@@ -864,7 +1097,7 @@ TEST_F(BilateralctlTest, TradeImportReadsCsv) {
   EXPECT_EQ(first.value().units(), 11);
   EXPECT_FALSE(first.has_commodity());
   ASSERT_EQ(first.citations_size(), 1);
-  EXPECT_EQ(first.citations(0).source(), "sources/xi-kazakhstan-sco-2024");
+  EXPECT_EQ(first.citations(0).source(), "sources/world-bank-kazakhstan-bri-case-study");
   EXPECT_EQ(first.citations(0).quote(), "one, \"two\"");
   const auto& second = response.trade_records(1);
   EXPECT_EQ(second.flow(), bilateral::v1::TRADE_FLOW_TOTAL);
@@ -926,8 +1159,9 @@ TEST_F(BilateralctlTest, TradeImportReadsUnComtradeCsv) {
   EXPECT_EQ(missing_source.exit_code, 2) << missing_source;
   EXPECT_THAT(missing_source.err, HasSubstr("needs --source"));
 
+  // A source without text, so each row's own line may be its quote.
   RunResult run = Run({"trade", "import", "--format", "comtrade", "--source",
-                       "xi-kazakhstan-sco-2024", file.string()});
+                       "world-bank-kazakhstan-bri-case-study", file.string()});
   EXPECT_EQ(run.exit_code, 1) << run;
   EXPECT_EQ(run.out, "received 5, stored 2, already present 0, rejected 3\n") << run;
   EXPECT_THAT(run.err, HasSubstr(file.string() + ":4): INVALID_ARGUMENT: flowCode: 'RX'"));
@@ -956,7 +1190,7 @@ TEST_F(BilateralctlTest, TradeImportReadsUnComtradeCsv) {
   EXPECT_EQ(annual.value().currency_code(), "USD");
   EXPECT_EQ(annual.value().units(), 24673440000);
   EXPECT_EQ(annual.value().nanos(), 500000000);
-  EXPECT_EQ(annual.citations(0).source(), "sources/xi-kazakhstan-sco-2024");
+  EXPECT_EQ(annual.citations(0).source(), "sources/world-bank-kazakhstan-bri-case-study");
   EXPECT_EQ(annual.citations(0).quote() + "\n", total);
   const auto& monthly = *imported[1];
   EXPECT_EQ(monthly.flow(), bilateral::v1::TRADE_FLOW_IMPORT);
@@ -1192,6 +1426,14 @@ TEST_F(BilateralctlTest, SearchFindsTheRecordsOfTheSeedBestFirst) {
   EXPECT_THAT(lines[0], AllOf(HasSubstr("NAME"), HasSubstr("SCORE"), HasSubstr("SNIPPET")));
   EXPECT_THAT(lines[1], AllOf(HasSubstr("infrastructureProjects/zhanatas-wind-farm"),
                               HasSubstr("[")));
+
+  // A match in a source's text says where the snippet stands in it.
+  RunResult in_text = Run({"search", "Zhanatas", "--collections", "sources"}, seeded.get());
+  ASSERT_EQ(in_text.exit_code, 0) << in_text;
+  EXPECT_THAT(in_text.out, AllOf(HasSubstr("TEXT AT"),
+                                 ContainsRegex("sources/xi-kazakhstan-sco-2024 +[-0-9.e]+ +"
+                                               "[0-9]+-[0-9]+ +.*\\[Zhanatas\\]")))
+      << in_text;
 
   // One result per page, limited to visits: every page, and only visits.
   RunResult json = Run({"--output", "json", "search", "Xi Jinping", "--collections",

@@ -9,6 +9,7 @@
 #include "health.h"
 #include "load.h"
 #include "resource_commands.h"
+#include "watch.h"
 
 namespace bilateral::cli {
 namespace {
@@ -41,13 +42,21 @@ std::string Command::Name() const {
 const std::vector<Command>& Commands() {
   static const auto* commands = [] {
     auto* all = new std::vector<Command>(ResourceCommands());
-    all->push_back({"load", "", "FILE...", 1, Command::kUnlimited, {},
+    all->push_back({"load", "", "FILE...", 1, Command::kUnlimited, {"texts"},
                     "Create the records of bilateral.v1.Dataset JSON files (as in data/seed)\n"
                     "under the ids their names give, kind by kind in Dataset order: sources,\n"
                     "visits, partnerships, trade records, infrastructure projects,\n"
                     "exchanges, observations. Records that exist already are counted, not\n"
-                    "errors.",
+                    "errors. A source without text in its file is given the text of\n"
+                    "{id}.txt in the --texts directory when there is one, so that the\n"
+                    "server checks the quotes that cite it.",
                     &RunLoad});
+    all->push_back({"watch", "", "", 0, 0, {"from", "collections"},
+                    "Print every change committed from now on (after CURSOR with --from),\n"
+                    "as it comes: kind, name, commit time and the cursor to resume after\n"
+                    "it. Runs until interrupted; a lost connection is resumed after the\n"
+                    "last cursor received.",
+                    &RunWatch});
     all->push_back({"health", "", "[SERVICE]", 0, 1, {},
                     "Ask the server's gRPC health service whether it serves. Exit code 0\n"
                     "only when SERVING; 1 when NOT_SERVING (draining, or its database is\n"

@@ -1,38 +1,19 @@
 // Short texts for the values that records hold, as the table and detail
-// views show them. Each returns "" for a value that is not set, so that the
-// views can show it as "-".
+// views show them, besides those of bilateral/format.h. Each returns "" for
+// a value that is not set, so that the views can show it as "-".
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "bilateral/format.h"
 #include "bilateral/v1/common.pb.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/repeated_ptr_field.h"
 #include "google/protobuf/timestamp.pb.h"
 
 namespace bilateral::cli {
-
-// A partial date as precise as it is known: "2013", "2022-09", "2024-07-02".
-std::string DateText(const v1::Date& date);
-
-// A statistical period: "2024", "2024-Q1", "2024-03".
-std::string PeriodText(const v1::Period& period);
-
-// "USD 43,820,000,000" or "EUR 1,234.5": the currency code, then the exact
-// amount with its thousands grouped.
-std::string MoneyText(const v1::Money& money);
-
-// "100 MW": the amount, then its unit.
-std::string QuantityText(const v1::Quantity& quantity);
-
-// A number without exponent or trailing zeros, whole numbers grouped:
-// 600000 -> "600,000", 12.5 -> "12.5".
-std::string DecimalText(double value);
-
-// A change in percent with its sign: "+20.5%", "-3%".
-std::string PercentText(double value);
 
 // A whole number, "" for 0 (which the API uses for "not stated").
 std::string CountText(int64_t number);

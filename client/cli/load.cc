@@ -1,12 +1,15 @@
 #include "load.h"
 
 #include <cstdint>
+#include <filesystem>
+#include <ostream>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "bilateral/v1/dataset.pb.h"
 #include "errors.h"
 #include "json_input.h"
@@ -53,6 +56,35 @@ int LoadAll(const Context& context, const DatasetFiles& files, LoadCount& count,
   return kExitOk;
 }
 
+// Where the texts of a data set file's sources are: --texts, else the
+// `sources` directory beside the file, else the one beside its directory
+// (data/seed/x.json and data/sources/, as this repository keeps them).
+std::filesystem::path TextsDirectory(const Context& context, const std::string& path) {
+  if (context.invocation.Has("texts")) return context.invocation.Get("texts");
+  const std::filesystem::path here = std::filesystem::path(path).parent_path();
+  std::error_code ignored;
+  if (std::filesystem::is_directory(here / "sources", ignored)) return here / "sources";
+  return (here.empty() ? std::filesystem::path("..") : here / "..") / "sources";
+}
+
+// Gives each source of `dataset` without text the file {id}.txt of
+// `directory`, when there is one, as text/plain.
+int AttachTexts(const std::filesystem::path& directory, v1::Dataset& dataset,
+                std::ostream& err) {
+  for (v1::Source& source : *dataset.mutable_sources()) {
+    absl::string_view id = source.name();
+    if (!source.text().empty() || !absl::ConsumePrefix(&id, "sources/")) continue;
+    const std::filesystem::path file = directory / absl::StrCat(id, ".txt");
+    std::error_code ignored;
+    if (!std::filesystem::is_regular_file(file, ignored)) continue;
+    std::string text;
+    if (int code = ReadFileText(file.string(), &text, err); code != kExitOk) return code;
+    source.set_text(std::move(text));
+    if (source.media_type().empty()) source.set_media_type("text/plain");
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 int RunLoad(const Context& context) {
@@ -60,6 +92,10 @@ int RunLoad(const Context& context) {
   for (const std::string& path : context.args) {
     v1::Dataset dataset;
     if (int code = ReadJsonFile(path, &dataset, *context.err); code != kExitOk) {
+      return code;
+    }
+    if (int code = AttachTexts(TextsDirectory(context, path), dataset, *context.err);
+        code != kExitOk) {
       return code;
     }
     files.emplace_back(path, std::move(dataset));

@@ -1,14 +1,17 @@
 #include "resource_commands.h"
 
+#include <algorithm>
+#include <sstream>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
+#include "args.h"
 #include "errors.h"
+#include "evidence.h"
 #include "import.h"
 #include "google/protobuf/empty.pb.h"
 #include "json_input.h"
@@ -22,15 +25,6 @@ namespace {
 const std::vector<std::string> kListFlags = {"filter", "order-by", "page-size"};
 const std::vector<std::string> kCreateFlags = {"file", "json", "id", "request-id"};
 const std::vector<std::string> kUpdateFlags = {"file", "json", "update-mask", "etag"};
-
-// The items of a flag's "a, b" value, without blanks.
-std::vector<std::string> CommaList(const std::string& text) {
-  std::vector<std::string> items;
-  for (absl::string_view item : absl::StrSplit(text, ',', absl::SkipWhitespace())) {
-    items.emplace_back(absl::StripAsciiWhitespace(item));
-  }
-  return items;
-}
 
 // The --page-size flag's value, 0 (the server's default) when not given.
 int PageSize(const Context& context) {
@@ -89,12 +83,17 @@ int RunTimeline(const Context& context) {
   return PrintAll(client.ListTimeline(std::move(request)), context);
 }
 
-// `<resource> get NAME`.
+// `<resource> get NAME [--evidence]`.
 template <typename T>
 int RunGet(const Context& context) {
   auto client = Resource<T>::Connect(context);
   auto record = Resource<T>::Get(client, ResourceName<T>(context.args[0]));
   if (!record.ok()) return ReportServerError(record.status(), *context.err);
+  if (context.invocation.Has("evidence")) {
+    std::ostringstream details;
+    PrintRecord(*record, OutputFormat::kTable, details);
+    return PrintWithEvidence(context, *record, details.str());
+  }
   PrintRecord(*record, context.format, *context.out);
   return kExitOk;
 }
@@ -111,11 +110,34 @@ int RunBatchGet(const Context& context) {
   return kExitOk;
 }
 
-// `<resource> create (--file|--json) [--id ID] [--request-id RID]`.
+// The body of a create or update; a source's may come from --text-file
+// alone, or take its text from it.
+template <typename T>
+int ReadRecordBody(const Context& context, T* body) {
+  if constexpr (std::is_same_v<T, v1::Source>) {
+    const Invocation& invocation = context.invocation;
+    if (invocation.Has("text-file")) {
+      if (invocation.Has("file") || invocation.Has("json")) {
+        if (int code = ReadBody(context, body); code != kExitOk) return code;
+      }
+      std::string text;
+      if (int code = ReadFileText(invocation.Get("text-file"), &text, *context.err);
+          code != kExitOk) {
+        return code;
+      }
+      body->set_text(std::move(text));
+      return kExitOk;
+    }
+  }
+  return ReadBody(context, body);
+}
+
+// `<resource> create (--file|--json) [--id ID] [--request-id RID]`; sources
+// also [--text-file FILE].
 template <typename T>
 int RunCreate(const Context& context) {
   T body;
-  if (int code = ReadBody(context, &body); code != kExitOk) return code;
+  if (int code = ReadRecordBody(context, &body); code != kExitOk) return code;
   auto client = Resource<T>::Connect(context);
   auto created = Resource<T>::Create(client, std::move(body), context.invocation.Get("id"),
                                      context.invocation.Get("request-id"));
@@ -128,11 +150,16 @@ int RunCreate(const Context& context) {
 template <typename T>
 int RunUpdate(const Context& context) {
   T record;
-  if (int code = ReadBody(context, &record); code != kExitOk) return code;
+  if (int code = ReadRecordBody(context, &record); code != kExitOk) return code;
   // The NAME argument decides which record changes, whatever the body says.
   record.set_name(ResourceName<T>(context.args[0]));
   if (context.invocation.Has("etag")) record.set_etag(context.invocation.Get("etag"));
   std::vector<std::string> paths = CommaList(context.invocation.Get("update-mask"));
+  // A text given is a text to replace, whatever else the mask names.
+  if (context.invocation.Has("text-file") && !paths.empty() &&
+      std::find(paths.begin(), paths.end(), "text") == paths.end()) {
+    paths.push_back("text");
+  }
   auto client = Resource<T>::Connect(context);
   auto updated = Resource<T>::Update(client, record, paths);
   if (!updated.ok()) return ReportServerError(updated.status(), *context.err);
@@ -172,9 +199,17 @@ void AddReadCommands(std::vector<Command>& commands, const std::string& name_hel
        absl::StrCat("List ", R::kPlural, " matching the filter, fetching every page.",
                     list_help.empty() ? "" : "\n", list_help),
        &RunList<T>});
-  commands.push_back({R::kCommand, "get", "NAME", 1, 1, {},
-                      absl::StrCat("Show one ", R::kNoun, " (NAME: ", name_help, ")."),
-                      &RunGet<T>});
+  // Records with citations show their evidence on request.
+  constexpr bool kCites = !std::is_same_v<T, v1::Country> && !std::is_same_v<T, v1::Finding>;
+  commands.push_back(
+      {R::kCommand, "get", "NAME", 1, 1,
+       kCites ? std::vector<std::string>{"evidence"} : std::vector<std::string>{},
+       absl::StrCat("Show one ", R::kNoun, " (NAME: ", name_help, ").",
+                    kCites ? "\n--evidence adds each citation's state and offsets, and the "
+                             "sentence of\nthe source's text that holds its quote, the quote "
+                             "in [brackets]."
+                           : ""),
+       &RunGet<T>});
   commands.push_back(
       {R::kCommand, "export", "[FILE]", 0, 1, {"filter"},
        absl::StrCat("Write every ", R::kNoun,
@@ -225,17 +260,40 @@ void AddRecordCommands(std::vector<Command>& commands) {
   commands.push_back({R::kCommand, "batch-get", "NAME...", 1, Command::kUnlimited, {},
                       absl::StrCat("Show several ", R::kPlural, " at once, in the order named."),
                       &RunBatchGet<T>});
-  commands.push_back({R::kCommand, "create", "", 0, 0, kCreateFlags,
+  std::vector<std::string> create_flags = kCreateFlags;
+  std::vector<std::string> update_flags = kUpdateFlags;
+  std::string text_help;
+  if constexpr (std::is_same_v<T, v1::Source>) {
+    create_flags.push_back("text-file");
+    update_flags.push_back("text-file");
+    text_help =
+        "\n--text-file sends a file as the source's text (with --file or --json,\n"
+        "or alone); the server checks every quote of the source against it.";
+  }
+  commands.push_back({R::kCommand, "create", "", 0, 0, create_flags,
                       absl::StrCat("Create ", WithArticle(R::kNoun), " from ",
-                                   WithArticle(T::descriptor()->name()), " in protobuf JSON."),
+                                   WithArticle(T::descriptor()->name()), " in protobuf JSON.",
+                                   text_help),
                       &RunCreate<T>});
-  commands.push_back({R::kCommand, "update", "NAME", 1, 1, kUpdateFlags,
+  commands.push_back({R::kCommand, "update", "NAME", 1, 1, update_flags,
                       absl::StrCat("Replace fields of ", WithArticle(R::kNoun),
-                                   " with those of the body."),
+                                   " with those of the body.", text_help),
                       &RunUpdate<T>});
   commands.push_back({R::kCommand, "delete", "NAME", 1, 1, {"etag"},
                       absl::StrCat("Delete ", WithArticle(R::kNoun), "."), &RunDelete<T>});
   commands.push_back(ImportCommand<T>());
+  if constexpr (std::is_same_v<T, v1::Source>) {
+    commands.push_back(
+        {R::kCommand, "verify", "[NAME]", 0, 1, {},
+         "List every citation of the source NAME (of any source without NAME),\n"
+         "reading every record: the record, the citation's field, its source,\n"
+         "what checking its quote against the source's text found (VERIFIED,\n"
+         "AMBIGUOUS, NOT_IN_SOURCE, SOURCE_HAS_NO_TEXT, or NOT_CHECKED for one\n"
+         "stored before quotes were checked and not written since) and where the\n"
+         "quote stands, in code points; the quote of each one that is not\n"
+         "VERIFIED beneath it; then the counts per state.",
+         &RunVerifySources});
+  }
 }
 
 }  // namespace
@@ -261,7 +319,9 @@ std::vector<Command> ResourceCommands() {
        "Search the text of every record (names and titles, descriptions,\n"
        "people and places, the quotes of citations) for every word of QUERY\n"
        "(quote several words, e.g. \"wind farm\"), best matches first, each\n"
-       "with its name, score and a snippet with the matches in [brackets].",
+       "with its name, score and a snippet with the matches in [brackets]; for\n"
+       "a source matched in its text, TEXT AT says where the snippet stands in\n"
+       "it, in code points.",
        &RunSearch});
   commands.push_back(
       {"relationships", "get", "NAME", 1, 1, {},

@@ -8,14 +8,9 @@ namespace {
 constexpr std::string_view kColumnGap = "  ";
 constexpr std::string_view kNoteIndent = "    ";
 
-bool IsContinuationByte(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
-
-// Width in UTF-8 code points: close enough to terminal columns for the
+// Width in code points: close enough to terminal columns for the
 // alphabetic scripts the records use.
-size_t DisplayWidth(std::string_view text) {
-  return static_cast<size_t>(
-      std::count_if(text.begin(), text.end(), [](char c) { return !IsContinuationByte(c); }));
-}
+size_t DisplayWidth(std::string_view text) { return CodePointCount(text); }
 
 void PrintLine(const std::vector<std::string>& cells, const std::vector<size_t>& widths,
                std::ostream& out) {
@@ -30,6 +25,13 @@ void PrintLine(const std::vector<std::string>& cells, const std::vector<size_t>&
 }
 
 }  // namespace
+
+bool IsContinuationByte(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+
+size_t CodePointCount(std::string_view text) {
+  return static_cast<size_t>(
+      std::count_if(text.begin(), text.end(), [](char c) { return !IsContinuationByte(c); }));
+}
 
 void PrintTable(const std::vector<std::string>& headers,
                 const std::vector<TableRow>& rows, std::ostream& out) {

@@ -29,6 +29,12 @@ void PrintTable(const std::vector<std::string>& headers,
 
 void PrintDetails(const std::vector<Detail>& details, std::ostream& out);
 
+// Whether `c` continues a UTF-8 sequence rather than starting one.
+bool IsContinuationByte(char c);
+
+// How many code points UTF-8 `text` holds.
+size_t CodePointCount(std::string_view text);
+
 // `text` cut to at most `max_width` code points, ending in "…" when cut.
 std::string Shorten(std::string_view text, size_t max_width);
 

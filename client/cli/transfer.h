@@ -6,6 +6,7 @@
 #include <memory>
 #include <ostream>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -52,6 +53,8 @@ int RunExport(const Context& context) {
   typename R::ListRequest request;
   request.set_filter(context.invocation.Get("filter"));
   request.set_page_size(1000);  // the largest page the server gives
+  // Sources with their texts, so that an import elsewhere checks quotes.
+  if constexpr (std::is_same_v<T, v1::Source>) request.set_view(v1::SOURCE_VIEW_FULL);
   auto sink = ExportSink::Open(context.args.empty() ? "" : context.args[0], context);
   if (sink == nullptr) return kExitIo;
 

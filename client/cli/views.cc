@@ -513,13 +513,18 @@ std::string SingleLine(const std::string& text) {
 
 }  // namespace
 
+// TEXT AT: where a source's snippet stands in its text, in code points.
 std::vector<std::string> View<v1::SearchResult>::Headers() {
-  return {"NAME", "SCORE", "SNIPPET"};
+  return {"NAME", "SCORE", "TEXT AT", "SNIPPET"};
 }
 
 TableRow View<v1::SearchResult>::Row(const v1::SearchResult& result) {
-  return MakeRow(
-      {result.name(), absl::StrFormat("%.4g", result.score()), SingleLine(result.snippet())});
+  const std::string text_at =
+      result.has_text_start() && result.has_text_end()
+          ? absl::StrCat(result.text_start(), "-", result.text_end())
+          : "";
+  return MakeRow({result.name(), absl::StrFormat("%.4g", result.score()), text_at,
+                  SingleLine(result.snippet())});
 }
 
 }  // namespace bilateral::cli
