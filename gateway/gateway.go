@@ -17,6 +17,8 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/credentials/insecure"
+	// Registers the client side of health checking (healthCheckConfig).
+	_ "google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/resolver"
 	"google.golang.org/grpc/resolver/manual"
@@ -71,9 +73,14 @@ func forEachMethod(visit func(protoreflect.MethodDescriptor, *annotations.HttpRu
 	})
 }
 
-// serviceConfig retries the calls that read (the methods mapped to GET,
-// streams aside) when a server refuses them as UNAVAILABLE, as a draining
-// replica does: another replica answers instead. Writes are not retried
+// serviceConfig spreads calls over the backends that report SERVING, and
+// retries the calls that read (the methods mapped to GET,
+// streams aside) when a stopping server refuses them, and another replica
+// answers instead. A draining replica refuses calls as UNAVAILABLE; when
+// its grace runs out while calls still arrive, gRPC cancels the ones it has
+// received but not started, and the gateway sees CANCELLED although its own
+// caller is still waiting. (A caller that gives up ends the retries: gRPC
+// does not retry a call whose context is done.) Writes are not retried
 // here; a client retries a create with the same request_id.
 func serviceConfig() string {
 	type name struct {
@@ -88,11 +95,15 @@ func serviceConfig() string {
 	})
 	config := map[string]any{
 		"loadBalancingConfig": []any{map[string]any{"round_robin": map[string]any{}}},
+		// Calls go only to backends whose health service says SERVING: a
+		// draining replica reports NOT_SERVING before it refuses calls, so
+		// it is left out at once instead of costing retries.
+		"healthCheckConfig": map[string]any{"serviceName": ""},
 		"methodConfig": []any{map[string]any{
 			"name": reads,
 			"retryPolicy": map[string]any{
 				"maxAttempts": 5, "initialBackoff": "0.05s", "maxBackoff": "1s",
-				"backoffMultiplier": 2, "retryableStatusCodes": []string{"UNAVAILABLE"},
+				"backoffMultiplier": 2, "retryableStatusCodes": []string{"UNAVAILABLE", "CANCELLED"},
 			},
 		}},
 	}

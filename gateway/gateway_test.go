@@ -155,6 +155,66 @@ func TestCallsAreSpreadOverEveryBackend(t *testing.T) {
 	}
 }
 
+// stoppingVisits refuses every call the way a stopping server does: with
+// UNAVAILABLE while it drains, and with CANCELLED for the calls it had
+// received but not started when its grace ran out.
+type stoppingVisits struct {
+	bilateralv1.UnimplementedVisitServiceServer
+	code  codes.Code
+	calls atomic.Int32
+}
+
+func (f *stoppingVisits) GetVisit(context.Context, *bilateralv1.GetVisitRequest) (*bilateralv1.Visit, error) {
+	f.calls.Add(1)
+	return nil, status.Error(f.code, f.code.String())
+}
+
+func TestReadsAStoppingBackendRefusesAreAnsweredByAnother(t *testing.T) {
+	for _, code := range []codes.Code{codes.Unavailable, codes.Canceled} {
+		listener, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Still SERVING by its health: the moment between a replica's
+		// grace running out and its health being seen.
+		stopping := &stoppingVisits{code: code}
+		backend := grpc.NewServer()
+		bilateralv1.RegisterVisitServiceServer(backend, stopping)
+		healthServer := health.NewServer()
+		healthServer.SetServingStatus("", healthpb.HealthCheckResponse_SERVING)
+		healthpb.RegisterHealthServer(backend, healthServer)
+		go backend.Serve(listener)
+		t.Cleanup(backend.Stop)
+		server := startGatewayTo(t, listener.Addr().String()+","+
+			startBackend(t, &fakeVisits{}, healthpb.HealthCheckResponse_SERVING))
+		// Until both backends are in the rotation and the stopping one has
+		// refused some calls: every call is answered.
+		for i := 0; i < 200 && (i < 10 || stopping.calls.Load() < 3); i++ {
+			if status, body := do(t, "GET", server.URL+"/v1/visits/known", "", nil); status != 200 {
+				t.Fatalf("%v, call %d: %d %v", code, i, status, body)
+			}
+		}
+		if stopping.calls.Load() == 0 {
+			t.Errorf("%v: the stopping backend was never called", code)
+		}
+	}
+}
+
+func TestABackendThatIsNotServingIsLeftOut(t *testing.T) {
+	draining, serving := &fakeVisits{}, &fakeVisits{}
+	server := startGatewayTo(t, startBackend(t, draining, healthpb.HealthCheckResponse_NOT_SERVING)+","+
+		startBackend(t, serving, healthpb.HealthCheckResponse_SERVING))
+	for i := 0; i < 20; i++ {
+		if code, body := do(t, "GET", server.URL+"/v1/visits/known", "", nil); code != 200 {
+			t.Fatalf("call %d: %d %v", i, code, body)
+		}
+	}
+	if draining.calls.Load() != 0 || serving.calls.Load() != 20 {
+		t.Errorf("the backend not serving took %d calls, the serving one %d of 20",
+			draining.calls.Load(), serving.calls.Load())
+	}
+}
+
 func TestErrorsAreStatusJSONWithTheirHTTPCode(t *testing.T) {
 	server := startGateway(t, &fakeVisits{}, healthpb.HealthCheckResponse_SERVING)
 	code, body := do(t, "GET", server.URL+"/v1/visits/missing", "", nil)
