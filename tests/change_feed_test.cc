@@ -83,7 +83,7 @@ v1::Visit NewVisit(int year) {
   visit.mutable_start_date()->set_year(year);
   auto* citation = visit.add_citations();
   citation->set_source("sources/xi-kazakhstan-sco-2024");
-  citation->set_quote("a visit");
+  citation->set_quote("for a state visit");
   return visit;
 }
 

@@ -43,7 +43,7 @@ v1::Visit NewVisit(int year) {
   visit.add_outcomes(std::string(200, 'x'));  // some bytes per write
   auto* citation = visit.add_citations();
   citation->set_source("sources/xi-kazakhstan-sco-2024");
-  citation->set_quote("durability");
+  citation->set_quote("for a state visit");
   return visit;
 }
 

@@ -28,6 +28,7 @@
 #include "bilateral/v1/visit.grpc.pb.h"
 #include "bilateral/visit_client.h"
 #include "child_process.h"
+#include "cluster_guard.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "temp_dir.h"
@@ -89,7 +90,7 @@ v1::Visit NewVisit(const std::string& visitor, size_t padding = 200) {
   }
   auto* citation = visit.add_citations();
   citation->set_source("sources/xi-kazakhstan-sco-2024");
-  citation->set_quote("faults");
+  citation->set_quote("for a state visit");
   return visit;
 }
 
@@ -214,10 +215,7 @@ TEST(FaultsTest, PostgresStoppedTenSecondsUnderLoadLosesAndDuplicatesNothing) {
   const std::string cluster = cluster_dir.path();  // the script makes it the server's own
   const std::string url = test::PostgresCluster("start", cluster);
   ASSERT_THAT(url, ::testing::StartsWith("postgresql://"));
-  struct ClusterGuard {
-    std::string dir;
-    ~ClusterGuard() { test::PostgresCluster("kill", dir); }
-  } guard{cluster};
+  test::PostgresClusterGuard guard{cluster};
 
   ServerProcess server = Serve(dir, url, "postgres", {"--log_level=error"});
   ASSERT_FALSE(server.endpoint.empty()) << server.process->Errors();

@@ -28,7 +28,8 @@ v1::TradeRecord SyntheticRow(int i) {
   record.mutable_value()->set_units(1000 + i);
   auto* citation = record.add_citations();
   citation->set_source("sources/xi-kazakhstan-sco-2024");
-  citation->set_quote("synthetic test row");
+  // The source holds its text: the quote must be in it.
+  citation->set_quote("This is Xi’s fifth visit to Kazakhstan");
   return record;
 }
 

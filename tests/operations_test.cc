@@ -92,6 +92,29 @@ TEST(MetricsEndpointTest, MetricsCountTheCallsJustMadeAndHealthzFollowsServing) 
   EXPECT_EQ(ParseMetrics(http.Get("/metrics")->body)["bilateral_serving"], 0);
 }
 
+// A response larger than the server may send is refused by the server
+// itself, and the metrics count what the client received, not an OK that
+// gRPC then failed to send.
+TEST(MetricsEndpointTest, AResponseTooLargeToSendIsCountedAsTheClientSeesIt) {
+  server::ServerOptions options;
+  options.metrics_listen = "127.0.0.1:0";
+  options.max_send_message_bytes = 256;  // less than a seed visit with its citations
+  test::TestServer server(true, options);
+  ASSERT_TRUE(server.status().ok()) << server.status();
+  auto stub = VisitStub(server);
+  const grpc::Status status = GetVisit(*stub, "visits/xi-jinping-kz-2013");
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_THAT(status.error_message(), HasSubstr("max_send_message_bytes"));
+
+  httplib::Client http("127.0.0.1", server.server().metrics_port());
+  auto metrics = http.Get("/metrics");
+  ASSERT_TRUE(metrics) << "no answer from /metrics";
+  auto samples = ParseMetrics(metrics->body);
+  const std::string get = "method=\"bilateral.v1.VisitService/GetVisit\"";
+  EXPECT_EQ(samples["bilateral_calls_total{" + get + ",code=\"RESOURCE_EXHAUSTED\"}"], 1);
+  EXPECT_EQ(samples.count("bilateral_calls_total{" + get + ",code=\"OK\"}"), 0u);
+}
+
 // A call holds the only in-flight slot while it waits for the database's
 // write lock, which the test holds; the next call is refused at once.
 TEST(InFlightLimitTest, ACallPastTheLimitIsRefusedWhileAnotherRuns) {

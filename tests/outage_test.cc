@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "bilateral/source_client.h"
+#include "cluster_guard.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/seed.h"
@@ -34,6 +35,7 @@ TEST(OutageTest, PostgresStoppedTenSecondsUnderLoadIsUnavailableThenFullServiceN
   test::TempDir dir;
   const std::string cluster = dir.path();
   const std::string url = test::PostgresCluster("start", cluster);
+  test::PostgresClusterGuard guard{cluster};
   ASSERT_THAT(url, ::testing::StartsWith("postgresql://"));
   {
     auto store = store::OpenStore(url, store::StoreOptions{});
@@ -161,6 +163,7 @@ TEST(OutageTest, DuringTheOutageCallsAreUnavailableSayingTheDatabaseIs) {
   test::TempDir dir;
   const std::string cluster = dir.path();
   const std::string url = test::PostgresCluster("start", cluster);
+  test::PostgresClusterGuard guard{cluster};
   ASSERT_THAT(url, ::testing::StartsWith("postgresql://"));
   {
     auto store = store::OpenStore(url, store::StoreOptions{});

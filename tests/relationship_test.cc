@@ -19,6 +19,7 @@ namespace bilateral {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 using ::testing::Property;
 using ::testing::SizeIs;
 
@@ -239,6 +240,8 @@ TEST_F(RelationshipTest, TimelineHoldsEverythingDatedInDateOrder) {
   EXPECT_EQ(entries[2].summary(),
             "Relationship raised to Permanent Comprehensive Strategic Partnership");
   EXPECT_EQ(entries[5].period().year(), 2023);
+  // Figures read as bilateralctl's tables write them (bilateral/format.h).
+  EXPECT_THAT(entries[5].summary(), HasSubstr("2023: USD 41,000,000,000, +32% stated"));
   EXPECT_EQ(entries[9].period().quarter(), 1);
 }
 

@@ -9,14 +9,15 @@
 
 #include "absl/strings/str_cat.h"
 #include "bilateral/source_client.h"
-#include "bilateral/visit_client.h"
 #include "bilateral/v1/change.grpc.pb.h"
+#include "bilateral/visit_client.h"
 #include "child_process.h"
+#include "cluster_guard.h"
+#include "gmock/gmock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "gtest/gtest.h"
 #include "server/seed.h"
 #include "server/server.h"
-#include "gmock/gmock.h"
-#include "gtest/gtest.h"
 #include "temp_dir.h"
 #include "test_store.h"
 
@@ -205,6 +206,7 @@ TEST(ReplicasTest, HealthIsNotServingWhileTheDatabaseIsDownAndRecoversByItself) 
   test::TempDir dir;
   const std::string cluster = dir.path();  // the script makes it the server's own
   const std::string url = test::PostgresCluster("start", cluster);
+  test::PostgresClusterGuard guard{cluster};
   ASSERT_THAT(url, ::testing::StartsWith("postgresql://"));
   {
     auto store = store::OpenStore(url, store::StoreOptions{});

@@ -280,6 +280,11 @@ TEST(ScaleOutTest, WritersAndReadersThroughTheBalancerLoseNothingWhileReplicasDi
   let_traffic_run();
   stop = true;
   for (auto& thread : threads) thread.join();
+  // A replica that died on its own (a crash, a sanitizer report) says why.
+  for (int i = 0; i < kReplicas; ++i) {
+    EXPECT_TRUE(replicas[i]->process().Running())
+        << "replica " << i << " exited:\n" << replicas[i]->process().Errors();
+  }
 
   std::cout << "writes acknowledged " << acknowledged << ", failed after retries "
             << write_failures << "; reads " << reads << ", failed after retries "

@@ -4,9 +4,11 @@
 // say what is wrong.
 #include <grpcpp/grpcpp.h>
 
+#include <algorithm>
 #include <set>
 
 #include "bilateral/exchange_client.h"
+#include "bilateral/source_client.h"
 #include "bilateral/v1/search.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -115,6 +117,63 @@ TEST_F(SearchTest, WritesAreSearchableAtOnce) {
   ASSERT_TRUE(exchanges.DeleteExchange("exchanges/luban-workshop").ok());
   EXPECT_TRUE(Names("zeppelin").empty());
   EXPECT_THAT(Names("Luban"), ::testing::Not(Contains("exchanges/luban-workshop")));
+}
+
+// The code points [start, end) of UTF-8 `text`.
+std::string CodePoints(const std::string& text, int start, int end) {
+  std::string out;
+  int at = -1;
+  for (char c : text) {
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++at;
+    if (at >= start && at < end) out += c;
+  }
+  return out;
+}
+
+TEST_F(SearchTest, ASnippetFromASourcesTextSaysWhereItStandsInTheText) {
+  SourceClient sources(MakeSourceConnection(server_.client_options()));
+  v1::Source source;
+  source.set_title("Harbour report");
+  std::string text = "Überblick [Seite 1].\n";
+  for (int i = 0; i < 40; ++i) text += "The harbour handled grain and timber that year. ";
+  text += "Then the [zephyrine] cranes arrived from Qingdao, and the harbour grew. ";
+  for (int i = 0; i < 40; ++i) text += "Freight rates stayed where they were. ";
+  source.set_text(text);
+  ASSERT_TRUE(sources.CreateSource(source, "harbour-report").ok());
+
+  v1::SearchResponse response;
+  ASSERT_TRUE(Search("zephyrine cranes", &response, "", 10, {"sources"}).ok());
+  ASSERT_EQ(response.results_size(), 1);
+  const v1::SearchResult& result = response.results(0);
+  EXPECT_EQ(result.name(), "sources/harbour-report");
+  ASSERT_TRUE(result.has_text_start() && result.has_text_end()) << result.DebugString();
+  const std::string shown = CodePoints(text, result.text_start(), result.text_end());
+  EXPECT_THAT(shown, HasSubstr("zephyrine] cranes")) << result.DebugString();
+  // The snippet is that stretch of the text with its matches marked (the
+  // text has brackets of its own, hence the comparison without any).
+  std::string unmarked = result.snippet();
+  if (unmarked.rfind("...", 0) == 0) unmarked.erase(0, 3);
+  if (unmarked.size() >= 3 && unmarked.compare(unmarked.size() - 3, 3, "...") == 0) {
+    unmarked.resize(unmarked.size() - 3);
+  }
+  auto without_brackets = [](std::string value) {
+    value.erase(std::remove_if(value.begin(), value.end(),
+                               [](char c) { return c == '[' || c == ']'; }),
+                value.end());
+    return value;
+  };
+  EXPECT_EQ(without_brackets(unmarked), without_brackets(shown)) << result.snippet();
+  EXPECT_EQ(unmarked.size(), shown.size() + 4) << "two matches, each in [ ]: " << result.snippet();
+
+  // A match in the title only: the snippet is not in the text.
+  ASSERT_TRUE(Search("harbour report", &response, "", 10, {"sources"}).ok());
+  ASSERT_GE(response.results_size(), 1);
+  for (const auto& other : response.results()) {
+    if (other.name() != "sources/harbour-report") continue;
+    if (other.snippet().find("Harbour] [report") != std::string::npos) {
+      EXPECT_FALSE(other.has_text_start()) << other.DebugString();
+    }
+  }
 }
 
 TEST_F(SearchTest, BadRequestsAreInvalidArgumentNamingTheField) {

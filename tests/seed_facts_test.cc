@@ -53,10 +53,10 @@ Lister MakeLister(std::shared_ptr<Stub> stub,
   };
 }
 
-// Every citation quote in `message`, however deeply nested.
-void CollectQuotes(const Message& message, std::vector<std::string>& quotes) {
+// Every citation in `message`, however deeply nested.
+void CollectCitations(const Message& message, std::vector<v1::Citation>& citations) {
   if (message.GetDescriptor()->full_name() == "bilateral.v1.Citation") {
-    quotes.push_back(static_cast<const v1::Citation&>(message).quote());
+    citations.push_back(static_cast<const v1::Citation&>(message));
     return;
   }
   const auto* reflection = message.GetReflection();
@@ -66,12 +66,40 @@ void CollectQuotes(const Message& message, std::vector<std::string>& quotes) {
     if (field->cpp_type() != google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE) continue;
     if (field->is_repeated()) {
       for (int i = 0; i < reflection->FieldSize(message, field); ++i) {
-        CollectQuotes(reflection->GetRepeatedMessage(message, field, i), quotes);
+        CollectCitations(reflection->GetRepeatedMessage(message, field, i), citations);
       }
     } else {
-      CollectQuotes(reflection->GetMessage(message, field), quotes);
+      CollectCitations(reflection->GetMessage(message, field), citations);
     }
   }
+}
+
+// Every citation quote in `message`, however deeply nested.
+void CollectQuotes(const Message& message, std::vector<std::string>& quotes) {
+  std::vector<v1::Citation> citations;
+  CollectCitations(message, citations);
+  for (const auto& citation : citations) quotes.push_back(citation.quote());
+}
+
+// Code points [start, end) of UTF-8 `text`.
+std::string CodePoints(const std::string& text, int start, int end) {
+  size_t begin_byte = std::string::npos;
+  int index = 0;
+  for (size_t i = 0; i <= text.size(); ++i) {
+    bool boundary = i == text.size() || (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
+    if (!boundary) continue;
+    if (index == start) begin_byte = i;
+    if (index == end) return text.substr(begin_byte, i - begin_byte);
+    ++index;
+  }
+  return "<out of range>";
+}
+
+std::string ReadArticle() {
+  std::ifstream file(BILATERAL_ARTICLE_PATH);
+  std::stringstream article;
+  article << file.rdbuf();
+  return article.str();
 }
 
 struct Fact {
@@ -230,6 +258,53 @@ TEST_F(SeedFactsTest, EveryFactIsFoundByFilterWithItsQuote) {
     }
     if (fact.check) fact.check(*records[0]);
   }
+}
+
+TEST_F(SeedFactsTest, EveryCitationIsVerifiedWithOffsetsAgainstTheArticle) {
+  const std::string article = ReadArticle();
+  ASSERT_FALSE(article.empty());
+  int citations_seen = 0;
+  for (const auto& [kind, lister] : listers_) {
+    grpc::Status status;
+    auto records = lister("", &status);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    for (const auto& record : records) {
+      std::vector<v1::Citation> citations;
+      CollectCitations(*record, citations);
+      for (const auto& citation : citations) {
+        SCOPED_TRACE(kind + ": " + citation.quote());
+        ASSERT_EQ(citation.source(), "sources/xi-kazakhstan-sco-2024");
+        EXPECT_EQ(citation.verification(), v1::CITATION_VERIFICATION_VERIFIED);
+        ASSERT_TRUE(citation.has_start() && citation.has_end());
+        // The seed quotes verbatim: the offsets frame exactly the quote.
+        EXPECT_EQ(CodePoints(article, citation.start(), citation.end()), citation.quote());
+        ++citations_seen;
+      }
+    }
+  }
+  EXPECT_GT(citations_seen, 30);
+}
+
+TEST_F(SeedFactsTest, TheArticleSourceHoldsItsTextInTheFullViewOnly) {
+  const std::string article = ReadArticle();
+  auto stub = v1::SourceService::NewStub(
+      grpc::CreateChannel(server_.endpoint(), grpc::InsecureChannelCredentials()));
+  v1::GetSourceRequest request;
+  request.set_name("sources/xi-kazakhstan-sco-2024");
+  for (auto view : {v1::SOURCE_VIEW_UNSPECIFIED, v1::SOURCE_VIEW_BASIC, v1::SOURCE_VIEW_FULL}) {
+    request.set_view(view);
+    grpc::ClientContext context;
+    v1::Source source;
+    ASSERT_TRUE(stub->GetSource(&context, request, &source).ok());
+    EXPECT_EQ(source.text(), view == v1::SOURCE_VIEW_FULL ? article : "");
+    EXPECT_EQ(source.text_sha256().size(), 64u);
+    EXPECT_EQ(source.media_type(), "text/plain");
+  }
+  v1::ListSourcesRequest list;
+  grpc::ClientContext context;
+  v1::ListSourcesResponse response;
+  ASSERT_TRUE(stub->ListSources(&context, list, &response).ok());
+  for (const auto& source : response.sources()) EXPECT_EQ(source.text(), "");
 }
 
 TEST_F(SeedFactsTest, EveryStoredQuoteIsVerbatimInTheArticle) {
