@@ -72,6 +72,7 @@ soname=$(objdump -p "$libdir/libbilateral_client.so" | awk '$1 == "SONAME" { pri
 [[ "$soname" == "libbilateral_client.so.$soversion" ]] ||
   fail "SONAME $soname, want libbilateral_client.so.$soversion"
 for file in "$libdir/libbilateral_client.a" "$libdir/libbilateral_proto.so.$soversion" \
+  "$libdir/libbilateral_common.so.$soversion" "$prefix/include/bilateral/status.h" \
   "$libdir/pkgconfig/bilateral-client.pc" "$prefix/include/bilateral/visit_client.h" \
   "$prefix/include/bilateral/gen/bilateral/v1/visit.pb.h" "$prefix/include/bilateral/mocks/mock_visit_connection.h"; do
   [[ -e "$file" ]] || fail "the package lacks ${file#"$root"}"
