@@ -35,7 +35,11 @@ tools=(
   build/tools/go-bin/protoc-gen-grpc-gateway build/tools/go-bin/protoc-gen-openapiv2
   chromium chromedriver curl
 )
-python_modules=(grpc google.protobuf pytest yaml selenium)
+# What Debian's Python itself imports: YAML (the manifest check), Selenium
+# (the browser test), and venv and build (the Python client's wheel and its
+# tests, which bring grpcio, protobuf and pytest into fresh virtual
+# environments from the package index, not into this Python).
+python_modules=(yaml selenium venv build)
 check_tools() {
   local missing=() tool
   for tool in "${tools[@]}"; do
