@@ -17,6 +17,7 @@
 #include "bilateral/v1/change.grpc.pb.h"
 #include "domain/errors.h"
 #include "domain/resources.h"
+#include "domain/rows.h"
 #include "google/protobuf/any.pb.h"
 #include "google/protobuf/util/time_util.h"
 #include "store/list_plan.h"
@@ -72,20 +73,12 @@ absl::Status CursorExpired(const std::string& store_identity, int64_t oldest) {
 }
 
 // A stored row as the full resource message, packed.
-using Packer = absl::StatusOr<google::protobuf::Any> (*)(const std::string&, const store::Row&);
+using Packer = absl::StatusOr<google::protobuf::Any> (*)(const store::Row&);
 
 template <typename Message>
-absl::StatusOr<google::protobuf::Any> Pack(const std::string& collection, const store::Row& row) {
-  using google::protobuf::util::TimeUtil;
+absl::StatusOr<google::protobuf::Any> Pack(const store::Row& row) {
   Message message;
-  if (!message.ParseFromString(row.payload)) {
-    return absl::DataLossError(absl::StrCat("stored record ", collection, "/", row.id,
-                                            " is unreadable"));
-  }
-  message.set_name(absl::StrCat(collection, "/", row.id));
-  *message.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row.create_time_us);
-  *message.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(row.update_time_us);
-  message.set_etag(row.etag);
+  if (auto status = domain::MessageInto(row, &message); !status.ok()) return status;
   // The feed carries sources as their BASIC view: without the text, which
   // may be megabytes; `text_sha256` tells a reader when it changed.
   if constexpr (std::is_same_v<Message, v1::Source>) message.clear_text();
@@ -150,7 +143,7 @@ std::shared_ptr<const FeedEvent> EventOf(const store::Change& change,
     event.set_etag(change.row.etag);
     auto packer = Packers().find(change.collection);
     if (packer != Packers().end()) {
-      auto record = packer->second(change.collection, change.row);
+      auto record = packer->second(change.row);
       if (record.ok()) {
         *event.mutable_record() = *std::move(record);
       } else {

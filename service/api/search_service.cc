@@ -9,6 +9,7 @@
 #include "domain/errors.h"
 #include "domain/fields.h"
 #include "domain/resources.h"
+#include "domain/rows.h"
 #include "domain/search_text.h"
 
 namespace bilateral::api {
@@ -101,9 +102,9 @@ class SearchServiceImpl final : public v1::SearchService::CallbackService {
     if (absl::IsNotFound(rows.status())) return absl::OkStatus();
     if (!rows.ok()) return rows.status();
     for (size_t i = 0; i < rows->size(); ++i) {
-      v1::Source source;
-      if (!source.ParseFromString((*rows)[i].payload) || source.text().empty()) continue;
-      absl::string_view searched = source.text();
+      auto source = domain::PayloadOf<v1::Source>((*rows)[i]);
+      if (!source.ok() || source->text().empty()) continue;
+      absl::string_view searched = source->text();
       searched = searched.substr(0, domain::kMaxSearchedValueBytes);
       if (auto span = domain::SnippetSpan(searched, results[i]->snippet()); span.has_value()) {
         results[i]->set_text_start(span->first);

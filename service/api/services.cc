@@ -3,7 +3,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
-#include "google/protobuf/util/time_util.h"
 #include "api/relationship_service.h"
 #include "api/request_parsing.h"
 #include "api/unary.h"
@@ -19,6 +18,7 @@
 #include "bilateral/v1/visit.grpc.pb.h"
 #include "domain/countries.h"
 #include "domain/records.h"
+#include "domain/rows.h"
 
 namespace bilateral::api {
 namespace {
@@ -413,9 +413,8 @@ class CountryServiceImpl final : public v1::CountryService::CallbackService {
           auto page = store_.List(domain::Resource<v1::Country>::Collection(), *query);
           if (!page.ok()) return domain::QueryError(page.status());
           for (const auto& row : page->rows) {
-            if (!response->add_countries()->ParseFromString(row.payload)) {
-              return absl::DataLossError("a stored country is unreadable");
-            }
+            auto status = domain::PayloadInto(row, response->add_countries());
+            if (!status.ok()) return status;
           }
           response->set_next_page_token(page->next_page_token);
           return absl::OkStatus();
@@ -444,7 +443,7 @@ class FindingServiceImpl final : public v1::FindingService::CallbackService {
                       }
                       auto row = store_.Get(Findings(), id);
                       if (!row.ok()) return row.status();
-                      return FromRow(*row, response);
+                      return domain::MessageInto(*row, response);
                     });
   }
 
@@ -459,7 +458,9 @@ class FindingServiceImpl final : public v1::FindingService::CallbackService {
           auto page = store_.List(Findings(), *query);
           if (!page.ok()) return domain::QueryError(page.status());
           for (const auto& row : page->rows) {
-            if (auto status = FromRow(row, response->add_findings()); !status.ok()) return status;
+            if (auto status = domain::MessageInto(row, response->add_findings()); !status.ok()) {
+              return status;
+            }
           }
           response->set_next_page_token(page->next_page_token);
           return absl::OkStatus();
@@ -469,18 +470,6 @@ class FindingServiceImpl final : public v1::FindingService::CallbackService {
  private:
   static const store::Collection& Findings() {
     return domain::Resource<v1::Finding>::Collection();
-  }
-
-  static absl::Status FromRow(const store::Row& row, v1::Finding* finding) {
-    using google::protobuf::util::TimeUtil;
-    if (!finding->ParseFromString(row.payload)) {
-      return absl::DataLossError(absl::StrCat("stored finding ", row.id, " is unreadable"));
-    }
-    finding->set_name(absl::StrCat("findings/", row.id));
-    *finding->mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row.create_time_us);
-    *finding->mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(row.update_time_us);
-    finding->set_etag(row.etag);
-    return absl::OkStatus();
   }
 
   store::Store& store_;

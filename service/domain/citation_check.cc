@@ -7,6 +7,7 @@
 #include "absl/strings/strip.h"
 #include "domain/fields.h"
 #include "domain/resources.h"
+#include "domain/rows.h"
 
 namespace bilateral::domain {
 namespace {
@@ -81,12 +82,10 @@ absl::StatusOr<const CitationChecker::Cached*> CitationChecker::Lookup(
   absl::ConsumePrefix(&id, "sources/");
   auto row = store_->Get(Resource<v1::Source>::Collection(), id);
   if (row.ok()) {
-    v1::Source source;
-    if (!source.ParseFromString(row->payload)) {
-      return absl::DataLossError(absl::StrCat("stored record ", source_name, " is unreadable"));
-    }
+    auto source = PayloadOf<v1::Source>(*row);
+    if (!source.ok()) return source.status();
     entry.exists = true;
-    if (!source.text().empty()) entry.text = std::make_unique<SourceText>(source.text());
+    if (!source->text().empty()) entry.text = std::make_unique<SourceText>(source->text());
   } else if (!absl::IsNotFound(row.status())) {
     return row.status();
   }

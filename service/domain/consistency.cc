@@ -19,6 +19,7 @@
 #include "domain/quotes.h"
 #include "domain/records.h"
 #include "domain/resources.h"
+#include "domain/rows.h"
 
 namespace bilateral::domain {
 namespace {
@@ -26,16 +27,6 @@ namespace {
 using store::Row;
 using store::RowEditor;
 using store::SqlValue;
-
-template <typename Message>
-absl::StatusOr<Message> Parse(const Row& row) {
-  Message message;
-  if (!message.ParseFromString(row.payload)) {
-    return absl::DataLossError(absl::StrCat("stored record ", Resource<Message>::Collection().name,
-                                            "/", row.id, " is unreadable"));
-  }
-  return message;
-}
 
 // Stores `record` as the new payload of `row`.
 template <typename Message>
@@ -58,7 +49,7 @@ absl::Status Settle(RowEditor& editor, const std::string& id, std::optional<v1::
     auto stored = editor.Select(findings, {{"id", id}}, "");
     if (!stored.ok()) return stored.status();
     if (stored->empty()) return absl::OkStatus();
-    auto parsed = Parse<v1::Finding>(stored->front());
+    auto parsed = PayloadOf<v1::Finding>(stored->front());
     if (!parsed.ok()) return parsed.status();
     if (parsed->state() == v1::FINDING_STATE_CLOSED) return absl::OkStatus();
     finding = *std::move(parsed);
@@ -144,7 +135,7 @@ absl::Status RenumberSeries(RowEditor& editor, const std::string& visitor,
   if (!previous.ok()) return previous.status();
   int ordinal = 0;
   if (!previous->empty()) {
-    auto visit = Parse<v1::Visit>(previous->front());
+    auto visit = PayloadOf<v1::Visit>(previous->front());
     if (!visit.ok()) return visit.status();
     ordinal = visit->computed_ordinal();
   }
@@ -155,7 +146,7 @@ absl::Status RenumberSeries(RowEditor& editor, const std::string& visitor,
   // (a finding's records are the series up to its visit).
   std::optional<std::vector<std::string>> earlier;
   for (auto& row : *rows) {
-    auto visit = Parse<v1::Visit>(row);
+    auto visit = PayloadOf<v1::Visit>(row);
     if (!visit.ok()) return visit.status();
     ++ordinal;
     const std::string id = row.id;
@@ -320,14 +311,14 @@ absl::Status Recompute(RowEditor& editor, const TradeKey& key, const TradeWrite&
   if (!found.ok()) return found.status();
   if (!found->has_value()) return absl::OkStatus();
   Row row = **std::move(found);
-  auto record = Parse<v1::TradeRecord>(row);
+  auto record = PayloadOf<v1::TradeRecord>(row);
   if (!record.ok()) return record.status();
   auto previous_row = FindTrade(editor, Step(key, -1), write);
   if (!previous_row.ok()) return previous_row.status();
   std::optional<v1::TradeRecord> previous;
   std::string previous_name;
   if (previous_row->has_value()) {
-    auto parsed = Parse<v1::TradeRecord>(**previous_row);
+    auto parsed = PayloadOf<v1::TradeRecord>(**previous_row);
     if (!parsed.ok()) return parsed.status();
     previous = *std::move(parsed);
     previous_name = absl::StrCat("tradeRecords/", (*previous_row)->id);
@@ -355,7 +346,7 @@ absl::Status Recompute(RowEditor& editor, const TradeKey& key, const TradeWrite&
 // A record without a period has no previous period: nothing is computed,
 // and a stated change cannot be confirmed.
 absl::Status SettleWithoutPeriod(RowEditor& editor, Row row) {
-  auto record = Parse<v1::TradeRecord>(row);
+  auto record = PayloadOf<v1::TradeRecord>(row);
   if (!record.ok()) return record.status();
   const std::string id = row.id;
   if (record->has_computed_change_pct()) {
@@ -440,7 +431,7 @@ absl::Status Reanchor(RowEditor& editor, const std::string& id, const std::strin
   auto rows = editor.Select(collection, {{"id", id}}, "");
   if (!rows.ok()) return rows.status();
   if (rows->empty()) return absl::OkStatus();
-  auto record = Parse<Message>(rows->front());
+  auto record = PayloadOf<Message>(rows->front());
   if (!record.ok()) return record.status();
   const bool had_missing = HasQuoteNotInSource(*record);
   bool changed = false;
@@ -469,11 +460,11 @@ absl::Status SettleQuoteFindings(RowEditor& editor, const std::vector<store::Row
   const auto& name = Resource<Message>::Collection().name;
   for (const auto& change : changes) {
     if (!change.before.has_value()) continue;
-    auto before = Parse<Message>(*change.before);
+    auto before = PayloadOf<Message>(*change.before);
     if (!before.ok() || !HasQuoteNotInSource(*before)) continue;
     std::optional<v1::Finding> finding;
     if (change.after.has_value()) {
-      auto after = Parse<Message>(*change.after);
+      auto after = PayloadOf<Message>(*change.after);
       if (!after.ok()) return after.status();
       finding = QuoteFinding(*after, name, change.before->id);
     }
@@ -510,8 +501,8 @@ absl::Status AfterSourcesWrite(RowEditor& editor, const std::vector<store::RowCh
   for (const auto& change : changes) {
     // A new source has no citations yet; a deleted one had none.
     if (!change.before.has_value() || !change.after.has_value()) continue;
-    auto before = Parse<v1::Source>(*change.before);
-    auto after = Parse<v1::Source>(*change.after);
+    auto before = PayloadOf<v1::Source>(*change.before);
+    auto after = PayloadOf<v1::Source>(*change.after);
     if (!before.ok()) return before.status();
     if (!after.ok()) return after.status();
     if (before->text() == after->text()) continue;
@@ -547,7 +538,7 @@ absl::Status AfterVisitsWrite(RowEditor& editor, const std::vector<store::RowCha
     for (const auto* row : {change.before ? &*change.before : nullptr,
                             change.after ? &*change.after : nullptr}) {
       if (row == nullptr) continue;
-      auto visit = Parse<v1::Visit>(*row);
+      auto visit = PayloadOf<v1::Visit>(*row);
       if (!visit.ok()) return visit.status();
       const int64_t date = DateKey(visit->start_date());
       auto [it, added] = series.emplace(
@@ -580,7 +571,7 @@ absl::Status AfterTradeRecordsWrite(RowEditor& editor,
     for (const auto* row : {change.before ? &*change.before : nullptr,
                             change.after ? &*change.after : nullptr}) {
       if (row == nullptr) continue;
-      auto record = Parse<v1::TradeRecord>(*row);
+      auto record = PayloadOf<v1::TradeRecord>(*row);
       if (!record.ok()) return record.status();
       if (record->period().year() == 0) {
         if (row == &*change.after) {
@@ -617,7 +608,7 @@ void BeforeTradeRecordsInsert(std::vector<store::Row>& rows) {
   std::vector<std::optional<v1::TradeRecord>> records(rows.size());
   std::map<TradeKey, size_t> by_key;  // the first row with each key
   for (size_t i = 0; i < rows.size(); ++i) {
-    auto record = Parse<v1::TradeRecord>(rows[i]);
+    auto record = PayloadOf<v1::TradeRecord>(rows[i]);
     if (!record.ok() || record->period().year() == 0) continue;
     by_key.emplace(KeyOf(*record), i);
     records[i] = *std::move(record);

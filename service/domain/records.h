@@ -18,11 +18,11 @@
 #include "domain/errors.h"
 #include "domain/fields.h"
 #include "domain/resources.h"
+#include "domain/rows.h"
 #include "domain/search_text.h"
 #include "google/protobuf/field_mask.pb.h"
 #include "google/protobuf/repeated_ptr_field.h"
 #include "google/protobuf/util/field_mask_util.h"
-#include "google/protobuf/util/time_util.h"
 #include "store/store.h"
 
 namespace bilateral::domain {
@@ -92,7 +92,7 @@ class Records {
     if (!id.ok()) return id.status();
     auto row = store_->Get(Collection(), *id);
     if (!row.ok()) return row.status();
-    return FromRow(*row);
+    return MessageOf<Message>(*row);
   }
 
   // Returns one page. Every problem with the paging parameters is a
@@ -105,7 +105,7 @@ class Records {
     ListResult<Message> result;
     result.items.reserve(page->rows.size());
     for (const auto& row : page->rows) {
-      auto message = FromRow(row);
+      auto message = MessageOf<Message>(row);
       if (!message.ok()) return message.status();
       result.items.push_back(std::move(*message));
     }
@@ -123,7 +123,7 @@ class Records {
     if (!page.ok()) return QueryError(page.status());
     items->Reserve(static_cast<int>(page->rows.size()));
     for (const auto& row : page->rows) {
-      if (auto status = FromRowInto(row, items->Add()); !status.ok()) return status;
+      if (auto status = MessageInto(row, items->Add()); !status.ok()) return status;
     }
     return std::move(page->next_page_token);
   }
@@ -162,7 +162,7 @@ class Records {
       return InvalidField("request_id", stored.status().message());
     }
     if (!stored.ok()) return stored.status();
-    return FromRow(*stored);
+    return MessageOf<Message>(*stored);
   }
 
   // Replaces the fields of the stored record that `mask` names (all fields
@@ -185,7 +185,7 @@ class Records {
             "etag mismatch: ", message.name(),
             " changed since it was read; read it again and retry"));
       }
-      auto current = FromRow(*current_row);
+      auto current = MessageOf<Message>(*current_row);
       if (!current.ok()) return current.status();
       google::protobuf::FieldMask effective;
       for (const auto& path : paths) effective.add_paths(path);
@@ -208,7 +208,7 @@ class Records {
       // The etag read above makes the write conditional, so a concurrent
       // change is never overwritten; without a caller's etag, try again.
       auto stored = store_->Update(Collection(), ToRow(*current, *id), current_row->etag);
-      if (stored.ok()) return FromRow(*stored);
+      if (stored.ok()) return MessageOf<Message>(*stored);
       if (!absl::IsAborted(stored.status()) || !message.etag().empty() ||
           attempt == kUpdateAttempts) {
         return stored.status();
@@ -257,7 +257,7 @@ class Records {
     std::vector<Message> records;
     records.reserve(rows->size());
     for (const auto& row : *rows) {
-      auto record = FromRow(row);
+      auto record = MessageOf<Message>(row);
       if (!record.ok()) return record.status();
       records.push_back(*std::move(record));
     }
@@ -321,12 +321,9 @@ class Records {
   // `row` (as read from a store) with its columns and citations derived from
   // its payload, and its etag and times kept: ready to restore elsewhere.
   static absl::StatusOr<store::Row> Rederive(const store::Row& row) {
-    Message message;
-    if (!message.ParseFromString(row.payload)) {
-      return absl::DataLossError(
-          absl::StrCat("stored record ", Collection().name, "/", row.id, " is unreadable"));
-    }
-    store::Row derived = ToRow(message, row.id);
+    auto message = PayloadOf<Message>(row);
+    if (!message.ok()) return message.status();
+    store::Row derived = ToRow(*message, row.id);
     derived.payload = row.payload;
     derived.etag = row.etag;
     derived.create_time_us = row.create_time_us;
@@ -471,25 +468,6 @@ class Records {
         return found.status();
       }
     }
-    return absl::OkStatus();
-  }
-
-  static absl::StatusOr<Message> FromRow(const store::Row& row) {
-    Message message;
-    if (auto status = FromRowInto(row, &message); !status.ok()) return status;
-    return message;
-  }
-
-  static absl::Status FromRowInto(const store::Row& row, Message* message) {
-    using google::protobuf::util::TimeUtil;
-    if (!message->ParseFromString(row.payload)) {
-      return absl::DataLossError(absl::StrCat(
-          "stored record ", Collection().name, "/", row.id, " is unreadable"));
-    }
-    message->set_name(absl::StrCat(Collection().name, "/", row.id));
-    *message->mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row.create_time_us);
-    *message->mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(row.update_time_us);
-    message->set_etag(row.etag);
     return absl::OkStatus();
   }
 
