@@ -15,6 +15,7 @@ import (
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"google.golang.org/genproto/googleapis/api/annotations"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/credentials/insecure"
 	// Registers the client side of health checking (healthCheckConfig).
@@ -22,6 +23,7 @@ import (
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/resolver"
 	"google.golang.org/grpc/resolver/manual"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
@@ -169,6 +171,20 @@ func withDefaultDeadline(next http.Handler, timeout time.Duration) http.Handler 
 	})
 }
 
+// explainUnavailable writes errors as grpc-gateway does, but says in words
+// what gRPC's "connection active but health check failed" means here: every
+// backend the gateway knows is up but says it is not serving.
+func explainUnavailable(ctx context.Context, mux *runtime.ServeMux, marshaler runtime.Marshaler,
+	w http.ResponseWriter, r *http.Request, err error) {
+	if s, ok := status.FromError(err); ok && s.Code() == codes.Unavailable &&
+		strings.Contains(s.Message(), "health check failed") {
+		err = status.Error(codes.Unavailable, "no backend is serving: each bilateral server the "+
+			"gateway reaches says it is not serving (draining, or its database is unreachable); "+
+			"try again shortly")
+	}
+	runtime.DefaultHTTPErrorHandler(ctx, mux, marshaler, w, r, err)
+}
+
 // newHandler serves the API under /v1/, /healthz, /openapi.json and the
 // dossier page.
 func newHandler(conn *grpc.ClientConn, timeout time.Duration) (http.Handler, error) {
@@ -182,6 +198,7 @@ func newHandler(conn *grpc.ClientConn, timeout time.Duration) (http.Handler, err
 			},
 		}),
 		runtime.WithHealthzEndpoint(healthpb.NewHealthClient(conn)),
+		runtime.WithErrorHandler(explainUnavailable),
 	)
 	for _, register := range registrations {
 		if err := register(context.Background(), api, conn); err != nil {

@@ -260,6 +260,16 @@ func TestHealthzFollowsTheServersHealth(t *testing.T) {
 	}
 }
 
+func TestNoServingBackendSaysSo(t *testing.T) {
+	server := startGateway(t, &fakeVisits{}, healthpb.HealthCheckResponse_NOT_SERVING)
+	code, body := do(t, "GET", server.URL+"/v1/visits/known", "", nil)
+	message, _ := body["message"].(string)
+	if code != http.StatusServiceUnavailable || body["code"] != float64(codes.Unavailable) ||
+		!strings.Contains(message, "no backend is serving") {
+		t.Errorf("no backend serving: %d %v", code, body)
+	}
+}
+
 func TestUnreachableBackendIsUnavailable(t *testing.T) {
 	listener, _ := net.Listen("tcp", "127.0.0.1:0")
 	address := listener.Addr().String()
