@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "bilateral/citations.h"
 #include "bilateral/source_client.h"
 #include "errors.h"
 #include "formatting.h"
@@ -59,32 +60,6 @@ bool SentenceEndsAt(absl::string_view text, size_t at) {
   return end > 0 && EndsSentence(text[end - 1]);
 }
 
-void CollectCitations(const Message& message, const std::string& path,
-                      std::vector<CitedAt>& found) {
-  const auto* reflection = message.GetReflection();
-  std::vector<const FieldDescriptor*> fields;
-  reflection->ListFields(message, &fields);
-  for (const FieldDescriptor* field : fields) {
-    if (field->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE || field->is_map()) continue;
-    const std::string prefix = absl::StrCat(path, path.empty() ? "" : ".", field->name());
-    const bool citation = field->message_type() == v1::Citation::descriptor();
-    auto visit = [&](const Message& value, const std::string& at) {
-      if (citation) {
-        found.push_back({at, static_cast<const v1::Citation*>(&value)});
-      } else {
-        CollectCitations(value, at, found);
-      }
-    };
-    if (field->is_repeated()) {
-      for (int i = 0; i < reflection->FieldSize(message, field); ++i) {
-        visit(reflection->GetRepeatedMessage(message, field, i), absl::StrCat(prefix, "[", i, "]"));
-      }
-    } else {
-      visit(reflection->GetMessage(message, field), prefix);
-    }
-  }
-}
-
 std::string StateText(v1::CitationVerification state) {
   std::string text = EnumText(v1::CitationVerification_descriptor(), state);
   return text.empty() ? "NOT_CHECKED" : text;
@@ -112,7 +87,7 @@ absl::StatusOr<std::vector<EvidenceItem>> EvidenceOf(const Context& context,
   auto sources = MakeSourceConnection(context.channel, context.options);
   std::map<std::string, v1::Source> texts;
   std::vector<EvidenceItem> items;
-  for (const CitedAt& cited : CitationsIn(record)) {
+  for (const auto& cited : CitationsIn(record)) {
     EvidenceItem item{cited.field, cited.citation, "", 0, ""};
     auto it = texts.find(cited.citation->source());
     if (it == texts.end()) {
@@ -204,7 +179,7 @@ absl::Status VerifyKind(const Context& context, const std::string& source,
   request.set_page_size(1000);
   for (absl::StatusOr<T>& record : Resource<T>::List(client, std::move(request))) {
     if (!record.ok()) return record.status();
-    for (const CitedAt& cited : CitationsIn(*record)) {
+    for (const auto& cited : CitationsIn(*record)) {
       if (!source.empty() && cited.citation->source() != source) continue;
       ++counts.by_state[cited.citation->verification()];
       if (context.format == OutputFormat::kNdjson) {
@@ -218,12 +193,6 @@ absl::Status VerifyKind(const Context& context, const std::string& source,
 }
 
 }  // namespace
-
-std::vector<CitedAt> CitationsIn(const Message& record) {
-  std::vector<CitedAt> found;
-  CollectCitations(record, "", found);
-  return found;
-}
 
 std::string PassageAround(absl::string_view text, int start, int end, int* sentence_start) {
   const size_t quote_begin = ByteOffset(text, start);

@@ -13,16 +13,6 @@
 
 namespace bilateral::cli {
 
-// A citation of a record and the field path that holds it, e.g.
-// "citations[0]" or "milestones[1].citations[0]".
-struct CitedAt {
-  std::string field;
-  const v1::Citation* citation;
-};
-
-// Every citation in `record`, at any depth, in field order.
-std::vector<CitedAt> CitationsIn(const google::protobuf::Message& record);
-
 // The sentence of `text` that holds code points [start, end), with that
 // span in [square brackets], as search snippets mark matches. A sentence
 // ends at ".", "!" or "?" before white space, or at a line break; a very

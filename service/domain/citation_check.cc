@@ -5,51 +5,12 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "bilateral/citations.h"
 #include "domain/fields.h"
 #include "domain/resources.h"
 #include "domain/rows.h"
 
 namespace bilateral::domain {
-namespace {
-
-void CollectCitations(google::protobuf::Message& message, const std::string& path,
-                      std::vector<std::pair<std::string, v1::Citation*>>& out) {
-  const auto* descriptor = message.GetDescriptor();
-  const auto* reflection = message.GetReflection();
-  for (int i = 0; i < descriptor->field_count(); ++i) {
-    const auto* field = descriptor->field(i);
-    if (field->cpp_type() != google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE) continue;
-    const std::string name = path.empty() ? field->name() : absl::StrCat(path, ".", field->name());
-    const bool citation = field->message_type() == v1::Citation::descriptor();
-    if (field->is_repeated()) {
-      for (int k = 0; k < reflection->FieldSize(message, field); ++k) {
-        auto* item = reflection->MutableRepeatedMessage(&message, field, k);
-        std::string item_path = absl::StrCat(name, "[", k, "]");
-        if (citation) {
-          out.emplace_back(std::move(item_path), static_cast<v1::Citation*>(item));
-        } else {
-          CollectCitations(*item, item_path, out);
-        }
-      }
-    } else if (reflection->HasField(message, field)) {
-      auto* item = reflection->MutableMessage(&message, field);
-      if (citation) {
-        out.emplace_back(name, static_cast<v1::Citation*>(item));
-      } else {
-        CollectCitations(*item, name, out);
-      }
-    }
-  }
-}
-
-}  // namespace
-
-std::vector<std::pair<std::string, v1::Citation*>> MutableCitations(
-    google::protobuf::Message& record) {
-  std::vector<std::pair<std::string, v1::Citation*>> out;
-  CollectCitations(record, "", out);
-  return out;
-}
 
 QuoteMatch Anchor(const SourceText* text, v1::Citation& citation) {
   citation.clear_start();
@@ -94,7 +55,7 @@ absl::StatusOr<const CitationChecker::Cached*> CitationChecker::Lookup(
 
 absl::Status CitationChecker::Check(google::protobuf::Message& record, absl::string_view field,
                                     bool missing_sources, Violations& violations) {
-  for (auto& [path, citation] : MutableCitations(record)) {
+  for (auto& [path, citation] : MutableCitationsIn(record)) {
     // A malformed name is the shape check's to report (CheckCitations).
     absl::string_view id = citation->source();
     if (!absl::ConsumePrefix(&id, "sources/") || !IsValidId(id)) continue;

@@ -20,11 +20,6 @@
 
 namespace bilateral::domain {
 
-// Every citation of `record`, at any depth, with its path from the record
-// ("citations[1]", "milestones[0].citations[2]").
-std::vector<std::pair<std::string, v1::Citation*>> MutableCitations(
-    google::protobuf::Message& record);
-
 // Sets `citation`'s offsets and state from where `text` holds its quote
 // (no text: SOURCE_HAS_NO_TEXT, no offsets).
 QuoteMatch Anchor(const SourceText* text, v1::Citation& citation);

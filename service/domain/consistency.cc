@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "bilateral/citations.h"
 #include "bilateral/v1/finding.pb.h"
 #include "domain/citation_check.h"
 #include "domain/fields.h"
@@ -380,7 +381,7 @@ std::string QuoteFindingId(absl::string_view collection, absl::string_view id) {
 }
 
 bool HasQuoteNotInSource(google::protobuf::Message& record) {
-  for (auto& [path, citation] : MutableCitations(record)) {
+  for (auto& [path, citation] : MutableCitationsIn(record)) {
     if (citation->verification() == v1::CITATION_VERIFICATION_NOT_IN_SOURCE) return true;
   }
   return false;
@@ -392,7 +393,7 @@ std::optional<v1::Finding> QuoteFinding(google::protobuf::Message& record,
                                         absl::string_view collection, absl::string_view id) {
   std::set<std::string> sources;
   std::vector<std::string> quotes;
-  for (auto& [path, citation] : MutableCitations(record)) {
+  for (auto& [path, citation] : MutableCitationsIn(record)) {
     if (citation->verification() != v1::CITATION_VERIFICATION_NOT_IN_SOURCE) continue;
     sources.insert(citation->source());
     std::string quote = citation->quote().substr(0, 200);
@@ -435,7 +436,7 @@ absl::Status Reanchor(RowEditor& editor, const std::string& id, const std::strin
   if (!record.ok()) return record.status();
   const bool had_missing = HasQuoteNotInSource(*record);
   bool changed = false;
-  for (auto& [path, citation] : MutableCitations(*record)) {
+  for (auto& [path, citation] : MutableCitationsIn(*record)) {
     if (citation->source() != source_name) continue;
     const std::string before = citation->SerializeAsString();
     Anchor(text, *citation);
