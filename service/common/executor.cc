@@ -8,6 +8,10 @@ namespace bilateral {
 Executor::Executor(std::string name, int threads, int max_queued)
     : name_(std::move(name)), max_queued_(std::max(1, max_queued)) {
   threads = std::max(1, threads);
+  {
+    absl::MutexLock lock(&mu_);
+    idle_ = threads;
+  }
   workers_.reserve(threads);
   for (int i = 0; i < threads; ++i) workers_.emplace_back([this] { Work(); });
 }
@@ -22,14 +26,14 @@ Executor::~Executor() {
 
 bool Executor::TrySubmit(std::function<void()> task) {
   absl::MutexLock lock(&mu_);
-  if (static_cast<int>(queue_.size()) >= max_queued_) return false;
+  if (static_cast<int>(queue_.size()) >= max_queued_ + idle_) return false;
   queue_.push_back(std::move(task));
   return true;
 }
 
 int Executor::queued() const {
   absl::MutexLock lock(&mu_);
-  return static_cast<int>(queue_.size());
+  return std::max(0, static_cast<int>(queue_.size()) - idle_);
 }
 
 void Executor::Work() {
@@ -44,8 +48,11 @@ void Executor::Work() {
       if (queue_.empty()) return;  // stopping, and nothing left to run
       task = std::move(queue_.front());
       queue_.pop_front();
+      --idle_;
     }
     task();
+    absl::MutexLock lock(&mu_);
+    ++idle_;
   }
 }
 

@@ -18,7 +18,9 @@ namespace bilateral {
 class Executor {
  public:
   // `threads` workers (at least one); at most `max_queued` tasks wait for a
-  // worker at once (at least one).
+  // worker at once (at least one). A task that an idle worker will take
+  // does not wait, so `threads + max_queued` tasks are always accepted by
+  // an idle executor, however the workers happen to be scheduled.
   Executor(std::string name, int threads, int max_queued);
   // Runs every task already queued, then joins the workers.
   ~Executor();
@@ -26,7 +28,7 @@ class Executor {
   Executor& operator=(const Executor&) = delete;
 
   // Queues `task` and returns true; returns false at once, queuing nothing,
-  // when `max_queued` tasks are already waiting.
+  // when `max_queued` tasks are already waiting for a worker.
   bool TrySubmit(std::function<void()> task);
 
   const std::string& name() const { return name_; }
@@ -42,6 +44,8 @@ class Executor {
   const int max_queued_;
   mutable absl::Mutex mu_;
   std::deque<std::function<void()>> queue_ ABSL_GUARDED_BY(mu_);
+  // Workers not running a task: each takes one of the queue's tasks.
+  int idle_ ABSL_GUARDED_BY(mu_) = 0;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::vector<std::thread> workers_;
 };
