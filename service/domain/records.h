@@ -14,6 +14,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
+#include "bilateral/citations.h"
 #include "domain/citation_check.h"
 #include "domain/errors.h"
 #include "domain/fields.h"
@@ -430,8 +431,8 @@ class Records {
     row.payload = message.SerializeAsString();
     row.columns = Traits::Columns(message);
     row.search_text = SearchText(message);
-    for (const auto& citation : Traits::Citations(message)) {
-      absl::string_view source = citation.source;
+    for (const auto& cited : CitationsIn(message)) {
+      absl::string_view source = cited.citation->source();
       if (absl::ConsumePrefix(&source, "sources/")) {
         row.cited_sources.emplace_back(source);
       }

@@ -135,14 +135,6 @@ std::string Path(absl::string_view field, absl::string_view child) {
   return absl::StrCat(field, ".", child);
 }
 
-void AddCitations(const google::protobuf::RepeatedPtrField<v1::Citation>& citations,
-                  absl::string_view field,
-                  std::vector<CitationRef>& out) {
-  for (int i = 0; i < citations.size(); ++i) {
-    out.push_back({absl::StrCat(field, "[", i, "].source"), citations[i].source()});
-  }
-}
-
 void CheckPeriod(const v1::Period& period, bool required, absl::string_view field,
                  Violations& violations) {
   if (period.year() == 0 && period.quarter() == 0 && period.month() == 0) {
@@ -253,12 +245,6 @@ std::vector<SqlValue> Resource<v1::Source>::Columns(const v1::Source& source) {
           EnumColumn(source.kind(), "SOURCE_KIND_"), DateKey(source.publication_date())};
 }
 
-std::vector<CitationRef> Resource<v1::Source>::Citations(const v1::Source& source) {
-  std::vector<CitationRef> refs;
-  AddCitations(source.citations(), "citations", refs);
-  return refs;
-}
-
 std::vector<std::string> Resource<v1::Source>::ComputedFields() { return {"text_sha256"}; }
 
 // ----- Visit
@@ -322,12 +308,6 @@ std::vector<SqlValue> Resource<v1::Visit>::Columns(const v1::Visit& visit) {
           JsonArray(visit.occasions()), JsonArray(visit.outcomes()),
           // Who the visitor is, for their series (domain/names.h).
           NameKey(visit.visitor().name())};
-}
-
-std::vector<CitationRef> Resource<v1::Visit>::Citations(const v1::Visit& visit) {
-  std::vector<CitationRef> refs;
-  AddCitations(visit.citations(), "citations", refs);
-  return refs;
 }
 
 std::vector<std::string> Resource<v1::Visit>::ComputedFields() {
@@ -404,17 +384,6 @@ std::vector<SqlValue> Resource<v1::Partnership>::Columns(const v1::Partnership& 
   const auto& level = partnership.current_level();
   return {JsonArray(partnership.countries()), level.label(),
           EnumColumn(level.tier(), "PARTNERSHIP_TIER_"), DateKey(level.since())};
-}
-
-std::vector<CitationRef> Resource<v1::Partnership>::Citations(
-    const v1::Partnership& partnership) {
-  std::vector<CitationRef> refs;
-  AddCitations(partnership.citations(), "citations", refs);
-  for (int i = 0; i < partnership.milestones_size(); ++i) {
-    AddCitations(partnership.milestones(i).citations(),
-                 absl::StrCat("milestones[", i, "].citations"), refs);
-  }
-  return refs;
 }
 
 template <>
@@ -501,12 +470,6 @@ std::vector<SqlValue> Resource<v1::TradeRecord>::Columns(const v1::TradeRecord& 
       {EnumColumn(record.flow(), "TRADE_FLOW_"), record.commodity().hs_code(),
        record.commodity().label(), record.value().currency_code(), record.value().units(),
        int64_t{record.partner_rank()}, JsonArray(record.main_commodities())});
-}
-
-std::vector<CitationRef> Resource<v1::TradeRecord>::Citations(const v1::TradeRecord& record) {
-  std::vector<CitationRef> refs;
-  AddCitations(record.citations(), "citations", refs);
-  return refs;
 }
 
 std::vector<std::string> Resource<v1::TradeRecord>::ComputedFields() {
@@ -599,13 +562,6 @@ std::vector<SqlValue> Resource<v1::InfrastructureProject>::Columns(
           DateKey(project.completion_date())};
 }
 
-std::vector<CitationRef> Resource<v1::InfrastructureProject>::Citations(
-    const v1::InfrastructureProject& project) {
-  std::vector<CitationRef> refs;
-  AddCitations(project.citations(), "citations", refs);
-  return refs;
-}
-
 std::vector<std::string> Resource<v1::InfrastructureProject>::ComputedFields() { return {}; }
 
 // ----- Exchange
@@ -643,12 +599,6 @@ void Resource<v1::Exchange>::Derive(v1::Exchange&) {}
 std::vector<SqlValue> Resource<v1::Exchange>::Columns(const v1::Exchange& exchange) {
   return {EnumColumn(exchange.kind(), "EXCHANGE_KIND_"), JsonArray(exchange.countries()),
           exchange.host_country(), exchange.title(), DateKey(exchange.date())};
-}
-
-std::vector<CitationRef> Resource<v1::Exchange>::Citations(const v1::Exchange& exchange) {
-  std::vector<CitationRef> refs;
-  AddCitations(exchange.citations(), "citations", refs);
-  return refs;
 }
 
 std::vector<std::string> Resource<v1::Exchange>::ComputedFields() { return {}; }
@@ -701,13 +651,6 @@ std::vector<SqlValue> Resource<v1::Observation>::Columns(const v1::Observation& 
       {observation.metric(), observation.unit(), JsonArray(observation.countries())},
       Concat(PeriodColumns(observation.period()),
                        {int64_t{observation.projection() ? 1 : 0}}));
-}
-
-std::vector<CitationRef> Resource<v1::Observation>::Citations(
-    const v1::Observation& observation) {
-  std::vector<CitationRef> refs;
-  AddCitations(observation.citations(), "citations", refs);
-  return refs;
 }
 
 std::vector<std::string> Resource<v1::Observation>::ComputedFields() { return {}; }

@@ -21,12 +21,6 @@
 
 namespace bilateral::domain {
 
-// One citation of a record: where it sits in the record, and what it names.
-struct CitationRef {
-  std::string field;   // e.g. "milestones[0].citations[1].source"
-  std::string source;  // e.g. "sources/x"
-};
-
 // A record of another collection that a record names: where it sits in the
 // record, its resource name, and that collection.
 struct RecordRef {
@@ -49,7 +43,6 @@ std::vector<RecordRef> References(const Message&) {
 //   Check(T&, v)      canonicalise in place and add every violation to v
 //   Derive(T&)        set the output-only fields computed from the record
 //   Columns(const T&) values of Collection().columns
-//   Citations(const T&) every citation, with its path
 //   ComputedFields()  output-only fields besides name, times and etag
 template <typename Message>
 struct Resource;
@@ -62,7 +55,6 @@ struct Resource;
     static void Check(Type& record, Violations& violations);             \
     static void Derive(Type& record);                                    \
     static std::vector<store::SqlValue> Columns(const Type& record);     \
-    static std::vector<CitationRef> Citations(const Type& record);       \
     static std::vector<std::string> ComputedFields();                    \
   }
 
