@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <optional>
 #include <set>
 #include <string>
 #include <type_traits>
@@ -440,15 +441,23 @@ class Records {
     std::sort(row.cited_sources.begin(), row.cited_sources.end());
     row.cited_sources.erase(std::unique(row.cited_sources.begin(), row.cited_sources.end()),
                             row.cited_sources.end());
-    for (auto& reference : References(message)) {
-      absl::string_view id = reference.name;
-      if (!absl::ConsumePrefix(&id, reference.collection->name) ||
-          !absl::ConsumePrefix(&id, "/")) {
-        continue;  // Check refused it already
+    for (const auto& reference : References(message)) {
+      // A name of another collection was refused by Check already.
+      if (auto id = ReferencedId(reference)) {
+        row.references.push_back({reference.collection, std::string(*id)});
       }
-      row.references.push_back({reference.collection, std::string(id)});
     }
     return row;
+  }
+
+  // The id `reference` names in its collection; none when its name is not
+  // one of that collection's.
+  static std::optional<absl::string_view> ReferencedId(const RecordRef& reference) {
+    absl::string_view id = reference.name;
+    if (!absl::ConsumePrefix(&id, reference.collection->name) || !absl::ConsumePrefix(&id, "/")) {
+      return std::nullopt;
+    }
+    return id;
   }
 
   // Adds a violation for each record `message` names (References) that is
@@ -456,12 +465,9 @@ class Records {
   // offending fields.)
   absl::Status CheckReferencesExist(const Message& message, Violations& violations) const {
     for (const auto& reference : References(message)) {
-      absl::string_view id = reference.name;
-      if (!absl::ConsumePrefix(&id, reference.collection->name) ||
-          !absl::ConsumePrefix(&id, "/") || !IsValidId(id)) {
-        continue;
-      }
-      auto found = store_->Get(*reference.collection, id);
+      auto id = ReferencedId(reference);
+      if (!id.has_value() || !IsValidId(*id)) continue;
+      auto found = store_->Get(*reference.collection, *id);
       if (absl::IsNotFound(found.status())) {
         violations.Add(absl::StrCat(Traits::kField, ".", reference.field),
                        absl::StrCat(reference.name, " does not exist"));
