@@ -380,8 +380,8 @@ std::string QuoteFindingId(absl::string_view collection, absl::string_view id) {
   return absl::StrCat("quote-", absl::AsciiStrToLower(collection), "-", id);
 }
 
-bool HasQuoteNotInSource(google::protobuf::Message& record) {
-  for (auto& [path, citation] : MutableCitationsIn(record)) {
+bool HasQuoteNotInSource(const google::protobuf::Message& record) {
+  for (const auto& [path, citation] : CitationsIn(record)) {
     if (citation->verification() == v1::CITATION_VERIFICATION_NOT_IN_SOURCE) return true;
   }
   return false;
@@ -389,11 +389,11 @@ bool HasQuoteNotInSource(google::protobuf::Message& record) {
 
 // The finding for `record` (`collection`/`id`): open while one of its
 // citations is NOT_IN_SOURCE; unset otherwise.
-std::optional<v1::Finding> QuoteFinding(google::protobuf::Message& record,
+std::optional<v1::Finding> QuoteFinding(const google::protobuf::Message& record,
                                         absl::string_view collection, absl::string_view id) {
   std::set<std::string> sources;
   std::vector<std::string> quotes;
-  for (auto& [path, citation] : MutableCitationsIn(record)) {
+  for (const auto& [path, citation] : CitationsIn(record)) {
     if (citation->verification() != v1::CITATION_VERIFICATION_NOT_IN_SOURCE) continue;
     sources.insert(citation->source());
     std::string quote = citation->quote().substr(0, 200);
