@@ -31,5 +31,9 @@ std::unique_ptr<grpc::Service> CheckRequestParsing(std::unique_ptr<grpc::Service
 // Why `bytes` do not parse as a `type`: INVALID_ARGUMENT naming the string
 // field that is not UTF-8, or saying the encoding is malformed.
 absl::Status WhyUnparseable(absl::string_view bytes, const google::protobuf::Descriptor& type);
+// The same for a message as a raw reactor reads it (ImportTradeRecords'
+// chunks).
+absl::Status WhyUnparseable(const grpc::ByteBuffer& bytes,
+                            const google::protobuf::Descriptor& type);
 
 }  // namespace bilateral::api

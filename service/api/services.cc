@@ -52,22 +52,13 @@ class ArenaMessageAllocator final : public grpc::MessageAllocator<Request, Respo
 };
 
 // What of a record a read returns (AIP-157): all of it, but a source's text
-// only with the FULL view.
+// only with the FULL view (every read request of sources has a `view`).
 template <typename Request, typename Message>
 void ApplyView(const Request&, Message*) {}
 
 template <typename Request>
-void ApplySourceView(const Request& request, v1::Source* source) {
+void ApplyView(const Request& request, v1::Source* source) {
   if (request.view() != v1::SOURCE_VIEW_FULL) source->clear_text();
-}
-void ApplyView(const v1::GetSourceRequest& request, v1::Source* source) {
-  ApplySourceView(request, source);
-}
-void ApplyView(const v1::ListSourcesRequest& request, v1::Source* source) {
-  ApplySourceView(request, source);
-}
-void ApplyView(const v1::BatchGetSourcesRequest& request, v1::Source* source) {
-  ApplySourceView(request, source);
 }
 
 // The standard methods of one record type, for the services to forward to.
@@ -257,14 +248,8 @@ class ImportReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
     if (!parsed.ok()) {
       // The guard authenticates the chunk as any call, then refuses it with
       // why, logged and counted as a request that does not parse.
-      std::string flat;
-      if (std::vector<grpc::Slice> slices; kept.Dump(&slices).ok()) {
-        for (const auto& slice : slices) {
-          flat.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
-        }
-      }
       handlers_.guard().MarkUnparseable(
-          context_, WhyUnparseable(flat, *v1::ImportTradeRecordsRequest::descriptor()));
+          context_, WhyUnparseable(kept, *v1::ImportTradeRecordsRequest::descriptor()));
     }
     bytes_.Clear();
     // The chunk is stored on the writers' executor; the next read starts
