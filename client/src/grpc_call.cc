@@ -19,11 +19,15 @@ absl::Status FromGrpcStatus(const grpc::Status& status) {
   return result;
 }
 
-void PrepareContext(const CallSettings& settings, grpc::ClientContext& context) {
-  context.set_deadline(absl::ToChronoTime(absl::Now() + settings.timeout));
+void Authorize(const CallSettings& settings, grpc::ClientContext& context) {
   if (!settings.api_key.empty()) {
     context.AddMetadata("authorization", absl::StrCat("Bearer ", settings.api_key));
   }
+}
+
+void PrepareContext(const CallSettings& settings, grpc::ClientContext& context) {
+  context.set_deadline(absl::ToChronoTime(absl::Now() + settings.timeout));
+  Authorize(settings, context);
 }
 
 }  // namespace bilateral::internal

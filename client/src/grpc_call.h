@@ -32,8 +32,12 @@ namespace bilateral::internal {
 // ErrorInfo) of `grpc-status-details-bin` as payloads.
 absl::Status FromGrpcStatus(const grpc::Status& status);
 
-// Sets the deadline (`settings.timeout` from now) and, with an API key, the
-// "authorization: Bearer <key>" metadata of one attempt's context.
+// With an API key, adds the "authorization: Bearer <key>" metadata to
+// `context`.
+void Authorize(const CallSettings& settings, grpc::ClientContext& context);
+
+// Sets the deadline (`settings.timeout` from now) and authorizes (above)
+// one attempt's context.
 void PrepareContext(const CallSettings& settings, grpc::ClientContext& context);
 
 // One attempt of a unary call.
@@ -150,9 +154,7 @@ StreamRange<Response> ReadStream(
         while (!state->finished) {
           if (state->reader == nullptr) {
             state->context = std::make_unique<grpc::ClientContext>();
-            if (!settings.api_key.empty()) {
-              state->context->AddMetadata("authorization", "Bearer " + settings.api_key);
-            }
+            Authorize(settings, *state->context);
             state->reader = ((*stub).*method)(state->context.get(), request);
           }
           Response response;
