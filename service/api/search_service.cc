@@ -11,6 +11,7 @@
 #include "domain/resources.h"
 #include "domain/rows.h"
 #include "domain/search_text.h"
+#include "domain/utf8.h"
 
 namespace bilateral::api {
 namespace {
@@ -104,8 +105,9 @@ class SearchServiceImpl final : public v1::SearchService::CallbackService {
     for (size_t i = 0; i < rows->size(); ++i) {
       auto source = domain::PayloadOf<v1::Source>((*rows)[i]);
       if (!source.ok() || source->text().empty()) continue;
-      absl::string_view searched = source->text();
-      searched = searched.substr(0, domain::kMaxSearchedValueBytes);
+      // The part of the text the search index holds.
+      const absl::string_view searched =
+          domain::Utf8Prefix(source->text(), domain::kMaxSearchedValueBytes);
       if (auto span = domain::SnippetSpan(searched, results[i]->snippet()); span.has_value()) {
         results[i]->set_text_start(span->first);
         results[i]->set_text_end(span->second);

@@ -4,6 +4,8 @@
 #include <limits>
 #include <unordered_map>
 
+#include "absl/strings/str_cat.h"
+#include "domain/utf8.h"
 #include "unicode/normalizer2.h"
 #include "unicode/uchar.h"
 #include "unicode/unistr.h"
@@ -290,10 +292,7 @@ std::string SourceText::ClosestPassage(absl::string_view quote, size_t max_bytes
   int32_t end = origin_end_[text_words[best + window - 1].second - 1];
   std::string passage = Slice(start, end);
   if (passage.size() > max_bytes) {
-    size_t cut = max_bytes;
-    while (cut > 0 && (static_cast<unsigned char>(passage[cut]) & 0xC0) == 0x80) --cut;
-    passage.resize(cut);
-    passage += "…";
+    passage = absl::StrCat(Utf8Prefix(passage, max_bytes), "…");
   }
   return passage;
 }

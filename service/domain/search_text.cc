@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
+#include "domain/utf8.h"
 
 namespace bilateral::domain {
 namespace {
@@ -26,13 +27,7 @@ bool IsReference(absl::string_view value) {
 
 void Append(absl::string_view value, std::string& text) {
   if (value.empty() || IsReference(value)) return;
-  if (value.size() > kMaxSearchedValueBytes) {
-    // Cut at a character boundary.
-    size_t cut = kMaxSearchedValueBytes;
-    while (cut > 0 && (static_cast<unsigned char>(value[cut]) & 0xC0) == 0x80) --cut;
-    value = value.substr(0, cut);
-  }
-  absl::StrAppend(&text, value, "\n");
+  absl::StrAppend(&text, Utf8Prefix(value, kMaxSearchedValueBytes), "\n");
 }
 
 void Collect(const Message& message, bool top_level, std::string& text) {
@@ -88,14 +83,6 @@ std::optional<size_t> MatchFrom(absl::string_view value, size_t at, absl::string
   return at;
 }
 
-int CodePointsBefore(absl::string_view value, size_t at) {
-  int count = 0;
-  for (size_t i = 0; i < at; ++i) {
-    if ((static_cast<unsigned char>(value[i]) & 0xC0) != 0x80) ++count;
-  }
-  return count;
-}
-
 }  // namespace
 
 std::optional<std::pair<int, int>> SnippetSpan(absl::string_view value,
@@ -117,7 +104,8 @@ std::optional<std::pair<int, int>> SnippetSpan(absl::string_view value,
        found = value.find(anchor, found + 1)) {
     // The anchor starts the snippet, after a '[' marker at most.
     if (auto end = MatchFrom(value, found, snippet.substr(anchor_begin)); end.has_value()) {
-      return std::make_pair(CodePointsBefore(value, found), CodePointsBefore(value, *end));
+      return std::make_pair(CodePointCount(value.substr(0, found)),
+                            CodePointCount(value.substr(0, *end)));
     }
   }
   return std::nullopt;
