@@ -21,7 +21,6 @@
 namespace bilateral::cli {
 namespace {
 
-using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 
 // How far a passage reaches each side of its quote, in bytes, when no
