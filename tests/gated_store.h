@@ -39,7 +39,8 @@ class GatedStore final : public store::Store {
     return mu_.AwaitWithTimeout(absl::Condition(&reached), timeout);
   }
   // What each read that reached the store asked for: "collection/id" for
-  // Get, the collection for List and Count, "search:text" for Search.
+  // Get, the collection for List and Count, "search:text" for Search,
+  // "timeline:CN-KZ" and "pair:CN-KZ" for a pair's timeline and dossier.
   std::vector<std::string> reads() const {
     absl::MutexLock lock(&mu_);
     return reads_;
@@ -72,6 +73,19 @@ class GatedStore final : public store::Store {
   absl::StatusOr<store::SearchPage> Search(const store::SearchQuery& query) override {
     Pass(absl::StrCat("search:", query.text));
     return inner_->Search(query);
+  }
+
+  absl::StatusOr<std::vector<store::TimelineRow>> ReadTimeline(
+      const store::TimelineQuery& query) override {
+    Pass(absl::StrCat("timeline:", query.pair));
+    return inner_->ReadTimeline(query);
+  }
+  absl::StatusOr<store::PairResult> ReadPair(const store::PairQuery& query) override {
+    Pass(absl::StrCat("pair:", query.pair));
+    return inner_->ReadPair(query);
+  }
+  absl::Status RebuildPairViews(const store::Collection& collection) override {
+    return inner_->RebuildPairViews(collection);
   }
 
   absl::StatusOr<store::Row> Insert(const store::Collection& collection, store::Row row,

@@ -39,6 +39,8 @@ std::vector<Migration> ForDialect(std::vector<Migration> migrations, query::Dial
                                : "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"},
            {"{blob}", sqlite ? "BLOB" : "BYTEA"},
            {"{without_rowid}", sqlite ? "WITHOUT ROWID" : ""},
+           // Text ordered by its bytes, as SQLite orders all text.
+           {"{bytewise_text}", sqlite ? "TEXT" : "TEXT COLLATE \"C\""},
            // Every integer is 64 bits in both.
            {"INTEGER", sqlite ? "INTEGER" : "BIGINT"}});
     }
@@ -216,6 +218,35 @@ std::vector<Migration> AllMigrations() {
            // Records the milestones of partnerships name: re-deriving the
            // partnerships records them in the citations table.
            "INSERT INTO reindex_pending (collection) VALUES ('partnerships') "
+           "ON CONFLICT DO NOTHING",
+       }},
+      {12,
+       "pair views: timelines, dossier lists and counts",
+       {
+           // Every entry of every pair's timeline, in timeline order, so
+           // that a page is one range of the key.
+           "CREATE TABLE timeline_entries (pair TEXT NOT NULL, date_key INTEGER NOT NULL, "
+           "kind INTEGER NOT NULL, record {bytewise_text} NOT NULL, idx INTEGER NOT NULL, "
+           "entry {blob} NOT NULL, PRIMARY KEY (pair, date_key, kind, record, idx)) "
+           "{without_rowid}",
+           "CREATE INDEX timeline_entries_by_kind ON timeline_entries "
+           "(pair, kind, date_key, record, idx)",
+           "CREATE INDEX timeline_entries_by_record ON timeline_entries (record)",
+           // A record's place in the lists of a pair that the dossier reads
+           // the latest of ("visits CN>KZ", "trade", ...).
+           "CREATE TABLE pair_members (pair TEXT NOT NULL, list_name TEXT NOT NULL, "
+           "sort_key INTEGER NOT NULL, record_id {bytewise_text} NOT NULL, collection TEXT NOT NULL, "
+           "by_rank INTEGER NOT NULL, PRIMARY KEY (pair, list_name, sort_key, record_id)) "
+           "{without_rowid}",
+           "CREATE INDEX pair_members_by_record ON pair_members (collection, record_id)",
+           // How many members each list has, and for lists counted by
+           // rank, how many each rank has ("trade@20240000").
+           "CREATE TABLE pair_counts (pair TEXT NOT NULL, counter TEXT NOT NULL, "
+           "members INTEGER NOT NULL, PRIMARY KEY (pair, counter)) {without_rowid}",
+           // Built for the records already stored at start-up.
+           "INSERT INTO reindex_pending (collection) VALUES ('views:visits'), "
+           "('views:partnerships'), ('views:tradeRecords'), ('views:infrastructureProjects'), "
+           "('views:exchanges'), ('views:observations'), ('views:findings') "
            "ON CONFLICT DO NOTHING",
        }},
   };

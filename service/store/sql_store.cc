@@ -3,6 +3,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <map>
 #include <atomic>
 #include <optional>
 #include <utility>
@@ -39,6 +40,9 @@ constexpr char kFixedColumns[] = "seq, id, payload, etag, create_us, update_us";
 
 // Attempts at an insert whose idempotency key a concurrent insert took.
 constexpr int kInsertAttempts = 3;
+
+// PendingReindex names collections whose pair views must be rebuilt so.
+constexpr absl::string_view kViewsPendingPrefix = "views:";
 
 absl::Status NotFound(const Collection& collection, absl::string_view id) {
   return absl::NotFoundError(absl::StrCat(collection.name, "/", id, " does not exist"));
@@ -170,11 +174,20 @@ Change::Kind KindFromName(absl::string_view name) {
   return Change::Kind::kUpdated;
 }
 
+// A row whose pair views a write changed, as it is at commit.
+struct ViewChange {
+  const Collection* collection = nullptr;
+  Row row;               // id, payload and times
+  bool created = false;  // new in this transaction: it has no views yet
+  bool deleted = false;
+};
+
 // The changes a write transaction made, one per row, appended to the feed
-// just before it commits.
+// just before it commits; and the rows whose pair views must follow them.
 class PendingChanges {
  public:
   void Note(const Collection& collection, Change::Kind kind, const Row& row) {
+    NoteView(collection, kind, row);
     if (!collection.in_change_feed) return;
     const std::string key = absl::StrCat(collection.name, "/", row.id);
     auto [it, added] = index_.emplace(key, changes_.size());
@@ -205,9 +218,30 @@ class PendingChanges {
 
   std::vector<Change>& changes() { return changes_; }
 
+  void NoteView(const Collection& collection, Change::Kind kind, const Row& row) {
+    if (!collection.pair_views) return;
+    auto [it, added] = view_index_.emplace(absl::StrCat(collection.name, "/", row.id), views_.size());
+    if (added) {
+      views_.push_back(ViewChange{&collection, row, kind == Change::Kind::kCreated,
+                                  kind == Change::Kind::kDeleted});
+      return;
+    }
+    ViewChange& view = views_[it->second];
+    view.row = row;
+    view.deleted = kind == Change::Kind::kDeleted;
+  }
+
+  // The rows noted since the last call.
+  std::vector<ViewChange> TakeViews() {
+    view_index_.clear();
+    return std::exchange(views_, {});
+  }
+
  private:
   std::vector<Change> changes_;
   absl::flat_hash_map<std::string, size_t> index_;
+  std::vector<ViewChange> views_;
+  absl::flat_hash_map<std::string, size_t> view_index_;
 };
 
 // The pending changes of the write transaction running on this thread.
@@ -527,6 +561,110 @@ class SqlStore final : public Store {
 
   absl::Status Ping() override { return pool_->Ping(); }
 
+  absl::StatusOr<std::vector<TimelineRow>> ReadTimeline(const TimelineQuery& query) override {
+    using Rows = std::vector<TimelineRow>;
+    if (query.limit <= 0) return Rows();
+    std::vector<SqlValue> values = {query.pair, query.max_date};
+    std::string sql =
+        "SELECT date_key, kind, record, idx, entry FROM timeline_entries "
+        "WHERE pair = ? AND date_key <= ?";
+    // The index is entered at the position a page resumes after, or else
+    // at the earliest date: given both, SQLite would seek to the date and
+    // read every entry of that date before the position.
+    const bool resumes = query.after.has_value() && query.after->date >= query.min_date;
+    if (!resumes) {
+      absl::StrAppend(&sql, " AND date_key >= ?");
+      values.push_back(query.min_date);
+    }
+    const bool one_kind = query.kinds.size() == 1;
+    if (one_kind) {
+      // Read through the index on (pair, kind, date, ...), in which the
+      // entries of one kind are in timeline order.
+      absl::StrAppend(&sql, " AND kind = ?");
+      values.push_back(query.kinds[0]);
+    } else if (!query.kinds.empty()) {
+      // `+kind`: filtered while reading the pair's entries in order, not
+      // looked up kind by kind and sorted.
+      absl::StrAppend(&sql, " AND +kind IN (", Placeholders(query.kinds.size()), ")");
+      values.insert(values.end(), query.kinds.begin(), query.kinds.end());
+    }
+    if (resumes) {
+      const auto& after = *query.after;
+      if (one_kind && after.kind == query.kinds[0]) {
+        absl::StrAppend(&sql, " AND (date_key, record, idx) > (?, ?, ?)");
+        values.insert(values.end(), {after.date, after.record, after.index});
+      } else {
+        absl::StrAppend(&sql, " AND (date_key, kind, record, idx) > (?, ?, ?, ?)");
+        values.insert(values.end(), {after.date, after.kind, after.record, after.index});
+      }
+    }
+    absl::StrAppend(&sql, " ORDER BY date_key, kind, record, idx LIMIT ?");
+    values.push_back(query.limit);
+    return Read<Rows>(false, [&](SqlConnection& db) -> absl::StatusOr<Rows> {
+      auto rows = db.Query(sql, ToParams(values));
+      if (!rows.ok()) return rows.status();
+      Rows entries;
+      while (true) {
+        auto has_row = (*rows)->Next();
+        if (!has_row.ok()) return has_row.status();
+        if (!*has_row) return entries;
+        TimelineRow& entry = entries.emplace_back();
+        entry.pair = query.pair;
+        entry.date = (*rows)->Int(0);
+        entry.kind = (*rows)->Int(1);
+        entry.record = (*rows)->Text(2);
+        entry.index = (*rows)->Int(3);
+        entry.entry = (*rows)->Text(4);
+      }
+    });
+  }
+
+  absl::StatusOr<PairResult> ReadPair(const PairQuery& query) override {
+    return Read<PairResult>(true, [&](SqlConnection& db) -> absl::StatusOr<PairResult> {
+      PairResult result;
+      for (const auto& counter : query.counters) {
+        auto count = ReadCount(db, query.pair, counter);
+        if (!count.ok()) return count.status();
+        result.counts.push_back(*count);
+      }
+      for (const auto& list : query.lists) {
+        auto read = ReadPairList(db, query.pair, list);
+        if (!read.ok()) return read.status();
+        result.lists.push_back(*std::move(read));
+      }
+      return result;
+    });
+  }
+
+  absl::Status RebuildPairViews(const Collection& collection) override {
+    return Write<bool>([&](SqlConnection& db) -> absl::StatusOr<bool> {
+             constexpr int64_t kBatch = 1000;
+             for (int64_t after = 0;;) {
+               std::vector<ViewChange> batch;
+               {
+                 auto rows = db.Query(absl::StrCat("SELECT ", kFixedColumns, " FROM ",
+                                                   collection.table,
+                                                   " WHERE seq > ? ORDER BY seq LIMIT ?"),
+                                      {after, kBatch});
+                 if (!rows.ok()) return rows.status();
+                 while (true) {
+                   auto has_row = (*rows)->Next();
+                   if (!has_row.ok()) return has_row.status();
+                   if (!*has_row) break;
+                   batch.push_back(ViewChange{&collection, ReadRow(**rows, &after)});
+                 }
+               }
+               if (batch.empty()) break;
+               if (auto status = WritePairViews(db, std::move(batch)); !status.ok()) return status;
+             }
+             auto cleared = db.Execute("DELETE FROM reindex_pending WHERE collection = ?",
+                                       {absl::StrCat(kViewsPendingPrefix, collection.name)});
+             if (!cleared.ok()) return cleared.status();
+             return true;
+           })
+        .status();
+  }
+
   absl::StatusOr<std::vector<std::string>> PendingReindex() override {
     using Names = std::vector<std::string>;
     return Read<Names>(false, [&](SqlConnection& db) -> absl::StatusOr<Names> {
@@ -740,7 +878,9 @@ class SqlStore final : public Store {
       result = body(db);
       current_changes = nullptr;
       if (result->ok()) {
-        if (auto appended = AppendChanges(db, changes.changes()); !appended.ok()) {
+        if (auto views = WritePairViews(db, changes.TakeViews()); !views.ok()) {
+          result = views;
+        } else if (auto appended = AppendChanges(db, changes.changes()); !appended.ok()) {
           result = appended;
         }
       }
@@ -748,6 +888,131 @@ class SqlStore final : public Store {
     });
     if (!result.has_value() || (result->ok() && !status.ok())) return status;
     return *std::move(result);
+  }
+
+  // Rewrites the pair views of `views` (store/pair_views.h): what each row
+  // gave before is removed, uncounted, and what it gives now is added and
+  // counted. Counts change last, in key order, so that concurrent writers
+  // on PostgreSQL lock them in one order.
+  absl::Status WritePairViews(SqlConnection& db, std::vector<ViewChange> views) {
+    if (views.empty()) return absl::OkStatus();
+    std::map<std::pair<std::string, std::string>, int64_t> deltas;
+    auto count = [&](const std::string& pair, const std::string& list, int64_t rank, bool by_rank,
+                     int64_t delta) {
+      deltas[{pair, list}] += delta;
+      if (by_rank) deltas[{pair, absl::StrCat(list, "@", rank)}] += delta;
+    };
+    for (auto& view : views) {
+      const Collection& collection = *view.collection;
+      if (view.created && view.deleted) continue;
+      const std::string record = absl::StrCat(collection.name, "/", view.row.id);
+      if (!view.created) {
+        bool had_members = false;
+        {
+          auto rows = db.Query(
+              "SELECT pair, list_name, sort_key, by_rank FROM pair_members "
+              "WHERE collection = ? AND record_id = ?",
+              {collection.name, view.row.id});
+          if (!rows.ok()) return rows.status();
+          while (true) {
+            auto has_row = (*rows)->Next();
+            if (!has_row.ok()) return has_row.status();
+            if (!*has_row) break;
+            had_members = true;
+            count((*rows)->Text(0), (*rows)->Text(1), (*rows)->Int(2), (*rows)->Int(3) != 0, -1);
+          }
+        }
+        if (had_members) {
+          auto removed = db.Execute(
+              "DELETE FROM pair_members WHERE collection = ? AND record_id = ?",
+              {collection.name, view.row.id});
+          if (!removed.ok()) return removed.status();
+        }
+        auto removed = db.Execute("DELETE FROM timeline_entries WHERE record = ?", {record});
+        if (!removed.ok()) return removed.status();
+      }
+      if (view.deleted) continue;
+      auto rows = collection.pair_views(view.row);
+      if (!rows.ok()) return rows.status();
+      for (auto& entry : rows->timeline) {
+        auto added = db.Execute(
+            "INSERT INTO timeline_entries (pair, date_key, kind, record, idx, entry) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            {entry.pair, entry.date, entry.kind, record, entry.index, Blob{std::move(entry.entry)}});
+        if (!added.ok()) return added.status();
+      }
+      for (const auto& member : rows->members) {
+        auto added = db.Execute(
+            "INSERT INTO pair_members (pair, list_name, sort_key, record_id, collection, by_rank) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            {member.pair, member.list, member.rank, view.row.id, collection.name,
+             int64_t{member.count_by_rank ? 1 : 0}});
+        if (!added.ok()) return added.status();
+        count(member.pair, member.list, member.rank, member.count_by_rank, 1);
+      }
+    }
+    for (const auto& [key, delta] : deltas) {
+      if (delta == 0) continue;
+      auto counted = db.Execute(
+          "INSERT INTO pair_counts (pair, counter, members) VALUES (?, ?, ?) "
+          "ON CONFLICT (pair, counter) DO UPDATE SET members = pair_counts.members + excluded.members",
+          {key.first, key.second, delta});
+      if (!counted.ok()) return counted.status();
+    }
+    return absl::OkStatus();
+  }
+
+  static absl::StatusOr<int64_t> ReadCount(SqlConnection& db, const std::string& pair,
+                                           const std::string& counter) {
+    auto rows = db.Query("SELECT members FROM pair_counts WHERE pair = ? AND counter = ?",
+                         {pair, counter});
+    if (!rows.ok()) return rows.status();
+    auto has_row = (*rows)->Next();
+    if (!has_row.ok()) return has_row.status();
+    return *has_row ? (*rows)->Int(0) : 0;
+  }
+
+  static absl::StatusOr<PairListResult> ReadPairList(SqlConnection& db, const std::string& pair,
+                                                     const PairListQuery& list) {
+    PairListResult result;
+    std::vector<SqlValue> values = {pair, list.list};
+    std::string conditions = "m.pair = ? AND m.list_name = ?";
+    if (list.highest_rank_only) {
+      auto rows = db.Query(
+          "SELECT sort_key FROM pair_members WHERE pair = ? AND list_name = ? "
+          "ORDER BY sort_key DESC LIMIT 1",
+          {pair, list.list});
+      if (!rows.ok()) return rows.status();
+      auto has_row = (*rows)->Next();
+      if (!has_row.ok()) return has_row.status();
+      if (!*has_row) return result;
+      result.rank = (*rows)->Int(0);
+      rows->reset();
+      auto count = ReadCount(db, pair, absl::StrCat(list.list, "@", result.rank));
+      if (!count.ok()) return count.status();
+      result.rank_count = *count;
+      absl::StrAppend(&conditions, " AND m.sort_key = ?");
+      values.push_back(result.rank);
+    }
+    if (list.min_rank != INT64_MIN) {
+      absl::StrAppend(&conditions, " AND m.sort_key >= ?");
+      values.push_back(list.min_rank);
+    }
+    values.push_back(list.limit);
+    auto rows = db.Query(
+        absl::StrCat("SELECT t.seq, t.id, t.payload, t.etag, t.create_us, t.update_us "
+                     "FROM pair_members m JOIN ", list.collection->table,
+                     " t ON t.id = m.record_id WHERE ", conditions, " ORDER BY m.sort_key",
+                     list.rank_descending ? " DESC" : "", ", m.record_id",
+                     list.record_descending ? " DESC" : "", " LIMIT ?"),
+        ToParams(values));
+    if (!rows.ok()) return rows.status();
+    while (true) {
+      auto has_row = (*rows)->Next();
+      if (!has_row.ok()) return has_row.status();
+      if (!*has_row) return result;
+      result.rows.push_back(ReadRow(**rows, nullptr));
+    }
   }
 
   // Appends `changes` to the feed, last thing before the commit, and drops

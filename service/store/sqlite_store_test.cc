@@ -54,10 +54,14 @@ TEST(SqliteMigrationTest, OldVersionFileIsUpgradedWithItsData) {
   auto store = OpenSqliteStore(path, SqliteOptions{});
   ASSERT_TRUE(store.ok()) << store.status();
   EXPECT_EQ((*store)->Get(Visits(), "kept")->payload, "old");
-  // Every collection, since a later version added the search index.
+  // Every collection, since a later version added the search index; and
+  // the pair views of every collection that has them.
   EXPECT_THAT(*(*store)->PendingReindex(),
               ElementsAre("exchanges", "infrastructureProjects", "observations", "partnerships",
-                          "sources", "tradeRecords", "visits"));
+                          "sources", "tradeRecords", "views:exchanges", "views:findings",
+                          "views:infrastructureProjects", "views:observations",
+                          "views:partnerships", "views:tradeRecords", "views:visits",
+                          "visits"));
 
   // The columns the migration added are derived again from the payload.
   ASSERT_TRUE((*store)

@@ -15,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "query/filter.h"
+#include "store/pair_views.h"
 
 namespace bilateral::store {
 
@@ -50,6 +51,11 @@ struct Collection {
   BeforeInsert before_insert;
   // Whether writes are recorded in the change feed (reference data is not).
   bool in_change_feed = true;
+  // Set for collections whose records concern pairs of countries: the
+  // timeline entries and list memberships a row gives its pairs
+  // (store/pair_views.h), rewritten in the transaction of every write that
+  // changes the row, derived writes included.
+  PairViewsOf pair_views;
 };
 
 // Rows cite rows of this collection; a cited row cannot be deleted.
@@ -205,6 +211,21 @@ struct RequestKey {
   std::string fingerprint;
 };
 
+// The part of a pair's views one PairListQuery read.
+struct PairListResult {
+  std::vector<Row> rows;  // the records, in the list's order
+  // With highest_rank_only: that rank and how many members have it.
+  int64_t rank = 0;
+  int64_t rank_count = 0;
+};
+
+// What a PairQuery read.
+struct PairResult {
+  std::vector<int64_t> counts;        // one per PairQuery::counters
+  std::vector<PairListResult> lists;  // one per PairQuery::lists
+};
+
+
 struct Page {
   std::vector<Row> rows;
   std::string next_page_token;  // empty on the last page
@@ -285,6 +306,19 @@ class Store {
 
   // OK when the database answers; UNAVAILABLE, saying why, when it does not.
   virtual absl::Status Ping() = 0;
+
+  // One page of a pair's timeline (store/pair_views.h), through the index
+  // on its order: the cost follows the entries returned, not the pair's.
+  virtual absl::StatusOr<std::vector<TimelineRow>> ReadTimeline(const TimelineQuery& query) = 0;
+
+  // The counts and lists of a pair that `query` names, from one snapshot,
+  // each list through the index on its order.
+  virtual absl::StatusOr<PairResult> ReadPair(const PairQuery& query) = 0;
+
+  // Derives the pair views of every row of `collection` again (after a
+  // migration that introduced or changed them) and clears the mark
+  // PendingReindex reports as "views:{collection}".
+  virtual absl::Status RebuildPairViews(const Collection& collection) = 0;
 
   // Collections whose derived columns a migration added or changed, so that
   // they must be derived again from the stored payloads.

@@ -10,12 +10,13 @@
 
 namespace bilateral::store::test_rows {
 
-// Visits as storage sees them, without the service's derived values: the
-// rows here carry placeholder payloads.
+// Visits as storage sees them, without the service's derived values and
+// pair views: the rows here carry placeholder payloads.
 inline const Collection& Visits() {
   static const auto* visits = [] {
     auto* collection = new Collection(domain::Resource<v1::Visit>::Collection());
     collection->after_write = nullptr;
+    collection->pair_views = nullptr;
     return collection;
   }();
   return *visits;
