@@ -2,11 +2,8 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <cstdlib>
-#include <map>
 #include <optional>
 #include <set>
-#include <tuple>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -17,8 +14,9 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "bilateral/format.h"
 #include "domain/fields.h"
+#include "domain/pair_views.h"
+#include "domain/rows.h"
 #include "query/filter.h"
 #include "store/hash.h"
 #include "store/list_plan.h"
@@ -28,8 +26,17 @@ namespace {
 
 constexpr absl::string_view kRelationshipPrefix = "relationships/";
 constexpr absl::string_view kKindPrefix = "TIMELINE_ENTRY_KIND_";
-constexpr size_t kLatestExchanges = 3;
-constexpr size_t kLatestObservations = 5;
+constexpr int64_t kLatestExchanges = 3;
+constexpr int64_t kLatestObservations = 5;
+
+// How many kinds of timeline entry there are.
+size_t KindCount() {
+  size_t count = 0;
+  for (int kind = 1; kind < v1::TimelineEntryKind_ARRAYSIZE; ++kind) {
+    if (v1::TimelineEntryKind_IsValid(kind)) ++count;
+  }
+  return count;
+}
 
 std::string CountryName(absl::string_view alpha2) { return absl::StrCat("countries/", alpha2); }
 
@@ -38,215 +45,7 @@ std::string Shown(absl::string_view text) {
   return text.size() > 64 ? absl::StrCat(text.substr(0, 64), "...") : std::string(text);
 }
 
-// Reads every record of type `Message` that `filter` selects, a full page
-// at a time, in the order they were stored.
-template <typename Message>
-absl::StatusOr<std::vector<Message>> ListAll(store::Store* store, std::string filter) {
-  Records<Message> records(store);
-  ListParams params;
-  params.page_size = kMaxPageSize;
-  params.filter = std::move(filter);
-  std::vector<Message> all;
-  do {
-    auto page = records.List(params);
-    if (!page.ok()) return page.status();
-    for (auto& item : page->items) all.push_back(std::move(item));
-    params.page_token = std::move(page->next_page_token);
-  } while (!params.page_token.empty());
-  return all;
-}
-
-// `field = "countries/XX"`, and `field:"countries/XX"` for a list of
-// countries: the forms every country filter accepts.
-std::string Is(absl::string_view field, absl::string_view alpha2) {
-  return absl::StrCat(field, " = \"", CountryName(alpha2), "\"");
-}
-std::string Has(absl::string_view field, absl::string_view alpha2) {
-  return absl::StrCat(field, ":\"", CountryName(alpha2), "\"");
-}
-
-// Records about the pair, one filter per collection.
-std::string VisitsFilter(const CountryPair& pair) {
-  return absl::StrCat("(", Is("visitor.country", pair.first), " AND ",
-                      Is("host_country", pair.second), ") OR (",
-                      Is("visitor.country", pair.second), " AND ",
-                      Is("host_country", pair.first), ")");
-}
-std::string TradeFilter(const CountryPair& pair) {
-  return absl::StrCat("(", Is("reporter", pair.first), " AND ", Is("partner", pair.second),
-                      ") OR (", Is("reporter", pair.second), " AND ",
-                      Is("partner", pair.first), ")");
-}
-// A project stands in one country with the other among its partners, or
-// lists both among its partners (one that spans several countries).
-std::string ProjectsFilter(const CountryPair& pair) {
-  return absl::StrCat("(", Is("host_country", pair.first), " AND ",
-                      Has("partner_countries", pair.second), ") OR (",
-                      Is("host_country", pair.second), " AND ",
-                      Has("partner_countries", pair.first), ") OR (",
-                      Has("partner_countries", pair.first), " AND ",
-                      Has("partner_countries", pair.second), ")");
-}
-// Partnerships, exchanges, observations and findings list their countries.
-std::string BothListed(const CountryPair& pair) {
-  return absl::StrCat(Has("countries", pair.first), " AND ", Has("countries", pair.second));
-}
-
-// Periods in the order ListTradeRecords documents: year, quarter, month.
-std::tuple<int, int, int> PeriodOrder(const v1::Period& period) {
-  return {period.year(), period.quarter(), period.month()};
-}
-
-bool HasPeriod(const v1::Period& period) { return period.year() != 0; }
-
-// A period's first day as far as the period tells it: a quarter starts in
-// its first month; a year is the year alone.
-v1::Date PeriodStart(const v1::Period& period) {
-  v1::Date date;
-  date.set_year(period.year());
-  if (period.month() != 0) {
-    date.set_month(period.month());
-  } else if (period.quarter() != 0) {
-    date.set_month(period.quarter() * 3 - 2);
-  }
-  return date;
-}
-
-std::string Alpha2(absl::string_view country) {
-  absl::ConsumePrefix(&country, "countries/");
-  return std::string(country);
-}
-
-// ----- Dossier
-
-v1::PartnershipSummary SummarisePartnerships(const std::vector<v1::Partnership>& partnerships) {
-  const v1::Partnership* chosen = nullptr;
-  for (const auto& partnership : partnerships) {
-    // The latest level wins; a partnership with a level beats one without.
-    auto rank = [](const v1::Partnership& p) {
-      return std::make_tuple(p.has_current_level(), DateKey(p.current_level().since()));
-    };
-    if (chosen == nullptr || rank(partnership) > rank(*chosen)) chosen = &partnership;
-  }
-  v1::PartnershipSummary summary;
-  if (chosen == nullptr) return summary;
-  summary.set_partnership(chosen->name());
-  if (chosen->has_current_level()) *summary.mutable_current_level() = chosen->current_level();
-  summary.set_milestone_count(chosen->milestones_size());
-  return summary;
-}
-
-v1::VisitSummary SummariseVisits(const CountryPair& pair, std::vector<v1::Visit> visits) {
-  v1::VisitSummary summary;
-  summary.set_total_count(static_cast<int>(visits.size()));
-  for (const auto& [visitor, host] :
-       {std::pair{pair.first, pair.second}, {pair.second, pair.first}}) {
-    auto* direction = summary.add_directions();
-    direction->set_visitor_country(CountryName(visitor));
-    direction->set_host_country(CountryName(host));
-    const v1::Visit* latest = nullptr;
-    auto order = [](const v1::Visit& v) {
-      return std::make_tuple(DateKey(v.start_date()), v.name());
-    };
-    for (const auto& visit : visits) {
-      if (visit.visitor().country() != direction->visitor_country()) continue;
-      direction->set_count(direction->count() + 1);
-      if (latest == nullptr || order(visit) > order(*latest)) latest = &visit;
-    }
-    if (latest != nullptr) *direction->mutable_latest_visit() = *latest;
-  }
-  return summary;
-}
-
-v1::TradeSummary SummariseTrade(std::vector<v1::TradeRecord> records) {
-  v1::TradeSummary summary;
-  summary.set_record_count(static_cast<int>(records.size()));
-  const v1::TradeRecord* latest = nullptr;
-  for (const auto& record : records) {
-    if (!HasPeriod(record.period())) continue;
-    if (latest == nullptr || PeriodOrder(record.period()) > PeriodOrder(latest->period())) {
-      latest = &record;
-    }
-  }
-  if (latest == nullptr) return summary;
-  *summary.mutable_latest_period() = latest->period();
-  auto period = PeriodOrder(latest->period());
-  std::vector<v1::TradeRecord*> chosen;
-  for (auto& record : records) {
-    if (HasPeriod(record.period()) && PeriodOrder(record.period()) == period) {
-      chosen.push_back(&record);
-    }
-  }
-  std::sort(chosen.begin(), chosen.end(),
-            [](const v1::TradeRecord* a, const v1::TradeRecord* b) {
-              return a->name() < b->name();
-            });
-  for (auto* record : chosen) *summary.add_latest_records() = std::move(*record);
-  return summary;
-}
-
-v1::InfrastructureSummary SummariseProjects(
-    const std::vector<v1::InfrastructureProject>& projects) {
-  v1::InfrastructureSummary summary;
-  summary.set_total_count(static_cast<int>(projects.size()));
-  std::map<int, int> by_status;
-  for (const auto& project : projects) ++by_status[project.status()];
-  for (const auto& [status, count] : by_status) {
-    auto* entry = summary.add_status_counts();
-    entry->set_status(static_cast<v1::ProjectStatus>(status));
-    entry->set_count(count);
-  }
-  return summary;
-}
-
-v1::ExchangeSummary SummariseExchanges(std::vector<v1::Exchange> exchanges) {
-  v1::ExchangeSummary summary;
-  summary.set_total_count(static_cast<int>(exchanges.size()));
-  std::vector<v1::Exchange*> dated;
-  for (auto& exchange : exchanges) {
-    if (DateKey(exchange.date()) != 0) dated.push_back(&exchange);
-  }
-  std::sort(dated.begin(), dated.end(), [](const v1::Exchange* a, const v1::Exchange* b) {
-    int64_t ka = DateKey(a->date()), kb = DateKey(b->date());
-    return ka != kb ? ka > kb : a->name() < b->name();
-  });
-  if (dated.size() > kLatestExchanges) dated.resize(kLatestExchanges);
-  for (auto* exchange : dated) *summary.add_latest() = std::move(*exchange);
-  return summary;
-}
-
-void AddLatestObservations(std::vector<v1::Observation> observations,
-                           v1::Relationship& relationship) {
-  std::sort(observations.begin(), observations.end(),
-            [](const v1::Observation& a, const v1::Observation& b) {
-              auto pa = PeriodOrder(a.period()), pb = PeriodOrder(b.period());
-              return pa != pb ? pa > pb : a.name() < b.name();
-            });
-  if (observations.size() > kLatestObservations) observations.resize(kLatestObservations);
-  for (auto& observation : observations) {
-    *relationship.add_latest_observations() = std::move(observation);
-  }
-}
-
 // ----- Timeline
-
-// The position of an entry in the timeline; pages resume after one.
-struct EntryKey {
-  int64_t date = 0;  // DateKey of the entry's date
-  int kind = 0;      // v1::TimelineEntryKind
-  std::string record;
-  int index = 0;     // milestone index
-
-  friend bool operator<(const EntryKey& a, const EntryKey& b) {
-    return std::tie(a.date, a.kind, a.record, a.index) <
-           std::tie(b.date, b.kind, b.record, b.index);
-  }
-};
-
-EntryKey KeyOf(const v1::TimelineEntry& entry) {
-  return {DateKey(entry.date()), static_cast<int>(entry.kind()), entry.record(),
-          entry.milestone_index()};
-}
 
 // What a timeline filter selects: a set of kinds and an inclusive range of
 // date keys.
@@ -473,71 +272,6 @@ class TimelineFilterParser {
   size_t next_ = 0;
 };
 
-v1::TimelineEntry& AddEntry(std::vector<v1::TimelineEntry>& entries, v1::TimelineEntryKind kind,
-                            const v1::Date& date, const std::string& record,
-                            const google::protobuf::RepeatedPtrField<v1::Citation>& citations) {
-  auto& entry = entries.emplace_back();
-  entry.set_kind(kind);
-  *entry.mutable_date() = date;
-  entry.set_record(record);
-  *entry.mutable_citations() = citations;
-  return entry;
-}
-
-std::string VisitSummaryText(const v1::Visit& visit) {
-  std::string text = absl::StrCat(visit.visitor().name(), " (", Alpha2(visit.visitor().country()),
-                                  ") visits ", Alpha2(visit.host_country()));
-  if (visit.kind() != v1::VISIT_KIND_UNSPECIFIED) {
-    std::string kind = absl::AsciiStrToLower(
-        v1::VisitKind_Name(visit.kind()).substr(absl::string_view("VISIT_KIND_").size()));
-    absl::StrAppend(&text, ", ", kind, kind == "summit" ? "" : " visit");
-  }
-  if (!visit.occasions().empty()) absl::StrAppend(&text, ": ", visit.occasions(0));
-  return text;
-}
-
-std::string MilestoneSummaryText(const v1::Milestone& milestone) {
-  switch (milestone.kind()) {
-    case v1::MILESTONE_KIND_ELEVATION:
-      return absl::StrCat("Relationship raised to ", milestone.label());
-    case v1::MILESTONE_KIND_DECLARATION:
-      return absl::StrCat("Declaration: ", milestone.label());
-    default:
-      return milestone.label();
-  }
-}
-
-std::string TradeSummaryText(const v1::TradeRecord& record) {
-  std::string reporter = Alpha2(record.reporter());
-  std::string partner = Alpha2(record.partner());
-  std::string flow;
-  switch (record.flow()) {
-    case v1::TRADE_FLOW_EXPORT: flow = absl::StrCat("exports to ", partner); break;
-    case v1::TRADE_FLOW_IMPORT: flow = absl::StrCat("imports from ", partner); break;
-    default: flow = absl::StrCat("total trade with ", partner); break;
-  }
-  std::string text = absl::StrCat(reporter, " ", flow);
-  if (!record.commodity().label().empty()) {
-    absl::StrAppend(&text, " (", record.commodity().label(), ")");
-  }
-  absl::StrAppend(&text, ", ", PeriodText(record.period()));
-  if (record.has_value()) absl::StrAppend(&text, ": ", MoneyText(record.value()));
-  if (record.has_reported_change_pct()) {
-    absl::StrAppend(&text, ", ", PercentText(record.reported_change_pct()), " stated");
-  }
-  return text;
-}
-
-std::string ObservationSummaryText(const v1::Observation& observation) {
-  std::string text = absl::StrCat(observation.metric(), ", ", PeriodText(observation.period()));
-  if (observation.projection()) absl::StrAppend(&text, " (projection)");
-  if (observation.has_value()) {
-    absl::StrAppend(&text, ": ", DecimalText(observation.value()));
-    if (!observation.unit().empty()) absl::StrAppend(&text, " ", observation.unit());
-  }
-  return text;
-}
-
 }  // namespace
 
 std::string CountryPair::name() const {
@@ -584,35 +318,114 @@ absl::StatusOr<v1::Relationship> Relationships::Get(absl::string_view name) cons
   auto pair = ParseRelationshipName(name, "name");
   if (!pair.ok()) return pair.status();
 
+  // Counts first, then the lists, in the order the reads below take them.
+  store::PairQuery query;
+  query.pair = PairKey(pair->first, pair->second);
+  query.counters = {VisitsList(pair->first, pair->second), VisitsList(pair->second, pair->first),
+                    kTradeList, kExchangesList, kObservationsList, kOpenFindingsList};
+  std::vector<v1::ProjectStatus> statuses;
+  for (int i = 0; i < v1::ProjectStatus_descriptor()->value_count(); ++i) {
+    auto status = static_cast<v1::ProjectStatus>(v1::ProjectStatus_descriptor()->value(i)->number());
+    statuses.push_back(status);
+    query.counters.push_back(ProjectsList(status));
+  }
+  auto list = [](const store::Collection& collection, std::string name, bool rank_descending,
+                 bool record_descending, int64_t limit) {
+    store::PairListQuery list;
+    list.collection = &collection;
+    list.list = std::move(name);
+    list.rank_descending = rank_descending;
+    list.record_descending = record_descending;
+    list.limit = limit;
+    return list;
+  };
+  query.lists = {
+      list(Resource<v1::Partnership>::Collection(), kPartnershipsList, true, false, 1),
+      list(Resource<v1::Visit>::Collection(), VisitsList(pair->first, pair->second), true, true, 1),
+      list(Resource<v1::Visit>::Collection(), VisitsList(pair->second, pair->first), true, true, 1),
+      list(Resource<v1::TradeRecord>::Collection(), kTradeList, false, false,
+           kMaxLatestTradeRecords),
+      list(Resource<v1::Exchange>::Collection(), kExchangesList, true, false, kLatestExchanges),
+      list(Resource<v1::Observation>::Collection(), kObservationsList, true, false,
+           kLatestObservations),
+      list(Resource<v1::Finding>::Collection(), kOpenFindingsList, false, false,
+           kMaxOpenFindings),
+  };
+  query.lists[3].highest_rank_only = true;
+  query.lists[4].min_rank = 1;  // dated exchanges only
+  auto read = store_->ReadPair(query);
+  if (!read.ok()) return read.status();
+  const auto& counts = read->counts;
+  const auto& lists = read->lists;
+
   v1::Relationship relationship;
   relationship.set_name(pair->name());
   relationship.add_countries(CountryName(pair->first));
   relationship.add_countries(CountryName(pair->second));
 
-  auto partnerships = ListAll<v1::Partnership>(store_, BothListed(*pair));
-  if (!partnerships.ok()) return partnerships.status();
-  if (!partnerships->empty()) {
-    *relationship.mutable_partnership() = SummarisePartnerships(*partnerships);
+  if (!lists[0].rows.empty()) {
+    auto partnership = MessageOf<v1::Partnership>(lists[0].rows[0]);
+    if (!partnership.ok()) return partnership.status();
+    auto* summary = relationship.mutable_partnership();
+    summary->set_partnership(partnership->name());
+    if (partnership->has_current_level()) {
+      *summary->mutable_current_level() = partnership->current_level();
+    }
+    summary->set_milestone_count(partnership->milestones_size());
   }
-  auto visits = ListAll<v1::Visit>(store_, VisitsFilter(*pair));
-  if (!visits.ok()) return visits.status();
-  *relationship.mutable_visits() = SummariseVisits(*pair, *std::move(visits));
-  auto trade = ListAll<v1::TradeRecord>(store_, TradeFilter(*pair));
-  if (!trade.ok()) return trade.status();
-  *relationship.mutable_trade() = SummariseTrade(*std::move(trade));
-  auto projects = ListAll<v1::InfrastructureProject>(store_, ProjectsFilter(*pair));
-  if (!projects.ok()) return projects.status();
-  *relationship.mutable_infrastructure() = SummariseProjects(*projects);
-  auto exchanges = ListAll<v1::Exchange>(store_, BothListed(*pair));
-  if (!exchanges.ok()) return exchanges.status();
-  *relationship.mutable_exchanges() = SummariseExchanges(*std::move(exchanges));
-  auto observations = ListAll<v1::Observation>(store_, BothListed(*pair));
-  if (!observations.ok()) return observations.status();
-  AddLatestObservations(*std::move(observations), relationship);
-  auto findings =
-      ListAll<v1::Finding>(store_, absl::StrCat("state = OPEN AND ", BothListed(*pair)));
-  if (!findings.ok()) return findings.status();
-  for (auto& finding : *findings) *relationship.add_open_findings() = std::move(finding);
+
+  auto* visits = relationship.mutable_visits();
+  visits->set_total_count(static_cast<int32_t>(counts[0] + counts[1]));
+  for (int way = 0; way < 2; ++way) {
+    auto* direction = visits->add_directions();
+    direction->set_visitor_country(CountryName(way == 0 ? pair->first : pair->second));
+    direction->set_host_country(CountryName(way == 0 ? pair->second : pair->first));
+    direction->set_count(static_cast<int32_t>(counts[way]));
+    if (!lists[1 + way].rows.empty()) {
+      auto status = MessageInto(lists[1 + way].rows[0], direction->mutable_latest_visit());
+      if (!status.ok()) return status;
+    }
+  }
+
+  auto* trade = relationship.mutable_trade();
+  trade->set_record_count(static_cast<int32_t>(counts[2]));
+  if (lists[3].rank > 0 && !lists[3].rows.empty()) {
+    trade->set_latest_record_count(static_cast<int32_t>(lists[3].rank_count));
+    for (const auto& row : lists[3].rows) {
+      auto status = MessageInto(row, trade->add_latest_records());
+      if (!status.ok()) return status;
+    }
+    *trade->mutable_latest_period() = trade->latest_records(0).period();
+  }
+
+  auto* infrastructure = relationship.mutable_infrastructure();
+  for (size_t i = 0; i < statuses.size(); ++i) {
+    const int64_t count = counts[6 + i];
+    if (count <= 0) continue;
+    infrastructure->set_total_count(infrastructure->total_count() + static_cast<int32_t>(count));
+    auto* entry = infrastructure->add_status_counts();
+    entry->set_status(statuses[i]);
+    entry->set_count(static_cast<int32_t>(count));
+  }
+
+  auto* exchanges = relationship.mutable_exchanges();
+  exchanges->set_total_count(static_cast<int32_t>(counts[3]));
+  for (const auto& row : lists[4].rows) {
+    auto status = MessageInto(row, exchanges->add_latest());
+    if (!status.ok()) return status;
+  }
+
+  relationship.set_observation_count(static_cast<int32_t>(counts[4]));
+  for (const auto& row : lists[5].rows) {
+    auto status = MessageInto(row, relationship.add_latest_observations());
+    if (!status.ok()) return status;
+  }
+
+  relationship.set_open_finding_count(static_cast<int32_t>(counts[5]));
+  for (const auto& row : lists[6].rows) {
+    auto status = MessageInto(row, relationship.add_open_findings());
+    if (!status.ok()) return status;
+  }
   return relationship;
 }
 
@@ -631,7 +444,8 @@ absl::StatusOr<ListResult<v1::TimelineEntry>> Relationships::ListTimeline(
   // entry's (date, kind, record), its sequence number the milestone index.
   const uint64_t fingerprint =
       store::Fnv1a(absl::StrCat("timeline\n", pair->name(), "\n", filter_text));
-  std::optional<EntryKey> after;
+  store::TimelineQuery query;
+  query.pair = PairKey(pair->first, pair->second);
   if (!page_token.empty()) {
     auto position = store::DecodePageToken(page_token, fingerprint, 3);
     if (!position.ok()) return QueryError(position.status());
@@ -642,104 +456,30 @@ absl::StatusOr<ListResult<v1::TimelineEntry>> Relationships::ListTimeline(
         position->seq > INT32_MAX || *kind < 0 || *kind > INT32_MAX) {
       return InvalidField("page_token", "malformed; pass next_page_token exactly as returned");
     }
-    after = EntryKey{*date, static_cast<int>(*kind), *record, static_cast<int>(position->seq)};
+    query.after = store::TimelinePosition{*date, *kind, *record, position->seq};
   }
-
-  // Only the collections that can yield a wanted kind are read.
-  std::vector<v1::TimelineEntry> entries;
-  if (filter->Wants(v1::TIMELINE_ENTRY_KIND_VISIT)) {
-    auto visits = ListAll<v1::Visit>(store_, VisitsFilter(*pair));
-    if (!visits.ok()) return visits.status();
-    for (const auto& visit : *visits) {
-      AddEntry(entries, v1::TIMELINE_ENTRY_KIND_VISIT, visit.start_date(), visit.name(),
-               visit.citations())
-          .set_summary(VisitSummaryText(visit));
-    }
-  }
-  if (filter->Wants(v1::TIMELINE_ENTRY_KIND_PARTNERSHIP_MILESTONE)) {
-    auto partnerships = ListAll<v1::Partnership>(store_, BothListed(*pair));
-    if (!partnerships.ok()) return partnerships.status();
-    for (const auto& partnership : *partnerships) {
-      for (int i = 0; i < partnership.milestones_size(); ++i) {
-        const auto& milestone = partnership.milestones(i);
-        auto& entry = AddEntry(entries, v1::TIMELINE_ENTRY_KIND_PARTNERSHIP_MILESTONE,
-                               milestone.date(), partnership.name(), milestone.citations());
-        entry.set_milestone_index(i);
-        entry.set_summary(MilestoneSummaryText(milestone));
-      }
-    }
-  }
-  if (filter->Wants(v1::TIMELINE_ENTRY_KIND_TRADE)) {
-    auto trade = ListAll<v1::TradeRecord>(store_, TradeFilter(*pair));
-    if (!trade.ok()) return trade.status();
-    for (const auto& record : *trade) {
-      if (!HasPeriod(record.period())) continue;
-      auto& entry = AddEntry(entries, v1::TIMELINE_ENTRY_KIND_TRADE, PeriodStart(record.period()),
-                             record.name(), record.citations());
-      *entry.mutable_period() = record.period();
-      entry.set_summary(TradeSummaryText(record));
-    }
-  }
-  if (filter->Wants(v1::TIMELINE_ENTRY_KIND_INFRASTRUCTURE_START) ||
-      filter->Wants(v1::TIMELINE_ENTRY_KIND_INFRASTRUCTURE_COMPLETION)) {
-    auto projects = ListAll<v1::InfrastructureProject>(store_, ProjectsFilter(*pair));
-    if (!projects.ok()) return projects.status();
-    for (const auto& project : *projects) {
-      if (DateKey(project.start_date()) != 0) {
-        AddEntry(entries, v1::TIMELINE_ENTRY_KIND_INFRASTRUCTURE_START, project.start_date(),
-                 project.name(), project.citations())
-            .set_summary(absl::StrCat("Work starts on ", project.display_name()));
-      }
-      if (DateKey(project.completion_date()) != 0) {
-        AddEntry(entries, v1::TIMELINE_ENTRY_KIND_INFRASTRUCTURE_COMPLETION,
-                 project.completion_date(), project.name(), project.citations())
-            .set_summary(absl::StrCat(project.display_name(), " completed"));
-      }
-    }
-  }
-  if (filter->Wants(v1::TIMELINE_ENTRY_KIND_EXCHANGE)) {
-    auto exchanges = ListAll<v1::Exchange>(store_, BothListed(*pair));
-    if (!exchanges.ok()) return exchanges.status();
-    for (const auto& exchange : *exchanges) {
-      if (DateKey(exchange.date()) == 0) continue;
-      AddEntry(entries, v1::TIMELINE_ENTRY_KIND_EXCHANGE, exchange.date(), exchange.name(),
-               exchange.citations())
-          .set_summary(exchange.title());
-    }
-  }
-  if (filter->Wants(v1::TIMELINE_ENTRY_KIND_OBSERVATION)) {
-    auto observations = ListAll<v1::Observation>(store_, BothListed(*pair));
-    if (!observations.ok()) return observations.status();
-    for (const auto& observation : *observations) {
-      auto& entry = AddEntry(entries, v1::TIMELINE_ENTRY_KIND_OBSERVATION,
-                             PeriodStart(observation.period()), observation.name(),
-                             observation.citations());
-      *entry.mutable_period() = observation.period();
-      entry.set_summary(ObservationSummaryText(observation));
-    }
-  }
-
-  // Wanted entries after the token's position, in timeline order.
-  std::vector<std::pair<EntryKey, v1::TimelineEntry*>> selected;
-  for (auto& entry : entries) {
-    EntryKey key = KeyOf(entry);
-    if (!filter->Wants(entry.kind()) || key.date < filter->min_date ||
-        key.date > filter->max_date || (after.has_value() && !(*after < key))) {
-      continue;
-    }
-    selected.emplace_back(std::move(key), &entry);
-  }
-  std::sort(selected.begin(), selected.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
 
   ListResult<v1::TimelineEntry> page;
-  for (size_t i = 0; i < selected.size() && i < limit; ++i) {
-    page.items.push_back(std::move(*selected[i].second));
+  if (filter->kinds.empty() || filter->min_date > filter->max_date) return page;
+  if (filter->kinds.size() < KindCount()) {
+    query.kinds.assign(filter->kinds.begin(), filter->kinds.end());
   }
-  if (selected.size() > limit) {
-    const EntryKey& last = selected[limit - 1].first;
-    page.next_page_token = store::EncodePageToken(
-        fingerprint, {last.date, int64_t{last.kind}, last.record}, last.index);
+  query.min_date = filter->min_date;
+  query.max_date = filter->max_date;
+  query.limit = static_cast<int64_t>(limit) + 1;  // one more tells whether a next page exists
+  auto rows = store_->ReadTimeline(query);
+  if (!rows.ok()) return rows.status();
+  for (size_t i = 0; i < rows->size() && i < limit; ++i) {
+    auto& entry = page.items.emplace_back();
+    if (!entry.ParseFromString((*rows)[i].entry)) {
+      return absl::DataLossError(absl::StrCat("a stored timeline entry of ", (*rows)[i].record,
+                                              " is unreadable"));
+    }
+  }
+  if (rows->size() > limit) {
+    const store::TimelineRow& last = (*rows)[limit - 1];
+    page.next_page_token =
+        store::EncodePageToken(fingerprint, {last.date, last.kind, last.record}, last.index);
   }
   return page;
 }

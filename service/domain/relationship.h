@@ -1,8 +1,8 @@
 // Relationships between two countries: the dossier that summarises what is
 // stored about a pair, and the timeline that lays it out in date order.
-// Both are derived from the stored records on every call; nothing of their
-// own is stored. Knows nothing of gRPC or SQL: it reads through
-// domain::Records over a store::Store.
+// Both are read from the pair views the store keeps current with every
+// write (domain/pair_views.h), so their cost does not grow with the number
+// of records a pair has. Knows nothing of gRPC or SQL.
 #pragma once
 
 #include <string>
@@ -31,14 +31,15 @@ struct CountryPair {
 absl::StatusOr<CountryPair> ParseRelationshipName(absl::string_view name,
                                                   absl::string_view field);
 
-// Reads relationships from the stored records.
+// Most records of a kind a dossier lists; their full numbers are counted.
+inline constexpr int64_t kMaxLatestTradeRecords = 100;
+inline constexpr int64_t kMaxOpenFindings = 100;
+
+// Reads relationships from the store's pair views.
 //
-// Cost: each call lists every record of the pair in the collections it
-// needs (through the store's List with filters on the countries, a page of
-// kMaxPageSize rows at a time), and the timeline sorts them in memory on
-// every page. Pairs hold modest numbers of records (dozens to hundreds), so
-// this stays cheap; a pair with many thousands would need stored timeline
-// rows with an index of their own.
+// Cost: a dossier is a fixed number of indexed reads of a few rows each
+// (counts, and the head of each list); a timeline page is one range of the
+// timeline's index, as long as the page.
 class Relationships {
  public:
   // `store` must outlive this object.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -11,6 +12,7 @@
 #include "domain/quotes.h"
 #include "domain/fields.h"
 #include "domain/names.h"
+#include "domain/pair_views.h"
 #include "google/protobuf/util/time_util.h"
 
 namespace bilateral::domain {
@@ -88,6 +90,17 @@ store::Collection MakeCollection(std::string name, std::string table,
 template <typename Message>
 store::Collection WithAfterWrite(store::AfterWrite after_write, store::Collection collection) {
   collection.after_write = WithQuoteFindings<Message>(std::move(after_write));
+  // Every record type but sources concerns pairs of countries.
+  if constexpr (!std::is_same_v<Message, v1::Source>) {
+    collection.pair_views = PairViewsFor<Message>();
+  }
+  return collection;
+}
+
+// A collection whose records' open findings concern pairs of countries.
+template <typename Message>
+store::Collection WithPairViews(store::Collection collection) {
+  collection.pair_views = PairViewsFor<Message>();
   return collection;
 }
 
@@ -684,7 +697,7 @@ std::vector<SqlValue> Resource<v1::Country>::Columns(const v1::Country& country)
 // ----- Finding
 
 const store::Collection& Resource<v1::Finding>::Collection() {
-  static const auto* collection = new store::Collection(MakeCollection(
+  static const auto* collection = new store::Collection(WithPairViews<v1::Finding>(MakeCollection(
       "findings", "findings", {"kind", "state", "subject", "countries"},
       {
           EnumField("kind", "kind", v1::FindingKind_descriptor(), "FINDING_KIND_"),
@@ -692,7 +705,7 @@ const store::Collection& Resource<v1::Finding>::Collection() {
           Field("subject", "subject", FieldType::kString, true),
           CountryField("countries", "countries", FieldType::kStringList),
           TimeOrder("update_time", "update_us"),
-      }));
+      })));
   return *collection;
 }
 

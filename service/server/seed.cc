@@ -81,6 +81,20 @@ absl::Status PrepareStore(store::Store& store) {
       if (status.ok()) LogInfo("store", "derived columns rebuilt", {{"collection", name}});
     });
   }
+  // Pair views ("views:{collection}"), after the records they come from.
+  for (const auto& name : *pending) {
+    absl::string_view collection = name;
+    if (!status.ok() || !absl::ConsumePrefix(&collection, "views:")) continue;
+    auto rebuild = [&](const store::Collection& candidate) {
+      if (!status.ok() || candidate.name != collection) return;
+      status = store.RebuildPairViews(candidate);
+      if (status.ok()) LogInfo("store", "pair views rebuilt", {{"collection", candidate.name}});
+    };
+    domain::ForEachRecordType([&](auto tag) {
+      rebuild(domain::Resource<typename decltype(tag)::type>::Collection());
+    });
+    rebuild(domain::Resource<v1::Finding>::Collection());
+  }
   return status;
 }
 
