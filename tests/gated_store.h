@@ -75,7 +75,7 @@ class GatedStore final : public store::Store {
     return inner_->Search(query);
   }
 
-  absl::StatusOr<std::vector<store::TimelineRow>> ReadTimeline(
+  absl::StatusOr<store::TimelinePage> ReadTimeline(
       const store::TimelineQuery& query) override {
     Pass(absl::StrCat("timeline:", query.pair));
     return inner_->ReadTimeline(query);

@@ -82,7 +82,6 @@ store::PairViewRows InPairs(const std::set<std::string>& pairs,
       row.kind = entry.kind();
       row.record = entry.record();
       row.index = entry.milestone_index();
-      row.entry = entry.SerializeAsString();
     }
     for (auto member : members) {
       member.pair = pair;
@@ -156,45 +155,74 @@ std::string ObservationSummaryText(const v1::Observation& observation) {
   return text;
 }
 
+std::vector<v1::TimelineEntry> Entries(const v1::Visit& visit, const std::string& record) {
+  std::vector<v1::TimelineEntry> entries;
+  AddEntry(entries, v1::TIMELINE_ENTRY_KIND_VISIT, visit.start_date(), record, visit.citations())
+      .set_summary(VisitSummaryText(visit));
+  return entries;
+}
+
 store::PairViewRows ViewsOf(const v1::Visit& visit, const store::Row& row) {
   const std::string visitor = Alpha2(visit.visitor().country());
   const std::string host = Alpha2(visit.host_country());
-  std::vector<v1::TimelineEntry> entries;
-  AddEntry(entries, v1::TIMELINE_ENTRY_KIND_VISIT, visit.start_date(), RecordName<v1::Visit>(row),
-           visit.citations())
-      .set_summary(VisitSummaryText(visit));
-  return InPairs({PairKey(visitor, host)}, entries,
+  return InPairs({PairKey(visitor, host)}, Entries(visit, RecordName<v1::Visit>(row)),
                  {Member(VisitsList(visitor, host), DateKey(visit.start_date()))});
 }
 
-store::PairViewRows ViewsOf(const v1::Partnership& partnership, const store::Row& row) {
+std::vector<v1::TimelineEntry> Entries(const v1::Partnership& partnership,
+                                       const std::string& record) {
   std::vector<v1::TimelineEntry> entries;
   for (int i = 0; i < partnership.milestones_size(); ++i) {
     const auto& milestone = partnership.milestones(i);
     auto& entry = AddEntry(entries, v1::TIMELINE_ENTRY_KIND_PARTNERSHIP_MILESTONE,
-                           milestone.date(), RecordName<v1::Partnership>(row),
-                           milestone.citations());
+                           milestone.date(), record, milestone.citations());
     entry.set_milestone_index(i);
     entry.set_summary(MilestoneSummaryText(milestone));
   }
+  return entries;
+}
+
+store::PairViewRows ViewsOf(const v1::Partnership& partnership, const store::Row& row) {
   // With a level before without, then the latest level first.
   const int64_t rank = partnership.has_current_level()
                            ? 100000000 + DateKey(partnership.current_level().since())
                            : 0;
-  return InPairs(PairsAmong(partnership.countries()), entries,
+  return InPairs(PairsAmong(partnership.countries()),
+                 Entries(partnership, RecordName<v1::Partnership>(row)),
                  {Member(kPartnershipsList, rank)});
 }
 
-store::PairViewRows ViewsOf(const v1::TradeRecord& record, const store::Row& row) {
+std::vector<v1::TimelineEntry> Entries(const v1::TradeRecord& record, const std::string& name) {
   std::vector<v1::TimelineEntry> entries;
   if (HasPeriod(record.period())) {
     auto& entry = AddEntry(entries, v1::TIMELINE_ENTRY_KIND_TRADE, PeriodStart(record.period()),
-                           RecordName<v1::TradeRecord>(row), record.citations());
+                           name, record.citations());
     *entry.mutable_period() = record.period();
     entry.set_summary(TradeSummaryText(record));
   }
-  return InPairs({PairKey(record.reporter(), record.partner())}, entries,
+  return entries;
+}
+
+store::PairViewRows ViewsOf(const v1::TradeRecord& record, const store::Row& row) {
+  return InPairs({PairKey(record.reporter(), record.partner())},
+                 Entries(record, RecordName<v1::TradeRecord>(row)),
                  {Member(kTradeList, PeriodRank(record.period()), /*count_by_rank=*/true)});
+}
+
+std::vector<v1::TimelineEntry> Entries(const v1::InfrastructureProject& project,
+                                       const std::string& record) {
+  std::vector<v1::TimelineEntry> entries;
+  if (DateKey(project.start_date()) != 0) {
+    AddEntry(entries, v1::TIMELINE_ENTRY_KIND_INFRASTRUCTURE_START, project.start_date(), record,
+             project.citations())
+        .set_summary(absl::StrCat("Work starts on ", project.display_name()));
+  }
+  if (DateKey(project.completion_date()) != 0) {
+    AddEntry(entries, v1::TIMELINE_ENTRY_KIND_INFRASTRUCTURE_COMPLETION, project.completion_date(),
+             record, project.citations())
+        .set_summary(absl::StrCat(project.display_name(), " completed"));
+  }
+  return entries;
 }
 
 store::PairViewRows ViewsOf(const v1::InfrastructureProject& project, const store::Row& row) {
@@ -206,40 +234,38 @@ store::PairViewRows ViewsOf(const v1::InfrastructureProject& project, const stor
       }
     }
   }
+  return InPairs(pairs, Entries(project, RecordName<v1::InfrastructureProject>(row)),
+                 {Member(ProjectsList(project.status()), 0)});
+}
+
+std::vector<v1::TimelineEntry> Entries(const v1::Exchange& exchange, const std::string& record) {
   std::vector<v1::TimelineEntry> entries;
-  const std::string record = RecordName<v1::InfrastructureProject>(row);
-  if (DateKey(project.start_date()) != 0) {
-    AddEntry(entries, v1::TIMELINE_ENTRY_KIND_INFRASTRUCTURE_START, project.start_date(), record,
-             project.citations())
-        .set_summary(absl::StrCat("Work starts on ", project.display_name()));
+  if (DateKey(exchange.date()) != 0) {
+    AddEntry(entries, v1::TIMELINE_ENTRY_KIND_EXCHANGE, exchange.date(), record,
+             exchange.citations())
+        .set_summary(exchange.title());
   }
-  if (DateKey(project.completion_date()) != 0) {
-    AddEntry(entries, v1::TIMELINE_ENTRY_KIND_INFRASTRUCTURE_COMPLETION, project.completion_date(),
-             record, project.citations())
-        .set_summary(absl::StrCat(project.display_name(), " completed"));
-  }
-  return InPairs(pairs, entries, {Member(ProjectsList(project.status()), 0)});
+  return entries;
 }
 
 store::PairViewRows ViewsOf(const v1::Exchange& exchange, const store::Row& row) {
-  std::vector<v1::TimelineEntry> entries;
-  if (DateKey(exchange.date()) != 0) {
-    AddEntry(entries, v1::TIMELINE_ENTRY_KIND_EXCHANGE, exchange.date(),
-             RecordName<v1::Exchange>(row), exchange.citations())
-        .set_summary(exchange.title());
-  }
-  return InPairs(PairsAmong(exchange.countries()), entries,
+  return InPairs(PairsAmong(exchange.countries()), Entries(exchange, RecordName<v1::Exchange>(row)),
                  {Member(kExchangesList, DateKey(exchange.date()))});
 }
 
-store::PairViewRows ViewsOf(const v1::Observation& observation, const store::Row& row) {
+std::vector<v1::TimelineEntry> Entries(const v1::Observation& observation,
+                                       const std::string& record) {
   std::vector<v1::TimelineEntry> entries;
   auto& entry = AddEntry(entries, v1::TIMELINE_ENTRY_KIND_OBSERVATION,
-                         PeriodStart(observation.period()), RecordName<v1::Observation>(row),
-                         observation.citations());
+                         PeriodStart(observation.period()), record, observation.citations());
   *entry.mutable_period() = observation.period();
   entry.set_summary(ObservationSummaryText(observation));
-  return InPairs(PairsAmong(observation.countries()), entries,
+  return entries;
+}
+
+store::PairViewRows ViewsOf(const v1::Observation& observation, const store::Row& row) {
+  return InPairs(PairsAmong(observation.countries()),
+                 Entries(observation, RecordName<v1::Observation>(row)),
                  {Member(kObservationsList, PeriodRank(observation.period()))});
 }
 
@@ -249,7 +275,50 @@ store::PairViewRows ViewsOf(const v1::Finding& finding, const store::Row& row) {
                  {Member(kOpenFindingsList, row.create_time_us)});
 }
 
+// The entry of `kind` and `index` that `row`, a record of type `Message`,
+// gives its timelines.
+template <typename Message>
+absl::StatusOr<v1::TimelineEntry> EntryOf(const store::Row& row, int64_t kind, int64_t index) {
+  auto message = PayloadOf<Message>(row);
+  if (!message.ok()) return message.status();
+  const std::string record = RecordName<Message>(row);
+  for (auto& entry : Entries(*message, record)) {
+    if (entry.kind() == kind && entry.milestone_index() == index) return std::move(entry);
+  }
+  return absl::InternalError(absl::StrCat("the timeline holds an entry of ", record,
+                                          " that the record no longer gives"));
+}
+
 }  // namespace
+
+std::vector<const store::Collection*> TimelineCollections() {
+  return {&Resource<v1::Visit>::Collection(), &Resource<v1::Partnership>::Collection(),
+          &Resource<v1::TradeRecord>::Collection(),
+          &Resource<v1::InfrastructureProject>::Collection(),
+          &Resource<v1::Exchange>::Collection(), &Resource<v1::Observation>::Collection()};
+}
+
+absl::StatusOr<v1::TimelineEntry> TimelineEntryOf(const store::Collection& collection,
+                                                  const store::Row& row, int64_t kind,
+                                                  int64_t index) {
+  if (&collection == &Resource<v1::Visit>::Collection()) return EntryOf<v1::Visit>(row, kind, index);
+  if (&collection == &Resource<v1::Partnership>::Collection()) {
+    return EntryOf<v1::Partnership>(row, kind, index);
+  }
+  if (&collection == &Resource<v1::TradeRecord>::Collection()) {
+    return EntryOf<v1::TradeRecord>(row, kind, index);
+  }
+  if (&collection == &Resource<v1::InfrastructureProject>::Collection()) {
+    return EntryOf<v1::InfrastructureProject>(row, kind, index);
+  }
+  if (&collection == &Resource<v1::Exchange>::Collection()) {
+    return EntryOf<v1::Exchange>(row, kind, index);
+  }
+  if (&collection == &Resource<v1::Observation>::Collection()) {
+    return EntryOf<v1::Observation>(row, kind, index);
+  }
+  return absl::InternalError(absl::StrCat("no timeline entries in ", collection.name));
+}
 
 std::string PairKey(absl::string_view country_a, absl::string_view country_b) {
   std::string a = Alpha2(country_a), b = Alpha2(country_b);

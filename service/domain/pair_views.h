@@ -13,10 +13,14 @@
 #include <cstdint>
 #include <string>
 
+#include <vector>
+
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "bilateral/v1/common.pb.h"
 #include "bilateral/v1/infrastructure.pb.h"
-#include "store/pair_views.h"
+#include "bilateral/v1/relationship.pb.h"
+#include "store/store.h"
 
 namespace bilateral::domain {
 
@@ -49,5 +53,15 @@ int64_t PeriodRank(const v1::Period& period);
 // record type that concerns pairs, and for findings.
 template <typename Message>
 store::PairViewsOf PairViewsFor();
+
+// The collections whose records have timeline entries.
+std::vector<const store::Collection*> TimelineCollections();
+
+// The timeline entry of `kind` and `index` that `row`, a record of
+// `collection`, gives (the same in every pair's timeline): built from the
+// record as it is stored, with its summary and citations.
+absl::StatusOr<v1::TimelineEntry> TimelineEntryOf(const store::Collection& collection,
+                                                  const store::Row& row, int64_t kind,
+                                                  int64_t index);
 
 }  // namespace bilateral::domain

@@ -467,17 +467,18 @@ absl::StatusOr<ListResult<v1::TimelineEntry>> Relationships::ListTimeline(
   query.min_date = filter->min_date;
   query.max_date = filter->max_date;
   query.limit = static_cast<int64_t>(limit) + 1;  // one more tells whether a next page exists
-  auto rows = store_->ReadTimeline(query);
-  if (!rows.ok()) return rows.status();
-  for (size_t i = 0; i < rows->size() && i < limit; ++i) {
-    auto& entry = page.items.emplace_back();
-    if (!entry.ParseFromString((*rows)[i].entry)) {
-      return absl::DataLossError(absl::StrCat("a stored timeline entry of ", (*rows)[i].record,
-                                              " is unreadable"));
-    }
+  query.collections = TimelineCollections();
+  auto read = store_->ReadTimeline(query);
+  if (!read.ok()) return read.status();
+  const auto& rows = read->entries;
+  for (size_t i = 0; i < rows.size() && i < limit; ++i) {
+    auto entry = TimelineEntryOf(*read->collections[i], read->records[i], rows[i].kind,
+                                 rows[i].index);
+    if (!entry.ok()) return entry.status();
+    page.items.push_back(*std::move(entry));
   }
-  if (rows->size() > limit) {
-    const store::TimelineRow& last = (*rows)[limit - 1];
+  if (rows.size() > limit) {
+    const store::TimelineRow& last = rows[limit - 1];
     page.next_page_token =
         store::EncodePageToken(fingerprint, {last.date, last.kind, last.record}, last.index);
   }

@@ -444,8 +444,11 @@ TEST_F(RelationshipViewsTest, StoredViewsEqualARecomputationAfterRandomWrites) {
       } else {
         auto partnership = partnerships.Get(name);
         ASSERT_TRUE(partnership.ok());
+        // A declaration: the timeline changes, the current level does not.
         auto* milestone = partnership->add_milestones();
         *milestone = partnership->milestones(0);
+        milestone->set_kind(v1::MILESTONE_KIND_DECLARATION);
+        milestone->set_label("Joint statement");
         milestone->mutable_date()->set_year(2005 + pick(15));
         partnership->set_etag("");
         ASSERT_TRUE(partnerships.Update(*partnership, nullptr).ok());

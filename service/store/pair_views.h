@@ -20,15 +20,20 @@ namespace bilateral::store {
 struct Collection;
 struct Row;
 
-// One entry of a pair's timeline. A timeline is ordered by
-// (date, kind, record, index), which is also its key.
+// One entry of a pair's timeline, as its key: a timeline is ordered by
+// (date, kind, record, index). What the entry says is read from its record
+// when it is served, so the key is all that is stored.
 struct TimelineRow {
   std::string pair;    // "CN-KZ": alpha-2 codes in alphabetical order
   int64_t date = 0;    // YYYYMMDD with 00 for unknown parts
   int64_t kind = 0;    // the entry's kind, a small number
   std::string record;  // the resource name of the record, "visits/x"
   int64_t index = 0;   // the entry's place within its record (a milestone's)
-  std::string entry;   // the entry as served, serialized
+
+  friend bool operator==(const TimelineRow& a, const TimelineRow& b) {
+    return a.pair == b.pair && a.date == b.date && a.kind == b.kind && a.record == b.record &&
+           a.index == b.index;
+  }
 };
 
 // A record's place in one of a pair's lists, in the list's order (`rank`,
@@ -39,6 +44,11 @@ struct PairMember {
   int64_t rank = 0;
   // Also count the list's members by rank ("{list}@{rank}").
   bool count_by_rank = false;
+
+  friend bool operator==(const PairMember& a, const PairMember& b) {
+    return a.pair == b.pair && a.list == b.list && a.rank == b.rank &&
+           a.count_by_rank == b.count_by_rank;
+  }
 };
 
 // Everything one record contributes to the views of the pairs it concerns.
@@ -59,8 +69,11 @@ struct TimelinePosition {
 };
 
 // One page of a pair's timeline: entries of `kinds` dated within
-// [min_date, max_date], after `after`, in timeline order.
+// [min_date, max_date], after `after`, in timeline order, each with the
+// record it comes from.
 struct TimelineQuery {
+  // The collections whose records have timeline entries.
+  std::vector<const Collection*> collections;
   std::string pair;
   std::vector<int64_t> kinds;  // the kinds wanted; empty: every kind
   int64_t min_date = 0;

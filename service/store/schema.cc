@@ -224,11 +224,11 @@ std::vector<Migration> AllMigrations() {
        "pair views: timelines, dossier lists and counts",
        {
            // Every entry of every pair's timeline, in timeline order, so
-           // that a page is one range of the key.
+           // that a page is one range of the key; what an entry says is
+           // read from its record.
            "CREATE TABLE timeline_entries (pair TEXT NOT NULL, date_key INTEGER NOT NULL, "
            "kind INTEGER NOT NULL, record {bytewise_text} NOT NULL, idx INTEGER NOT NULL, "
-           "entry {blob} NOT NULL, PRIMARY KEY (pair, date_key, kind, record, idx)) "
-           "{without_rowid}",
+           "PRIMARY KEY (pair, date_key, kind, record, idx)) {without_rowid}",
            "CREATE INDEX timeline_entries_by_kind ON timeline_entries "
            "(pair, kind, date_key, record, idx)",
            "CREATE INDEX timeline_entries_by_record ON timeline_entries (record)",

@@ -6,6 +6,7 @@
 #include <map>
 #include <atomic>
 #include <optional>
+#include <tuple>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -14,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "store/hash.h"
@@ -40,6 +42,9 @@ constexpr char kFixedColumns[] = "seq, id, payload, etag, create_us, update_us";
 
 // Attempts at an insert whose idempotency key a concurrent insert took.
 constexpr int kInsertAttempts = 3;
+
+// Most rows one multi-row INSERT of pair views adds.
+constexpr size_t kRowsPerInsert = 64;
 
 // PendingReindex names collections whose pair views must be rebuilt so.
 constexpr absl::string_view kViewsPendingPrefix = "views:";
@@ -561,12 +566,11 @@ class SqlStore final : public Store {
 
   absl::Status Ping() override { return pool_->Ping(); }
 
-  absl::StatusOr<std::vector<TimelineRow>> ReadTimeline(const TimelineQuery& query) override {
-    using Rows = std::vector<TimelineRow>;
-    if (query.limit <= 0) return Rows();
+  absl::StatusOr<TimelinePage> ReadTimeline(const TimelineQuery& query) override {
+    if (query.limit <= 0) return TimelinePage();
     std::vector<SqlValue> values = {query.pair, query.max_date};
     std::string sql =
-        "SELECT date_key, kind, record, idx, entry FROM timeline_entries "
+        "SELECT date_key, kind, record, idx FROM timeline_entries "
         "WHERE pair = ? AND date_key <= ?";
     // The index is entered at the position a page resumes after, or else
     // at the earliest date: given both, SQLite would seek to the date and
@@ -600,22 +604,68 @@ class SqlStore final : public Store {
     }
     absl::StrAppend(&sql, " ORDER BY date_key, kind, record, idx LIMIT ?");
     values.push_back(query.limit);
-    return Read<Rows>(false, [&](SqlConnection& db) -> absl::StatusOr<Rows> {
-      auto rows = db.Query(sql, ToParams(values));
-      if (!rows.ok()) return rows.status();
-      Rows entries;
-      while (true) {
-        auto has_row = (*rows)->Next();
-        if (!has_row.ok()) return has_row.status();
-        if (!*has_row) return entries;
-        TimelineRow& entry = entries.emplace_back();
-        entry.pair = query.pair;
-        entry.date = (*rows)->Int(0);
-        entry.kind = (*rows)->Int(1);
-        entry.record = (*rows)->Text(2);
-        entry.index = (*rows)->Int(3);
-        entry.entry = (*rows)->Text(4);
+    return Read<TimelinePage>(true, [&](SqlConnection& db) -> absl::StatusOr<TimelinePage> {
+      TimelinePage page;
+      {
+        auto rows = db.Query(sql, ToParams(values));
+        if (!rows.ok()) return rows.status();
+        while (true) {
+          auto has_row = (*rows)->Next();
+          if (!has_row.ok()) return has_row.status();
+          if (!*has_row) break;
+          TimelineRow& entry = page.entries.emplace_back();
+          entry.pair = query.pair;
+          entry.date = (*rows)->Int(0);
+          entry.kind = (*rows)->Int(1);
+          entry.record = (*rows)->Text(2);
+          entry.index = (*rows)->Int(3);
+        }
       }
+      // The records, one statement per collection.
+      page.collections.resize(page.entries.size());
+      page.records.resize(page.entries.size());
+      std::map<const Collection*, std::vector<size_t>> wanted;
+      for (size_t i = 0; i < page.entries.size(); ++i) {
+        absl::string_view name = page.entries[i].record;
+        for (const Collection* collection : query.collections) {
+          if (absl::ConsumePrefix(&name, collection->name) && absl::ConsumePrefix(&name, "/")) {
+            page.collections[i] = collection;
+            page.records[i].id = std::string(name);
+            wanted[collection].push_back(i);
+            break;
+          }
+        }
+        if (page.collections[i] == nullptr) {
+          return absl::InternalError(absl::StrCat("timeline entry of ", page.entries[i].record,
+                                                  ", a record of no known collection"));
+        }
+      }
+      for (const auto& [collection, entries] : wanted) {
+        std::vector<SqlValue> ids;
+        for (size_t i : entries) ids.push_back(page.records[i].id);
+        auto rows = db.Query(absl::StrCat("SELECT ", kFixedColumns, " FROM ", collection->table,
+                                          " WHERE id IN (", Placeholders(ids.size()), ")"),
+                             ToParams(ids));
+        if (!rows.ok()) return rows.status();
+        absl::flat_hash_map<std::string, Row> found;
+        while (true) {
+          auto has_row = (*rows)->Next();
+          if (!has_row.ok()) return has_row.status();
+          if (!*has_row) break;
+          Row row = ReadRow(**rows, nullptr);
+          std::string id = row.id;
+          found.emplace(std::move(id), std::move(row));
+        }
+        for (size_t i : entries) {
+          auto it = found.find(page.records[i].id);
+          if (it == found.end()) {
+            return absl::InternalError(
+                absl::StrCat("timeline entry of ", page.entries[i].record, ", which is gone"));
+          }
+          page.records[i] = it->second;
+        }
+      }
+      return page;
     });
   }
 
@@ -891,65 +941,70 @@ class SqlStore final : public Store {
   }
 
   // Rewrites the pair views of `views` (store/pair_views.h): what each row
-  // gave before is removed, uncounted, and what it gives now is added and
-  // counted. Counts change last, in key order, so that concurrent writers
-  // on PostgreSQL lock them in one order.
+  // gave before is removed and uncounted, and what it gives now is added
+  // and counted; a row whose views did not change is left alone. Rows are
+  // added in multi-row statements. Counts change last, in key order, so
+  // that concurrent writers on PostgreSQL lock them in one order.
   absl::Status WritePairViews(SqlConnection& db, std::vector<ViewChange> views) {
     if (views.empty()) return absl::OkStatus();
     std::map<std::pair<std::string, std::string>, int64_t> deltas;
-    auto count = [&](const std::string& pair, const std::string& list, int64_t rank, bool by_rank,
-                     int64_t delta) {
-      deltas[{pair, list}] += delta;
-      if (by_rank) deltas[{pair, absl::StrCat(list, "@", rank)}] += delta;
+    auto count = [&](const PairMember& member, int64_t delta) {
+      deltas[{member.pair, member.list}] += delta;
+      if (member.count_by_rank) {
+        deltas[{member.pair, absl::StrCat(member.list, "@", member.rank)}] += delta;
+      }
     };
+    std::vector<SqlParam> timeline_values, member_values;
     for (auto& view : views) {
       const Collection& collection = *view.collection;
       if (view.created && view.deleted) continue;
       const std::string record = absl::StrCat(collection.name, "/", view.row.id);
+      PairViewRows now;
+      if (!view.deleted) {
+        auto rows = collection.pair_views(view.row);
+        if (!rows.ok()) return rows.status();
+        now = *std::move(rows);
+        for (auto& entry : now.timeline) entry.record = record;
+        SortPairViews(now);
+      }
       if (!view.created) {
-        bool had_members = false;
-        {
-          auto rows = db.Query(
-              "SELECT pair, list_name, sort_key, by_rank FROM pair_members "
-              "WHERE collection = ? AND record_id = ?",
-              {collection.name, view.row.id});
-          if (!rows.ok()) return rows.status();
-          while (true) {
-            auto has_row = (*rows)->Next();
-            if (!has_row.ok()) return has_row.status();
-            if (!*has_row) break;
-            had_members = true;
-            count((*rows)->Text(0), (*rows)->Text(1), (*rows)->Int(2), (*rows)->Int(3) != 0, -1);
-          }
-        }
-        if (had_members) {
+        auto before = StoredPairViews(db, collection.name, view.row.id, record);
+        if (!before.ok()) return before.status();
+        if (before->timeline == now.timeline && before->members == now.members) continue;
+        for (const auto& member : before->members) count(member, -1);
+        if (!before->members.empty()) {
           auto removed = db.Execute(
               "DELETE FROM pair_members WHERE collection = ? AND record_id = ?",
               {collection.name, view.row.id});
           if (!removed.ok()) return removed.status();
         }
-        auto removed = db.Execute("DELETE FROM timeline_entries WHERE record = ?", {record});
-        if (!removed.ok()) return removed.status();
+        if (!before->timeline.empty()) {
+          auto removed = db.Execute("DELETE FROM timeline_entries WHERE record = ?", {record});
+          if (!removed.ok()) return removed.status();
+        }
       }
-      if (view.deleted) continue;
-      auto rows = collection.pair_views(view.row);
-      if (!rows.ok()) return rows.status();
-      for (auto& entry : rows->timeline) {
-        auto added = db.Execute(
-            "INSERT INTO timeline_entries (pair, date_key, kind, record, idx, entry) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            {entry.pair, entry.date, entry.kind, record, entry.index, Blob{std::move(entry.entry)}});
-        if (!added.ok()) return added.status();
+      for (auto& entry : now.timeline) {
+        timeline_values.insert(timeline_values.end(), {std::move(entry.pair), entry.date,
+                                                       entry.kind, record, entry.index});
       }
-      for (const auto& member : rows->members) {
-        auto added = db.Execute(
-            "INSERT INTO pair_members (pair, list_name, sort_key, record_id, collection, by_rank) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            {member.pair, member.list, member.rank, view.row.id, collection.name,
-             int64_t{member.count_by_rank ? 1 : 0}});
-        if (!added.ok()) return added.status();
-        count(member.pair, member.list, member.rank, member.count_by_rank, 1);
+      for (auto& member : now.members) {
+        count(member, 1);
+        member_values.insert(member_values.end(),
+                             {std::move(member.pair), std::move(member.list), member.rank,
+                              view.row.id, collection.name,
+                              int64_t{member.count_by_rank ? 1 : 0}});
       }
+    }
+    if (auto status = InsertValues(db, "timeline_entries (pair, date_key, kind, record, idx)", 5,
+                                   timeline_values);
+        !status.ok()) {
+      return status;
+    }
+    if (auto status = InsertValues(
+            db, "pair_members (pair, list_name, sort_key, record_id, collection, by_rank)", 6,
+            member_values);
+        !status.ok()) {
+      return status;
     }
     for (const auto& [key, delta] : deltas) {
       if (delta == 0) continue;
@@ -958,6 +1013,81 @@ class SqlStore final : public Store {
           "ON CONFLICT (pair, counter) DO UPDATE SET members = pair_counts.members + excluded.members",
           {key.first, key.second, delta});
       if (!counted.ok()) return counted.status();
+    }
+    return absl::OkStatus();
+  }
+
+  // What the pair views hold of the record `record` ("{collection}/{id}").
+  static absl::StatusOr<PairViewRows> StoredPairViews(SqlConnection& db,
+                                                      const std::string& collection,
+                                                      const std::string& id,
+                                                      const std::string& record) {
+    PairViewRows stored;
+    {
+      auto rows = db.Query(
+          "SELECT pair, list_name, sort_key, by_rank FROM pair_members "
+          "WHERE collection = ? AND record_id = ?",
+          {collection, id});
+      if (!rows.ok()) return rows.status();
+      while (true) {
+        auto has_row = (*rows)->Next();
+        if (!has_row.ok()) return has_row.status();
+        if (!*has_row) break;
+        PairMember& member = stored.members.emplace_back();
+        member.pair = (*rows)->Text(0);
+        member.list = (*rows)->Text(1);
+        member.rank = (*rows)->Int(2);
+        member.count_by_rank = (*rows)->Int(3) != 0;
+      }
+    }
+    auto rows = db.Query(
+        "SELECT pair, date_key, kind, idx FROM timeline_entries WHERE record = ?",
+        {record});
+    if (!rows.ok()) return rows.status();
+    while (true) {
+      auto has_row = (*rows)->Next();
+      if (!has_row.ok()) return has_row.status();
+      if (!*has_row) break;
+      TimelineRow& entry = stored.timeline.emplace_back();
+      entry.pair = (*rows)->Text(0);
+      entry.date = (*rows)->Int(1);
+      entry.kind = (*rows)->Int(2);
+      entry.record = record;
+      entry.index = (*rows)->Int(3);
+    }
+    SortPairViews(stored);
+    return stored;
+  }
+
+  // In one order, so that two sets of a record's views compare equal when
+  // they hold the same rows.
+  static void SortPairViews(PairViewRows& views) {
+    std::sort(views.timeline.begin(), views.timeline.end(),
+              [](const TimelineRow& a, const TimelineRow& b) {
+                return std::tie(a.pair, a.date, a.kind, a.index) <
+                       std::tie(b.pair, b.date, b.kind, b.index);
+              });
+    std::sort(views.members.begin(), views.members.end(),
+              [](const PairMember& a, const PairMember& b) {
+                return std::tie(a.pair, a.list, a.rank) < std::tie(b.pair, b.list, b.rank);
+              });
+  }
+
+  // Inserts rows of `width` values each into `table_and_columns`, up to
+  // kRowsPerInsert rows a statement.
+  static absl::Status InsertValues(SqlConnection& db, absl::string_view table_and_columns,
+                                   size_t width, std::vector<SqlParam>& values) {
+    const std::string row = absl::StrCat("(", Placeholders(width), ")");
+    for (size_t start = 0; start < values.size();) {
+      const size_t rows = std::min(kRowsPerInsert, (values.size() - start) / width);
+      std::vector<std::string> marks(rows, row);
+      std::vector<SqlParam> batch(std::make_move_iterator(values.begin() + start),
+                                  std::make_move_iterator(values.begin() + start + rows * width));
+      auto added = db.Execute(absl::StrCat("INSERT INTO ", table_and_columns, " VALUES ",
+                                           absl::StrJoin(marks, ", ")),
+                              batch);
+      if (!added.ok()) return added.status();
+      start += rows * width;
     }
     return absl::OkStatus();
   }

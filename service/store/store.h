@@ -211,6 +211,14 @@ struct RequestKey {
   std::string fingerprint;
 };
 
+// A page of a pair's timeline: its entries, and the records they come
+// from, read from the same snapshot.
+struct TimelinePage {
+  std::vector<TimelineRow> entries;
+  std::vector<const Collection*> collections;  // of each entry's record
+  std::vector<Row> records;                    // each entry's record
+};
+
 // The part of a pair's views one PairListQuery read.
 struct PairListResult {
   std::vector<Row> rows;  // the records, in the list's order
@@ -309,7 +317,7 @@ class Store {
 
   // One page of a pair's timeline (store/pair_views.h), through the index
   // on its order: the cost follows the entries returned, not the pair's.
-  virtual absl::StatusOr<std::vector<TimelineRow>> ReadTimeline(const TimelineQuery& query) = 0;
+  virtual absl::StatusOr<TimelinePage> ReadTimeline(const TimelineQuery& query) = 0;
 
   // The counts and lists of a pair that `query` names, from one snapshot,
   // each list through the index on its order.
