@@ -2,9 +2,14 @@
 // bilateralctl, generated from the service descriptors of bilateral.v1.
 //
 // For every service FooService of the files it is given it writes
-//   include/bilateral/foo_client.h             FooConnection, MakeFooConnection, FooClient
+//   include/bilateral/foo_client.h             FooIdempotencyPolicy, FooConnection,
+//                                              MakeFooConnection, FooClient
 //   include/bilateral/mocks/mock_foo_connection.h  MockFooConnection (gMock)
-//   src/foo_client.cc                          the client's bodies, the gRPC connection
+//   include/bilateral/internal/foo_stub.h      FooStub: one attempt of each RPC
+//   testing/mock_foo_stub.h                    MockFooStub (gMock), for the SDK's tests
+//   src/foo_client.cc                          the client's bodies, the idempotency
+//                                              policy, the stubs (gRPC, metadata,
+//                                              logging) and the connection over them
 // and, once for all of them,
 //   include/bilateral/bilateral.h              every client header
 //   cli/resource_table.h                       bilateralctl's Resource<T> traits
@@ -292,15 +297,59 @@ struct Output {
 // ---------------------------------------------------------------------------
 // include/bilateral/foo_client.h
 
+// Whether the server stream `m` resumes after a transient failure: its
+// request and responses carry a `cursor`.
+bool Resumes(const Method& m) {
+  return m.kind == Kind::kServerStream &&
+         IsString(m.descriptor->input_type()->FindFieldByName("cursor")) &&
+         IsString(m.descriptor->output_type()->FindFieldByName("cursor"));
+}
+
+// Whether the connection asks the idempotency policy about `m`: every unary
+// method, and the streams that resume.
+bool HasIdempotency(const Method& m) {
+  return m.kind != Kind::kClientStream && (m.kind != Kind::kServerStream || Resumes(m));
+}
+
+void PrintIdempotencyPolicy(const Service& s, Printer& p) {
+  Vars v{{"Base", s.base}, {"service", s.descriptor->name()}};
+  p.Print(v,
+          "// Whether each call of v1::$service$ may be repeated, which decides with\n"
+          "// the retry policy (bilateral/retry_policy.h) whether a failed call is\n"
+          "// tried again. This class states the SDK's rules, from each method's\n"
+          "// shape: reads (Get, List, BatchGet, streams that resume) are kRead;\n"
+          "// Creates with a `request_id` kKeyedWrite (the connection gives one to a\n"
+          "// Create without, before asking); Updates and Deletes with an `etag`\n"
+          "// kConditionalWrite; anything else kNonIdempotent. To change them, derive,\n"
+          "// override the methods that differ and give the connection an instance as\n"
+          "// $Base$IdempotencyPolicyOption. Must be safe to call from several threads.\n"
+          "class $Base$IdempotencyPolicy {\n"
+          " public:\n"
+          "  virtual ~$Base$IdempotencyPolicy() = default;\n");
+  for (const Method& m : s.methods) {
+    if (!HasIdempotency(m)) continue;
+    p.Print(MethodVars(s, m),
+            "  virtual Idempotency $Method$(const $Request$& request) const;\n");
+  }
+  p.Print(v,
+          "};\n\n"
+          "// The idempotency policy of a $Base$Connection, read when it is made.\n"
+          "// Default (or null): $Base$IdempotencyPolicy.\n"
+          "struct $Base$IdempotencyPolicyOption {\n"
+          "  using Type = std::shared_ptr<const $Base$IdempotencyPolicy>;\n"
+          "};\n\n");
+}
+
 void PrintConnection(const Service& s, Printer& p) {
   Vars v{{"Base", s.base}, {"Client", s.base + "Client"}, {"snake", s.snake},
          {"service", s.descriptor->name()}};
+  PrintIdempotencyPolicy(s, p);
   p.Print(v,
           "// The calls a $Client$ makes, one per RPC of v1::$service$ and with its\n"
           "// meaning. Make$Base$Connection implements it over gRPC, with the retries\n"
-          "// that RetryOptions (bilateral/options.h) describes and the CallOptions of\n"
-          "// the client call that invokes it (internal::CurrentCallOptions()); tests of\n"
-          "// code that uses $Client$ give it a Mock$Base$Connection\n"
+          "// its options (bilateral/options.h) describe and the options of the client\n"
+          "// call that invokes it (internal::CurrentCallOptions()); tests of code that\n"
+          "// uses $Client$ give it a Mock$Base$Connection\n"
           "// (bilateral/mocks/mock_$snake$_connection.h) instead.\n"
           "class $Base$Connection {\n"
           " public:\n"
@@ -329,14 +378,15 @@ void PrintConnection(const Service& s, Printer& p) {
   }
   p.Print(v,
           "};\n\n"
-          "// A connection over a new channel made with MakeChannel(options). When that\n"
-          "// fails, every call of the connection returns its error.\n"
-          "std::shared_ptr<$Base$Connection> Make$Base$Connection(const ClientOptions& "
-          "options);\n"
+          "// A connection over a new channel made with MakeChannel(options), with\n"
+          "// the options' settings for its calls (a ClientOptions converts). When\n"
+          "// the channel cannot be made, every call of the connection returns its\n"
+          "// error.\n"
+          "std::shared_ptr<$Base$Connection> Make$Base$Connection(Options options = {});\n"
           "// A connection over `channel` (from MakeChannel), shared with other\n"
           "// connections; of `options`, the endpoint and TLS settings do not apply.\n"
           "std::shared_ptr<$Base$Connection> Make$Base$Connection(\n"
-          "    std::shared_ptr<grpc::Channel> channel, const ClientOptions& options = {});\n\n");
+          "    std::shared_ptr<grpc::Channel> channel, Options options = {});\n\n");
 }
 
 // The declarations of the client methods of `m`.
@@ -348,7 +398,7 @@ void PrintClientMethod(const Service& s, const Method& m, Printer& p) {
     case Kind::kGet:
       p.Print(v,
               "  absl::StatusOr<$Response$> $Method$(const std::string& name,\n"
-              "      const CallOptions& call_options = {});\n");
+              "      Options opts = {});\n");
       return;
     case Kind::kList: {
       std::string params;
@@ -361,17 +411,16 @@ void PrintClientMethod(const Service& s, const Method& m, Printer& p) {
       p.Print(v,
               "  // Pages are fetched as the range is iterated, each a read with its own\n"
               "  // retries.\n"
-              "  PaginatedRange<$Item$> $Method$($params$const CallOptions& call_options = {});\n"
+              "  PaginatedRange<$Item$> $Method$($params$Options opts = {});\n"
               "  // As above, with every field of the request, e.g. `page_size`.\n"
               "  PaginatedRange<$Item$> $Method$($Request$ request,\n"
-              "      const CallOptions& call_options = {});\n");
+              "      Options opts = {});\n");
       return;
     }
     case Kind::kBatchGet:
       p.Print(v,
               "  absl::StatusOr<std::vector<$Item$>> $Method$(\n"
-              "      const std::vector<std::string>& names, const CallOptions& call_options = "
-              "{});\n");
+              "      const std::vector<std::string>& names, Options opts = {});\n");
       return;
     case Kind::kCreate: {
       std::string id = m.record->name() + "_id";
@@ -381,12 +430,12 @@ void PrintClientMethod(const Service& s, const Method& m, Printer& p) {
                 "  // Stores `$record$` as its collection's `$id$` (generated when empty)\n"
                 "  // and returns it as stored.\n"
                 "  absl::StatusOr<$Response$> $Method$(const $Response$& $record$,\n"
-                "      const std::string& $id$ = \"\", const CallOptions& call_options = {});\n"
+                "      const std::string& $id$ = \"\", Options opts = {});\n"
                 "  // As above, with every field of the request.");
       } else {
         p.Print(v,
                 "  absl::StatusOr<$Response$> $Method$(const $Response$& $record$,\n"
-                "      const CallOptions& call_options = {});\n"
+                "      Options opts = {});\n"
                 "  // As above, with every field of the request.");
       }
       if (m.descriptor->input_type()->FindFieldByName("request_id")) {
@@ -398,7 +447,7 @@ void PrintClientMethod(const Service& s, const Method& m, Printer& p) {
       p.Print(v,
               "\n"
               "  absl::StatusOr<$Response$> $Method$(const $Request$& request,\n"
-              "      const CallOptions& call_options = {});\n");
+              "      Options opts = {});\n");
       return;
     }
     case Kind::kUpdate:
@@ -407,10 +456,10 @@ void PrintClientMethod(const Service& s, const Method& m, Printer& p) {
               "  // `$record$` when empty) and returns the record as stored.\n"
               "  absl::StatusOr<$Response$> $Method$(const $Response$& $record$,\n"
               "      const std::vector<std::string>& update_paths = {},\n"
-              "      const CallOptions& call_options = {});\n"
+              "      Options opts = {});\n"
               "  // As above, with the update mask in the request.\n"
               "  absl::StatusOr<$Response$> $Method$(const $Request$& request,\n"
-              "      const CallOptions& call_options = {});\n");
+              "      Options opts = {});\n");
       return;
     case Kind::kDelete:
       if (m.descriptor->input_type()->FindFieldByName("etag")) {
@@ -418,11 +467,11 @@ void PrintClientMethod(const Service& s, const Method& m, Printer& p) {
                 "  // With an `etag`, only while it is current (else ABORTED).\n"
                 "  absl::Status $Method$(const std::string& name, const std::string& etag = "
                 "\"\",\n"
-                "      const CallOptions& call_options = {});\n");
+                "      Options opts = {});\n");
       } else {
         p.Print(v,
                 "  absl::Status $Method$(const std::string& name,\n"
-                "      const CallOptions& call_options = {});\n");
+                "      Options opts = {});\n");
       }
       return;
     case Kind::kClientStream:
@@ -430,24 +479,23 @@ void PrintClientMethod(const Service& s, const Method& m, Printer& p) {
               "  // Writes `chunks` in order on one stream. Never retried: when a stream\n"
               "  // fails, the chunks before the failure may be stored.\n"
               "  absl::StatusOr<$Response$> $Method$(\n"
-              "      const std::vector<$Request$>& chunks, const CallOptions& call_options = "
-              "{});\n"
+              "      const std::vector<$Request$>& chunks, Options opts = {});\n"
               "  // The same stream, written chunk by chunk, so that the input need not be\n"
-              "  // held whole. `call_options` apply to the whole stream.\n"
+              "  // held whole. `opts` apply to the whole stream.\n"
               "  std::unique_ptr<StreamWriter<$Request$, $Response$>> $Method$Stream(\n"
-              "      const CallOptions& call_options = {});\n");
+              "      Options opts = {});\n");
       return;
     case Kind::kServerStream:
       p.Print(v,
               "  // The responses as the server sends them, read as the range is iterated.\n"
               "  StreamRange<$Response$> $Method$($Request$ request,\n"
-              "      const CallOptions& call_options = {});\n");
+              "      Options opts = {});\n");
       return;
     case Kind::kUnary:
       v["result"] = ConnectionResult(m);
       p.Print(v,
               "  $result$ $Method$(const $Request$& request,\n"
-              "      const CallOptions& call_options = {});\n");
+              "      Options opts = {});\n");
       return;
   }
 }
@@ -464,13 +512,14 @@ void PrintClientHeader(const Service& s, GeneratorContext* context) {
   p.Print(v,
           "//\n"
           "//   bilateral::$Base$Client client(\n"
-          "//       bilateral::Make$Base$Connection(bilateral::ClientOptions{}));\n"
+          "//       bilateral::Make$Base$Connection(bilateral::Options{}));\n"
           "#pragma once\n\n"
           "#include <memory>\n#include <string>\n#include <utility>\n#include <vector>\n\n"
           "#include \"absl/status/status.h\"\n"
           "#include \"absl/status/statusor.h\"\n"
           "#include \"bilateral/options.h\"\n"
           "#include \"bilateral/pagination.h\"\n"
+          "#include \"bilateral/retry_policy.h\"\n"
           "#include \"bilateral/stream_range.h\"\n"
           "#include \"bilateral/stream_writer.h\"\n"
           "#include \"$pb$\"\n\n"
@@ -484,20 +533,23 @@ void PrintClientHeader(const Service& s, GeneratorContext* context) {
     p.Print(v,
             "// Cheap to copy; copies share the connection. Every method returns the\n"
             "// server's error as a status: use FieldViolations() and ErrorReason() from\n"
-            "// bilateral/status.h for its details. Each method takes an optional\n"
-            "// CallOptions last (bilateral/options.h); calls that are safe to repeat are\n"
-            "// retried as its RetryOptions say.\n");
+            "// bilateral/status.h for its details. Each method takes optional Options\n"
+            "// last (bilateral/options.h; a CallOptions converts) over the client's;\n"
+            "// calls that are safe to repeat are retried as their retry policy says.\n");
   }
   p.Print(v,
           "class $Client$ {\n"
           " public:\n"
-          "  explicit $Client$(std::shared_ptr<$Base$Connection> connection)\n"
-          "      : connection_(std::move(connection)) {}\n");
+          "  // `options` apply to every call of this client, over the connection's\n"
+          "  // and under each call's.\n"
+          "  explicit $Client$(std::shared_ptr<$Base$Connection> connection, Options options = {})\n"
+          "      : connection_(std::move(connection)), options_(std::move(options)) {}\n");
   for (const Method& m : s.methods) PrintClientMethod(s, m, p);
   p.Print(v,
           "\n"
           " protected:\n"
           "  std::shared_ptr<$Base$Connection> connection_;\n"
+          "  Options options_;\n"
           "};\n\n"
           "}  // namespace bilateral\n");
 }
@@ -548,8 +600,8 @@ void PrintPassThrough(const Method& m, Vars v, Printer& p) {
   v["result"] = ConnectionResult(m);
   p.Print(v,
           "$result$ $Client$::$Method$(const $Request$& request,\n"
-          "    const CallOptions& call_options) {\n"
-          "  internal::CallOptionsScope scope(call_options);\n"
+          "    Options opts) {\n"
+          "  internal::CallOptionsScope scope(MergeOptions(std::move(opts), options_));\n"
           "  return connection_->$Method$(request);\n"
           "}\n\n");
 }
@@ -561,8 +613,8 @@ void PrintClientBodies(const Service& s, Printer& p) {
       case Kind::kGet:
         p.Print(v,
                 "absl::StatusOr<$Response$> $Client$::$Method$(const std::string& name,\n"
-                "    const CallOptions& call_options) {\n"
-                "  internal::CallOptionsScope scope(call_options);\n"
+                "    Options opts) {\n"
+                "  internal::CallOptionsScope scope(MergeOptions(std::move(opts), options_));\n"
                 "  return connection_->$Method$(internal::NameRequest<$Request$>(name));\n"
                 "}\n\n");
         break;
@@ -582,14 +634,14 @@ void PrintClientBodies(const Service& s, Printer& p) {
         v["sets"] = sets;
         p.Print(v,
                 "PaginatedRange<$Item$> $Client$::$Method$($params$\n"
-                "    const CallOptions& call_options) {\n"
+                "    Options opts) {\n"
                 "  $Request$ request;\n"
                 "$sets$"
-                "  return $Method$(std::move(request), call_options);\n"
+                "  return $Method$(std::move(request), std::move(opts));\n"
                 "}\n\n"
                 "PaginatedRange<$Item$> $Client$::$Method$($Request$ request,\n"
-                "    const CallOptions& call_options) {\n"
-                "  internal::CallOptionsScope scope(call_options);\n"
+                "    Options opts) {\n"
+                "  internal::CallOptionsScope scope(MergeOptions(std::move(opts), options_));\n"
                 "  return connection_->$Method$(std::move(request));\n"
                 "}\n\n");
         break;
@@ -597,9 +649,9 @@ void PrintClientBodies(const Service& s, Printer& p) {
       case Kind::kBatchGet:
         p.Print(v,
                 "absl::StatusOr<std::vector<$Item$>> $Client$::$Method$(\n"
-                "    const std::vector<std::string>& names, const CallOptions& call_options) "
+                "    const std::vector<std::string>& names, Options opts) "
                 "{\n"
-                "  internal::CallOptionsScope scope(call_options);\n"
+                "  internal::CallOptionsScope scope(MergeOptions(std::move(opts), options_));\n"
                 "  auto request = internal::BatchGetRequest<$Request$>(names);\n"
                 "  return internal::TakeRecords(connection_->$Method$(request),\n"
                 "                               &$Response$::mutable_$items$);\n"
@@ -612,8 +664,8 @@ void PrintClientBodies(const Service& s, Printer& p) {
         p.Print(v, "absl::StatusOr<$Response$> $Client$::$Method$(const $Response$& $record$,\n");
         if (has_id) p.Print(v, "    const std::string& $id$,\n");
         p.Print(v,
-                "    const CallOptions& call_options) {\n"
-                "  internal::CallOptionsScope scope(call_options);\n"
+                "    Options opts) {\n"
+                "  internal::CallOptionsScope scope(MergeOptions(std::move(opts), options_));\n"
                 "  $Request$ request;\n"
                 "  *request.mutable_$record$() = $record$;\n");
         if (has_id) p.Print(v, "  request.set_$id$($id$);\n");
@@ -627,8 +679,8 @@ void PrintClientBodies(const Service& s, Printer& p) {
         p.Print(v,
                 "absl::StatusOr<$Response$> $Client$::$Method$(const $Response$& $record$,\n"
                 "    const std::vector<std::string>& update_paths,\n"
-                "    const CallOptions& call_options) {\n"
-                "  internal::CallOptionsScope scope(call_options);\n"
+                "    Options opts) {\n"
+                "  internal::CallOptionsScope scope(MergeOptions(std::move(opts), options_));\n"
                 "  $Request$ request;\n"
                 "  *request.mutable_$record$() = $record$;\n"
                 "  internal::SetUpdatePaths(update_paths, request);\n"
@@ -641,16 +693,16 @@ void PrintClientBodies(const Service& s, Printer& p) {
           p.Print(v,
                   "absl::Status $Client$::$Method$(const std::string& name, const std::string& "
                   "etag,\n"
-                  "    const CallOptions& call_options) {\n"
-                  "  internal::CallOptionsScope scope(call_options);\n"
+                  "    Options opts) {\n"
+                  "  internal::CallOptionsScope scope(MergeOptions(std::move(opts), options_));\n"
                   "  return connection_->$Method$(internal::DeleteRequest<$Request$>(name, "
                   "etag));\n"
                   "}\n\n");
         } else {
           p.Print(v,
                   "absl::Status $Client$::$Method$(const std::string& name,\n"
-                  "    const CallOptions& call_options) {\n"
-                  "  internal::CallOptionsScope scope(call_options);\n"
+                  "    Options opts) {\n"
+                  "  internal::CallOptionsScope scope(MergeOptions(std::move(opts), options_));\n"
                   "  return connection_->$Method$(internal::NameRequest<$Request$>(name));\n"
                   "}\n\n");
         }
@@ -658,21 +710,21 @@ void PrintClientBodies(const Service& s, Printer& p) {
       case Kind::kClientStream:
         p.Print(v,
                 "absl::StatusOr<$Response$> $Client$::$Method$(\n"
-                "    const std::vector<$Request$>& chunks, const CallOptions& call_options) {\n"
-                "  internal::CallOptionsScope scope(call_options);\n"
+                "    const std::vector<$Request$>& chunks, Options opts) {\n"
+                "  internal::CallOptionsScope scope(MergeOptions(std::move(opts), options_));\n"
                 "  return connection_->$Method$(chunks);\n"
                 "}\n\n"
                 "std::unique_ptr<StreamWriter<$Request$, $Response$>> $Client$::$Method$Stream(\n"
-                "    const CallOptions& call_options) {\n"
-                "  internal::CallOptionsScope scope(call_options);\n"
+                "    Options opts) {\n"
+                "  internal::CallOptionsScope scope(MergeOptions(std::move(opts), options_));\n"
                 "  return connection_->$Method$Stream();\n"
                 "}\n\n");
         break;
       case Kind::kServerStream:
         p.Print(v,
                 "StreamRange<$Response$> $Client$::$Method$($Request$ request,\n"
-                "    const CallOptions& call_options) {\n"
-                "  internal::CallOptionsScope scope(call_options);\n"
+                "    Options opts) {\n"
+                "  internal::CallOptionsScope scope(MergeOptions(std::move(opts), options_));\n"
                 "  return connection_->$Method$(std::move(request));\n"
                 "}\n\n");
         break;
@@ -683,111 +735,390 @@ void PrintClientBodies(const Service& s, Printer& p) {
   }
 }
 
-// The gRPC connection: each method one call through internal::ServiceStub,
-// with its idempotency by the rules of ADR 6: reads always; Creates with
-// their request_id (one is generated when the caller gave none); Updates and
-// Deletes only with an etag; anything else never.
-void PrintGrpcConnection(const Service& s, Printer& p) {
-  Vars v{{"Base", s.base}, {"Service", s.descriptor->name()}};
+// The stub method of `m`: its result and parameters. A unary method is one
+// attempt on a context the connection prepared; a stream takes its context.
+std::string StubResult(const Method& m) {
+  switch (m.kind) {
+    case Kind::kServerStream:
+      return "std::unique_ptr<StreamReader<" + m.response + ">>";
+    case Kind::kClientStream:
+      return "std::unique_ptr<StreamWriter<" + m.request + ", " + m.response + ">>";
+    default:
+      return "absl::StatusOr<" + m.response + ">";
+  }
+}
+
+std::string StubParameters(const Method& m) {
+  switch (m.kind) {
+    case Kind::kServerStream:
+      return "std::unique_ptr<grpc::ClientContext> context, const Options& options,\n"
+             "      const " + m.request + "& request";
+    case Kind::kClientStream:
+      return "std::unique_ptr<grpc::ClientContext> context, const Options& options";
+    default:
+      return "grpc::ClientContext& context, const Options& options,\n"
+             "      const " + m.request + "& request";
+  }
+}
+
+// The arguments a decorator passes on to the stub it wraps.
+std::string StubArguments(const Method& m) {
+  switch (m.kind) {
+    case Kind::kServerStream:
+      return "std::move(context), options, request";
+    case Kind::kClientStream:
+      return "std::move(context), options";
+    default:
+      return "context, options, request";
+  }
+}
+
+// ---------------------------------------------------------------------------
+// include/bilateral/internal/foo_stub.h
+
+void PrintStubHeader(const Service& s, GeneratorContext* context) {
+  Output file(context, "include/bilateral/internal/" + s.snake + "_stub.h");
+  Printer& p = file.printer;
+  Vars v{{"Base", s.base}, {"header", s.Header()}, {"proto", s.descriptor->file()->name()},
+         {"service", s.descriptor->name()}};
   p.Print(v,
-          "namespace {\n\n"
-          "class Grpc$Base$Connection final : public $Base$Connection {\n"
+          "// Generated by protoc-gen-bilateral from $proto$. Do not edit.\n"
+          "//\n"
+          "// The stub of v1::$service$: one attempt of each RPC, under the retries of\n"
+          "// the connection. Not part of the API.\n"
+          "#pragma once\n\n"
+          "#include <grpcpp/client_context.h>\n\n"
+          "#include <memory>\n\n"
+          "#include \"$header$\"\n"
+          "#include \"bilateral/internal/stub.h\"\n\n"
+          "namespace grpc {\nclass Channel;\n}  // namespace grpc\n\n"
+          "namespace bilateral::internal {\n\n"
+          "// Each unary method makes one attempt on `context`, which the connection\n"
+          "// made with the attempt's deadline; streams take their context. `options`\n"
+          "// are the call's (over the client's and the connection's).\n"
+          "class $Base$Stub {\n"
           " public:\n"
-          "  using Stub = v1::$Service$::Stub;\n"
-          "  Grpc$Base$Connection(absl::StatusOr<std::shared_ptr<grpc::Channel>> channel,\n"
-          "      const ClientOptions& options)\n"
-          "      : rpc_(std::move(channel), options) {}\n");
+          "  virtual ~$Base$Stub() = default;\n");
   for (const Method& m : s.methods) {
     Vars mv = MethodVars(s, m);
-    mv["result"] = ConnectionResult(m);
-    mv["parameters"] = ConnectionParameters(m);
-    p.Print(mv, "\n  $result$ $Method$($parameters$) override {\n");
+    mv["result"] = StubResult(m);
+    mv["parameters"] = StubParameters(m);
+    p.Print(mv, "  virtual $result$ $Method$(\n      $parameters$) = 0;\n");
+  }
+  p.Print(v,
+          "};\n\n"
+          "// The stub over the generated gRPC stub of `channel`, without decorators.\n"
+          "std::shared_ptr<$Base$Stub> MakeGrpc$Base$Stub(std::shared_ptr<grpc::Channel> channel);\n\n"
+          "// `stub` with the decorators every connection has: the metadata of each\n"
+          "// call (authorization), and, when RequestLoggingOption is set in\n"
+          "// `options`, the request log (to RequestLogSinkOption, else stderr).\n"
+          "std::shared_ptr<$Base$Stub> Decorate$Base$Stub(std::shared_ptr<$Base$Stub> stub,\n"
+          "                                             const Options& options);\n\n"
+          "// A connection whose calls go to `stub` as it is, with the settings of\n"
+          "// `options` over the environment's and the defaults.\n"
+          "std::shared_ptr<$Base$Connection> Make$Base$Connection(std::shared_ptr<$Base$Stub> stub,\n"
+          "                                                     Options options);\n\n"
+          "}  // namespace bilateral::internal\n");
+}
+
+// ---------------------------------------------------------------------------
+// testing/mock_foo_stub.h
+
+void PrintMockStub(const Service& s, GeneratorContext* context) {
+  Output file(context, "testing/mock_" + s.snake + "_stub.h");
+  Printer& p = file.printer;
+  Vars v{{"Base", s.base}, {"snake", s.snake}, {"proto", s.descriptor->file()->name()}};
+  p.Print(v,
+          "// Generated by protoc-gen-bilateral from $proto$. Do not edit.\n"
+          "//\n"
+          "// A $Base$Stub whose every method is a gMock mock, for the SDK's own tests\n"
+          "// of what the connection and the decorators do around the stub.\n"
+          "#pragma once\n\n"
+          "#include \"bilateral/internal/$snake$_stub.h\"\n"
+          "#include \"gmock/gmock.h\"\n\n"
+          "namespace bilateral::testing {\n\n"
+          "class Mock$Base$Stub : public internal::$Base$Stub {\n"
+          " public:\n");
+  for (const Method& m : s.methods) {
+    Vars mv = MethodVars(s, m);
+    mv["result"] = m.kind == Kind::kServerStream ? "std::unique_ptr<internal::StreamReader<" +
+                                                       m.response + ">>"
+                                                 : StubResult(m);
+    std::string parameters = StubParameters(m);
+    for (auto at = parameters.find("\n     "); at != std::string::npos;
+         at = parameters.find("\n     ")) {
+      parameters.replace(at, 7, " ");
+    }
+    mv["parameters"] = parameters;
+    p.Print(mv, "  MOCK_METHOD(($result$), $Method$,\n              ($parameters$), (override));\n");
+  }
+  p.Print("};\n\n}  // namespace bilateral::testing\n");
+}
+
+// ---------------------------------------------------------------------------
+// src/foo_client.cc: the idempotency policy, the stubs, the connection
+
+void PrintIdempotencyBodies(const Service& s, Printer& p) {
+  for (const Method& m : s.methods) {
+    if (!HasIdempotency(m)) continue;
+    Vars mv = MethodVars(s, m);
     const Descriptor* in = m.descriptor->input_type();
-    std::string call = IsEmpty(m.descriptor->output_type()) ? "CallForStatus" : "Call";
-    mv["call"] = call;
+    std::string rule = "Idempotency::kNonIdempotent";
     switch (m.kind) {
-      case Kind::kList:
-        p.Print(mv,
-                "    return rpc_.List<$Item$>(&Stub::$Method$, std::move(request),\n"
-                "        [](auto& response) -> auto& { return *response.mutable_$items$(); });\n");
-        break;
-      case Kind::kServerStream:
-        if (IsString(in->FindFieldByName("cursor")) &&
-            IsString(m.descriptor->output_type()->FindFieldByName("cursor"))) {
-          // A stream with cursors resumes after the last one received.
-          p.Print(mv,
-                  "    return rpc_.Read(&Stub::$Method$, std::move(request),\n"
-                  "        []($Request$& request, const $Response$& response) {\n"
-                  "          if (!response.cursor().empty()) request.set_cursor(response.cursor());\n"
-                  "        });\n");
-        } else {
-          p.Print(mv, "    return rpc_.Read(&Stub::$Method$, std::move(request));\n");
-        }
-        break;
-      case Kind::kClientStream:
-        p.Print(mv,
-                "    return rpc_.Stream(&Stub::$Method$, chunks);\n"
-                "  }\n\n"
-                "  std::unique_ptr<StreamWriter<$Request$, $Response$>> $Method$Stream() override {\n"
-                "    return rpc_.OpenStream(&Stub::$Method$);\n");
-        break;
       case Kind::kGet:
+      case Kind::kList:
       case Kind::kBatchGet:
-        p.Print(mv, "    return rpc_.$call$(&Stub::$Method$, request, internal::Idempotency::kRead);\n");
+      case Kind::kServerStream:  // one that resumes
+        rule = "Idempotency::kRead";
         break;
       case Kind::kCreate:
         if (in->FindFieldByName("request_id")) {
-          p.Print(mv,
-                  "    return rpc_.$call$(&Stub::$Method$, internal::WithRequestId(request),\n"
-                  "        internal::Idempotency::kCreate);\n");
-        } else {
-          p.Print(mv,
-                  "    return rpc_.$call$(&Stub::$Method$, request,\n"
-                  "        internal::Idempotency::kNonIdempotent);\n");
+          rule = "request.request_id().empty() ? Idempotency::kNonIdempotent\n"
+                 "                                    : Idempotency::kKeyedWrite";
         }
         break;
       case Kind::kUpdate:
         if (m.record->message_type()->FindFieldByName("etag")) {
-          p.Print(mv,
-                  "    return rpc_.$call$(&Stub::$Method$, request,\n"
-                  "        internal::WriteWithKey(request.$record$().etag()));\n");
-        } else {
-          p.Print(mv,
-                  "    return rpc_.$call$(&Stub::$Method$, request,\n"
-                  "        internal::Idempotency::kNonIdempotent);\n");
+          rule = "request." + m.record->name() +
+                 "().etag().empty() ? Idempotency::kNonIdempotent\n"
+                 "                                    : Idempotency::kConditionalWrite";
         }
         break;
       case Kind::kDelete:
         if (in->FindFieldByName("etag")) {
-          p.Print(mv,
-                  "    return rpc_.$call$(&Stub::$Method$, request,\n"
-                  "        internal::WriteWithKey(request.etag()));\n");
-        } else {
-          p.Print(mv,
-                  "    return rpc_.$call$(&Stub::$Method$, request,\n"
-                  "        internal::Idempotency::kNonIdempotent);\n");
+          rule = "request.etag().empty() ? Idempotency::kNonIdempotent\n"
+                 "                                : Idempotency::kConditionalWrite";
         }
         break;
-      case Kind::kUnary:
+      default:
+        break;
+    }
+    mv["rule"] = rule;
+    mv["unused"] = rule.find("request.") == std::string::npos ? "/*request*/" : "request";
+    p.Print(mv,
+            "Idempotency $Base$IdempotencyPolicy::$Method$(const $Request$& $unused$) const {\n"
+            "  return $rule$;\n"
+            "}\n\n");
+  }
+}
+
+void PrintStubs(const Service& s, Printer& p) {
+  Vars v{{"Base", s.base}, {"Service", s.descriptor->name()}};
+  // The default stub: each method one gRPC call.
+  p.Print(v,
+          "class Grpc$Base$Stub final : public $Base$Stub {\n"
+          " public:\n"
+          "  explicit Grpc$Base$Stub(std::unique_ptr<v1::$Service$::StubInterface> grpc)\n"
+          "      : grpc_(std::move(grpc)) {}\n");
+  for (const Method& m : s.methods) {
+    Vars mv = MethodVars(s, m);
+    mv["result"] = StubResult(m);
+    std::string parameters = StubParameters(m);
+    parameters.replace(parameters.find("options"), 7, "/*options*/");
+    mv["parameters"] = parameters;
+    p.Print(mv, "\n  $result$ $Method$(\n      $parameters$) override {\n");
+    switch (m.kind) {
+      case Kind::kServerStream:
         p.Print(mv,
-                "    return rpc_.$call$(&Stub::$Method$, request,\n"
-                "        internal::Idempotency::kNonIdempotent);\n");
+                "    return std::make_unique<GrpcStreamReader<$Response$>>(\n"
+                "        std::move(context), [&](grpc::ClientContext* c) {\n"
+                "          return grpc_->$Method$(c, request);\n"
+                "        });\n");
+        break;
+      case Kind::kClientStream:
+        p.Print(mv,
+                "    return std::make_unique<GrpcStreamWriter<$Request$, $Response$>>(\n"
+                "        std::move(context), [&](grpc::ClientContext* c, $Response$* response) {\n"
+                "          return grpc_->$Method$(c, response);\n"
+                "        });\n");
+        break;
+      default:
+        p.Print(mv,
+                "    $Response$ response;\n"
+                "    return UnaryResult(grpc_->$Method$(&context, request, &response),\n"
+                "                       std::move(response));\n");
         break;
     }
     p.Print("  }\n");
   }
   p.Print(v,
           "\n private:\n"
-          "  internal::ServiceStub<v1::$Service$> rpc_;\n"
-          "};\n\n"
-          "}  // namespace\n\n"
-          "std::shared_ptr<$Base$Connection> Make$Base$Connection(const ClientOptions& options) "
-          "{\n"
-          "  return std::make_shared<Grpc$Base$Connection>(MakeChannel(options), options);\n"
+          "  std::unique_ptr<v1::$Service$::StubInterface> grpc_;\n"
+          "};\n\n");
+
+  // The metadata decorator.
+  p.Print(v,
+          "// Adds the metadata of every call, then calls the stub it wraps.\n"
+          "class $Base$Metadata final : public $Base$Stub {\n"
+          " public:\n"
+          "  explicit $Base$Metadata(std::shared_ptr<$Base$Stub> child) : child_(std::move(child)) {}\n");
+  for (const Method& m : s.methods) {
+    Vars mv = MethodVars(s, m);
+    mv["result"] = StubResult(m);
+    mv["parameters"] = StubParameters(m);
+    mv["arguments"] = StubArguments(m);
+    mv["context"] = m.kind == Kind::kServerStream || m.kind == Kind::kClientStream ? "*context"
+                                                                                  : "context";
+    p.Print(mv,
+            "\n  $result$ $Method$(\n      $parameters$) override {\n"
+            "    AddCallMetadata($context$, options);\n"
+            "    return child_->$Method$($arguments$);\n"
+            "  }\n");
+  }
+  p.Print(v,
+          "\n private:\n"
+          "  std::shared_ptr<$Base$Stub> child_;\n"
+          "};\n\n");
+
+  // The logging decorator.
+  p.Print(v,
+          "// Logs each attempt of the stub it wraps: method, status, latency.\n"
+          "class $Base$Logging final : public $Base$Stub {\n"
+          " public:\n"
+          "  $Base$Logging(std::shared_ptr<$Base$Stub> child, RequestLogSink sink)\n"
+          "      : child_(std::move(child)), sink_(std::move(sink)) {}\n");
+  for (const Method& m : s.methods) {
+    Vars mv = MethodVars(s, m);
+    mv["result"] = StubResult(m);
+    mv["parameters"] = StubParameters(m);
+    mv["arguments"] = StubArguments(m);
+    p.Print(mv, "\n  $result$ $Method$(\n      $parameters$) override {\n");
+    switch (m.kind) {
+      case Kind::kServerStream:
+        p.Print(mv, "    return LogReader(\"$Method$\", sink_, child_->$Method$($arguments$));\n");
+        break;
+      case Kind::kClientStream:
+        p.Print(mv, "    return LogWriter(\"$Method$\", sink_, child_->$Method$($arguments$));\n");
+        break;
+      default:
+        p.Print(mv,
+                "    return LogUnary(\"$Method$\", sink_,\n"
+                "                    [&] { return child_->$Method$($arguments$); });\n");
+        break;
+    }
+    p.Print("  }\n");
+  }
+  p.Print(v,
+          "\n private:\n"
+          "  std::shared_ptr<$Base$Stub> child_;\n"
+          "  RequestLogSink sink_;\n"
+          "};\n\n");
+}
+
+// The connection: each method one call through internal::ConnectionCore,
+// with its idempotency from the policy.
+void PrintConnectionImpl(const Service& s, Printer& p) {
+  Vars v{{"Base", s.base}, {"Service", s.descriptor->name()}};
+  p.Print(v,
+          "class $Base$ConnectionImpl final : public $Base$Connection {\n"
+          " public:\n"
+          "  using Stub = internal::$Base$Stub;\n"
+          "  $Base$ConnectionImpl(std::shared_ptr<Stub> stub, Options options,\n"
+          "                       absl::Status unusable = absl::OkStatus())\n"
+          "      : core_(std::move(stub), internal::ConnectionOptions(std::move(options)),\n"
+          "              std::move(unusable)),\n"
+          "        idempotency_(core_.options().get<$Base$IdempotencyPolicyOption>()) {\n"
+          "    if (idempotency_ == nullptr) {\n"
+          "      idempotency_ = std::make_shared<const $Base$IdempotencyPolicy>();\n"
+          "    }\n"
+          "  }\n");
+  for (const Method& m : s.methods) {
+    Vars mv = MethodVars(s, m);
+    mv["result"] = ConnectionResult(m);
+    mv["parameters"] = ConnectionParameters(m);
+    p.Print(mv, "\n  $result$ $Method$($parameters$) override {\n");
+    const Descriptor* in = m.descriptor->input_type();
+    mv["call"] = IsEmpty(m.descriptor->output_type()) ? "CallForStatus" : "Call";
+    switch (m.kind) {
+      case Kind::kList:
+        p.Print(mv,
+                "    auto idempotency = idempotency_->$Method$(request);\n"
+                "    return core_.List<$Item$>(&Stub::$Method$, std::move(request), idempotency,\n"
+                "        [](auto& response) -> auto& { return *response.mutable_$items$(); });\n");
+        break;
+      case Kind::kServerStream:
+        if (Resumes(m)) {
+          // A stream with cursors resumes after the last one received.
+          p.Print(mv,
+                  "    auto idempotency = idempotency_->$Method$(request);\n"
+                  "    return core_.Read(&Stub::$Method$, std::move(request), idempotency,\n"
+                  "        []($Request$& request, const $Response$& response) {\n"
+                  "          if (!response.cursor().empty()) request.set_cursor(response.cursor());\n"
+                  "        });\n");
+        } else {
+          p.Print(mv,
+                  "    return core_.Read(&Stub::$Method$, std::move(request),\n"
+                  "                      Idempotency::kNonIdempotent);\n");
+        }
+        break;
+      case Kind::kClientStream:
+        p.Print(mv,
+                "    return core_.Stream(&Stub::$Method$, chunks);\n"
+                "  }\n\n"
+                "  std::unique_ptr<StreamWriter<$Request$, $Response$>> $Method$Stream() override {\n"
+                "    return core_.OpenStream(&Stub::$Method$);\n");
+        break;
+      case Kind::kCreate:
+        if (in->FindFieldByName("request_id")) {
+          // The key is given before the first attempt, so that every attempt
+          // carries the same one.
+          p.Print(mv,
+                  "    const $Request$ keyed = internal::WithRequestId(request);\n"
+                  "    return core_.$call$(&Stub::$Method$, keyed, idempotency_->$Method$(keyed));\n");
+          break;
+        }
+        [[fallthrough]];
+      default:
+        p.Print(mv,
+                "    return core_.$call$(&Stub::$Method$, request, idempotency_->$Method$(request));\n");
+        break;
+    }
+    p.Print("  }\n");
+  }
+  p.Print(v,
+          "\n private:\n"
+          "  internal::ConnectionCore<Stub> core_;\n"
+          "  std::shared_ptr<const $Base$IdempotencyPolicy> idempotency_;\n"
+          "};\n\n");
+}
+
+void PrintMakers(const Service& s, Printer& p) {
+  Vars v{{"Base", s.base}, {"Service", s.descriptor->name()}};
+  p.Print(v,
+          "namespace internal {\n\n"
+          "std::shared_ptr<$Base$Stub> MakeGrpc$Base$Stub(std::shared_ptr<grpc::Channel> channel) {\n"
+          "  return std::make_shared<Grpc$Base$Stub>(v1::$Service$::NewStub(std::move(channel)));\n"
+          "}\n\n"
+          "std::shared_ptr<$Base$Stub> Decorate$Base$Stub(std::shared_ptr<$Base$Stub> stub,\n"
+          "                                             const Options& options) {\n"
+          "  if (options.get<RequestLoggingOption>()) {\n"
+          "    stub = std::make_shared<$Base$Logging>(std::move(stub), RequestLogSinkOf(options));\n"
+          "  }\n"
+          "  return std::make_shared<$Base$Metadata>(std::move(stub));\n"
+          "}\n\n"
+          "std::shared_ptr<$Base$Connection> Make$Base$Connection(std::shared_ptr<$Base$Stub> stub,\n"
+          "                                                     Options options) {\n"
+          "  return std::make_shared<$Base$ConnectionImpl>(std::move(stub), std::move(options));\n"
+          "}\n\n"
+          "}  // namespace internal\n\n"
+          "std::shared_ptr<$Base$Connection> Make$Base$Connection(Options options) {\n"
+          "  auto channel = MakeChannel(options);\n"
+          "  if (!channel.ok()) {\n"
+          "    return std::make_shared<$Base$ConnectionImpl>(nullptr, std::move(options),\n"
+          "                                                  channel.status());\n"
+          "  }\n"
+          "  return Make$Base$Connection(*std::move(channel), std::move(options));\n"
           "}\n\n"
           "std::shared_ptr<$Base$Connection> Make$Base$Connection(\n"
-          "    std::shared_ptr<grpc::Channel> channel, const ClientOptions& options) {\n"
-          "  return std::make_shared<Grpc$Base$Connection>(std::move(channel), options);\n"
+          "    std::shared_ptr<grpc::Channel> channel, Options options) {\n"
+          "  if (channel == nullptr) {\n"
+          "    return std::make_shared<$Base$ConnectionImpl>(\n"
+          "        nullptr, std::move(options),\n"
+          "        absl::InvalidArgumentError(\"the connection was made with a null channel\"));\n"
+          "  }\n"
+          "  auto stub = internal::Decorate$Base$Stub(internal::MakeGrpc$Base$Stub(std::move(channel)),\n"
+          "                                           options);\n"
+          "  return std::make_shared<$Base$ConnectionImpl>(std::move(stub), std::move(options));\n"
           "}\n\n");
 }
 
@@ -796,6 +1127,7 @@ void PrintClientSource(const Service& s, GeneratorContext* context) {
   Printer& p = file.printer;
   std::string pb = s.descriptor->file()->name();
   Vars v{{"header", s.Header()},
+         {"stub", "bilateral/internal/" + s.snake + "_stub.h"},
          {"grpc", pb.substr(0, pb.size() - 6) + ".grpc.pb.h"},
          {"proto", pb}};
   p.Print(v,
@@ -803,13 +1135,23 @@ void PrintClientSource(const Service& s, GeneratorContext* context) {
           "#include \"$header$\"\n\n"
           "#include <utility>\n\n"
           "#include \"$grpc$\"\n"
+          "#include \"$stub$\"\n"
           "#include \"bilateral/internal/call_options.h\"\n"
           "#include \"bilateral/internal/requests.h\"\n"
-          "#include \"grpc_call.h\"\n"
-          "#include \"request_id.h\"\n\n"
+          "#include \"call.h\"\n"
+          "#include \"decorators.h\"\n"
+          "#include \"grpc_stub.h\"\n"
+          "#include \"request_id.h\"\n"
+          "#include \"settings.h\"\n\n"
           "namespace bilateral {\n\n");
   PrintClientBodies(s, p);
-  PrintGrpcConnection(s, p);
+  PrintIdempotencyBodies(s, p);
+  p.Print("namespace internal {\nnamespace {\n\n");
+  PrintStubs(s, p);
+  p.Print("}  // namespace\n}  // namespace internal\n\nnamespace {\n\n");
+  PrintConnectionImpl(s, p);
+  p.Print("}  // namespace\n\n");
+  PrintMakers(s, p);
   p.Print("}  // namespace bilateral\n");
 }
 
@@ -970,6 +1312,7 @@ void PrintUmbrella(const std::vector<Service>& services, GeneratorContext* conte
       "// and channel they share, List and stream ranges and error details.\n"
       "#pragma once\n\n");
   std::set<std::string> headers{"bilateral/options.h", "bilateral/pagination.h",
+                                "bilateral/retry_policy.h",
                                 "bilateral/status.h", "bilateral/stream_range.h",
                                 "bilateral/stream_writer.h"};
   for (const Service& s : services) headers.insert(s.PublicHeader());
@@ -1023,6 +1366,8 @@ class Generator : public google::protobuf::compiler::CodeGenerator {
       }
       PrintClientHeader(s, context);
       PrintMock(s, context);
+      PrintStubHeader(s, context);
+      PrintMockStub(s, context);
       PrintClientSource(s, context);
     }
     PrintUmbrella(services, context);

@@ -10,6 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "bilateral/options.h"
+#include "decorators.h"
 #include "settings.h"
 
 namespace bilateral {
@@ -55,10 +56,10 @@ absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> TlsCredentials(
 
 }  // namespace
 
-absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(const ClientOptions& options) {
+absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(const Options& options) {
   auto settings = internal::ResolveChannelSettings(options);
   if (!settings.ok()) return settings.status();
-  std::shared_ptr<grpc::ChannelCredentials> credentials = options.credentials;
+  std::shared_ptr<grpc::ChannelCredentials> credentials = options.get<GrpcCredentialsOption>();
   if (credentials == nullptr && settings->tls()) {
     auto tls = TlsCredentials(*settings);
     if (!tls.ok()) return tls.status();
@@ -68,7 +69,7 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(const ClientOptions& 
   // Every call names the SDK and its version ("bilateral-cpp/0.1.0 grpc-c++/..."),
   // so that a server's logs tell its clients apart.
   grpc::ChannelArguments arguments;
-  arguments.SetUserAgentPrefix(std::string("bilateral-cpp/") + BILATERAL_CLIENT_VERSION);
+  arguments.SetUserAgentPrefix(internal::UserAgent());
   return grpc::CreateCustomChannel(settings->endpoint, credentials, arguments);
 }
 

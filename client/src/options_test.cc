@@ -3,6 +3,7 @@
 // resolved settings and, end to end, on what reaches a fake server.
 #include <cstdlib>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -105,37 +106,129 @@ TEST(ChannelSettingsTest, ACertificateNeedsItsKeyWhereverEachComesFrom) {
   EXPECT_TRUE(internal::ResolveChannelSettings(options).ok());
 }
 
-TEST(CallSettingsTest, PerCallOverClientOverEnvironmentOverDefault) {
+TEST(OptionsTest, EachOptionIsKeyedByItsType) {
+  Options options;
+  EXPECT_FALSE(options.has<ApiKeyOption>());
+  EXPECT_EQ(options.get<ApiKeyOption>(), "");  // unset: a value-initialized one
+  EXPECT_EQ(options.get<TimeoutOption>(), absl::ZeroDuration());
+  options.set<ApiKeyOption>("key").set<EndpointOption>("host:1");
+  EXPECT_TRUE(options.has<ApiKeyOption>());
+  EXPECT_EQ(options.get<ApiKeyOption>(), "key");
+  EXPECT_EQ(options.get<EndpointOption>(), "host:1");
+  // Two options of the same value type stay apart.
+  EXPECT_FALSE(options.has<TlsCaFileOption>());
+  options.unset<ApiKeyOption>();
+  EXPECT_FALSE(options.has<ApiKeyOption>());
+  EXPECT_EQ(options.get<EndpointOption>(), "host:1");
+}
+
+// An option that the SDK does not know: users may add their own.
+struct ColourOption {
+  using Type = std::string;
+};
+
+TEST(OptionsTest, AnyTypeWithAValueTypeIsAnOptionAndCopiesAreIndependent) {
+  Options options;
+  options.set<ColourOption>("red");
+  Options copy = options;
+  copy.set<ColourOption>("blue");
+  EXPECT_EQ(options.get<ColourOption>(), "red");
+  EXPECT_EQ(copy.get<ColourOption>(), "blue");
+}
+
+TEST(OptionsTest, MergeKeepsThePreferredAndFillsTheRest) {
+  Options call;
+  call.set<TimeoutOption>(absl::Seconds(2));
+  Options connection;
+  connection.set<TimeoutOption>(absl::Seconds(30)).set<ApiKeyOption>("key");
+  Options merged = MergeOptions(call, connection);
+  EXPECT_EQ(merged.get<TimeoutOption>(), absl::Seconds(2));
+  EXPECT_EQ(merged.get<ApiKeyOption>(), "key");
+  // A set empty value is a value: a call's empty key replaces the client's.
+  call.set<ApiKeyOption>("");
+  EXPECT_EQ(MergeOptions(call, connection).get<ApiKeyOption>(), "");
+}
+
+TEST(OptionsTest, ClientOptionsSetWhatTheyGive) {
+  ClientOptions client;
+  Options options = client;
+  EXPECT_FALSE(options.has<EndpointOption>());
+  EXPECT_FALSE(options.has<ApiKeyOption>());  // empty: the environment may give it
+  EXPECT_FALSE(options.has<GrpcCredentialsOption>());
+  EXPECT_EQ(options.get<TimeoutOption>(), absl::Seconds(30));
+  client.endpoint = "host:1";
+  client.api_key = "key";
+  client.tls_ca_file = "ca.pem";
+  client.timeout = absl::Seconds(7);
+  client.retry.max_attempts = 3;
+  client.retry.budget = absl::Seconds(9);
+  options = client;
+  EXPECT_EQ(options.get<EndpointOption>(), "host:1");
+  EXPECT_EQ(options.get<ApiKeyOption>(), "key");
+  EXPECT_EQ(options.get<TlsCaFileOption>(), "ca.pem");
+  EXPECT_EQ(options.get<TimeoutOption>(), absl::Seconds(7));
+  auto retry = std::dynamic_pointer_cast<const LimitedRetryPolicy>(
+      options.get<RetryPolicyOption>());
+  ASSERT_NE(retry, nullptr);
+  EXPECT_EQ(retry->max_failures(), 2);
+  EXPECT_EQ(retry->max_duration(), absl::Seconds(9));
+}
+
+TEST(OptionsTest, CallOptionsSetOnlyWhatIsSet) {
+  CallOptions call;
+  Options options = call;
+  EXPECT_FALSE(options.has<TimeoutOption>());
+  EXPECT_FALSE(options.has<RetryPolicyOption>());
+  EXPECT_FALSE(options.has<ApiKeyOption>());
+  call.timeout = absl::Seconds(3);
+  call.api_key = "";
+  call.retry = RetryOptions::None();
+  options = call;
+  EXPECT_EQ(options.get<TimeoutOption>(), absl::Seconds(3));
+  EXPECT_TRUE(options.has<ApiKeyOption>());
+  auto retry = std::dynamic_pointer_cast<const LimitedRetryPolicy>(
+      options.get<RetryPolicyOption>());
+  ASSERT_NE(retry, nullptr);
+  EXPECT_EQ(retry->max_failures(), 0);
+}
+
+TEST(ConnectionOptionsTest, PerCallOverConnectionOverEnvironmentOverDefault) {
   ScopedEnvironment environment;
-  ClientOptions options;
-  internal::CallSettings defaults = internal::ConnectionCallSettings(options);
-  EXPECT_EQ(defaults.timeout, absl::Seconds(30));
-  EXPECT_EQ(defaults.retry.max_attempts, 5);
-  EXPECT_EQ(defaults.api_key, "");
+  Options defaults = internal::ConnectionOptions(Options());
+  EXPECT_EQ(defaults.get<TimeoutOption>(), absl::Seconds(30));
+  auto retry =
+      std::dynamic_pointer_cast<const LimitedRetryPolicy>(defaults.get<RetryPolicyOption>());
+  ASSERT_NE(retry, nullptr);
+  EXPECT_EQ(retry->max_failures(), 4);
+  EXPECT_EQ(retry->max_duration(), absl::Seconds(60));
+  EXPECT_NE(defaults.get<BackoffPolicyOption>(), nullptr);
+  EXPECT_FALSE(defaults.has<ApiKeyOption>());
 
   environment.Set("BILATERAL_API_KEY", "env-key");
-  EXPECT_EQ(internal::ConnectionCallSettings(options).api_key, "env-key");
+  EXPECT_EQ(internal::ConnectionOptions(Options()).get<ApiKeyOption>(), "env-key");
+  // An empty key given to the connection counts as none given.
+  EXPECT_EQ(internal::ConnectionOptions(Options().set<ApiKeyOption>("")).get<ApiKeyOption>(),
+            "env-key");
 
-  options.api_key = "client-key";
-  options.timeout = absl::Seconds(7);
-  options.retry.max_attempts = 2;
-  internal::CallSettings client = internal::ConnectionCallSettings(options);
-  EXPECT_EQ(client.api_key, "client-key");
-  EXPECT_EQ(client.timeout, absl::Seconds(7));
-  EXPECT_EQ(client.retry.max_attempts, 2);
+  Options connection = internal::ConnectionOptions(
+      Options().set<ApiKeyOption>("client-key").set<TimeoutOption>(absl::Seconds(7)));
+  EXPECT_EQ(connection.get<ApiKeyOption>(), "client-key");
+  EXPECT_EQ(connection.get<TimeoutOption>(), absl::Seconds(7));
 
   // Per call, only what is set changes.
-  CallOptions call;
-  call.timeout = absl::Seconds(3);
-  internal::CallSettings merged = internal::ForCall(client, call);
-  EXPECT_EQ(merged.timeout, absl::Seconds(3));
-  EXPECT_EQ(merged.api_key, "client-key");
-  EXPECT_EQ(merged.retry.max_attempts, 2);
-  call.api_key = "call-key";
-  call.retry = RetryOptions::None();
-  merged = internal::ForCall(client, call);
-  EXPECT_EQ(merged.api_key, "call-key");
-  EXPECT_EQ(merged.retry.max_attempts, 1);
+  Options merged =
+      internal::ForCall(Options().set<TimeoutOption>(absl::Seconds(3)), connection);
+  EXPECT_EQ(merged.get<TimeoutOption>(), absl::Seconds(3));
+  EXPECT_EQ(merged.get<ApiKeyOption>(), "client-key");
+  merged = internal::ForCall(Options().set<ApiKeyOption>("call-key"), connection);
+  EXPECT_EQ(merged.get<ApiKeyOption>(), "call-key");
+}
+
+TEST(ConnectionOptionsTest, NullPoliciesCountAsUnset) {
+  Options options = internal::ConnectionOptions(
+      Options().set<RetryPolicyOption>(nullptr).set<BackoffPolicyOption>(nullptr));
+  EXPECT_NE(options.get<RetryPolicyOption>(), nullptr);
+  EXPECT_NE(options.get<BackoffPolicyOption>(), nullptr);
 }
 
 // End to end: what a fake server receives.
@@ -143,7 +236,7 @@ class OptionsOnTheWireTest : public ::testing::Test {
  protected:
   void SetUp() override { ASSERT_TRUE(server_.ok()); }
 
-  ClientOptions Options() {
+  ClientOptions WireOptions() {
     ClientOptions options;
     options.endpoint = server_.endpoint();
     options.retry = RetryOptions::None();
@@ -156,7 +249,7 @@ class OptionsOnTheWireTest : public ::testing::Test {
 };
 
 TEST_F(OptionsOnTheWireTest, ApiKeyPrecedenceReachesTheServer) {
-  ClientOptions options = Options();
+  ClientOptions options = WireOptions();
   ASSERT_TRUE(VisitClient(MakeVisitConnection(options)).GetVisit("visits/v1").ok());
   EXPECT_EQ(LastCall().authorization, "");  // no key anywhere: no metadata
 
@@ -183,14 +276,14 @@ TEST_F(OptionsOnTheWireTest, ApiKeyPrecedenceReachesTheServer) {
 }
 
 TEST_F(OptionsOnTheWireTest, CallsNameTheSdkAndItsVersionAsUserAgent) {
-  ASSERT_TRUE(VisitClient(MakeVisitConnection(Options())).GetVisit("visits/v1").ok());
+  ASSERT_TRUE(VisitClient(MakeVisitConnection(WireOptions())).GetVisit("visits/v1").ok());
   EXPECT_THAT(LastCall().user_agent,
               ::testing::StartsWith(std::string("bilateral-cpp/") + BILATERAL_CLIENT_VERSION + " "));
 }
 
 TEST_F(OptionsOnTheWireTest, EndpointFromTheEnvironmentIsUsedOnlyWhenTheClientGivesNone) {
   environment_.Set("BILATERAL_ENDPOINT", server_.endpoint());
-  ClientOptions options = Options();
+  ClientOptions options = WireOptions();
   options.endpoint = "";
   EXPECT_TRUE(VisitClient(MakeVisitConnection(options)).GetVisit("visits/v1").ok());
 
@@ -204,11 +297,11 @@ TEST_F(OptionsOnTheWireTest, EndpointFromTheEnvironmentIsUsedOnlyWhenTheClientGi
 TEST_F(OptionsOnTheWireTest, DeadlineIsPerCallElseClientElseDefault) {
   // gRPC rounds a deadline on the wire up, and the bounds are wide besides:
   // each only tells which of 30 s, 300 s and 3000 s was set.
-  VisitClient defaults(MakeVisitConnection(Options()));
+  VisitClient defaults(MakeVisitConnection(WireOptions()));
   ASSERT_TRUE(defaults.GetVisit("visits/v1").ok());
   EXPECT_LE(LastCall().time_left, std::chrono::seconds(100));
 
-  ClientOptions options = Options();
+  ClientOptions options = WireOptions();
   options.timeout = absl::Seconds(300);
   VisitClient visits(MakeVisitConnection(options));
   ASSERT_TRUE(visits.GetVisit("visits/v1").ok());
@@ -219,6 +312,24 @@ TEST_F(OptionsOnTheWireTest, DeadlineIsPerCallElseClientElseDefault) {
   call.timeout = absl::Seconds(3000);
   ASSERT_TRUE(visits.GetVisit("visits/v1", call).ok());
   EXPECT_GT(LastCall().time_left, std::chrono::seconds(1000));
+}
+
+TEST_F(OptionsOnTheWireTest, OptionsKeyedByTypeReachTheServerClientOverConnection) {
+  Options connection;
+  connection.set<EndpointOption>(server_.endpoint()).set<ApiKeyOption>("connection-key");
+  VisitClient plain(MakeVisitConnection(connection));
+  ASSERT_TRUE(plain.GetVisit("visits/v1").ok());
+  EXPECT_EQ(LastCall().authorization, "Bearer connection-key");
+
+  VisitClient visits(MakeVisitConnection(connection),
+                     Options().set<ApiKeyOption>("client-key"));
+  ASSERT_TRUE(visits.GetVisit("visits/v1").ok());
+  EXPECT_EQ(LastCall().authorization, "Bearer client-key");
+  ASSERT_TRUE(visits.GetVisit("visits/v1", Options().set<ApiKeyOption>("call-key")).ok());
+  EXPECT_EQ(LastCall().authorization, "Bearer call-key");
+  // A call's empty key sends none.
+  ASSERT_TRUE(visits.GetVisit("visits/v1", Options().set<ApiKeyOption>("")).ok());
+  EXPECT_EQ(LastCall().authorization, "");
 }
 
 }  // namespace

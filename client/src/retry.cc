@@ -1,11 +1,13 @@
 #include "retry.h"
 
 #include <algorithm>
-#include <cmath>
+#include <cstdint>
 
 #include "absl/random/random.h"
+#include "absl/time/clock.h"
+#include "settings.h"
 
-namespace bilateral::internal {
+namespace bilateral {
 namespace {
 
 absl::Duration NotNegative(absl::Duration duration) {
@@ -34,11 +36,11 @@ bool IsRetryable(Idempotency idempotency, absl::StatusCode code) {
   switch (idempotency) {
     case Idempotency::kRead:
       return refused || cancelled_by_server || code == absl::StatusCode::kDeadlineExceeded;
-    case Idempotency::kCreate:
+    case Idempotency::kKeyedWrite:
       // A repeated request_id answers with the first result, so a create
       // the server cancelled, applied or not, is safe to send again.
       return refused || cancelled_by_server;
-    case Idempotency::kIdempotentWrite:
+    case Idempotency::kConditionalWrite:
       // A write past its deadline or cancelled may still be applied; with an
       // etag, a second attempt would then fail, so only clear refusals are
       // retried.
@@ -49,27 +51,40 @@ bool IsRetryable(Idempotency idempotency, absl::StatusCode code) {
   return false;
 }
 
-absl::Duration BackoffCap(const RetryOptions& options, int retry) {
-  const absl::Duration initial = NotNegative(options.initial_backoff);
-  const absl::Duration max = NotNegative(options.max_backoff);
-  const double multiplier = std::max(1.0, options.backoff_multiplier);
+bool LimitedRetryPolicy::OnFailure(const absl::Status& status, Idempotency idempotency,
+                                   absl::Duration delay) {
+  if (failures_ >= max_failures_) return false;
+  if (!IsRetryable(idempotency, status.code())) return false;
+  if (absl::Now() + delay - start_ >= NotNegative(max_duration_)) return false;
+  ++failures_;
+  return true;
+}
+
+absl::Duration ExponentialBackoffPolicy::Cap(int retry) const {
+  const absl::Duration initial = NotNegative(initial_);
+  const absl::Duration max = NotNegative(maximum_);
+  const double multiplier = std::max(1.0, multiplier_);
   // Grows until it passes the cap; the loop stops long before overflow.
   absl::Duration cap = initial;
   for (int i = 0; i < retry && cap < max; ++i) cap = cap * multiplier;
   return std::min(cap, max);
 }
 
-RetryState::RetryState(const RetryOptions& options, Idempotency idempotency)
-    : options_(options), idempotency_(idempotency), start_(absl::Now()) {}
+absl::Duration ExponentialBackoffPolicy::OnCompletion() { return FullJitter(Cap(retries_++)); }
 
-bool RetryState::WaitBeforeRetry(const absl::Status& status) {
-  if (attempts_ >= options_.max_attempts) return false;
-  if (!IsRetryable(idempotency_, status.code())) return false;
-  const absl::Duration wait = FullJitter(BackoffCap(options_, attempts_ - 1));
-  if (absl::Now() + wait - start_ >= NotNegative(options_.budget)) return false;
-  absl::SleepFor(wait);
-  ++attempts_;
+namespace internal {
+
+Retrier::Retrier(const Options& options, Idempotency idempotency)
+    : retry_(RetryPolicyOf(options).clone()),
+      backoff_(BackoffPolicyOf(options).clone()),
+      idempotency_(idempotency) {}
+
+bool Retrier::WaitBeforeRetry(const absl::Status& status) {
+  const absl::Duration delay = backoff_->OnCompletion();
+  if (!retry_->OnFailure(status, idempotency_, delay)) return false;
+  absl::SleepFor(delay);
   return true;
 }
 
-}  // namespace bilateral::internal
+}  // namespace internal
+}  // namespace bilateral

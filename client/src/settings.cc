@@ -1,6 +1,8 @@
 #include "settings.h"
 
 #include <cstdlib>
+#include <memory>
+#include <utility>
 
 #include "absl/status/status.h"
 
@@ -17,36 +19,66 @@ std::string OrEnvironment(const std::string& value, const char* name) {
 
 }  // namespace
 
-CallSettings ConnectionCallSettings(const ClientOptions& options) {
-  CallSettings settings;
-  settings.timeout = options.timeout;
-  settings.retry = options.retry;
-  settings.api_key = OrEnvironment(options.api_key, kApiKeyVariable);
-  return settings;
+Options DefaultCallOptions() {
+  static const Options* const kDefaults = new Options(ClientOptions{});
+  Options defaults;
+  defaults.set<TimeoutOption>(kDefaults->get<TimeoutOption>());
+  defaults.set<RetryPolicyOption>(kDefaults->get<RetryPolicyOption>());
+  defaults.set<BackoffPolicyOption>(kDefaults->get<BackoffPolicyOption>());
+  return defaults;
 }
 
-CallSettings ForCall(CallSettings base, const CallOptions& call) {
-  if (call.timeout.has_value()) base.timeout = *call.timeout;
-  if (call.retry.has_value()) base.retry = *call.retry;
-  if (call.api_key.has_value()) base.api_key = *call.api_key;
-  return base;
+Options ConnectionOptions(Options options) {
+  if (options.has<RetryPolicyOption>() && options.get<RetryPolicyOption>() == nullptr) {
+    options.unset<RetryPolicyOption>();
+  }
+  if (options.has<BackoffPolicyOption>() && options.get<BackoffPolicyOption>() == nullptr) {
+    options.unset<BackoffPolicyOption>();
+  }
+  std::string api_key = OrEnvironment(options.get<ApiKeyOption>(), kApiKeyVariable);
+  if (api_key.empty()) {
+    options.unset<ApiKeyOption>();
+  } else {
+    options.set<ApiKeyOption>(std::move(api_key));
+  }
+  return MergeOptions(std::move(options), DefaultCallOptions());
 }
 
-absl::StatusOr<ChannelSettings> ResolveChannelSettings(const ClientOptions& options) {
+Options ForCall(const Options& call, const Options& connection) {
+  return MergeOptions(call, connection);
+}
+
+const RetryPolicy& RetryPolicyOf(const Options& options) {
+  static const RetryPolicy* const kDefault =
+      DefaultCallOptions().get<RetryPolicyOption>()->clone().release();
+  const auto& policy = options.get<RetryPolicyOption>();
+  return policy != nullptr ? *policy : *kDefault;
+}
+
+const BackoffPolicy& BackoffPolicyOf(const Options& options) {
+  static const BackoffPolicy* const kDefault =
+      DefaultCallOptions().get<BackoffPolicyOption>()->clone().release();
+  const auto& policy = options.get<BackoffPolicyOption>();
+  return policy != nullptr ? *policy : *kDefault;
+}
+
+absl::StatusOr<ChannelSettings> ResolveChannelSettings(const Options& options) {
   ChannelSettings settings;
-  settings.endpoint = OrEnvironment(options.endpoint, kEndpointVariable);
+  settings.endpoint = OrEnvironment(options.get<EndpointOption>(), kEndpointVariable);
   if (settings.endpoint.empty()) settings.endpoint = kDefaultEndpoint;
-  if (options.credentials != nullptr) {
-    if (!options.tls_ca_file.empty() || !options.tls_cert_file.empty() ||
-        !options.tls_key_file.empty()) {
+  const bool tls_files = !options.get<TlsCaFileOption>().empty() ||
+                         !options.get<TlsCertFileOption>().empty() ||
+                         !options.get<TlsKeyFileOption>().empty();
+  if (options.get<GrpcCredentialsOption>() != nullptr) {
+    if (tls_files) {
       return absl::InvalidArgumentError(
-          "ClientOptions: set either credentials or the TLS files, not both");
+          "options: set either credentials or the TLS files, not both");
     }
     return settings;
   }
-  settings.tls_ca_file = OrEnvironment(options.tls_ca_file, kTlsCaFileVariable);
-  settings.tls_cert_file = OrEnvironment(options.tls_cert_file, kTlsCertFileVariable);
-  settings.tls_key_file = OrEnvironment(options.tls_key_file, kTlsKeyFileVariable);
+  settings.tls_ca_file = OrEnvironment(options.get<TlsCaFileOption>(), kTlsCaFileVariable);
+  settings.tls_cert_file = OrEnvironment(options.get<TlsCertFileOption>(), kTlsCertFileVariable);
+  settings.tls_key_file = OrEnvironment(options.get<TlsKeyFileOption>(), kTlsKeyFileVariable);
   if (settings.tls_cert_file.empty() != settings.tls_key_file.empty()) {
     return absl::InvalidArgumentError(
         "a TLS client certificate needs its key: set tls_cert_file and tls_key_file "

@@ -1,8 +1,9 @@
 // The settings a connection and each of its calls run with, resolved in the
-// order bilateral/options.h documents: per call, then the ClientOptions,
-// then the environment, then the defaults.
+// order bilateral/options.h documents: the call's options, the client's,
+// the connection's, then the environment, then the defaults.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -18,20 +19,21 @@ inline constexpr char kTlsCaFileVariable[] = "BILATERAL_TLS_CA_FILE";
 inline constexpr char kTlsCertFileVariable[] = "BILATERAL_TLS_CERT_FILE";
 inline constexpr char kTlsKeyFileVariable[] = "BILATERAL_TLS_KEY_FILE";
 
-// What one call runs with.
-struct CallSettings {
-  absl::Duration timeout;
-  RetryOptions retry;
-  std::string api_key;  // "" sends no authorization metadata
-};
+// The defaults of the per-call settings: TimeoutOption 30 s, the retry and
+// backoff policies of RetryOptions{}.
+Options DefaultCallOptions();
 
 // What the calls of a connection made with `options` run with, before any
-// CallOptions: the options' own values, the API key from the environment
-// when the options have none.
-CallSettings ConnectionCallSettings(const ClientOptions& options);
+// call's options: `options`, the API key from the environment when they have
+// none (or an empty one), then the defaults. Null policies count as unset.
+Options ConnectionOptions(Options options);
 
-// `base` with every setting that `call` sets replaced.
-CallSettings ForCall(CallSettings base, const CallOptions& call);
+// The call's options over the connection's.
+Options ForCall(const Options& call, const Options& connection);
+
+// The policies of `options`, the defaults when unset.
+const RetryPolicy& RetryPolicyOf(const Options& options);
+const BackoffPolicy& BackoffPolicyOf(const Options& options);
 
 // Where and how a channel connects.
 struct ChannelSettings {
@@ -46,8 +48,8 @@ struct ChannelSettings {
 };
 
 // The endpoint and TLS files of `options`, each from the environment when
-// the options leave it empty (TLS files only when `options.credentials` is
+// the options leave it empty (TLS files only when GrpcCredentialsOption is
 // null). INVALID_ARGUMENT when the TLS settings contradict each other.
-absl::StatusOr<ChannelSettings> ResolveChannelSettings(const ClientOptions& options);
+absl::StatusOr<ChannelSettings> ResolveChannelSettings(const Options& options);
 
 }  // namespace bilateral::internal

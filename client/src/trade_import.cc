@@ -32,8 +32,8 @@ bool StartsChunk(const v1::ImportTradeRecordsRequest& chunk, bool use_name,
 
 absl::StatusOr<v1::ImportTradeRecordsResponse> TradeRecordClient::ImportTradeRecords(
     std::vector<v1::TradeRecord> records, const ImportOptions& options,
-    const CallOptions& call_options) {
-  internal::CallOptionsScope scope(call_options);
+    Options opts) {
+  internal::CallOptionsScope scope(MergeOptions(std::move(opts), options_));
   if (absl::Status status = CheckChunkSize(options); !status.ok()) return status;
   std::vector<v1::ImportTradeRecordsRequest> chunks;
   for (v1::TradeRecord& record : records) {
@@ -47,8 +47,8 @@ absl::StatusOr<v1::ImportTradeRecordsResponse> TradeRecordClient::ImportTradeRec
 }
 
 TradeRecordImportWriter TradeRecordClient::ImportTradeRecordsWriter(
-    const ImportOptions& options, const CallOptions& call_options) {
-  internal::CallOptionsScope scope(call_options);
+    const ImportOptions& options, Options opts) {
+  internal::CallOptionsScope scope(MergeOptions(std::move(opts), options_));
   if (absl::Status status = CheckChunkSize(options); !status.ok()) {
     return TradeRecordImportWriter(
         internal::MakeBufferedStreamWriter<v1::ImportTradeRecordsRequest,

@@ -4,7 +4,7 @@
 // What is written by hand here is the import of records, which chunks them.
 //
 //   bilateral::TradeRecordClient client(
-//       bilateral::MakeTradeRecordConnection(bilateral::ClientOptions{}));
+//       bilateral::MakeTradeRecordConnection(bilateral::Options{}));
 //   auto record = client.GetTradeRecord("tradeRecords/kz-cn-total-2023");
 //   if (!record.ok()) std::cerr << record.status() << "\n";
 #pragma once
@@ -59,9 +59,9 @@ class TradeRecordImportWriter {
 // Reads and writes trade records. Cheap to copy; copies share the
 // connection. Every method returns the server's error as a status: use
 // FieldViolations() and ErrorReason() from bilateral/status.h for its
-// details. Each method takes an optional CallOptions last
-// (bilateral/options.h); calls that are safe to repeat are retried as its
-// RetryOptions say.
+// details. Each method takes optional Options last (bilateral/options.h; a
+// CallOptions converts) over the client's; calls that are safe to repeat
+// are retried as their retry policy says.
 class TradeRecordClient : public TradeRecordClientBase {
  public:
   using TradeRecordClientBase::TradeRecordClientBase;
@@ -78,12 +78,12 @@ class TradeRecordClient : public TradeRecordClientBase {
   // `use_names` is safe: the stored ones come back as ALREADY_EXISTS rows.
   absl::StatusOr<v1::ImportTradeRecordsResponse> ImportTradeRecords(
       std::vector<v1::TradeRecord> records, const ImportOptions& options = {},
-      const CallOptions& call_options = {});
+      Options opts = {});
   // As above, with the records written one by one to the writer returned,
   // which holds at most one chunk; the stream opens at once. A chunk size
   // below 1 makes the writer's Finish INVALID_ARGUMENT, with no call made.
   TradeRecordImportWriter ImportTradeRecordsWriter(const ImportOptions& options = {},
-                                                   const CallOptions& call_options = {});
+                                                   Options opts = {});
 };
 
 }  // namespace bilateral

@@ -1,7 +1,7 @@
-// How a client method hands its CallOptions to the connection without
+// How a client method hands its call's Options to the connection without
 // changing the connection's interface (and so its mocks): the method opens
 // a CallOptionsScope, and the connection reads CurrentCallOptions() on the
-// same thread. Not part of the API (the methods' CallOptions argument is).
+// same thread. Not part of the API (the methods' Options argument is).
 #pragma once
 
 #include "bilateral/options.h"
@@ -10,19 +10,20 @@ namespace bilateral::internal {
 
 // The options of the innermost open scope on this thread; empty options
 // when there is none.
-const CallOptions& CurrentCallOptions();
+const Options& CurrentCallOptions();
 
 // Makes `options` current on this thread until destroyed, then restores the
-// options that were current before. `options` must outlive the scope.
+// options that were current before.
 class CallOptionsScope {
  public:
-  explicit CallOptionsScope(const CallOptions& options);
+  explicit CallOptionsScope(Options options);
   ~CallOptionsScope();
   CallOptionsScope(const CallOptionsScope&) = delete;
   CallOptionsScope& operator=(const CallOptionsScope&) = delete;
 
  private:
-  const CallOptions* previous_;
+  Options options_;
+  const Options* previous_;
 };
 
 }  // namespace bilateral::internal

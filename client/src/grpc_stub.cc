@@ -1,8 +1,6 @@
-#include "grpc_call.h"
+#include "grpc_stub.h"
 
 #include "absl/strings/cord.h"
-#include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
 #include "google/rpc/status.pb.h"
 
 namespace bilateral::internal {
@@ -17,17 +15,6 @@ absl::Status FromGrpcStatus(const grpc::Status& status) {
     }
   }
   return result;
-}
-
-void Authorize(const CallSettings& settings, grpc::ClientContext& context) {
-  if (!settings.api_key.empty()) {
-    context.AddMetadata("authorization", absl::StrCat("Bearer ", settings.api_key));
-  }
-}
-
-void PrepareContext(const CallSettings& settings, grpc::ClientContext& context) {
-  context.set_deadline(absl::ToChronoTime(absl::Now() + settings.timeout));
-  Authorize(settings, context);
 }
 
 }  // namespace bilateral::internal
