@@ -255,7 +255,8 @@ type PartnershipSummary struct {
 	unknownFields protoimpl.UnknownFields
 
 	// The partnership record, `partnerships/{partnership}`. When several are
-	// stored for the pair, the one with the latest current level.
+	// stored for the pair, the one with the latest current level (ties: the
+	// first by name).
 	Partnership string `protobuf:"bytes,1,opt,name=partnership,proto3" json:"partnership,omitempty"`
 	// Its level (label, tier) and since when; unset when it records no
 	// elevation.
