@@ -20,6 +20,7 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -41,18 +42,21 @@
 ABSL_FLAG(std::string, target, "127.0.0.1:50051", "host:port of the server");
 ABSL_FLAG(std::string, method, "get",
           "get: GetVisit of --name; list: ListVisits; get_trade: GetTradeRecord of --name; "
-          "list_trade: ListTradeRecords; relationship: GetRelationship of --name; mixed: "
+          "list_trade: ListTradeRecords; relationship: GetRelationship of --name; timeline: "
+          "ListTimeline of --name; mixed: "
           "GetVisit of --name, and CreateVisit of a new synthetic visit for --write_percent of "
           "the calls; create: CreateVisit of a new synthetic visit on every call");
 ABSL_FLAG(std::string, name, "",
-          "the record that get, get_trade, relationship and mixed ask for; empty: "
-          "visits/xi-jinping-kz-2024 (get, mixed) or relationships/CN-KZ (relationship); "
+          "the record that get, get_trade, relationship, timeline and mixed ask for; empty: "
+          "visits/xi-jinping-kz-2024 (get, mixed) or relationships/CN-KZ (relationship, "
+          "timeline); "
           "get_trade needs one");
-ABSL_FLAG(int, page_size, 50, "page_size of each list or list_trade call");
-ABSL_FLAG(std::string, filter, "", "filter of each list or list_trade call");
+ABSL_FLAG(int, page_size, 50, "page_size of each list, list_trade or timeline call");
+ABSL_FLAG(std::string, filter, "", "filter of each list, list_trade or timeline call");
 ABSL_FLAG(std::string, order_by, "", "order_by of each list or list_trade call");
 ABSL_FLAG(int, page_depth, 1,
-          "list, list_trade: the page every measured call asks for; pages 1 to N-1 are walked "
+          "list, list_trade, timeline: the page every measured call asks for; pages 1 to N-1 "
+          "are walked "
           "one call at a time before the warm-up to get its page token");
 ABSL_FLAG(int, write_percent, 5, "mixed: percentage of calls that are writes, 0-100");
 ABSL_FLAG(std::string, series_visitor, "",
@@ -466,7 +470,9 @@ absl::Status SetListRequest(Workload& workload, grpc::GenericStub& stub, Request
                             int depth) {
   request.set_page_size(absl::GetFlag(FLAGS_page_size));
   request.set_filter(absl::GetFlag(FLAGS_filter));
-  request.set_order_by(absl::GetFlag(FLAGS_order_by));
+  if constexpr (!std::is_same_v<Request, v1::ListTimelineRequest>) {
+    request.set_order_by(absl::GetFlag(FLAGS_order_by));
+  }
   auto token = PageToken<Response>(workload, stub, workload.read_rpc, request, depth);
   if (!token.ok()) return token.status();
   request.set_page_token(*token);
@@ -502,17 +508,17 @@ int Run() {
   const std::string method = absl::GetFlag(FLAGS_method);
   const int concurrency = absl::GetFlag(FLAGS_concurrency);
   const int page_depth = absl::GetFlag(FLAGS_page_depth);
-  const bool list = method == "list" || method == "list_trade";
+  const bool list = method == "list" || method == "list_trade" || method == "timeline";
   const bool create = method == "create";
   const bool mixed = method == "mixed" || create;
   std::string name = absl::GetFlag(FLAGS_name);
   if (name.empty()) {
     if (method == "get" || mixed) name = "visits/xi-jinping-kz-2024";
-    if (method == "relationship") name = "relationships/CN-KZ";
+    if (method == "relationship" || method == "timeline") name = "relationships/CN-KZ";
   }
   if (method != "get" && method != "get_trade" && method != "relationship" && !list && !mixed) {
     std::cerr << "bilateral-loadgen: --method must be get, list, get_trade, list_trade, "
-                 "relationship, mixed or create\n";
+                 "relationship, timeline, mixed or create\n";
     return 2;
   }
   if (method == "get_trade" && name.empty()) {
@@ -525,7 +531,7 @@ int Run() {
   }
   if (page_depth < 1 || (page_depth > 1 && !list)) {
     std::cerr << "bilateral-loadgen: --page_depth must be at least 1, and above 1 only for "
-                 "list and list_trade\n";
+                 "list, list_trade and timeline\n";
     return 2;
   }
   const int write_percent = absl::GetFlag(FLAGS_write_percent);
@@ -589,6 +595,11 @@ int Run() {
     workload.read_rpc = RpcPath<v1::VisitService>("ListVisits");
     prepared = SetListRequest<v1::ListVisitsResponse>(workload, *stubs[0],
                                                       v1::ListVisitsRequest(), page_depth);
+  } else if (method == "timeline") {
+    workload.read_rpc = RpcPath<v1::RelationshipService>("ListTimeline");
+    v1::ListTimelineRequest request;
+    request.set_parent(name);
+    prepared = SetListRequest<v1::ListTimelineResponse>(workload, *stubs[0], request, page_depth);
   } else {
     workload.read_rpc = RpcPath<v1::TradeRecordService>("ListTradeRecords");
     prepared = SetListRequest<v1::ListTradeRecordsResponse>(

@@ -12,7 +12,8 @@
 #
 # --max-records: the largest store of scenario 5 (default 1000000; 10000000
 # as the scenario asks takes more than half an hour more to load). Scenarios 3, 4
-# and 7 use the 1,000,000-record store, so they need --max-records of at
+# and 7 use the 1,000,000-record store, and scenario 12 a pair of 1,000,000
+# records, so they need --max-records of at
 # least that. --import-records: rows of scenario 6 (default 1000000).
 # --feed-changes: the long history of scenario 10 (default 1000000).
 # --out: where the results go (default bench/results).
@@ -25,7 +26,7 @@ build="$root/build/release"
 duration=5s
 warmup=1s
 log_level=warning
-scenarios=1,2,3,4,5,6,7,8,9,10,11
+scenarios=1,2,3,4,5,6,7,8,9,10,11,12
 max_records=1000000
 feed_changes=1000000
 import_records=1000000
@@ -279,6 +280,30 @@ if selected 3 || selected 4 || selected 5 || selected 7; then
     fi
     stop_servers
     rm -f "$work/store-$size".db*
+  done
+fi
+
+# ----- Scenario 12: one pair grown from 100 to 1,000,000 trade records
+# (every synthetic row is KZ's with CN, beside the seed's records of the
+# pair): its dossier, the first page of its timeline, and a page 10,000
+# pages deep. Each store is loaded fresh, measured, then removed.
+if selected 12; then
+  for size in 100 1000000; do
+    ((size <= max_records)) || break
+    start_server "pair-$size"
+    echo "loading $size trade records of one pair" >&2
+    "$synth_bin" --target="127.0.0.1:$server_port" --records="$size" --pair=KZ-CN \
+      --pair_share="$size" --streams=2 >"$work/pair-load-$size.json"
+    load 12 "pair-dossier-$size/server" "$server_port" --method=relationship \
+      --name=relationships/CN-KZ --concurrency=1
+    load 12 "pair-timeline-first-$size/server" "$server_port" --method=timeline \
+      --name=relationships/CN-KZ --page_size=50 --concurrency=1
+    if ((size >= 1000000)); then
+      load 12 "pair-timeline-deep-$size/server" "$server_port" --method=timeline \
+        --name=relationships/CN-KZ --page_size=50 --page_depth=10000 --concurrency=1
+    fi
+    stop_servers
+    rm -f "$work/pair-$size".db*
   done
 fi
 
