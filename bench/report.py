@@ -328,6 +328,27 @@ def scenario_rows(runs):
         f"echo {fmt(qps(echo), 0)} QPS; series p50 {p(small, 'p50')} us at 10, "
         f"{p(large, 'p50')} us at 10,000; errors {errors_of(server, one, small, large) or 'none'}"
         if server and echo and small and large else "not run")
+
+    # 12. One pair's dossier and timeline at 100 and 1,000,000 records; a
+    # deep timeline page against the first.
+    small, large = runs.get("pair-dossier-100/server"), runs.get("pair-dossier-1000000/server")
+    first_small = runs.get("pair-timeline-first-100/server")
+    first, deep = (runs.get("pair-timeline-first-1000000/server"),
+                   runs.get("pair-timeline-deep-1000000/server"))
+    dossier = ratio(p(large, "p50"), p(small, "p50"))
+    page = ratio(p(first, "p50"), p(first_small, "p50"))
+    depth = ratio(p(deep, "p50"), p(first, "p50"))
+    add(12, "One pair at 1,000,000 vs 100 records: dossier p50, timeline page p50; "
+        "deep page vs first",
+        f"{times(dossier)}; {times(page)}; {times(depth)}", "<= 2x; <= 2x; <= 1.2x",
+        None if None in (dossier, page, depth) else
+        (dossier <= 2 and page <= 2 and depth <= 1.2),
+        f"dossier p50 {p(small, 'p50')} us at 100, {p(large, 'p50')} us at 1,000,000; "
+        f"timeline page of 50 p50 {p(first_small, 'p50')} us at 100, {p(first, 'p50')} us "
+        f"at 1,000,000, page 10,000 {p(deep, 'p50')} us (walk to it "
+        f"{deep.get('page_walk_s')} s); errors "
+        f"{errors_of(small, large, first_small, first, deep) or 'none'}"
+        if small and large and first_small and first and deep else "not run")
     return rows
 
 

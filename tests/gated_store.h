@@ -84,8 +84,9 @@ class GatedStore final : public store::Store {
     Pass(absl::StrCat("pair:", query.pair));
     return inner_->ReadPair(query);
   }
-  absl::Status RebuildPairViews(const store::Collection& collection) override {
-    return inner_->RebuildPairViews(collection);
+  absl::Status RebuildPairViews(
+      const std::vector<const store::Collection*>& collections) override {
+    return inner_->RebuildPairViews(collections);
   }
 
   absl::StatusOr<store::Row> Insert(const store::Collection& collection, store::Row row,

@@ -298,6 +298,12 @@ std::vector<const store::Collection*> TimelineCollections() {
           &Resource<v1::Exchange>::Collection(), &Resource<v1::Observation>::Collection()};
 }
 
+std::vector<const store::Collection*> PairViewCollections() {
+  auto collections = TimelineCollections();
+  collections.push_back(&Resource<v1::Finding>::Collection());
+  return collections;
+}
+
 absl::StatusOr<v1::TimelineEntry> TimelineEntryOf(const store::Collection& collection,
                                                   const store::Row& row, int64_t kind,
                                                   int64_t index) {

@@ -57,6 +57,9 @@ store::PairViewsOf PairViewsFor();
 // The collections whose records have timeline entries.
 std::vector<const store::Collection*> TimelineCollections();
 
+// Every collection with pair views: those, and findings.
+std::vector<const store::Collection*> PairViewCollections();
+
 // The timeline entry of `kind` and `index` that `row`, a record of
 // `collection`, gives (the same in every pair's timeline): built from the
 // record as it is stored, with its summary and citations.

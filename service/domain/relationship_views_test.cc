@@ -11,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "domain/fields.h"
+#include "domain/pair_views.h"
 #include "domain/records.h"
 #include "domain/relationship.h"
 #include "gmock/gmock.h"
@@ -553,11 +554,7 @@ TEST_F(RelationshipViewsTest, StoredViewsEqualARecomputationAfterRandomWrites) {
     if (step % 40 == 39) ExpectViewsEqualRecomputation(step);
   }
   // The views were rebuilt from nothing, as a migration does: the same.
-  for (const auto& collection : {&Resource<v1::Visit>::Collection(),
-                                 &Resource<v1::TradeRecord>::Collection(),
-                                 &Resource<v1::Finding>::Collection()}) {
-    ASSERT_TRUE(store_->RebuildPairViews(*collection).ok());
-  }
+  ASSERT_TRUE(store_->RebuildPairViews(PairViewCollections()).ok());
   ExpectViewsEqualRecomputation(160);
 }
 

@@ -1,10 +1,13 @@
 #include "server/seed.h"
 
+#include <algorithm>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "common/log.h"
 #include "domain/countries.h"
+#include "domain/pair_views.h"
 #include "domain/records.h"
 #include "google/protobuf/util/json_util.h"
 
@@ -81,19 +84,10 @@ absl::Status PrepareStore(store::Store& store) {
       if (status.ok()) LogInfo("store", "derived columns rebuilt", {{"collection", name}});
     });
   }
-  // Pair views ("views:{collection}"), after the records they come from.
-  for (const auto& name : *pending) {
-    absl::string_view collection = name;
-    if (!status.ok() || !absl::ConsumePrefix(&collection, "views:")) continue;
-    auto rebuild = [&](const store::Collection& candidate) {
-      if (!status.ok() || candidate.name != collection) return;
-      status = store.RebuildPairViews(candidate);
-      if (status.ok()) LogInfo("store", "pair views rebuilt", {{"collection", candidate.name}});
-    };
-    domain::ForEachRecordType([&](auto tag) {
-      rebuild(domain::Resource<typename decltype(tag)::type>::Collection());
-    });
-    rebuild(domain::Resource<v1::Finding>::Collection());
+  // Pair views, after the records they come from.
+  if (status.ok() && std::find(pending->begin(), pending->end(), "views") != pending->end()) {
+    status = store.RebuildPairViews(domain::PairViewCollections());
+    if (status.ok()) LogInfo("store", "pair views rebuilt", {});
   }
   return status;
 }

@@ -231,23 +231,19 @@ std::vector<Migration> AllMigrations() {
            "PRIMARY KEY (pair, date_key, kind, record, idx)) {without_rowid}",
            "CREATE INDEX timeline_entries_by_kind ON timeline_entries "
            "(pair, kind, date_key, record, idx)",
-           "CREATE INDEX timeline_entries_by_record ON timeline_entries (record)",
            // A record's place in the lists of a pair that the dossier reads
            // the latest of ("visits CN>KZ", "trade", ...).
            "CREATE TABLE pair_members (pair TEXT NOT NULL, list_name TEXT NOT NULL, "
-           "sort_key INTEGER NOT NULL, record_id {bytewise_text} NOT NULL, collection TEXT NOT NULL, "
-           "by_rank INTEGER NOT NULL, PRIMARY KEY (pair, list_name, sort_key, record_id)) "
-           "{without_rowid}",
-           "CREATE INDEX pair_members_by_record ON pair_members (collection, record_id)",
+           "sort_key INTEGER NOT NULL, record_id {bytewise_text} NOT NULL, "
+           "PRIMARY KEY (pair, list_name, sort_key, record_id)) {without_rowid}",
            // How many members each list has, and for lists counted by
            // rank, how many each rank has ("trade@20240000").
            "CREATE TABLE pair_counts (pair TEXT NOT NULL, counter TEXT NOT NULL, "
            "members INTEGER NOT NULL, PRIMARY KEY (pair, counter)) {without_rowid}",
-           // Built for the records already stored at start-up.
-           "INSERT INTO reindex_pending (collection) VALUES ('views:visits'), "
-           "('views:partnerships'), ('views:tradeRecords'), ('views:infrastructureProjects'), "
-           "('views:exchanges'), ('views:observations'), ('views:findings') "
-           "ON CONFLICT DO NOTHING",
+           // Built for the records already stored at start-up. A write
+           // finds what a record gave before from its payload as it was,
+           // so these tables need no index by record.
+           "INSERT INTO reindex_pending (collection) VALUES ('views') ON CONFLICT DO NOTHING",
        }},
   };
 }

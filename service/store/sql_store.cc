@@ -46,8 +46,8 @@ constexpr int kInsertAttempts = 3;
 // Most rows one multi-row INSERT of pair views adds.
 constexpr size_t kRowsPerInsert = 64;
 
-// PendingReindex names collections whose pair views must be rebuilt so.
-constexpr absl::string_view kViewsPendingPrefix = "views:";
+// What PendingReindex reports while the pair views must be rebuilt.
+constexpr absl::string_view kViewsPending = "views";
 
 absl::Status NotFound(const Collection& collection, absl::string_view id) {
   return absl::NotFoundError(absl::StrCat(collection.name, "/", id, " does not exist"));
@@ -185,14 +185,18 @@ struct ViewChange {
   Row row;               // id, payload and times
   bool created = false;  // new in this transaction: it has no views yet
   bool deleted = false;
+  // The row as it was when the transaction began, which the stored views
+  // follow; unset for a created row.
+  std::optional<Row> before;
 };
 
 // The changes a write transaction made, one per row, appended to the feed
 // just before it commits; and the rows whose pair views must follow them.
 class PendingChanges {
  public:
-  void Note(const Collection& collection, Change::Kind kind, const Row& row) {
-    NoteView(collection, kind, row);
+  void Note(const Collection& collection, Change::Kind kind, const Row& row,
+            const std::optional<std::string>& before_payload) {
+    NoteView(collection, kind, row, before_payload);
     if (!collection.in_change_feed) return;
     const std::string key = absl::StrCat(collection.name, "/", row.id);
     auto [it, added] = index_.emplace(key, changes_.size());
@@ -223,12 +227,21 @@ class PendingChanges {
 
   std::vector<Change>& changes() { return changes_; }
 
-  void NoteView(const Collection& collection, Change::Kind kind, const Row& row) {
+  void NoteView(const Collection& collection, Change::Kind kind, const Row& row,
+                const std::optional<std::string>& before_payload) {
     if (!collection.pair_views) return;
     auto [it, added] = view_index_.emplace(absl::StrCat(collection.name, "/", row.id), views_.size());
     if (added) {
-      views_.push_back(ViewChange{&collection, row, kind == Change::Kind::kCreated,
-                                  kind == Change::Kind::kDeleted});
+      ViewChange view;
+      view.collection = &collection;
+      view.row = row;
+      view.created = kind == Change::Kind::kCreated;
+      view.deleted = kind == Change::Kind::kDeleted;
+      if (before_payload.has_value()) {
+        view.before = row;
+        view.before->payload = *before_payload;
+      }
+      views_.push_back(std::move(view));
       return;
     }
     ViewChange& view = views_[it->second];
@@ -252,8 +265,11 @@ class PendingChanges {
 // The pending changes of the write transaction running on this thread.
 thread_local PendingChanges* current_changes = nullptr;
 
-void NoteChange(const Collection& collection, Change::Kind kind, const Row& row) {
-  if (current_changes != nullptr) current_changes->Note(collection, kind, row);
+// Notes a write of `row`; `before_payload` is the row's payload before the
+// write (for updates and deletes of collections with pair views).
+void NoteChange(const Collection& collection, Change::Kind kind, const Row& row,
+                const std::optional<std::string>& before_payload = std::nullopt) {
+  if (current_changes != nullptr) current_changes->Note(collection, kind, row, before_payload);
 }
 
 class SqlStore final : public Store {
@@ -387,7 +403,7 @@ class SqlStore final : public Store {
       auto status = UpdateRow(db, collection, row, {"payload = ?", "etag = ?", "revision = ?", "update_us = ?"},
                               {StoredPayload(row.payload), row.etag, revision, row.update_time_us});
       if (!status.ok()) return status;
-      NoteChange(collection, Change::Kind::kUpdated, row);
+      NoteChange(collection, Change::Kind::kUpdated, row, current->row.payload);
       if (collection.after_write) {
         return AfterWriteOf(db, collection, {RowChange{current->row, row}}, row.id);
       }
@@ -410,7 +426,8 @@ class SqlStore final : public Store {
              auto uncited = db.Execute("DELETE FROM citations WHERE collection = ? AND record_id = ?",
                                        {collection.name, std::string(id)});
              if (!uncited.ok()) return uncited.status();
-             NoteChange(collection, Change::Kind::kDeleted, current->row);
+             current->row.create_time_us = current->create_us;
+             NoteChange(collection, Change::Kind::kDeleted, current->row, current->row.payload);
              if (auto status = WriteSearchText(db, collection, std::string(id), std::string());
                  !status.ok()) {
                return status;
@@ -672,10 +689,26 @@ class SqlStore final : public Store {
   absl::StatusOr<PairResult> ReadPair(const PairQuery& query) override {
     return Read<PairResult>(true, [&](SqlConnection& db) -> absl::StatusOr<PairResult> {
       PairResult result;
-      for (const auto& counter : query.counters) {
-        auto count = ReadCount(db, query.pair, counter);
-        if (!count.ok()) return count.status();
-        result.counts.push_back(*count);
+      if (!query.counters.empty()) {
+        // One statement for every count.
+        std::vector<SqlValue> values = {query.pair};
+        values.insert(values.end(), query.counters.begin(), query.counters.end());
+        auto rows = db.Query(absl::StrCat("SELECT counter, members FROM pair_counts "
+                                          "WHERE pair = ? AND counter IN (",
+                                          Placeholders(query.counters.size()), ")"),
+                             ToParams(values));
+        if (!rows.ok()) return rows.status();
+        absl::flat_hash_map<std::string, int64_t> counts;
+        while (true) {
+          auto has_row = (*rows)->Next();
+          if (!has_row.ok()) return has_row.status();
+          if (!*has_row) break;
+          counts[(*rows)->Text(0)] = (*rows)->Int(1);
+        }
+        for (const auto& counter : query.counters) {
+          auto it = counts.find(counter);
+          result.counts.push_back(it == counts.end() ? 0 : it->second);
+        }
       }
       for (const auto& list : query.lists) {
         auto read = ReadPairList(db, query.pair, list);
@@ -686,29 +719,40 @@ class SqlStore final : public Store {
     });
   }
 
-  absl::Status RebuildPairViews(const Collection& collection) override {
+  absl::Status RebuildPairViews(const std::vector<const Collection*>& collections) override {
     return Write<bool>([&](SqlConnection& db) -> absl::StatusOr<bool> {
+             for (const char* table : {"timeline_entries", "pair_members", "pair_counts"}) {
+               auto cleared = db.Execute(absl::StrCat("DELETE FROM ", table), {});
+               if (!cleared.ok()) return cleared.status();
+             }
              constexpr int64_t kBatch = 1000;
-             for (int64_t after = 0;;) {
-               std::vector<ViewChange> batch;
-               {
-                 auto rows = db.Query(absl::StrCat("SELECT ", kFixedColumns, " FROM ",
-                                                   collection.table,
-                                                   " WHERE seq > ? ORDER BY seq LIMIT ?"),
-                                      {after, kBatch});
-                 if (!rows.ok()) return rows.status();
-                 while (true) {
-                   auto has_row = (*rows)->Next();
-                   if (!has_row.ok()) return has_row.status();
-                   if (!*has_row) break;
-                   batch.push_back(ViewChange{&collection, ReadRow(**rows, &after)});
+             for (const Collection* collection : collections) {
+               for (int64_t after = 0;;) {
+                 std::vector<ViewChange> batch;
+                 {
+                   auto rows = db.Query(absl::StrCat("SELECT ", kFixedColumns, " FROM ",
+                                                     collection->table,
+                                                     " WHERE seq > ? ORDER BY seq LIMIT ?"),
+                                        {after, kBatch});
+                   if (!rows.ok()) return rows.status();
+                   while (true) {
+                     auto has_row = (*rows)->Next();
+                     if (!has_row.ok()) return has_row.status();
+                     if (!*has_row) break;
+                     ViewChange& view = batch.emplace_back();
+                     view.collection = collection;
+                     view.row = ReadRow(**rows, &after);
+                     view.created = true;  // the views were cleared
+                   }
+                 }
+                 if (batch.empty()) break;
+                 if (auto status = WritePairViews(db, std::move(batch)); !status.ok()) {
+                   return status;
                  }
                }
-               if (batch.empty()) break;
-               if (auto status = WritePairViews(db, std::move(batch)); !status.ok()) return status;
              }
              auto cleared = db.Execute("DELETE FROM reindex_pending WHERE collection = ?",
-                                       {absl::StrCat(kViewsPendingPrefix, collection.name)});
+                                       {std::string(kViewsPending)});
              if (!cleared.ok()) return cleared.status();
              return true;
            })
@@ -825,7 +869,8 @@ class SqlStore final : public Store {
         return store_.InsertRow(db_, collection, row, false);
       }
       if (!rows.ok()) return rows.status();
-      if (LoadedPayload((*rows)->Text(0)) == row.payload) return absl::OkStatus();
+      std::string before = LoadedPayload((*rows)->Text(0));
+      if (before == row.payload) return absl::OkStatus();
       int64_t revision = (*rows)->Int(1) + 1;
       rows->reset();
       row.update_time_us = store_.NextTimestamp();
@@ -838,7 +883,7 @@ class SqlStore final : public Store {
                                      {"payload = ?", "etag = ?", "revision = ?", "update_us = ?"},
                                      {StoredPayload(row.payload), row.etag, revision, row.update_time_us},
                                      /*citations=*/false);
-      if (status.ok()) NoteChange(collection, Change::Kind::kUpdated, row);
+      if (status.ok()) NoteChange(collection, Change::Kind::kUpdated, row, before);
       return status;
     }
 
@@ -968,18 +1013,30 @@ class SqlStore final : public Store {
         SortPairViews(now);
       }
       if (!view.created) {
-        auto before = StoredPairViews(db, collection.name, view.row.id, record);
+        // What the row gave before: the views follow the rows as they
+        // were when the transaction began.
+        if (!view.before.has_value()) {
+          return absl::InternalError(absl::StrCat("the write of ", record,
+                                                  " did not say what it changed"));
+        }
+        auto before = collection.pair_views(*view.before);
         if (!before.ok()) return before.status();
+        for (auto& entry : before->timeline) entry.record = record;
+        SortPairViews(*before);
         if (before->timeline == now.timeline && before->members == now.members) continue;
-        for (const auto& member : before->members) count(member, -1);
-        if (!before->members.empty()) {
+        for (const auto& entry : before->timeline) {
           auto removed = db.Execute(
-              "DELETE FROM pair_members WHERE collection = ? AND record_id = ?",
-              {collection.name, view.row.id});
+              "DELETE FROM timeline_entries WHERE pair = ? AND date_key = ? AND kind = ? "
+              "AND record = ? AND idx = ?",
+              {entry.pair, entry.date, entry.kind, record, entry.index});
           if (!removed.ok()) return removed.status();
         }
-        if (!before->timeline.empty()) {
-          auto removed = db.Execute("DELETE FROM timeline_entries WHERE record = ?", {record});
+        for (const auto& member : before->members) {
+          count(member, -1);
+          auto removed = db.Execute(
+              "DELETE FROM pair_members WHERE pair = ? AND list_name = ? AND sort_key = ? "
+              "AND record_id = ?",
+              {member.pair, member.list, member.rank, view.row.id});
           if (!removed.ok()) return removed.status();
         }
       }
@@ -989,10 +1046,9 @@ class SqlStore final : public Store {
       }
       for (auto& member : now.members) {
         count(member, 1);
-        member_values.insert(member_values.end(),
-                             {std::move(member.pair), std::move(member.list), member.rank,
-                              view.row.id, collection.name,
-                              int64_t{member.count_by_rank ? 1 : 0}});
+        member_values.insert(member_values.end(), {std::move(member.pair),
+                                                   std::move(member.list), member.rank,
+                                                   view.row.id});
       }
     }
     if (auto status = InsertValues(db, "timeline_entries (pair, date_key, kind, record, idx)", 5,
@@ -1000,9 +1056,8 @@ class SqlStore final : public Store {
         !status.ok()) {
       return status;
     }
-    if (auto status = InsertValues(
-            db, "pair_members (pair, list_name, sort_key, record_id, collection, by_rank)", 6,
-            member_values);
+    if (auto status =
+            InsertValues(db, "pair_members (pair, list_name, sort_key, record_id)", 4, member_values);
         !status.ok()) {
       return status;
     }
@@ -1015,48 +1070,6 @@ class SqlStore final : public Store {
       if (!counted.ok()) return counted.status();
     }
     return absl::OkStatus();
-  }
-
-  // What the pair views hold of the record `record` ("{collection}/{id}").
-  static absl::StatusOr<PairViewRows> StoredPairViews(SqlConnection& db,
-                                                      const std::string& collection,
-                                                      const std::string& id,
-                                                      const std::string& record) {
-    PairViewRows stored;
-    {
-      auto rows = db.Query(
-          "SELECT pair, list_name, sort_key, by_rank FROM pair_members "
-          "WHERE collection = ? AND record_id = ?",
-          {collection, id});
-      if (!rows.ok()) return rows.status();
-      while (true) {
-        auto has_row = (*rows)->Next();
-        if (!has_row.ok()) return has_row.status();
-        if (!*has_row) break;
-        PairMember& member = stored.members.emplace_back();
-        member.pair = (*rows)->Text(0);
-        member.list = (*rows)->Text(1);
-        member.rank = (*rows)->Int(2);
-        member.count_by_rank = (*rows)->Int(3) != 0;
-      }
-    }
-    auto rows = db.Query(
-        "SELECT pair, date_key, kind, idx FROM timeline_entries WHERE record = ?",
-        {record});
-    if (!rows.ok()) return rows.status();
-    while (true) {
-      auto has_row = (*rows)->Next();
-      if (!has_row.ok()) return has_row.status();
-      if (!*has_row) break;
-      TimelineRow& entry = stored.timeline.emplace_back();
-      entry.pair = (*rows)->Text(0);
-      entry.date = (*rows)->Int(1);
-      entry.kind = (*rows)->Int(2);
-      entry.record = record;
-      entry.index = (*rows)->Int(3);
-    }
-    SortPairViews(stored);
-    return stored;
   }
 
   // In one order, so that two sets of a record's views compare equal when
@@ -1477,14 +1490,14 @@ class SqlStore final : public Store {
   absl::StatusOr<Version> ReadVersion(SqlConnection& db, const Collection& collection,
                                       absl::string_view id) {
     // The payload only for after_write, which sees the row as it was.
+    const bool payload = collection.after_write || collection.pair_views;
     auto rows = FindById(db, collection,
-                         collection.after_write ? "etag, revision, create_us, payload"
-                                                : "etag, revision, create_us",
+                         payload ? "etag, revision, create_us, payload" : "etag, revision, create_us",
                          id, pool_->LockSuffix());
     if (!rows.ok()) return rows.status();
     Version version{(*rows)->Text(0), (*rows)->Int(1), (*rows)->Int(2), Row{}};
     version.row.id = std::string(id);
-    if (collection.after_write) version.row.payload = LoadedPayload((*rows)->Text(3));
+    if (payload) version.row.payload = LoadedPayload((*rows)->Text(3));
     return version;
   }
 

@@ -323,10 +323,10 @@ class Store {
   // each list through the index on its order.
   virtual absl::StatusOr<PairResult> ReadPair(const PairQuery& query) = 0;
 
-  // Derives the pair views of every row of `collection` again (after a
-  // migration that introduced or changed them) and clears the mark
-  // PendingReindex reports as "views:{collection}".
-  virtual absl::Status RebuildPairViews(const Collection& collection) = 0;
+  // Derives the pair views again from every row of `collections`, which
+  // must be all that have pair views (after a migration that introduced or
+  // changed them), and clears the mark PendingReindex reports as "views".
+  virtual absl::Status RebuildPairViews(const std::vector<const Collection*>& collections) = 0;
 
   // Collections whose derived columns a migration added or changed, so that
   // they must be derived again from the stored payloads.
