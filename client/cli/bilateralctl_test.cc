@@ -1452,6 +1452,42 @@ TEST_F(BilateralctlTest, SearchFindsTheRecordsOfTheSeedBestFirst) {
   EXPECT_THAT(unknown.err, HasSubstr("INVALID_ARGUMENT")) << unknown;
 }
 
+TEST_F(BilateralctlTest, RelationshipsGetSaysHowManyOfTheLatestPeriodAreShown) {
+  // A server of its own, and a pair whose latest year has more records
+  // than a dossier lists.
+  fs::path dir = Dir() / "latest-period";
+  ASSERT_TRUE(fs::create_directory(dir));
+  std::string error;
+  auto server = ServerProcess::Start(dir, {}, &error);
+  ASSERT_NE(server, nullptr) << error;
+  fs::path file = dir / "trade.csv";
+  {
+    std::ofstream csv(file);
+    csv << "flow,reporter,partner,year,quarter,month,hs_code,commodity,currency,units,nanos,"
+           "source,quote\n";
+    for (int i = 0; i < 120; ++i) {
+      csv << "export,FR,NL,2030,,," << 1000 + i << ",,EUR," << 100 + i
+          << ",,world-bank-kazakhstan-bri-case-study,figures\n";
+    }
+    csv << "export,FR,NL,2029,,,1000,,EUR,99,,world-bank-kazakhstan-bri-case-study,figures\n";
+  }
+  RunResult imported = Run({"trade", "import", "--format", "csv", file.string()}, server.get());
+  ASSERT_EQ(imported.exit_code, 0) << imported;
+
+  RunResult got = Run({"relationships", "get", "FR-NL"}, server.get());
+  ASSERT_EQ(got.exit_code, 0) << got;
+  EXPECT_THAT(got.out, HasSubstr("121 records, latest period 2030 (the first 100 of 120 shown)"))
+      << got;
+  RunResult json = Run({"--output", "json", "relationships", "get", "FR-NL"}, server.get());
+  ASSERT_EQ(json.exit_code, 0) << json;
+  bilateral::v1::Relationship dossier;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json.out, &dossier).ok()) << json;
+  EXPECT_EQ(dossier.trade().record_count(), 121);
+  EXPECT_EQ(dossier.trade().latest_record_count(), 120);
+  ASSERT_EQ(dossier.trade().latest_records_size(), 100);
+  EXPECT_EQ(dossier.trade().latest_period().year(), 2030);
+}
+
 TEST_F(BilateralctlTest, RelationshipsGetAndTimelineOfTheSeed) {
   // A server of its own: records other tests create may concern the pair.
   fs::path dir = Dir() / "relationships";

@@ -1,5 +1,7 @@
 #include "views.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -450,10 +452,18 @@ Detail VisitsDetail(const v1::VisitSummary& visits) {
   return {"visits", absl::StrCat(visits.total_count()), std::move(notes)};
 }
 
+// " (the first 100 of 2,400 shown)" when a dossier lists only the first
+// `listed` of `count`; empty when it lists them all.
+std::string Shown(int listed, int count) {
+  if (count <= listed) return "";
+  return absl::StrCat(" (the first ", listed, " of ", count, " shown)");
+}
+
 Detail TradeDetail(const v1::TradeSummary& trade) {
   std::string value = absl::StrCat(trade.record_count(), " records");
   if (trade.has_latest_period()) {
-    absl::StrAppend(&value, ", latest period ", PeriodText(trade.latest_period()));
+    absl::StrAppend(&value, ", latest period ", PeriodText(trade.latest_period()),
+                    Shown(trade.latest_records_size(), trade.latest_record_count()));
   }
   return {"trade", std::move(value), RowLines(trade.latest_records())};
 }
@@ -480,9 +490,15 @@ std::vector<Detail> View<v1::Relationship>::Details(const v1::Relationship& doss
       InfrastructureDetail(dossier.infrastructure()),
       {"exchanges", absl::StrCat(dossier.exchanges().total_count()),
        RowLines(dossier.exchanges().latest())},
-      {"latest observations", absl::StrCat(dossier.latest_observations_size()),
+      {"latest observations",
+       absl::StrCat(dossier.latest_observations_size(),
+                    dossier.observation_count() > dossier.latest_observations_size()
+                        ? absl::StrCat(" of ", dossier.observation_count())
+                        : ""),
        RowLines(dossier.latest_observations())},
-      {"open findings", absl::StrCat(dossier.open_findings_size()),
+      {"open findings",
+       absl::StrCat(std::max(dossier.open_finding_count(), dossier.open_findings_size()),
+                    Shown(dossier.open_findings_size(), dossier.open_finding_count())),
        RowLines(dossier.open_findings())},
   });
 }
