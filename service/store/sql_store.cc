@@ -46,6 +46,10 @@ constexpr int kInsertAttempts = 3;
 // Most rows one multi-row INSERT of pair views adds.
 constexpr size_t kRowsPerInsert = 64;
 
+// Arbitrary, fixed: the PostgreSQL advisory lock a rebuild of the pair
+// views holds.
+constexpr int64_t kPairViewsLock = 0x62696c7076;  // "bilpv"
+
 // What PendingReindex reports while the pair views must be rebuilt.
 constexpr absl::string_view kViewsPending = "views";
 
@@ -721,6 +725,13 @@ class SqlStore final : public Store {
 
   absl::Status RebuildPairViews(const std::vector<const Collection*>& collections) override {
     return Write<bool>([&](SqlConnection& db) -> absl::StatusOr<bool> {
+             // Replicas starting together rebuild one at a time, so that
+             // one's rows are never half in another's clearing.
+             if (pool_->dialect() == query::Dialect::kPostgres) {
+               auto locked = db.Query("SELECT pg_advisory_xact_lock(?)", {kPairViewsLock});
+               if (!locked.ok()) return locked.status();
+               if (auto done = (*locked)->Next(); !done.ok()) return done.status();
+             }
              for (const char* table : {"timeline_entries", "pair_members", "pair_counts"}) {
                auto cleared = db.Execute(absl::StrCat("DELETE FROM ", table), {});
                if (!cleared.ok()) return cleared.status();

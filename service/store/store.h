@@ -326,6 +326,7 @@ class Store {
   // Derives the pair views again from every row of `collections`, which
   // must be all that have pair views (after a migration that introduced or
   // changed them), and clears the mark PendingReindex reports as "views".
+  // Rebuilds run one at a time, across replicas too.
   virtual absl::Status RebuildPairViews(const std::vector<const Collection*>& collections) = 0;
 
   // Collections whose derived columns a migration added or changed, so that
