@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <set>
+#include <tuple>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -29,13 +30,27 @@ constexpr absl::string_view kKindPrefix = "TIMELINE_ENTRY_KIND_";
 constexpr int64_t kLatestExchanges = 3;
 constexpr int64_t kLatestObservations = 5;
 
-// How many kinds of timeline entry there are.
-size_t KindCount() {
-  size_t count = 0;
-  for (int kind = 1; kind < v1::TimelineEntryKind_ARRAYSIZE; ++kind) {
-    if (v1::TimelineEntryKind_IsValid(kind)) ++count;
-  }
-  return count;
+// Where each count and each list stands in a dossier's store::PairQuery
+// (visits "out" are the first country's to the second, "in" the other way).
+enum DossierCount : size_t {
+  kVisitsOutCount, kVisitsInCount, kTradeCount, kExchangeCount, kObservationCount,
+  kOpenFindingCount, kFirstProjectCount  // then one per ProjectStatus
+};
+enum DossierList : size_t {
+  kTopPartnership, kLatestVisitOut, kLatestVisitIn, kLatestTrade, kLatestExchange,
+  kLatestObservation, kFirstOpenFindings
+};
+
+// Every kind of timeline entry, in the order of TimelineEntryKind.
+const std::set<int>& AllKinds() {
+  static const auto* kinds = [] {
+    auto* all = new std::set<int>;
+    for (int kind = 1; kind < v1::TimelineEntryKind_ARRAYSIZE; ++kind) {
+      if (v1::TimelineEntryKind_IsValid(kind)) all->insert(kind);
+    }
+    return all;
+  }();
+  return *kinds;
 }
 
 std::string CountryName(absl::string_view alpha2) { return absl::StrCat("countries/", alpha2); }
@@ -50,11 +65,9 @@ std::string Shown(absl::string_view text) {
 // What a timeline filter selects: a set of kinds and an inclusive range of
 // date keys.
 struct TimelineFilter {
-  std::set<int> kinds;  // every kind when the filter names none
+  std::set<int> kinds = AllKinds();  // every kind when the filter names none
   int64_t min_date = 0;
   int64_t max_date = INT64_MAX;
-
-  bool Wants(v1::TimelineEntryKind kind) const { return kinds.count(kind) > 0; }
 };
 
 // A small, strict parser for the filters ListTimelineRequest documents:
@@ -69,9 +82,6 @@ class TimelineFilterParser {
 
   absl::StatusOr<TimelineFilter> Parse() {
     TimelineFilter filter;
-    for (int kind = 1; kind < v1::TimelineEntryKind_ARRAYSIZE; ++kind) {
-      if (v1::TimelineEntryKind_IsValid(kind)) filter.kinds.insert(kind);
-    }
     if (text_.size() > query::kMaxFilterLength) {
       return Error(absl::StrCat("longer than ", query::kMaxFilterLength, " bytes"));
     }
@@ -244,8 +254,7 @@ class TimelineFilterParser {
 
   static std::string KindNames() {
     std::vector<std::string> names;
-    for (int kind = 1; kind < v1::TimelineEntryKind_ARRAYSIZE; ++kind) {
-      if (!v1::TimelineEntryKind_IsValid(kind)) continue;
+    for (int kind : AllKinds()) {
       names.push_back(v1::TimelineEntryKind_Name(kind).substr(kKindPrefix.size()));
     }
     return absl::StrJoin(names, ", ");
@@ -318,7 +327,7 @@ absl::StatusOr<v1::Relationship> Relationships::Get(absl::string_view name) cons
   auto pair = ParseRelationshipName(name, "name");
   if (!pair.ok()) return pair.status();
 
-  // Counts first, then the lists, in the order the reads below take them.
+  // Counts and lists in the order of DossierCount and DossierList.
   store::PairQuery query;
   query.pair = PairKey(pair->first, pair->second);
   query.counters = {VisitsList(pair->first, pair->second), VisitsList(pair->second, pair->first),
@@ -351,8 +360,8 @@ absl::StatusOr<v1::Relationship> Relationships::Get(absl::string_view name) cons
       list(Resource<v1::Finding>::Collection(), kOpenFindingsList, false, false,
            kMaxOpenFindings),
   };
-  query.lists[3].highest_rank_only = true;
-  query.lists[4].min_rank = 1;  // dated exchanges only
+  query.lists[kLatestTrade].highest_rank_only = true;
+  query.lists[kLatestExchange].min_rank = 1;  // dated exchanges only
   auto read = store_->ReadPair(query);
   if (!read.ok()) return read.status();
   const auto& counts = read->counts;
@@ -363,8 +372,8 @@ absl::StatusOr<v1::Relationship> Relationships::Get(absl::string_view name) cons
   relationship.add_countries(CountryName(pair->first));
   relationship.add_countries(CountryName(pair->second));
 
-  if (!lists[0].rows.empty()) {
-    auto partnership = MessageOf<v1::Partnership>(lists[0].rows[0]);
+  if (!lists[kTopPartnership].rows.empty()) {
+    auto partnership = MessageOf<v1::Partnership>(lists[kTopPartnership].rows[0]);
     if (!partnership.ok()) return partnership.status();
     auto* summary = relationship.mutable_partnership();
     summary->set_partnership(partnership->name());
@@ -375,23 +384,26 @@ absl::StatusOr<v1::Relationship> Relationships::Get(absl::string_view name) cons
   }
 
   auto* visits = relationship.mutable_visits();
-  visits->set_total_count(static_cast<int32_t>(counts[0] + counts[1]));
-  for (int way = 0; way < 2; ++way) {
+  visits->set_total_count(static_cast<int32_t>(counts[kVisitsOutCount] + counts[kVisitsInCount]));
+  for (const auto& [count, latest, visitor, host] :
+       {std::tuple{kVisitsOutCount, kLatestVisitOut, pair->first, pair->second},
+        std::tuple{kVisitsInCount, kLatestVisitIn, pair->second, pair->first}}) {
     auto* direction = visits->add_directions();
-    direction->set_visitor_country(CountryName(way == 0 ? pair->first : pair->second));
-    direction->set_host_country(CountryName(way == 0 ? pair->second : pair->first));
-    direction->set_count(static_cast<int32_t>(counts[way]));
-    if (!lists[1 + way].rows.empty()) {
-      auto status = MessageInto(lists[1 + way].rows[0], direction->mutable_latest_visit());
+    direction->set_visitor_country(CountryName(visitor));
+    direction->set_host_country(CountryName(host));
+    direction->set_count(static_cast<int32_t>(counts[count]));
+    if (!lists[latest].rows.empty()) {
+      auto status = MessageInto(lists[latest].rows[0], direction->mutable_latest_visit());
       if (!status.ok()) return status;
     }
   }
 
   auto* trade = relationship.mutable_trade();
-  trade->set_record_count(static_cast<int32_t>(counts[2]));
-  if (lists[3].rank > 0 && !lists[3].rows.empty()) {
-    trade->set_latest_record_count(static_cast<int32_t>(lists[3].rank_count));
-    for (const auto& row : lists[3].rows) {
+  trade->set_record_count(static_cast<int32_t>(counts[kTradeCount]));
+  const store::PairListResult& latest_trade = lists[kLatestTrade];
+  if (latest_trade.rank > 0 && !latest_trade.rows.empty()) {
+    trade->set_latest_record_count(static_cast<int32_t>(latest_trade.rank_count));
+    for (const auto& row : latest_trade.rows) {
       auto status = MessageInto(row, trade->add_latest_records());
       if (!status.ok()) return status;
     }
@@ -400,7 +412,7 @@ absl::StatusOr<v1::Relationship> Relationships::Get(absl::string_view name) cons
 
   auto* infrastructure = relationship.mutable_infrastructure();
   for (size_t i = 0; i < statuses.size(); ++i) {
-    const int64_t count = counts[6 + i];
+    const int64_t count = counts[kFirstProjectCount + i];
     if (count <= 0) continue;
     infrastructure->set_total_count(infrastructure->total_count() + static_cast<int32_t>(count));
     auto* entry = infrastructure->add_status_counts();
@@ -409,20 +421,20 @@ absl::StatusOr<v1::Relationship> Relationships::Get(absl::string_view name) cons
   }
 
   auto* exchanges = relationship.mutable_exchanges();
-  exchanges->set_total_count(static_cast<int32_t>(counts[3]));
-  for (const auto& row : lists[4].rows) {
+  exchanges->set_total_count(static_cast<int32_t>(counts[kExchangeCount]));
+  for (const auto& row : lists[kLatestExchange].rows) {
     auto status = MessageInto(row, exchanges->add_latest());
     if (!status.ok()) return status;
   }
 
-  relationship.set_observation_count(static_cast<int32_t>(counts[4]));
-  for (const auto& row : lists[5].rows) {
+  relationship.set_observation_count(static_cast<int32_t>(counts[kObservationCount]));
+  for (const auto& row : lists[kLatestObservation].rows) {
     auto status = MessageInto(row, relationship.add_latest_observations());
     if (!status.ok()) return status;
   }
 
-  relationship.set_open_finding_count(static_cast<int32_t>(counts[5]));
-  for (const auto& row : lists[6].rows) {
+  relationship.set_open_finding_count(static_cast<int32_t>(counts[kOpenFindingCount]));
+  for (const auto& row : lists[kFirstOpenFindings].rows) {
     auto status = MessageInto(row, relationship.add_open_findings());
     if (!status.ok()) return status;
   }
@@ -461,7 +473,7 @@ absl::StatusOr<ListResult<v1::TimelineEntry>> Relationships::ListTimeline(
 
   ListResult<v1::TimelineEntry> page;
   if (filter->kinds.empty() || filter->min_date > filter->max_date) return page;
-  if (filter->kinds.size() < KindCount()) {
+  if (filter->kinds != AllKinds()) {
     query.kinds.assign(filter->kinds.begin(), filter->kinds.end());
   }
   query.min_date = filter->min_date;
