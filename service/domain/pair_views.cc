@@ -1,6 +1,7 @@
 #include "domain/pair_views.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 #include <utility>
 #include <vector>
@@ -275,6 +276,17 @@ store::PairViewRows ViewsOf(const v1::Finding& finding, const store::Row& row) {
                  {Member(kOpenFindingsList, row.create_time_us)});
 }
 
+// Calls `f` with a TypeTag of each record type that has timeline entries.
+template <typename F>
+void ForEachTimelineType(F&& f) {
+  f(TypeTag<v1::Visit>{});
+  f(TypeTag<v1::Partnership>{});
+  f(TypeTag<v1::TradeRecord>{});
+  f(TypeTag<v1::InfrastructureProject>{});
+  f(TypeTag<v1::Exchange>{});
+  f(TypeTag<v1::Observation>{});
+}
+
 // The entry of `kind` and `index` that `row`, a record of type `Message`,
 // gives its timelines.
 template <typename Message>
@@ -292,10 +304,11 @@ absl::StatusOr<v1::TimelineEntry> EntryOf(const store::Row& row, int64_t kind, i
 }  // namespace
 
 std::vector<const store::Collection*> TimelineCollections() {
-  return {&Resource<v1::Visit>::Collection(), &Resource<v1::Partnership>::Collection(),
-          &Resource<v1::TradeRecord>::Collection(),
-          &Resource<v1::InfrastructureProject>::Collection(),
-          &Resource<v1::Exchange>::Collection(), &Resource<v1::Observation>::Collection()};
+  std::vector<const store::Collection*> collections;
+  ForEachTimelineType([&](auto tag) {
+    collections.push_back(&Resource<typename decltype(tag)::type>::Collection());
+  });
+  return collections;
 }
 
 std::vector<const store::Collection*> PairViewCollections() {
@@ -307,23 +320,15 @@ std::vector<const store::Collection*> PairViewCollections() {
 absl::StatusOr<v1::TimelineEntry> TimelineEntryOf(const store::Collection& collection,
                                                   const store::Row& row, int64_t kind,
                                                   int64_t index) {
-  if (&collection == &Resource<v1::Visit>::Collection()) return EntryOf<v1::Visit>(row, kind, index);
-  if (&collection == &Resource<v1::Partnership>::Collection()) {
-    return EntryOf<v1::Partnership>(row, kind, index);
+  std::optional<absl::StatusOr<v1::TimelineEntry>> entry;
+  ForEachTimelineType([&](auto tag) {
+    using Message = typename decltype(tag)::type;
+    if (&collection == &Resource<Message>::Collection()) entry = EntryOf<Message>(row, kind, index);
+  });
+  if (!entry.has_value()) {
+    return absl::InternalError(absl::StrCat("no timeline entries in ", collection.name));
   }
-  if (&collection == &Resource<v1::TradeRecord>::Collection()) {
-    return EntryOf<v1::TradeRecord>(row, kind, index);
-  }
-  if (&collection == &Resource<v1::InfrastructureProject>::Collection()) {
-    return EntryOf<v1::InfrastructureProject>(row, kind, index);
-  }
-  if (&collection == &Resource<v1::Exchange>::Collection()) {
-    return EntryOf<v1::Exchange>(row, kind, index);
-  }
-  if (&collection == &Resource<v1::Observation>::Collection()) {
-    return EntryOf<v1::Observation>(row, kind, index);
-  }
-  return absl::InternalError(absl::StrCat("no timeline entries in ", collection.name));
+  return *std::move(entry);
 }
 
 std::string PairKey(absl::string_view country_a, absl::string_view country_b) {
