@@ -773,6 +773,16 @@ std::string StubArguments(const Method& m) {
   }
 }
 
+// A method's variables with its stub signature: `result`, `parameters` and
+// the `arguments` a decorator passes on.
+Vars StubMethodVars(const Service& s, const Method& m) {
+  Vars mv = MethodVars(s, m);
+  mv["result"] = StubResult(m);
+  mv["parameters"] = StubParameters(m);
+  mv["arguments"] = StubArguments(m);
+  return mv;
+}
+
 // ---------------------------------------------------------------------------
 // include/bilateral/internal/foo_stub.h
 
@@ -800,10 +810,7 @@ void PrintStubHeader(const Service& s, GeneratorContext* context) {
           " public:\n"
           "  virtual ~$Base$Stub() = default;\n");
   for (const Method& m : s.methods) {
-    Vars mv = MethodVars(s, m);
-    mv["result"] = StubResult(m);
-    mv["parameters"] = StubParameters(m);
-    p.Print(mv, "  virtual $result$ $Method$(\n      $parameters$) = 0;\n");
+    p.Print(StubMethodVars(s, m), "  virtual $result$ $Method$(\n      $parameters$) = 0;\n");
   }
   p.Print(v,
           "};\n\n"
@@ -911,11 +918,8 @@ void PrintStubs(const Service& s, Printer& p) {
           "  explicit Grpc$Base$Stub(std::unique_ptr<v1::$Service$::StubInterface> grpc)\n"
           "      : grpc_(std::move(grpc)) {}\n");
   for (const Method& m : s.methods) {
-    Vars mv = MethodVars(s, m);
-    mv["result"] = StubResult(m);
-    std::string parameters = StubParameters(m);
-    parameters.replace(parameters.find("options"), 7, "/*options*/");
-    mv["parameters"] = parameters;
+    Vars mv = StubMethodVars(s, m);
+    mv["parameters"].replace(mv["parameters"].find("options"), 7, "/*options*/");
     p.Print(mv, "\n  $result$ $Method$(\n      $parameters$) override {\n");
     switch (m.kind) {
       case Kind::kServerStream:
@@ -953,10 +957,7 @@ void PrintStubs(const Service& s, Printer& p) {
           " public:\n"
           "  explicit $Base$Metadata(std::shared_ptr<$Base$Stub> child) : child_(std::move(child)) {}\n");
   for (const Method& m : s.methods) {
-    Vars mv = MethodVars(s, m);
-    mv["result"] = StubResult(m);
-    mv["parameters"] = StubParameters(m);
-    mv["arguments"] = StubArguments(m);
+    Vars mv = StubMethodVars(s, m);
     mv["context"] = m.kind == Kind::kServerStream || m.kind == Kind::kClientStream ? "*context"
                                                                                   : "context";
     p.Print(mv,
@@ -978,10 +979,7 @@ void PrintStubs(const Service& s, Printer& p) {
           "  $Base$Logging(std::shared_ptr<$Base$Stub> child, RequestLogSink sink)\n"
           "      : child_(std::move(child)), sink_(std::move(sink)) {}\n");
   for (const Method& m : s.methods) {
-    Vars mv = MethodVars(s, m);
-    mv["result"] = StubResult(m);
-    mv["parameters"] = StubParameters(m);
-    mv["arguments"] = StubArguments(m);
+    Vars mv = StubMethodVars(s, m);
     p.Print(mv, "\n  $result$ $Method$(\n      $parameters$) override {\n");
     switch (m.kind) {
       case Kind::kServerStream:
