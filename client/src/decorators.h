@@ -43,63 +43,66 @@ auto LogUnary(const char* method, const RequestLogSink& sink, Attempt&& attempt)
   return result;
 }
 
-// A server stream that logs how it ended, when it is finished or abandoned
-// (CANCELLED).
+// The log entry of one stream: written once, when the stream is finished,
+// or as CANCELLED when it is abandoned before that.
+class StreamLog {
+ public:
+  StreamLog(const char* method, RequestLogSink sink)
+      : method_(method), sink_(std::move(sink)), start_(absl::Now()) {}
+  StreamLog(const StreamLog&) = delete;
+  StreamLog& operator=(const StreamLog&) = delete;
+  ~StreamLog() {
+    if (!logged_) Log(absl::CancelledError("abandoned by the caller"));
+  }
+
+  void Log(const absl::Status& status) {
+    logged_ = true;
+    sink_(RequestLogEntry{method_, status, absl::Now() - start_});
+  }
+
+ private:
+  const char* method_;
+  RequestLogSink sink_;
+  absl::Time start_;
+  bool logged_ = false;
+};
+
+// A server stream that logs how it ended (StreamLog).
 template <typename Response>
 class LoggingStreamReader final : public StreamReader<Response> {
  public:
   LoggingStreamReader(const char* method, RequestLogSink sink,
                       std::unique_ptr<StreamReader<Response>> child)
-      : method_(method), sink_(std::move(sink)), child_(std::move(child)), start_(absl::Now()) {}
-  ~LoggingStreamReader() override {
-    if (!logged_) Log(absl::CancelledError("abandoned by the caller"));
-  }
+      : child_(std::move(child)), log_(method, std::move(sink)) {}
   bool Read(Response& response) override { return child_->Read(response); }
   absl::Status Finish() override {
     absl::Status status = child_->Finish();
-    Log(status);
+    log_.Log(status);
     return status;
   }
 
  private:
-  void Log(const absl::Status& status) {
-    logged_ = true;
-    sink_(RequestLogEntry{method_, status, absl::Now() - start_});
-  }
-  const char* method_;
-  RequestLogSink sink_;
   std::unique_ptr<StreamReader<Response>> child_;
-  absl::Time start_;
-  bool logged_ = false;
+  StreamLog log_;  // after child_, so that it logs before child_ goes
 };
 
-// A client stream that logs how it ended, as LoggingStreamReader.
+// A client stream that logs how it ended (StreamLog).
 template <typename Request, typename Response>
 class LoggingStreamWriter final : public StreamWriter<Request, Response> {
  public:
   LoggingStreamWriter(const char* method, RequestLogSink sink,
                       std::unique_ptr<StreamWriter<Request, Response>> child)
-      : method_(method), sink_(std::move(sink)), child_(std::move(child)), start_(absl::Now()) {}
-  ~LoggingStreamWriter() override {
-    if (!logged_) Log(absl::CancelledError("abandoned by the caller"));
-  }
+      : child_(std::move(child)), log_(method, std::move(sink)) {}
   bool Write(const Request& request) override { return child_->Write(request); }
   absl::StatusOr<Response> Finish() override {
     auto result = child_->Finish();
-    Log(result.status());
+    log_.Log(result.status());
     return result;
   }
 
  private:
-  void Log(const absl::Status& status) {
-    logged_ = true;
-    sink_(RequestLogEntry{method_, status, absl::Now() - start_});
-  }
-  const char* method_;
-  RequestLogSink sink_;
   std::unique_ptr<StreamWriter<Request, Response>> child_;
-  absl::Time start_;
-  bool logged_ = false;
+  StreamLog log_;  // after child_, so that it logs before child_ goes
 };
 
 template <typename Response>
