@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -156,7 +157,7 @@ enum class TokenKind {
   kMinus,
 };
 
-enum class Op { kEq, kNe, kLt, kLe, kGt, kGe, kHas };
+using Op = FilterOp;
 
 struct Token {
   TokenKind kind = TokenKind::kEnd;
@@ -315,25 +316,17 @@ bool IsEquality(Op op) {
 // ---------------------------------------------------------------------------
 // Parser
 //
-// AIP-160 grammar, with juxtaposition folded into AND:
-//   expression := factor { [AND] factor }
-//   factor     := term { OR term }
-//   term       := [NOT | '-'] simple
-//   simple     := restriction | '(' expression ')'
-//   restriction:= field operator value
-// Each rule returns its SQL wrapped in parentheses and appends its bound
-// values to params_ in the order their placeholders appear.
+// AIP-160 grammar, as filter.h gives it. Each rule returns its tree; a group
+// of one is its member, so the tree holds no AND or OR of one.
 class Parser {
  public:
-  Parser(std::vector<Token> tokens, const std::vector<FieldSpec>& fields,
-         Dialect dialect)
-      : tokens_(std::move(tokens)), fields_(fields), dialect_(dialect) {}
+  explicit Parser(std::vector<Token> tokens) : tokens_(std::move(tokens)) {}
 
-  absl::StatusOr<CompiledFilter> Run() {
-    absl::StatusOr<std::string> sql = ParseExpression(nullptr, 0);
-    if (!sql.ok()) return sql.status();
+  absl::StatusOr<FilterExpr> Run() {
+    absl::StatusOr<FilterExpr> expression = ParseExpression(nullptr, 0);
+    if (!expression.ok()) return expression.status();
     if (Peek().kind != TokenKind::kEnd) return Unexpected();
-    return CompiledFilter{*std::move(sql), std::move(params_)};
+    return expression;
   }
 
  private:
@@ -356,10 +349,17 @@ class Parser {
            kind == TokenKind::kMinus;
   }
 
-  static std::string Combine(const std::vector<std::string>& parts,
-                             absl::string_view joiner) {
-    if (parts.size() == 1) return parts[0];
-    return absl::StrCat("(", absl::StrJoin(parts, joiner), ")");
+  // `operands` joined by `type`, or the one operand alone.
+  static FilterExpr Group(FilterExpr::Type type,
+                          std::vector<FilterExpr> operands,
+                          std::vector<size_t> and_positions = {}) {
+    if (operands.size() == 1) return std::move(operands[0]);
+    FilterExpr group;
+    group.type = type;
+    group.position = operands[0].position;
+    group.operands = std::move(operands);
+    group.and_positions = std::move(and_positions);
+    return group;
   }
 
   absl::Status Unexpected() const {
@@ -384,61 +384,73 @@ class Parser {
     return Unexpected();
   }
 
-  absl::StatusOr<std::string> ParseExpression(const Token* after, int depth) {
-    std::vector<std::string> parts;
+  absl::StatusOr<FilterExpr> ParseExpression(const Token* after, int depth) {
+    std::vector<FilterExpr> factors;
+    std::vector<size_t> and_positions;
     while (true) {
-      absl::StatusOr<std::string> factor = ParseFactor(after, depth);
+      absl::StatusOr<FilterExpr> factor = ParseFactor(after, depth);
       if (!factor.ok()) return factor.status();
-      parts.push_back(*std::move(factor));
+      factors.push_back(*std::move(factor));
       if (Peek().kind == TokenKind::kAnd) {
         after = &Take();
+        and_positions.push_back(after->position);
       } else if (StartsTerm(Peek().kind)) {
         after = nullptr;
+        and_positions.push_back(0);
       } else {
-        return Combine(parts, " AND ");
+        return Group(FilterExpr::Type::kAnd, std::move(factors),
+                     std::move(and_positions));
       }
     }
   }
 
-  absl::StatusOr<std::string> ParseFactor(const Token* after, int depth) {
-    std::vector<std::string> parts;
+  absl::StatusOr<FilterExpr> ParseFactor(const Token* after, int depth) {
+    std::vector<FilterExpr> terms;
     while (true) {
-      absl::StatusOr<std::string> term = ParseTerm(after, depth);
+      absl::StatusOr<FilterExpr> term = ParseTerm(after, depth);
       if (!term.ok()) return term.status();
-      parts.push_back(*std::move(term));
-      if (Peek().kind != TokenKind::kOr) return Combine(parts, " OR ");
+      terms.push_back(*std::move(term));
+      if (Peek().kind != TokenKind::kOr) {
+        return Group(FilterExpr::Type::kOr, std::move(terms));
+      }
       after = &Take();
     }
   }
 
-  absl::StatusOr<std::string> ParseTerm(const Token* after, int depth) {
+  absl::StatusOr<FilterExpr> ParseTerm(const Token* after, int depth) {
     if (!StartsTerm(Peek().kind)) return MissingTerm(after);
     if (StartsSimple(Peek().kind)) return ParseSimple(depth);
     const Token& negation = Take();
     if (!StartsSimple(Peek().kind)) return MissingTerm(&negation);
-    absl::StatusOr<std::string> simple = ParseSimple(depth);
+    absl::StatusOr<FilterExpr> simple = ParseSimple(depth);
     if (!simple.ok()) return simple.status();
-    return absl::StrCat("(NOT ", *simple, ")");
+    FilterExpr negated;
+    negated.type = FilterExpr::Type::kNot;
+    negated.position = negation.position;
+    negated.operands.push_back(*std::move(simple));
+    return negated;
   }
 
-  absl::StatusOr<std::string> ParseSimple(int depth) {
+  absl::StatusOr<FilterExpr> ParseSimple(int depth) {
     if (Peek().kind != TokenKind::kLParen) return ParseRestriction();
     const Token& open = Take();
     if (depth >= kMaxFilterDepth) {
       return FilterError("'(' at position ", open.position,
                          " nests deeper than ", kMaxFilterDepth, " levels");
     }
-    absl::StatusOr<std::string> inner = ParseExpression(&open, depth + 1);
+    absl::StatusOr<FilterExpr> inner = ParseExpression(&open, depth + 1);
     if (!inner.ok()) return inner.status();
     if (Peek().kind == TokenKind::kEnd) {
       return FilterError("missing ')' for '(' at position ", open.position);
     }
     if (Peek().kind != TokenKind::kRParen) return Unexpected();
     Take();
+    inner->parenthesized = true;
+    inner->position = open.position;
     return inner;
   }
 
-  absl::StatusOr<std::string> ParseRestriction() {
+  absl::StatusOr<FilterExpr> ParseRestriction() {
     const Token& subject = Take();
     if (Peek().kind != TokenKind::kCompare) {
       return FilterError("bare value ", At(subject.text, subject.position),
@@ -453,11 +465,6 @@ class Parser {
       return FilterError("expected a field name, not the string ",
                          At(subject.text, subject.position));
     }
-    const FieldSpec* field = FindField(fields_, subject.value);
-    if (field == nullptr) {
-      return FilterError("unknown field ", At(subject.text, subject.position),
-                         "; filterable fields: ", PathList(fields_, false));
-    }
     const Token& op = Take();
     if (Peek().kind != TokenKind::kWord && Peek().kind != TokenKind::kString) {
       const Token& found = Peek();
@@ -467,39 +474,115 @@ class Parser {
                              ? std::string("the end of the filter")
                              : At(found.text, found.position));
     }
-    return Compile(*field, op, Take());
+    const Token& value = Take();
+    FilterExpr restriction;
+    restriction.position = subject.position;
+    FilterComparison& comparison = restriction.comparison;
+    comparison.field = subject.value;
+    comparison.field_position = subject.position;
+    comparison.op = op.op;
+    comparison.op_text = std::string(op.text);
+    comparison.op_position = op.position;
+    comparison.value = value.value;
+    comparison.value_position = value.position;
+    return restriction;
+  }
+
+  const std::vector<Token> tokens_;
+  size_t next_ = 0;
+  int terms_ = 0;
+};
+
+// ---------------------------------------------------------------------------
+// Compiler
+//
+// Each node becomes its SQL wrapped in parentheses; bound values are
+// appended to params_ in the order their placeholders appear.
+class Compiler {
+ public:
+  Compiler(const std::vector<FieldSpec>& fields, Dialect dialect)
+      : fields_(fields), dialect_(dialect) {}
+
+  absl::StatusOr<CompiledFilter> Run(const FilterExpr& root) {
+    absl::StatusOr<std::string> sql = Compile(root);
+    if (!sql.ok()) return sql.status();
+    return CompiledFilter{*std::move(sql), std::move(params_)};
+  }
+
+ private:
+  absl::StatusOr<std::string> Compile(const FilterExpr& node) {
+    if (node.type == FilterExpr::Type::kComparison) {
+      return CompileComparison(node.comparison);
+    }
+    std::vector<std::string> parts;
+    for (const FilterExpr& operand : node.operands) {
+      absl::StatusOr<std::string> part = Compile(operand);
+      if (!part.ok()) return part.status();
+      parts.push_back(*std::move(part));
+    }
+    switch (node.type) {
+      case FilterExpr::Type::kNot: return absl::StrCat("(NOT ", parts[0], ")");
+      case FilterExpr::Type::kAnd:
+        return absl::StrCat("(", absl::StrJoin(parts, " AND "), ")");
+      case FilterExpr::Type::kOr:
+        return absl::StrCat("(", absl::StrJoin(parts, " OR "), ")");
+      case FilterExpr::Type::kComparison: break;
+    }
+    return parts[0];
+  }
+
+  absl::StatusOr<std::string> CompileComparison(const FilterComparison& c) {
+    const FieldSpec* field = FindField(fields_, c.field);
+    if (field == nullptr) {
+      return FilterError("unknown field ", At(c.field, c.field_position),
+                         "; filterable fields: ", PathList(fields_, false));
+    }
+    if (absl::Status status = CheckOperator(*field, c); !status.ok()) {
+      return status;
+    }
+    switch (field->type) {
+      case FieldType::kString: return CompileString(*field, c);
+      case FieldType::kInteger: return CompileInteger(*field, c);
+      case FieldType::kBool: return CompileBool(*field, c);
+      case FieldType::kEnum: return CompileEnum(*field, c);
+      case FieldType::kDate: return CompileDate(*field, c);
+      case FieldType::kStringList: return CompileList(*field, c);
+    }
+    return FilterError("field '", field->path, "' has an unsupported type");
   }
 
   // ----- one comparison -----
 
-  absl::Status CheckOperator(const FieldSpec& field, const Token& op) const {
-    if (field.type == FieldType::kStringList && op.op != Op::kHas) {
-      return FilterError("'", op.text, "' at position ", op.position,
+  static absl::Status CheckOperator(const FieldSpec& field,
+                                    const FilterComparison& c) {
+    if (field.type == FieldType::kStringList && c.op != Op::kHas) {
+      return FilterError("'", c.op_text, "' at position ", c.op_position,
                          ": field '", field.path, "' is a list; use ",
                          field.path, ":value");
     }
     if ((field.type == FieldType::kBool || field.type == FieldType::kEnum) &&
-        !IsEquality(op.op)) {
-      return FilterError("'", op.text, "' at position ", op.position,
+        !IsEquality(c.op)) {
+      return FilterError("'", c.op_text, "' at position ", c.op_position,
                          ": field '", field.path, "' accepts only =, != and :");
     }
     return absl::OkStatus();
   }
 
-  absl::Status LiteralError(const FieldSpec& field, const Token& value,
-                            absl::string_view what,
-                            absl::string_view detail) const {
-    return FilterError("invalid ", what, " '", Shown(value.value),
+  static absl::Status LiteralError(const FieldSpec& field,
+                                   const FilterComparison& c,
+                                   absl::string_view what,
+                                   absl::string_view detail) {
+    return FilterError("invalid ", what, " '", Shown(c.value),
                        "' for field '", field.path, "' at position ",
-                       value.position, detail);
+                       c.value_position, detail);
   }
 
-  absl::StatusOr<std::string> Normalized(const FieldSpec& field,
-                                         const Token& value) const {
-    if (!field.normalize) return value.value;
-    absl::StatusOr<std::string> normalized = field.normalize(value.value);
+  static absl::StatusOr<std::string> Normalized(const FieldSpec& field,
+                                                const FilterComparison& c) {
+    if (!field.normalize) return c.value;
+    absl::StatusOr<std::string> normalized = field.normalize(c.value);
     if (!normalized.ok()) {
-      return LiteralError(field, value, "value",
+      return LiteralError(field, c, "value",
                           absl::StrCat(": ", normalized.status().message()));
     }
     return normalized;
@@ -511,98 +594,82 @@ class Parser {
     return absl::StrCat("(", field.column, " ", OpSql(op), " ?)");
   }
 
-  absl::StatusOr<std::string> Compile(const FieldSpec& field, const Token& op,
-                                      const Token& value) {
-    if (absl::Status status = CheckOperator(field, op); !status.ok()) {
-      return status;
-    }
-    switch (field.type) {
-      case FieldType::kString: return CompileString(field, op.op, value);
-      case FieldType::kInteger: return CompileInteger(field, op.op, value);
-      case FieldType::kBool: return CompileBool(field, op.op, value);
-      case FieldType::kEnum: return CompileEnum(field, op.op, value);
-      case FieldType::kDate: return CompileDate(field, op.op, value);
-      case FieldType::kStringList: return CompileList(field, value);
-    }
-    return FilterError("field '", field.path, "' has an unsupported type");
-  }
-
-  absl::StatusOr<std::string> CompileString(const FieldSpec& field, Op op,
-                                            const Token& value) {
-    absl::StatusOr<std::string> text = Normalized(field, value);
+  absl::StatusOr<std::string> CompileString(const FieldSpec& field,
+                                            const FilterComparison& c) {
+    absl::StatusOr<std::string> text = Normalized(field, c);
     if (!text.ok()) return text.status();
-    if (op == Op::kHas) {
+    if (c.op == Op::kHas) {
       params_.push_back(*std::move(text));
       const absl::string_view find =
           dialect_ == Dialect::kPostgres ? "strpos" : "instr";
       return absl::StrCat("(", find, "(lower(", field.column,
                           "), lower(?)) > 0)");
     }
-    if ((op == Op::kEq || op == Op::kNe) &&
+    if ((c.op == Op::kEq || c.op == Op::kNe) &&
         text->find('*') != std::string::npos) {
       params_.push_back(LikePattern(*text));
       const std::string like =
           absl::StrCat("(", field.column, " LIKE ? ESCAPE '\\')");
-      return op == Op::kNe ? absl::StrCat("(NOT ", like, ")") : like;
+      return c.op == Op::kNe ? absl::StrCat("(NOT ", like, ")") : like;
     }
-    return Bind(field, op, *std::move(text));
+    return Bind(field, c.op, *std::move(text));
   }
 
-  absl::StatusOr<std::string> CompileInteger(const FieldSpec& field, Op op,
-                                             const Token& value) {
+  absl::StatusOr<std::string> CompileInteger(const FieldSpec& field,
+                                             const FilterComparison& c) {
     int64_t number = 0;
-    if (!IsWholeNumber(value.value)) {
-      return LiteralError(field, value, "integer", "");
+    if (!IsWholeNumber(c.value)) {
+      return LiteralError(field, c, "integer", "");
     }
-    if (!absl::SimpleAtoi(value.value, &number)) {
-      return LiteralError(field, value, "integer",
+    if (!absl::SimpleAtoi(c.value, &number)) {
+      return LiteralError(field, c, "integer",
                           "; it does not fit in 64 bits");
     }
-    return Bind(field, op, number);
+    return Bind(field, c.op, number);
   }
 
-  absl::StatusOr<std::string> CompileBool(const FieldSpec& field, Op op,
-                                          const Token& value) {
-    if (value.value != "true" && value.value != "false") {
-      return LiteralError(field, value, "value", "; use true or false");
+  absl::StatusOr<std::string> CompileBool(const FieldSpec& field,
+                                          const FilterComparison& c) {
+    if (c.value != "true" && c.value != "false") {
+      return LiteralError(field, c, "value", "; use true or false");
     }
-    return Bind(field, op, int64_t{value.value == "true" ? 1 : 0});
+    return Bind(field, c.op, int64_t{c.value == "true" ? 1 : 0});
   }
 
   // Normalisation runs first so it can canonicalise spelling (for example
   // case) before the name is checked against the accepted values.
-  absl::StatusOr<std::string> CompileEnum(const FieldSpec& field, Op op,
-                                          const Token& value) {
-    absl::StatusOr<std::string> text = Normalized(field, value);
+  absl::StatusOr<std::string> CompileEnum(const FieldSpec& field,
+                                          const FilterComparison& c) {
+    absl::StatusOr<std::string> text = Normalized(field, c);
     if (!text.ok()) return text.status();
     absl::string_view name = *text;
     if (!field.enum_prefix.empty()) {
       absl::ConsumePrefix(&name, field.enum_prefix);
     }
     for (const std::string& accepted : field.enum_values) {
-      if (name == accepted) return Bind(field, op, accepted);
+      if (name == accepted) return Bind(field, c.op, accepted);
     }
     return LiteralError(
-        field, value, "value",
+        field, c, "value",
         absl::StrCat("; accepted values: ",
                      field.enum_values.empty()
                          ? "none"
                          : absl::StrJoin(field.enum_values, ", ")));
   }
 
-  absl::StatusOr<std::string> CompileDate(const FieldSpec& field, Op op,
-                                          const Token& value) {
-    absl::StatusOr<std::pair<int64_t, int64_t>> range = DateRange(value.value);
+  absl::StatusOr<std::string> CompileDate(const FieldSpec& field,
+                                          const FilterComparison& c) {
+    absl::StatusOr<std::pair<int64_t, int64_t>> range = DateRange(c.value);
     if (!range.ok()) {
-      return LiteralError(field, value, "date",
+      return LiteralError(field, c, "date",
                           absl::StrCat(": ", range.status().message()));
     }
     const auto [low, high] = *range;
-    switch (op) {
+    switch (c.op) {
       case Op::kLt:
-      case Op::kGe: return Bind(field, op, low);
+      case Op::kGe: return Bind(field, c.op, low);
       case Op::kLe:
-      case Op::kGt: return Bind(field, op, high);
+      case Op::kGt: return Bind(field, c.op, high);
       case Op::kEq:
       case Op::kNe:
       case Op::kHas: break;
@@ -610,7 +677,7 @@ class Parser {
     params_.push_back(low);
     params_.push_back(high);
     return absl::StrCat("(", field.column,
-                        op == Op::kNe ? " NOT" : "", " BETWEEN ? AND ?)");
+                        c.op == Op::kNe ? " NOT" : "", " BETWEEN ? AND ?)");
   }
 
   // `list:value` holds when some entry has the value (AIP-160 "has"). An
@@ -619,8 +686,8 @@ class Parser {
   // entry, ignoring case. Canonicalised values (countries) match whole
   // entries exactly.
   absl::StatusOr<std::string> CompileList(const FieldSpec& field,
-                                          const Token& value) {
-    absl::StatusOr<std::string> text = Normalized(field, value);
+                                          const FilterComparison& c) {
+    absl::StatusOr<std::string> text = Normalized(field, c);
     if (!text.ok()) return text.status();
     const bool postgres = dialect_ == Dialect::kPostgres;
     const std::string entry = postgres ? "e.v" : "json_each.value";
@@ -643,11 +710,8 @@ class Parser {
                         "))");
   }
 
-  const std::vector<Token> tokens_;
   const std::vector<FieldSpec>& fields_;
   const Dialect dialect_;
-  size_t next_ = 0;
-  int terms_ = 0;
   std::vector<SqlValue> params_;
 };
 
@@ -723,17 +787,27 @@ absl::StatusOr<OrderTerm> ParseOrderItem(
 
 }  // namespace
 
-absl::StatusOr<CompiledFilter> CompileFilter(
-    absl::string_view filter, const std::vector<FieldSpec>& fields,
-    Dialect dialect) {
+absl::StatusOr<std::optional<FilterExpr>> ParseFilter(
+    absl::string_view filter) {
   if (filter.size() > kMaxFilterLength) {
     return FilterError("longer than ", kMaxFilterLength, " bytes (got ",
                        filter.size(), ")");
   }
   absl::StatusOr<std::vector<Token>> tokens = Tokenize(filter);
   if (!tokens.ok()) return tokens.status();
-  if (tokens->size() == 1) return CompiledFilter{};  // blank filter
-  return Parser(*std::move(tokens), fields, dialect).Run();
+  if (tokens->size() == 1) return std::nullopt;  // blank filter
+  absl::StatusOr<FilterExpr> root = Parser(*std::move(tokens)).Run();
+  if (!root.ok()) return root.status();
+  return std::optional<FilterExpr>(*std::move(root));
+}
+
+absl::StatusOr<CompiledFilter> CompileFilter(
+    absl::string_view filter, const std::vector<FieldSpec>& fields,
+    Dialect dialect) {
+  absl::StatusOr<std::optional<FilterExpr>> root = ParseFilter(filter);
+  if (!root.ok()) return root.status();
+  if (!root->has_value()) return CompiledFilter{};
+  return Compiler(fields, dialect).Run(**root);
 }
 
 absl::StatusOr<std::vector<OrderTerm>> ParseOrderBy(

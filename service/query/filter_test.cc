@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <ostream>
 #include <random>
 #include <string>
@@ -545,6 +546,70 @@ TEST(CompileFuzzTest, RandomInputSucceedsOrIsInvalidArgument) {
     }
   }
   EXPECT_GT(compiled_count, 0);
+}
+
+// ---------------------------------------------------------------------------
+// The parsed tree
+
+// A tree written out: comparisons as "field op value@position", groups as
+// AND(...)/OR(...)/NOT(...), a parenthesized node with "()" after it, and
+// an AND joined by juxtaposition as "_" where the AND would stand.
+std::string Shape(const FilterExpr& node) {
+  std::string out;
+  switch (node.type) {
+    case FilterExpr::Type::kComparison:
+      out = absl::StrCat(node.comparison.field, " ", node.comparison.op_text, " ",
+                         node.comparison.value, "@", node.comparison.value_position);
+      break;
+    case FilterExpr::Type::kNot:
+      out = absl::StrCat("NOT(", Shape(node.operands[0]), ")");
+      break;
+    case FilterExpr::Type::kOr:
+    case FilterExpr::Type::kAnd: {
+      const bool is_and = node.type == FilterExpr::Type::kAnd;
+      out = is_and ? "AND(" : "OR(";
+      for (size_t i = 0; i < node.operands.size(); ++i) {
+        if (i > 0) out += is_and && node.and_positions[i - 1] == 0 ? " _ " : ", ";
+        out += Shape(node.operands[i]);
+      }
+      out += ")";
+      break;
+    }
+  }
+  if (node.parenthesized) absl::StrAppend(&out, "()@", node.position);
+  return out;
+}
+
+std::string ShapeOf(absl::string_view filter) {
+  absl::StatusOr<std::optional<FilterExpr>> root = ParseFilter(filter);
+  if (!root.ok()) return std::string(root.status().message());
+  return root->has_value() ? Shape(**root) : "blank";
+}
+
+TEST(ParseFilterTest, GivesTheTreeAsWritten) {
+  EXPECT_EQ(ShapeOf("  "), "blank");
+  EXPECT_EQ(ShapeOf("kind = VISIT"), "kind = VISIT@8");
+  EXPECT_EQ(ShapeOf("kind = \"VI\\\"SIT\""), "kind = VI\"SIT@8");
+  // OR binds tighter than AND; a group of one is its member.
+  EXPECT_EQ(ShapeOf("a = 1 OR b = 2 AND c >= 3"), "AND(OR(a = 1@5, b = 2@14), c >= 3@25)");
+  EXPECT_EQ(ShapeOf("(a = 1 OR b = 2) c:3"), "AND(OR(a = 1@6, b = 2@15)()@1 _ c : 3@20)");
+  EXPECT_EQ(ShapeOf("((a = 1))"), "a = 1@7()@1");
+  EXPECT_EQ(ShapeOf("NOT a = 1 AND -(b != x)"), "AND(NOT(a = 1@9), NOT(b != x@22()@16))");
+}
+
+TEST(ParseFilterTest, LeavesMeaningToTheCaller) {
+  // Unknown fields and values parse; CompileFilter is what rejects them.
+  EXPECT_EQ(ShapeOf("colour = red"), "colour = red@10");
+  EXPECT_EQ(CompileFilter("colour = red", TestFields(), Dialect::kSqlite).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  // Syntax errors and limits are the parser's, with CompileFilter's words.
+  for (const std::string& filter :
+       std::vector<std::string>{"name = x AND", "(name = x", "count = ", Nested(33)}) {
+    SCOPED_TRACE(filter);
+    EXPECT_EQ(ParseFilter(filter).status(),
+              CompileFilter(filter, TestFields(), Dialect::kSqlite).status());
+    EXPECT_FALSE(ParseFilter(filter).ok());
+  }
 }
 
 // ---------------------------------------------------------------------------
