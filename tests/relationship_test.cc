@@ -355,6 +355,44 @@ TEST_F(RelationshipTest, FilterByKindAndDate) {
   EXPECT_THAT(Walk("relationships/CN-KZ", 50, "kind = VISIT AND kind = TRADE"), SizeIs(0));
 }
 
+// The timeline reads its filter with the List methods' parser, so it spells
+// literals and reports syntax errors as every other filter does, and keeps
+// its own, narrower meaning.
+TEST_F(RelationshipTest, TimelineFilterIsReadByTheSharedParser) {
+  const auto visits_and_exchanges = Described(
+      Walk("relationships/CN-KZ", 50, "kind = VISIT OR kind = EXCHANGE AND date >= 2020"));
+  ASSERT_FALSE(visits_and_exchanges.empty());
+  EXPECT_EQ(Described(Walk("relationships/CN-KZ", 50,
+                           "(kind = 'VISIT' OR (kind = \"EXCHANGE\")) AND ((date >= 2020))")),
+            visits_and_exchanges);
+
+  auto message = [&](const std::string& filter) {
+    v1::ListTimelineRequest request;
+    request.set_parent("relationships/CN-KZ");
+    request.set_filter(filter);
+    v1::ListTimelineResponse response;
+    grpc::Status status = Page(request, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << filter;
+    return status.error_message();
+  };
+  // Syntax: the shared parser's words.
+  EXPECT_THAT(message("kind = VISIT AND"),
+              HasSubstr("expected a comparison after 'AND' at position 14"));
+  EXPECT_THAT(message("kind = 'VISIT"), HasSubstr("unterminated string"));
+  // Meaning: the timeline's.
+  EXPECT_THAT(message("kind = VISIT date > 2020"),
+              HasSubstr("expected AND before the comparison at position 14"));
+  EXPECT_THAT(message("date >= 2020 OR kind = VISIT"),
+              HasSubstr("the date comparison at position 1 is joined with OR"));
+  EXPECT_THAT(message("(kind = VISIT AND date > 2020)"),
+              HasSubstr("the parentheses at position 1 hold AND"));
+  EXPECT_THAT(message("-kind = VISIT"), HasSubstr("NOT at position 1"));
+  EXPECT_THAT(message("kind = VISIT OR host = KZ"),
+              HasSubstr("unknown field 'host' at position 17"));
+  EXPECT_THAT(message("date != 2024"), HasSubstr("found '!=' at position 6"));
+  EXPECT_THAT(message("kind = VISIT AND date < 2024-13"), HasSubstr("at position 25"));
+}
+
 TEST_F(RelationshipTest, BadTimelineRequestsAreInvalidArgument) {
   auto check = [&](v1::ListTimelineRequest request, const std::string& field) {
     SCOPED_TRACE(request.ShortDebugString());

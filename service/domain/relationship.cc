@@ -70,186 +70,99 @@ struct TimelineFilter {
   int64_t max_date = INT64_MAX;
 };
 
-// A small, strict parser for the filters ListTimelineRequest documents:
-//   filter     := group ("AND" group)*
-//   group      := primary ("OR" primary)*      (only kind comparisons)
-//   primary    := "(" group ")" | comparison
-//   comparison := ("kind" "=" KIND) | ("date" OP DATE)
-// OR binds tighter than AND, as in AIP-160.
-class TimelineFilterParser {
+// The filters ListTimelineRequest documents, read from the tree of the
+// one filter parser (query::ParseFilter) and held to the timeline's narrower
+// grammar, in which every filter is a set of kinds and a date range:
+//   filter := group ("AND" group)*        (AND written out)
+//   group  := kinds | "(" group ")" | ("date" OP DATE)
+//   kinds  := ("kind" "=" KIND) ("OR" ...)*   (only kind comparisons)
+class TimelineFilterReader {
  public:
-  explicit TimelineFilterParser(absl::string_view text) : text_(text) {}
-
-  absl::StatusOr<TimelineFilter> Parse() {
-    TimelineFilter filter;
-    if (text_.size() > query::kMaxFilterLength) {
-      return Error(absl::StrCat("longer than ", query::kMaxFilterLength, " bytes"));
+  absl::StatusOr<TimelineFilter> Read(absl::string_view text) {
+    auto root = query::ParseFilter(text);
+    if (!root.ok()) return QueryError(root.status());
+    if (!root->has_value()) return filter_;
+    const query::FilterExpr& expression = **root;
+    if (expression.type != query::FilterExpr::Type::kAnd || expression.parenthesized) {
+      if (auto status = ApplyGroup(expression); !status.ok()) return status;
+      return filter_;
     }
-    if (auto status = Tokenize(); !status.ok()) return status;
-    if (tokens_.empty()) return filter;
-    while (true) {
-      auto group = ParseGroup(0);
-      if (!group.ok()) return group.status();
-      if (group->date_op.has_value()) {
-        if (auto status = ApplyDate(*group, filter); !status.ok()) return status;
-      } else {
-        std::set<int> kept;
-        for (int kind : group->kinds) {
-          if (filter.kinds.count(kind) > 0) kept.insert(kind);
-        }
-        filter.kinds = std::move(kept);
+    for (size_t i = 0; i < expression.operands.size(); ++i) {
+      const query::FilterExpr& group = expression.operands[i];
+      if (i > 0 && expression.and_positions[i - 1] == 0) {
+        return Error(absl::StrCat("expected AND before the comparison at position ",
+                                  group.position, "; join the timeline's comparisons with AND"));
       }
-      if (AtEnd()) return filter;
-      if (Peek().text != "AND" || Peek().quoted) {
-        return Error(absl::StrCat("expected AND at position ", Peek().position, ", found '",
-                                  Shown(Peek().text), "'"));
-      }
-      ++next_;
+      if (auto status = ApplyGroup(group); !status.ok()) return status;
     }
+    return filter_;
   }
 
  private:
-  struct Token {
-    std::string text;
-    size_t position = 0;  // 1-based byte position
-    bool quoted = false;
-  };
+  static absl::Status Error(absl::string_view why) { return InvalidField("filter", why); }
 
-  // A parsed group: either kinds joined by OR, or one date comparison.
-  struct Group {
+  // Narrows the filter by one group joined to the others with AND.
+  absl::Status ApplyGroup(const query::FilterExpr& group) {
+    if (group.type == query::FilterExpr::Type::kComparison &&
+        group.comparison.field == "date") {
+      return ApplyDate(group.comparison);
+    }
     std::set<int> kinds;
-    std::optional<std::string> date_op;
-    Token date;
-  };
-
-  static absl::Status Error(absl::string_view why) {
-    return InvalidField("filter", why);
+    if (auto status = CollectKinds(group, kinds); !status.ok()) return status;
+    std::set<int> kept;
+    for (int kind : kinds) {
+      if (filter_.kinds.count(kind) > 0) kept.insert(kind);
+    }
+    filter_.kinds = std::move(kept);
+    return absl::OkStatus();
   }
 
-  absl::Status Tokenize() {
-    size_t i = 0;
-    while (i < text_.size()) {
-      char c = text_[i];
-      if (absl::ascii_isspace(static_cast<unsigned char>(c))) {
-        ++i;
-        continue;
-      }
-      Token token;
-      token.position = i + 1;
-      if (c == '(' || c == ')') {
-        token.text = std::string(1, c);
-        ++i;
-      } else if (c == '<' || c == '>' || c == '=' || c == '!' || c == ':') {
-        // `<=`, `>=` and `!=` are one token each.
-        bool two = i + 1 < text_.size() && text_[i + 1] == '=' && c != '=' && c != ':';
-        size_t length = two ? 2 : 1;
-        token.text = std::string(text_.substr(i, length));
-        i += length;
-      } else if (c == '"') {
-        size_t end = text_.find('"', i + 1);
-        if (end == absl::string_view::npos) {
-          return Error(absl::StrCat("unterminated string at position ", i + 1));
+  // The kinds that `node`, kind comparisons joined with OR, accepts.
+  static absl::Status CollectKinds(const query::FilterExpr& node, std::set<int>& kinds) {
+    switch (node.type) {
+      case query::FilterExpr::Type::kOr:
+        for (const auto& operand : node.operands) {
+          if (operand.type == query::FilterExpr::Type::kComparison &&
+              operand.comparison.field == "date") {
+            return Error(absl::StrCat("the date comparison at position ", operand.position,
+                                      " is joined with OR, which may only join kind "
+                                      "comparisons; join date comparisons with AND"));
+          }
+          if (auto status = CollectKinds(operand, kinds); !status.ok()) return status;
         }
-        token.text = std::string(text_.substr(i + 1, end - i - 1));
-        token.quoted = true;
-        i = end + 1;
-      } else if (absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' ||
-                 c == '.') {
-        size_t end = i;
-        while (end < text_.size() &&
-               (absl::ascii_isalnum(static_cast<unsigned char>(text_[end])) || text_[end] == '_' ||
-                text_[end] == '-' || text_[end] == '.')) {
-          ++end;
-        }
-        token.text = std::string(text_.substr(i, end - i));
-        i = end;
-      } else {
-        return Error(absl::StrCat("unexpected character '", std::string(1, c), "' at position ",
-                                  i + 1));
-      }
-      tokens_.push_back(std::move(token));
-      if (tokens_.size() > static_cast<size_t>(query::kMaxFilterTerms) * 4) {
-        return Error("too many terms");
-      }
+        return absl::OkStatus();
+      case query::FilterExpr::Type::kAnd:
+        return Error(absl::StrCat("the parentheses at position ", node.position,
+                                  " hold AND; parentheses may only hold kinds joined with OR"));
+      case query::FilterExpr::Type::kNot:
+        return Error(absl::StrCat("NOT at position ", node.position,
+                                  ": the timeline filters on kind and date, without negation"));
+      case query::FilterExpr::Type::kComparison:
+        return ReadKind(node.comparison, kinds);
     }
     return absl::OkStatus();
   }
 
-  bool AtEnd() const { return next_ >= tokens_.size(); }
-  const Token& Peek() const { return tokens_[next_]; }
-
-  absl::StatusOr<Token> Take(absl::string_view what) {
-    if (AtEnd()) return Error(absl::StrCat("expected ", what, " at the end"));
-    return tokens_[next_++];
-  }
-
-  absl::StatusOr<Group> ParseGroup(int depth) {
-    if (depth > query::kMaxFilterDepth) return Error("nested too deeply");
-    auto group = ParsePrimary(depth);
-    if (!group.ok()) return group.status();
-    while (!AtEnd() && Peek().text == "OR" && !Peek().quoted) {
-      size_t position = Peek().position;
-      ++next_;
-      auto other = ParsePrimary(depth);
-      if (!other.ok()) return other.status();
-      if (group->date_op.has_value() || other->date_op.has_value()) {
-        return Error(absl::StrCat("OR at position ", position,
-                                  " may only join kind comparisons; join date "
-                                  "comparisons with AND"));
-      }
-      group->kinds.insert(other->kinds.begin(), other->kinds.end());
+  static absl::Status ReadKind(const query::FilterComparison& comparison, std::set<int>& kinds) {
+    if (comparison.field != "kind") {
+      return Error(absl::StrCat("unknown field '", Shown(comparison.field), "' at position ",
+                                comparison.field_position,
+                                "; the timeline filters on kind and date"));
     }
-    return group;
-  }
-
-  absl::StatusOr<Group> ParsePrimary(int depth) {
-    auto first = Take("a comparison");
-    if (!first.ok()) return first.status();
-    if (first->text == "(" && !first->quoted) {
-      auto group = ParseGroup(depth + 1);
-      if (!group.ok()) return group.status();
-      auto close = Take("')'");
-      if (!close.ok()) return close.status();
-      if (close->text != ")" || close->quoted) {
-        return Error(absl::StrCat("expected ')' at position ", close->position, ", found '",
-                                  Shown(close->text), "' (parentheses may only hold kinds "
-                                  "joined with OR)"));
-      }
-      return group;
+    if (comparison.op != query::FilterOp::kEq) {
+      return Error(
+          absl::StrCat("kind accepts only '=' (position ", comparison.op_position, ")"));
     }
-    const Token field = *first;
-    if (field.quoted || (field.text != "kind" && field.text != "date")) {
-      return Error(absl::StrCat("unknown field '", Shown(field.text), "' at position ",
-                                field.position, "; the timeline filters on kind and date"));
+    absl::string_view name = comparison.value;
+    absl::ConsumePrefix(&name, kKindPrefix);
+    v1::TimelineEntryKind kind;
+    if (!v1::TimelineEntryKind_Parse(absl::StrCat(kKindPrefix, name), &kind) ||
+        kind == v1::TIMELINE_ENTRY_KIND_UNSPECIFIED) {
+      return Error(absl::StrCat("unknown kind '", Shown(comparison.value), "' at position ",
+                                comparison.value_position, "; accepted: ", KindNames()));
     }
-    auto op = Take(absl::StrCat("an operator after '", field.text, "'"));
-    if (!op.ok()) return op.status();
-    static const std::set<std::string, std::less<>> kDateOps = {"=", "<", "<=", ">", ">="};
-    auto value = Take(absl::StrCat("a value after '", field.text, " ", op->text, "'"));
-    if (!value.ok()) return value.status();
-    Group group;
-    if (field.text == "kind") {
-      if (op->text != "=" || op->quoted) {
-        return Error(absl::StrCat("kind accepts only '=' (position ", op->position, ")"));
-      }
-      absl::string_view name = value->text;
-      absl::ConsumePrefix(&name, kKindPrefix);
-      v1::TimelineEntryKind kind;
-      if (!v1::TimelineEntryKind_Parse(absl::StrCat(kKindPrefix, name), &kind) ||
-          kind == v1::TIMELINE_ENTRY_KIND_UNSPECIFIED) {
-        return Error(absl::StrCat("unknown kind '", Shown(value->text), "' at position ",
-                                  value->position, "; accepted: ", KindNames()));
-      }
-      group.kinds.insert(kind);
-      return group;
-    }
-    if (op->quoted || kDateOps.count(op->text) == 0) {
-      return Error(absl::StrCat("date accepts =, <, <=, >, >=; found '", Shown(op->text),
-                                "' at position ", op->position));
-    }
-    group.date_op = op->text;
-    group.date = *value;
-    return group;
+    kinds.insert(kind);
+    return absl::OkStatus();
   }
 
   static std::string KindNames() {
@@ -260,25 +173,29 @@ class TimelineFilterParser {
     return absl::StrJoin(names, ", ");
   }
 
-  // Narrows the filter's date range by one comparison, with the meaning the
-  // List filters give dates: `=` the whole year or month given.
-  static absl::Status ApplyDate(const Group& group, TimelineFilter& filter) {
-    auto range = query::ParseDateLiteral(group.date.text);
+  // Narrows the date range by one comparison, with the meaning the List
+  // filters give dates (query::ParseDateLiteral).
+  absl::Status ApplyDate(const query::FilterComparison& comparison) {
+    using query::FilterOp;
+    const FilterOp op = comparison.op;
+    if (op == FilterOp::kNe || op == FilterOp::kHas) {
+      return Error(absl::StrCat("date accepts =, <, <=, >, >=; found '", comparison.op_text,
+                                "' at position ", comparison.op_position));
+    }
+    auto range = query::ParseDateLiteral(comparison.value);
     if (!range.ok()) {
-      return Error(absl::StrCat(range.status().message(), " at position ", group.date.position));
+      return Error(
+          absl::StrCat(range.status().message(), " at position ", comparison.value_position));
     }
     const auto [low, high] = *range;
-    const std::string& op = *group.date_op;
-    if (op == "=" || op == ">=") filter.min_date = std::max(filter.min_date, low);
-    if (op == "=" || op == "<=") filter.max_date = std::min(filter.max_date, high);
-    if (op == ">") filter.min_date = std::max(filter.min_date, high + 1);
-    if (op == "<") filter.max_date = std::min(filter.max_date, low - 1);
+    if (op == FilterOp::kEq || op == FilterOp::kGe) filter_.min_date = std::max(filter_.min_date, low);
+    if (op == FilterOp::kEq || op == FilterOp::kLe) filter_.max_date = std::min(filter_.max_date, high);
+    if (op == FilterOp::kGt) filter_.min_date = std::max(filter_.min_date, high + 1);
+    if (op == FilterOp::kLt) filter_.max_date = std::min(filter_.max_date, low - 1);
     return absl::OkStatus();
   }
 
-  absl::string_view text_;
-  std::vector<Token> tokens_;
-  size_t next_ = 0;
+  TimelineFilter filter_;
 };
 
 }  // namespace
@@ -449,7 +366,7 @@ absl::StatusOr<ListResult<v1::TimelineEntry>> Relationships::ListTimeline(
   if (page_size < 0) return InvalidField("page_size", "must not be negative");
   const size_t limit =
       static_cast<size_t>(page_size == 0 ? kDefaultPageSize : std::min(page_size, kMaxPageSize));
-  auto filter = TimelineFilterParser(filter_text).Parse();
+  auto filter = TimelineFilterReader().Read(filter_text);
   if (!filter.ok()) return filter.status();
 
   // A token belongs to one pair and one filter; its keys are the last

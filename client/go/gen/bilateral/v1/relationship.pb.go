@@ -892,8 +892,11 @@ func (x *GetRelationshipRequest) GetName() string {
 // `>`, `>=` against `2024`, `2024-06` or `2024-06-01` (`=` matches the
 // whole year or month given; `date < 2024-06` excludes June 2024). As in
 // AIP-160, OR binds tighter than AND: `kind = VISIT OR kind = TRADE AND
-// date >= 2020` is visits and trade since 2020. Anything else is
-// INVALID_ARGUMENT.
+// date >= 2020` is visits and trade since 2020. The filter is read with
+// the List filters' parser, so values may be quoted (`kind = "VISIT"`) and
+// syntax errors read the same; anything else (NOT, `!=`, `:`, other fields,
+// AND inside parentheses, OR with a date, comparisons without AND between
+// them) is INVALID_ARGUMENT.
 type ListTimelineRequest struct {
 	state         protoimpl.MessageState
 	sizeCache     protoimpl.SizeCache
