@@ -100,10 +100,8 @@ class Records {
   // Returns one page. Every problem with the paging parameters is a
   // violation of the request field at fault.
   absl::StatusOr<ListResult<Message>> List(const ListParams& params) const {
-    auto query = PageQuery(params);
-    if (!query.ok()) return query.status();
-    auto page = store_->List(Collection(), *query);
-    if (!page.ok()) return QueryError(page.status());
+    auto page = ListStored(params);
+    if (!page.ok()) return page.status();
     ListResult<Message> result;
     result.items.reserve(page->rows.size());
     for (const auto& row : page->rows) {
@@ -115,19 +113,14 @@ class Records {
     return result;
   }
 
-  // List, with the page's records parsed straight into `items` (on the
-  // response's arena, when it has one); returns the next page token.
-  absl::StatusOr<std::string> ListInto(const ListParams& params,
-                                       google::protobuf::RepeatedPtrField<Message>* items) const {
+  // List's page as the store holds it, for serving its records as stored
+  // (EncodedRecord) instead of parsing them.
+  absl::StatusOr<store::Page> ListStored(const ListParams& params) const {
     auto query = PageQuery(params);
     if (!query.ok()) return query.status();
     auto page = store_->List(Collection(), *query);
     if (!page.ok()) return QueryError(page.status());
-    items->Reserve(static_cast<int>(page->rows.size()));
-    for (const auto& row : page->rows) {
-      if (auto status = MessageInto(row, items->Add()); !status.ok()) return status;
-    }
-    return std::move(page->next_page_token);
+    return page;
   }
 
   // Stores `message` as `{collection}/{id}` (a generated id when empty).

@@ -7,8 +7,11 @@
 #include <set>
 
 #include "domain/records.h"
+#include "domain/rows.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/unknown_field_set.h"
 #include "google/protobuf/util/json_util.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "temp_dir.h"
 #include "test_store.h"
@@ -369,6 +372,42 @@ TYPED_TEST(RecordsConformanceTest, UpdateMaskEtagAndOutputOnlyFields) {
             absl::StatusCode::kAborted);
   EXPECT_TRUE(this->records_->Delete(created.name(), updated->etag()).ok());
   EXPECT_EQ(this->records_->Get(created.name()).status().code(), absl::StatusCode::kNotFound);
+}
+
+// A page served as stored bytes (EncodedRecord) parses to exactly the
+// records List parses from the same rows, times before the epoch included.
+TYPED_TEST(RecordsConformanceTest, StoredBytesParseToTheListedRecords) {
+  for (int i = 0; i < 5; ++i) this->Create(Sample<TypeParam>::Make(i));
+  ListParams params;
+  params.page_size = 3;
+  auto parsed = this->records_->List(params);
+  auto stored = this->records_->ListStored(params);
+  ASSERT_TRUE(parsed.ok() && stored.ok());
+  ASSERT_EQ(stored->rows.size(), 3u);
+  EXPECT_EQ(stored->next_page_token, parsed->next_page_token);
+  stored->rows[1].create_time_us = -1'500'001;  // 1969-12-31T23:59:58.499999Z
+  stored->rows[1].update_time_us = 0;
+  std::string bytes;
+  for (const auto& row : stored->rows) EncodedRecord::AppendAsField<TypeParam>(7, row, &bytes);
+  google::protobuf::UnknownFieldSet fields;
+  ASSERT_TRUE(fields.ParseFromString(bytes));
+  ASSERT_EQ(fields.field_count(), 3);
+  for (int i = 0; i < 3; ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_EQ(fields.field(i).number(), 7);
+    TypeParam from_bytes;
+    ASSERT_TRUE(from_bytes.ParseFromString(fields.field(i).length_delimited()));
+    auto expected = MessageOf<TypeParam>(stored->rows[i]);
+    ASSERT_TRUE(expected.ok());
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(from_bytes, *expected))
+        << from_bytes.DebugString() << "\nexpected\n" << expected->DebugString();
+    if (i == 1) {
+      EXPECT_EQ(from_bytes.create_time().seconds(), -2);
+      EXPECT_EQ(from_bytes.create_time().nanos(), 499'999'000);
+    } else {
+      EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(from_bytes, parsed->items[i]));
+    }
+  }
 }
 
 TYPED_TEST(RecordsConformanceTest, RequestIdMakesCreateIdempotent) {

@@ -4,12 +4,15 @@
 // wherever it is served, and an unreadable payload is the same DATA_LOSS.
 #pragma once
 
+#include <cstdint>
+#include <string>
 #include <type_traits>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "domain/resources.h"
+#include "google/protobuf/descriptor.h"
 #include "google/protobuf/util/time_util.h"
 #include "store/store.h"
 
@@ -53,5 +56,43 @@ absl::StatusOr<Message> MessageOf(const store::Row& row) {
   if (auto status = MessageInto(row, &message); !status.ok()) return status;
   return message;
 }
+
+// The wire encoding of what MessageInto gives, without parsing the payload:
+// the payload's bytes as stored, then the name, times and etag. A parser
+// reads the later fields as setting them (the times with both their seconds
+// and nanos written), so the bytes parse to exactly MessageOf's message.
+// For serving a page of records as stored.
+class EncodedRecord {
+ public:
+  // Appends `row`'s record, a `Message`, to `out` as the length-delimited
+  // field `number` (an element of a response's repeated field).
+  template <typename Message>
+  static void AppendAsField(int number, const store::Row& row, std::string* out) {
+    static const Fields fields = FieldsOf(*Message::descriptor());
+    const std::string rest =
+        Rest(fields, absl::StrCat(Resource<Message>::Collection().name, "/", row.id), row);
+    AppendHeader(number, row.payload.size() + rest.size(), out);
+    out->append(row.payload);
+    out->append(rest);
+  }
+
+  // Appends `bytes` as the length-delimited field `number`.
+  static void AppendField(int number, absl::string_view bytes, std::string* out) {
+    AppendHeader(number, bytes.size(), out);
+    out->append(bytes.data(), bytes.size());
+  }
+
+ private:
+  struct Fields {
+    int name = 0;
+    int create_time = 0;
+    int update_time = 0;
+    int etag = 0;
+  };
+  static Fields FieldsOf(const google::protobuf::Descriptor& type);
+  static void AppendHeader(int number, size_t length, std::string* out);
+  // The encoding of the fields the row keeps beside the payload.
+  static std::string Rest(const Fields& fields, absl::string_view name, const store::Row& row);
+};
 
 }  // namespace bilateral::domain
