@@ -307,6 +307,37 @@ TEST_F(SeedFactsTest, TheArticleSourceHoldsItsTextInTheFullViewOnly) {
   for (const auto& source : response.sources()) EXPECT_EQ(source.text(), "");
 }
 
+// List serves records as stored, except that the BASIC view takes the text
+// out; the FULL view lists it as Get gives it.
+TEST_F(SeedFactsTest, ListingSourcesGivesTheTextInTheFullViewOnly) {
+  const std::string article = ReadArticle();
+  auto stub = v1::SourceService::NewStub(
+      grpc::CreateChannel(server_.endpoint(), grpc::InsecureChannelCredentials()));
+  for (auto view : {v1::SOURCE_VIEW_BASIC, v1::SOURCE_VIEW_FULL}) {
+    v1::ListSourcesRequest list;
+    list.set_view(view);
+    list.set_filter(R"(title:"SCO Summit")");
+    grpc::ClientContext context;
+    v1::ListSourcesResponse response;
+    ASSERT_TRUE(stub->ListSources(&context, list, &response).ok());
+    ASSERT_EQ(response.sources_size(), 1);
+    const v1::Source& listed = response.sources(0);
+    EXPECT_EQ(listed.text(), view == v1::SOURCE_VIEW_FULL ? article : "");
+    EXPECT_EQ(listed.text_sha256().size(), 64u);
+    EXPECT_FALSE(listed.etag().empty());
+    EXPECT_TRUE(listed.has_create_time());
+
+    v1::GetSourceRequest get;
+    get.set_name(listed.name());
+    get.set_view(view);
+    grpc::ClientContext get_context;
+    v1::Source got;
+    ASSERT_TRUE(stub->GetSource(&get_context, get, &got).ok());
+    EXPECT_EQ(got.SerializeAsString().size(), listed.SerializeAsString().size());
+    EXPECT_EQ(got.DebugString(), listed.DebugString());
+  }
+}
+
 TEST_F(SeedFactsTest, EveryStoredQuoteIsVerbatimInTheArticle) {
   std::ifstream file(BILATERAL_ARTICLE_PATH);
   std::stringstream article;

@@ -177,8 +177,9 @@ absl::Status CallGuard::Execute(grpc::CallbackServerContext* context, const Call
     } else if (stopped && context->IsCancelled()) {
       status = absl::CancelledError("the client cancelled the call; its work was stopped");
     }
-    if (status.ok() && info.response != nullptr) {
-      const size_t bytes = info.response->ByteSizeLong();
+    if (status.ok() && (info.response != nullptr || info.response_bytes != nullptr)) {
+      const size_t bytes = info.response != nullptr ? info.response->ByteSizeLong()
+                                                    : info.response_bytes->size();
       if (bytes > options_.max_response_bytes) {
         status = absl::ResourceExhaustedError(absl::StrCat(
             "the response is ", bytes, " bytes, more than the ", options_.max_response_bytes,

@@ -41,6 +41,9 @@ struct CallInfo {
   // what the client receives, not an OK that gRPC then fails to send. Must
   // stay valid until the call is done.
   const google::protobuf::MessageLite* response = nullptr;
+  // Or the encoded response, for a method that answers with bytes it
+  // encodes itself (RunRawUnary).
+  const std::string* response_bytes = nullptr;
 };
 
 struct CallGuardOptions {

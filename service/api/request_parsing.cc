@@ -170,14 +170,18 @@ absl::Status WhyUnparseable(absl::string_view bytes, const Descriptor& type) {
       absl::StrCat("the request does not parse as a ", type.full_name()));
 }
 
-absl::Status WhyUnparseable(const grpc::ByteBuffer& bytes, const Descriptor& type) {
+std::string Flattened(const grpc::ByteBuffer& bytes) {
   std::string flat;
   if (std::vector<grpc::Slice> slices; bytes.Dump(&slices).ok()) {
     for (const auto& slice : slices) {
       flat.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
     }
   }
-  return WhyUnparseable(flat, type);
+  return flat;
+}
+
+absl::Status WhyUnparseable(const grpc::ByteBuffer& bytes, const Descriptor& type) {
+  return WhyUnparseable(Flattened(bytes), type);
 }
 
 std::unique_ptr<grpc::Service> CheckRequestParsing(std::unique_ptr<grpc::Service> service,

@@ -28,6 +28,9 @@ std::unique_ptr<grpc::Service> CheckRequestParsing(std::unique_ptr<grpc::Service
                                                    absl::string_view service_name,
                                                    CallGuard* guard);
 
+// The bytes of a message as gRPC received it.
+std::string Flattened(const grpc::ByteBuffer& bytes);
+
 // Why `bytes` do not parse as a `type`: INVALID_ARGUMENT naming the string
 // field that is not UTF-8, or saying the encoding is malformed.
 absl::Status WhyUnparseable(absl::string_view bytes, const google::protobuf::Descriptor& type);

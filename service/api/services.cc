@@ -23,34 +23,6 @@
 namespace bilateral::api {
 namespace {
 
-// Request and response of a call on one arena, freed at once when the call
-// ends: a page of records is hundreds of small allocations otherwise, each
-// made and freed on its own (docs/benchmarks.md, scenario 3).
-template <typename Request, typename Response>
-class ArenaMessageAllocator final : public grpc::MessageAllocator<Request, Response> {
- public:
-  grpc::MessageHolder<Request, Response>* AllocateMessages() override { return new Holder; }
-
- private:
-  class Holder final : public grpc::MessageHolder<Request, Response> {
-   public:
-    Holder() : arena_(Options()) {
-      this->set_request(google::protobuf::Arena::CreateMessage<Request>(&arena_));
-      this->set_response(google::protobuf::Arena::CreateMessage<Response>(&arena_));
-    }
-    void Release() override { delete this; }
-
-   private:
-    static google::protobuf::ArenaOptions Options() {
-      google::protobuf::ArenaOptions options;
-      options.start_block_size = 16 * 1024;
-      options.max_block_size = 256 * 1024;
-      return options;
-    }
-    google::protobuf::Arena arena_;
-  };
-};
-
 // What of a record a read returns (AIP-157): all of it, but a source's text
 // only with the FULL view (every read request of sources has a `view`).
 template <typename Request, typename Message>
@@ -59,6 +31,28 @@ void ApplyView(const Request&, Message*) {}
 template <typename Request>
 void ApplyView(const Request& request, v1::Source* source) {
   if (request.view() != v1::SOURCE_VIEW_FULL) source->clear_text();
+}
+
+// Appends `row`'s record, as List returns it, to a response as its field
+// `number`: as stored, unless the view takes a field out.
+template <typename Message, typename Request>
+absl::Status AppendListed(const Request&, const store::Row& row, int number, std::string* out) {
+  domain::EncodedRecord::AppendAsField<Message>(number, row, out);
+  return absl::OkStatus();
+}
+
+template <typename Message>
+absl::Status AppendListed(const v1::ListSourcesRequest& request, const store::Row& row, int number,
+                          std::string* out) {
+  if (request.view() == v1::SOURCE_VIEW_FULL) {
+    domain::EncodedRecord::AppendAsField<v1::Source>(number, row, out);
+    return absl::OkStatus();
+  }
+  auto source = domain::MessageOf<v1::Source>(row);
+  if (!source.ok()) return source.status();
+  source->clear_text();
+  domain::EncodedRecord::AppendField(number, source->SerializeAsString(), out);
+  return absl::OkStatus();
 }
 
 // The standard methods of one record type, for the services to forward to.
@@ -77,20 +71,32 @@ class RecordHandlers {
     });
   }
 
+  // List, answered with the page's records as stored: their payloads are
+  // sent as they are, not parsed and serialised again (EncodedRecord; see
+  // docs/benchmarks.md, scenario 3). `Response` holds the records in its
+  // field `items_field` and the token in `next_page_token`.
   template <typename Request, typename Response>
   grpc::ServerUnaryReactor* List(grpc::CallbackServerContext* context, const CallInfo& info,
-                                 const Request& request, Response* response,
-                                 google::protobuf::RepeatedPtrField<Message>* items) {
-    return RunUnary(context, guard_, info, request, response,
-                    [this, &request, response, items]() -> absl::Status {
-      auto next_page_token = records_.ListInto(
-          {request.page_size(), request.page_token(), request.filter(), request.order_by()},
-          items);
-      if (!next_page_token.ok()) return next_page_token.status();
-      for (auto& item : *items) ApplyView(request, &item);
-      response->set_next_page_token(*std::move(next_page_token));
-      return absl::OkStatus();
-    });
+                                 const grpc::ByteBuffer& request_bytes,
+                                 grpc::ByteBuffer* response_bytes, int items_field) {
+    return RunRawUnary<Request>(
+        context, guard_, info, request_bytes, response_bytes,
+        [this, items_field](const Request& request, std::string* out) -> absl::Status {
+          auto page = records_.ListStored(
+              {request.page_size(), request.page_token(), request.filter(), request.order_by()});
+          if (!page.ok()) return page.status();
+          for (const auto& row : page->rows) {
+            if (auto status = AppendListed<Message>(request, row, items_field, out); !status.ok()) {
+              return status;
+            }
+          }
+          static const int token_field =
+              Response::descriptor()->FindFieldByName("next_page_token")->number();
+          if (!page->next_page_token.empty()) {
+            domain::EncodedRecord::AppendField(token_field, page->next_page_token, out);
+          }
+          return absl::OkStatus();
+        });
   }
 
   template <typename Request, typename Response>
@@ -157,11 +163,13 @@ class RecordHandlers {
                          response);                                                   \
   }                                                                                   \
   grpc::ServerUnaryReactor* List##Plural(grpc::CallbackServerContext* context,        \
-                                         const v1::List##Plural##Request* request,    \
-                                         v1::List##Plural##Response* response)        \
-      override {                                                                      \
-    return handlers_.List(context, {#Service "/List" #Plural, Access::kRead},         \
-                          *request, response, response->mutable_##field##s());        \
+                                         const grpc::ByteBuffer* request,             \
+                                         grpc::ByteBuffer* response) override {       \
+    static const int items_field =                                                    \
+        v1::List##Plural##Response::descriptor()->FindFieldByName(#field "s")->number(); \
+    return handlers_.template List<v1::List##Plural##Request, v1::List##Plural##Response>( \
+        context, {#Service "/List" #Plural, Access::kRead}, *request, response,       \
+        items_field);                                                                 \
   }                                                                                   \
   grpc::ServerUnaryReactor* BatchGet##Plural(                                         \
       grpc::CallbackServerContext* context,                                           \
@@ -190,17 +198,17 @@ class RecordHandlers {
                             *request);                                                \
   }
 
-#define BILATERAL_RECORD_SERVICE(Service, Type, Plural, field)                  \
-  class Service##Impl final : public v1::Service::CallbackService {              \
-   public:                                                                       \
-    Service##Impl(store::Store* store, CallGuard* guard) : handlers_(store, guard) { \
-      SetMessageAllocatorFor_List##Plural(&list_allocator_);                     \
-    }                                                                            \
-    BILATERAL_RECORD_METHODS(bilateral.v1.Service, Type, Plural, field)          \
-   private:                                                                      \
-    RecordHandlers<v1::Type> handlers_;                                          \
-    ArenaMessageAllocator<v1::List##Plural##Request, v1::List##Plural##Response> \
-        list_allocator_;                                                         \
+// A record service: List is registered raw, to answer with stored bytes.
+#define BILATERAL_RECORD_SERVICE(Service, Type, Plural, field)                    \
+  using Service##Base =                                                            \
+      v1::Service::WithRawCallbackMethod_List##Plural<v1::Service::CallbackService>; \
+  class Service##Impl final : public Service##Base {                               \
+   public:                                                                         \
+    using Service##Base::List##Plural;                                             \
+    Service##Impl(store::Store* store, CallGuard* guard) : handlers_(store, guard) {} \
+    BILATERAL_RECORD_METHODS(bilateral.v1.Service, Type, Plural, field)            \
+   private:                                                                        \
+    RecordHandlers<v1::Type> handlers_;                                            \
   }
 
 BILATERAL_RECORD_SERVICE(SourceService, Source, Sources, source);
@@ -325,17 +333,17 @@ class ImportReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
   absl::Mutex handoff_mu_;
 };
 
-// ImportTradeRecords reads raw chunks (see ImportReactor); the other methods
-// are typed.
+// ImportTradeRecords reads raw chunks (see ImportReactor), and List answers
+// with stored bytes; the other methods are typed.
 using TradeRecordServiceBase = v1::TradeRecordService::WithRawCallbackMethod_ImportTradeRecords<
-    v1::TradeRecordService::CallbackService>;
+    v1::TradeRecordService::WithRawCallbackMethod_ListTradeRecords<
+        v1::TradeRecordService::CallbackService>>;
 
 class TradeRecordServiceImpl final : public TradeRecordServiceBase {
  public:
   using TradeRecordServiceBase::ImportTradeRecords;
-  TradeRecordServiceImpl(store::Store* store, CallGuard* guard) : handlers_(store, guard) {
-    SetMessageAllocatorFor_ListTradeRecords(&list_allocator_);
-  }
+  using TradeRecordServiceBase::ListTradeRecords;
+  TradeRecordServiceImpl(store::Store* store, CallGuard* guard) : handlers_(store, guard) {}
   BILATERAL_RECORD_METHODS(bilateral.v1.TradeRecordService, TradeRecord, TradeRecords,
                            trade_record)
 
@@ -346,8 +354,6 @@ class TradeRecordServiceImpl final : public TradeRecordServiceBase {
 
  private:
   RecordHandlers<v1::TradeRecord> handlers_;
-  ArenaMessageAllocator<v1::ListTradeRecordsRequest, v1::ListTradeRecordsResponse>
-      list_allocator_;
 };
 
 #undef BILATERAL_RECORD_SERVICE

@@ -4,12 +4,15 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <memory>
+#include <string>
 #include <utility>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "api/call_guard.h"
 #include "api/grpc_status.h"
+#include "api/request_parsing.h"
 
 namespace bilateral::api {
 
@@ -29,6 +32,39 @@ grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context,
   info.response = response;
   guard.Start(context, info, request.ByteSizeLong(), std::move(body),
               [reactor](const absl::Status& status) { reactor->Finish(ToGrpcStatus(status)); });
+  return reactor;
+}
+
+// As RunUnary, for a method registered raw (gRPC's WithRawCallbackMethod),
+// which answers with bytes it encodes itself. The request is parsed here as
+// a `Request`; one that does not parse is refused by the guard as the typed
+// methods' are (api/request_parsing.h). `body(request, &bytes)` appends the
+// response's encoding to `bytes`, which are sent when it returns OK.
+template <typename Request, typename Body>
+grpc::ServerUnaryReactor* RunRawUnary(grpc::CallbackServerContext* context, CallGuard& guard,
+                                      CallInfo info, const grpc::ByteBuffer& request_bytes,
+                                      grpc::ByteBuffer* response_bytes, Body body) {
+  struct Call {
+    Request request;
+    std::string response;
+  };
+  auto call = std::make_shared<Call>();
+  const std::string flat = Flattened(request_bytes);
+  if (!call->request.ParseFromString(flat)) {
+    guard.MarkUnparseable(context, WhyUnparseable(flat, *Request::descriptor()));
+  }
+  auto* reactor = context->DefaultReactor();
+  info.response_bytes = &call->response;
+  guard.Start(
+      context, info, flat.size(),
+      [call, body = std::move(body)] { return body(call->request, &call->response); },
+      [reactor, call, response_bytes](const absl::Status& status) {
+        if (status.ok()) {
+          grpc::Slice slice(call->response);
+          *response_bytes = grpc::ByteBuffer(&slice, 1);
+        }
+        reactor->Finish(ToGrpcStatus(status));
+      });
   return reactor;
 }
 
