@@ -27,6 +27,8 @@ tools=(
   python3 node npm go git sqlite3 openssl nginx podman buildah runc debootstrap
   # Symbolizes sanitizer reports: the ThreadSanitizer canaries and suppressions match names.
   llvm-symbolizer
+  # Formatting and static checks (scripts/format.sh, scripts/tidy.sh).
+  clang-format-14 clang-tidy-14
   /usr/lib/postgresql/15/bin/initdb /usr/lib/postgresql/15/bin/pg_ctl
   build/tools/node_modules/.bin/buf client/node/node_modules/.bin/proto-loader-gen-types
   build/tools/go-bin/protoc-gen-go build/tools/go-bin/protoc-gen-go-grpc
