@@ -21,7 +21,6 @@
 namespace bilateral {
 namespace {
 
-using ::testing::AnyOf;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
