@@ -13,6 +13,7 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <iostream>
 #include <map>
@@ -114,8 +115,8 @@ class LatencyHistogram {
   // at the largest value seen; 0 when nothing was recorded.
   uint64_t Quantile(double quantile) const {
     if (count_ == 0) return 0;
-    const auto rank =
-        std::max<uint64_t>(1, static_cast<uint64_t>(quantile * static_cast<double>(count_) + 0.5));
+    const auto rank = std::max<uint64_t>(
+        1, static_cast<uint64_t>(std::llround(quantile * static_cast<double>(count_))));
     uint64_t seen = 0;
     for (size_t i = 0; i < counts_.size(); ++i) {
       seen += counts_[i];

@@ -38,6 +38,8 @@ debian_packages=(
   # and its sanitizer runtimes; llvm-symbolizer (llvm-14, on PATH through
   # llvm), which the runtimes run to name the functions in their reports.
   clang-14 libclang-rt-14-dev llvm-14 llvm
+  # Formatting and static checks (.clang-format, .clang-tidy; scripts/format.sh, scripts/tidy.sh).
+  clang-format-14 clang-tidy-14
   # HTTPS for the npm registry and the Go module proxy on a minimal system.
   ca-certificates
 )

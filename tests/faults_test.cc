@@ -212,7 +212,7 @@ TEST(FaultsTest, FileSizeLimitRefusesWritesKeepsReadsAndRecoversWithoutRestart) 
 TEST(FaultsTest, PostgresStoppedTenSecondsUnderLoadLosesAndDuplicatesNothing) {
   BILATERAL_REQUIRE_POSTGRES_SERVER();
   test::TempDir dir, cluster_dir;
-  const std::string cluster = cluster_dir.path();  // the script makes it the server's own
+  const std::string& cluster = cluster_dir.path();  // the script makes it the server's own
   const std::string url = test::PostgresCluster("start", cluster);
   ASSERT_THAT(url, ::testing::StartsWith("postgresql://"));
   test::PostgresClusterGuard guard{cluster};

@@ -33,7 +33,7 @@ constexpr absl::Duration kOutage = absl::Seconds(10);
 TEST(OutageTest, PostgresStoppedTenSecondsUnderLoadIsUnavailableThenFullServiceNothingLost) {
   BILATERAL_REQUIRE_POSTGRES_SERVER();
   test::TempDir dir;
-  const std::string cluster = dir.path();
+  const std::string& cluster = dir.path();
   const std::string url = test::PostgresCluster("start", cluster);
   test::PostgresClusterGuard guard{cluster};
   ASSERT_THAT(url, ::testing::StartsWith("postgresql://"));
@@ -161,7 +161,7 @@ TEST(OutageTest, PostgresStoppedTenSecondsUnderLoadIsUnavailableThenFullServiceN
 TEST(OutageTest, DuringTheOutageCallsAreUnavailableSayingTheDatabaseIs) {
   BILATERAL_REQUIRE_POSTGRES_SERVER();
   test::TempDir dir;
-  const std::string cluster = dir.path();
+  const std::string& cluster = dir.path();
   const std::string url = test::PostgresCluster("start", cluster);
   test::PostgresClusterGuard guard{cluster};
   ASSERT_THAT(url, ::testing::StartsWith("postgresql://"));

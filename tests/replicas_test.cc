@@ -204,7 +204,7 @@ bool HealthBecomes(grpc::health::v1::Health::Stub& stub,
 TEST(ReplicasTest, HealthIsNotServingWhileTheDatabaseIsDownAndRecoversByItself) {
   BILATERAL_REQUIRE_POSTGRES_SERVER();
   test::TempDir dir;
-  const std::string cluster = dir.path();  // the script makes it the server's own
+  const std::string& cluster = dir.path();  // the script makes it the server's own
   const std::string url = test::PostgresCluster("start", cluster);
   test::PostgresClusterGuard guard{cluster};
   ASSERT_THAT(url, ::testing::StartsWith("postgresql://"));

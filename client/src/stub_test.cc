@@ -26,7 +26,6 @@ namespace {
 using ::bilateral::testing::MockChangeStub;
 using ::bilateral::testing::MockTradeRecordStub;
 using ::bilateral::testing::MockVisitStub;
-using ::testing::_;
 using ::testing::AllOf;
 using ::testing::ElementsAre;
 using ::testing::Field;

@@ -130,7 +130,7 @@ absl::Status CallGuard::Admit(grpc::CallbackServerContext* context, const CallIn
          "CallInfo.access disagrees with RequiredAccess(method)");
   admitted->start = absl::Now();
   last_arrival_ns_.store(absl::ToUnixNanos(admitted->start), std::memory_order_relaxed);
-  const absl::Status unparseable = TakeUnparseable(context);
+  absl::Status unparseable = TakeUnparseable(context);
   if (!info.continues_call && draining_.load(std::memory_order_acquire)) {
     return absl::UnavailableError(
         "the server is shutting down; retry, another replica will serve");

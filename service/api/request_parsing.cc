@@ -32,7 +32,7 @@ std::string FirstInvalidUtf8(const UnknownFieldSet& fields, const Descriptor& ty
     const UnknownField& field = fields.field(i);
     const FieldDescriptor* descriptor = type.FindFieldByNumber(field.number());
     if (descriptor == nullptr || field.type() != UnknownField::TYPE_LENGTH_DELIMITED) continue;
-    const std::string path = absl::StrCat(prefix, descriptor->name());
+    std::string path = absl::StrCat(prefix, descriptor->name());
     if (descriptor->type() == FieldDescriptor::TYPE_STRING &&
         !google::protobuf::internal::IsStructurallyValidUTF8(field.length_delimited())) {
       return path;

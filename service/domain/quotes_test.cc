@@ -7,7 +7,6 @@
 namespace bilateral::domain {
 namespace {
 
-using ::testing::HasSubstr;
 
 TEST(SourceText, FindsAnExactQuoteWithCodePointOffsets) {
   // "é" and "’" are one code point each and several bytes.

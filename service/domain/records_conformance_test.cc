@@ -20,7 +20,6 @@ namespace bilateral::domain {
 namespace {
 
 using ::testing::ElementsAreArray;
-using ::testing::UnorderedElementsAreArray;
 
 constexpr char kSource[] = "sources/conformance";
 

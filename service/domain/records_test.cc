@@ -11,7 +11,6 @@ namespace bilateral::domain {
 namespace {
 
 using ::testing::Contains;
-using ::testing::Field;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAre;

@@ -47,6 +47,8 @@ std::vector<RecordRef> References(const Message&) {
 template <typename Message>
 struct Resource;
 
+// `Type` names a type, which parentheses would not compile around.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define BILATERAL_DECLARE_RESOURCE(Type, field)                          \
   template <>                                                            \
   struct Resource<Type> {                                                \
@@ -57,6 +59,7 @@ struct Resource;
     static std::vector<store::SqlValue> Columns(const Type& record);     \
     static std::vector<std::string> ComputedFields();                    \
   }
+// NOLINTEND(bugprone-macro-parentheses)
 
 BILATERAL_DECLARE_RESOURCE(v1::Source, "source");
 BILATERAL_DECLARE_RESOURCE(v1::Visit, "visit");

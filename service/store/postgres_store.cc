@@ -290,7 +290,7 @@ absl::StatusOr<std::unique_ptr<PostgresConnection>> Connect(const std::string& u
 class PostgresPool final : public SqlPool {
  public:
   PostgresPool(std::string url, PostgresOptions options)
-      : url_(std::move(url)), options_(std::move(options)) {}
+      : url_(std::move(url)), options_(options) {}
 
   query::Dialect dialect() const override { return query::Dialect::kPostgres; }
   const char* LockSuffix() const override { return " FOR UPDATE"; }
