@@ -32,8 +32,7 @@
 #include "store/hash.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:0", "host:port to serve on; port 0 picks a free port");
-ABSL_FLAG(std::string, port_file, "",
-          "if set, write the bound port to this file once serving");
+ABSL_FLAG(std::string, port_file, "", "if set, write the bound port to this file once serving");
 ABSL_FLAG(int64_t, payload_bytes, -1,
           "serialized size of the visit answered; -1: the size of the seed visit "
           "visits/xi-jinping-kz-2024 as bilateral-server returns it");
@@ -163,8 +162,8 @@ class EchoVisitService final : public v1::VisitService::CallbackService {
     if (page == nullptr) {
       page = std::make_unique<const v1::ListVisitsResponse>(
           PageOfSize(visit_, count, static_cast<size_t>(list_response_bytes_)));
-      std::cerr << "bilateral-echo: a page of " << count << " visits is "
-                << page->ByteSizeLong() << " bytes (" << list_response_bytes_ << " asked)\n";
+      std::cerr << "bilateral-echo: a page of " << count << " visits is " << page->ByteSizeLong()
+                << " bytes (" << list_response_bytes_ << " asked)\n";
     }
     return *page;
   }
@@ -173,8 +172,7 @@ class EchoVisitService final : public v1::VisitService::CallbackService {
   const int64_t list_response_bytes_;
   absl::Mutex pages_mu_;
   // Pages never change once made, so references to them outlive the lock.
-  std::map<int, std::unique_ptr<const v1::ListVisitsResponse>> pages_
-      ABSL_GUARDED_BY(pages_mu_);
+  std::map<int, std::unique_ptr<const v1::ListVisitsResponse>> pages_ ABSL_GUARDED_BY(pages_mu_);
 };
 
 int Run() {

@@ -185,8 +185,8 @@ int main(int argc, char** argv) {
       "\"lag_ms_max\": %.3f}\n",
       absl::GetFlag(FLAGS_label), static_cast<int>(watchers.size()), static_cast<int>(idle.size()),
       writes, failed, delivered() ? "true" : "false", absl::ToDoubleSeconds(elapsed),
-      absl::ToDoubleMilliseconds(cpu) / writes, Percentile(write_ms, 0.5),
-      Percentile(lag_ms, 0.5), Percentile(lag_ms, 1.0));
+      absl::ToDoubleMilliseconds(cpu) / writes, Percentile(write_ms, 0.5), Percentile(lag_ms, 0.5),
+      Percentile(lag_ms, 1.0));
   for (auto& stream : idle) stream->context.TryCancel();
   return failed == 0 && delivered() ? 0 : 1;
 }

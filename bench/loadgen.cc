@@ -149,12 +149,23 @@ class LatencyHistogram {
 };
 
 const char* StatusCodeName(int code) {
-  static constexpr const char* kNames[] = {
-      "OK",        "CANCELLED",          "UNKNOWN",        "INVALID_ARGUMENT",
-      "DEADLINE_EXCEEDED", "NOT_FOUND",  "ALREADY_EXISTS", "PERMISSION_DENIED",
-      "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
-      "UNIMPLEMENTED", "INTERNAL",       "UNAVAILABLE",    "DATA_LOSS",
-      "UNAUTHENTICATED"};
+  static constexpr const char* kNames[] = {"OK",
+                                           "CANCELLED",
+                                           "UNKNOWN",
+                                           "INVALID_ARGUMENT",
+                                           "DEADLINE_EXCEEDED",
+                                           "NOT_FOUND",
+                                           "ALREADY_EXISTS",
+                                           "PERMISSION_DENIED",
+                                           "RESOURCE_EXHAUSTED",
+                                           "FAILED_PRECONDITION",
+                                           "ABORTED",
+                                           "OUT_OF_RANGE",
+                                           "UNIMPLEMENTED",
+                                           "INTERNAL",
+                                           "UNAVAILABLE",
+                                           "DATA_LOSS",
+                                           "UNAUTHENTICATED"};
   if (code < 0 || code > 16) return "UNKNOWN";
   return kNames[code];
 }
@@ -260,10 +271,10 @@ enum Kind { kRead = 0, kWrite = 1 };
 
 // What one thread saw of one kind of call.
 struct KindTally {
-  LatencyHistogram latency;             // of the successful calls measured
-  std::map<int, uint64_t> errors;       // failed calls measured, by status code
-  size_t response_bytes = 0;            // of the latest successful call, measured or not
-  Clock::time_point response_time{};    // when that call completed
+  LatencyHistogram latency;           // of the successful calls measured
+  std::map<int, uint64_t> errors;     // failed calls measured, by status code
+  size_t response_bytes = 0;          // of the latest successful call, measured or not
+  Clock::time_point response_time{};  // when that call completed
 
   void Merge(const KindTally& other) {
     latency.Merge(other.latency);
@@ -381,8 +392,7 @@ class Worker {
   v1::CreateVisitRequest NextSyntheticVisit() {
     const uint64_t number = writes_++ * static_cast<uint64_t>(count_) + index_ + 1;
     return SyntheticVisitRequest(absl::StrFormat("synthetic-%016x-%d", workload_.run_id, number),
-                                 number, workload_.series_visitor,
-                                 workload_.series_start_day);
+                                 number, workload_.series_visitor, workload_.series_start_day);
   }
 
   void Count(const Slot& slot, Clock::time_point now) {
@@ -421,8 +431,8 @@ class Worker {
 
 // Makes one call and waits for it: for the page walk, not for measuring.
 template <typename Request, typename Response>
-grpc::Status CallAndWait(const Workload& workload, grpc::GenericStub& stub,
-                         const std::string& rpc, const Request& request, Response* response) {
+grpc::Status CallAndWait(const Workload& workload, grpc::GenericStub& stub, const std::string& rpc,
+                         const Request& request, Response* response) {
   grpc::CompletionQueue queue;
   grpc::ClientContext context;
   SetUpContext(workload, &context);
@@ -555,8 +565,7 @@ int Run() {
   for (int i = 0; i < channel_count; ++i) {
     grpc::ChannelArguments arguments;
     arguments.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-    auto channel =
-        grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), arguments);
+    auto channel = grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), arguments);
     if (!channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(10))) {
       std::cerr << "bilateral-loadgen: cannot connect to " << target << "\n";
       return 1;
@@ -594,8 +603,8 @@ int Run() {
     workload.read_request = Serialize(request);
   } else if (method == "list") {
     workload.read_rpc = RpcPath<v1::VisitService>("ListVisits");
-    prepared = SetListRequest<v1::ListVisitsResponse>(workload, *stubs[0],
-                                                      v1::ListVisitsRequest(), page_depth);
+    prepared = SetListRequest<v1::ListVisitsResponse>(workload, *stubs[0], v1::ListVisitsRequest(),
+                                                      page_depth);
   } else if (method == "timeline") {
     workload.read_rpc = RpcPath<v1::RelationshipService>("ListTimeline");
     v1::ListTimelineRequest request;
@@ -607,12 +616,11 @@ int Run() {
         workload, *stubs[0], v1::ListTradeRecordsRequest(), page_depth);
   }
   if (!prepared.ok()) {
-    std::cerr << "bilateral-loadgen: cannot reach page " << page_depth << " of " << method
-              << ": " << prepared.message() << "\n";
+    std::cerr << "bilateral-loadgen: cannot reach page " << page_depth << " of " << method << ": "
+              << prepared.message() << "\n";
     return 1;
   }
-  const double walk_seconds =
-      std::chrono::duration<double>(Clock::now() - walk_start).count();
+  const double walk_seconds = std::chrono::duration<double>(Clock::now() - walk_start).count();
 
   const absl::Duration duration = absl::GetFlag(FLAGS_duration);
   workload.measure_start = Clock::now() + absl::ToChronoNanoseconds(absl::GetFlag(FLAGS_warmup));

@@ -225,9 +225,9 @@ int WriteCsv(const SyntheticTrade& trade, int64_t records, const std::string& pa
   bool written = true;
   for (int64_t i = 0; i < records && written; ++i) {
     const SyntheticRow row = trade.Row(i);
-    absl::StrAppend(&buffer, row.reporter, ",", row.partner, ",", row.year, ",0,", row.month,
-                    ",", kFlowNames[row.flow], ",", row.hs_code, ",", row.commodity, ",USD,",
-                    row.units, ",", row.nanos, ",", kSourceName, ",", row.quote, "\n");
+    absl::StrAppend(&buffer, row.reporter, ",", row.partner, ",", row.year, ",0,", row.month, ",",
+                    kFlowNames[row.flow], ",", row.hs_code, ",", row.commodity, ",USD,", row.units,
+                    ",", row.nanos, ",", kSourceName, ",", row.quote, "\n");
     if (buffer.size() >= (1 << 20)) {
       written = std::fwrite(buffer.data(), 1, buffer.size(), file) == buffer.size();
       buffer.clear();
@@ -242,8 +242,7 @@ int WriteCsv(const SyntheticTrade& trade, int64_t records, const std::string& pa
   }
   // Standard output may be the CSV itself; the summary then goes to stderr.
   (to_stdout ? std::cerr : std::cout)
-      << absl::StrFormat("{\"records\": %d, \"seconds\": %.3f}\n", records,
-                         SecondsSince(start));
+      << absl::StrFormat("{\"records\": %d, \"seconds\": %.3f}\n", records, SecondsSince(start));
   return 0;
 }
 
@@ -284,9 +283,8 @@ struct StreamResult {
 
 // Stream `stream` of `streams` sends chunks stream, stream + streams, ...
 // so that the calls share the rows evenly and each row goes exactly once.
-StreamResult RunStream(const std::shared_ptr<grpc::Channel>& channel,
-                       const SyntheticTrade& trade, int64_t records, int chunk, int stream,
-                       int streams) {
+StreamResult RunStream(const std::shared_ptr<grpc::Channel>& channel, const SyntheticTrade& trade,
+                       int64_t records, int chunk, int stream, int streams) {
   StreamResult result;
   auto stub = v1::TradeRecordService::NewStub(channel);
   grpc::ClientContext context;
@@ -333,8 +331,8 @@ int Import(const SyntheticTrade& trade, int64_t records, const std::string& targ
   std::vector<std::thread> threads;
   for (int i = 0; i < streams; ++i) {
     threads.emplace_back([&, i] {
-      results[static_cast<size_t>(i)] = RunStream(channels[static_cast<size_t>(i)], trade,
-                                                  records, chunk, i, streams);
+      results[static_cast<size_t>(i)] =
+          RunStream(channels[static_cast<size_t>(i)], trade, records, chunk, i, streams);
     });
   }
   for (auto& thread : threads) thread.join();

@@ -97,11 +97,11 @@ TEST_F(AuthTest, EveryMethodOfEveryServiceChecksTheKeyAndItsRole) {
         std::vector<std::pair<std::string, std::string>> metadata;
         if (caller.header) metadata.emplace_back("authorization", *caller.header);
         // A stream that would never end is cut after its first message.
-        auto result = test::CallRaw(channel, method, {""}, metadata,
-                                    std::chrono::seconds(5), /*max_responses=*/1);
+        auto result = test::CallRaw(channel, method, {""}, metadata, std::chrono::seconds(5),
+                                    /*max_responses=*/1);
         const grpc::StatusCode code = result.status.error_code();
-        const std::string where = method + " called with " + caller.name + ": " +
-                                  result.status.error_message();
+        const std::string where =
+            method + " called with " + caller.name + ": " + result.status.error_message();
         if (!caller.role) {
           EXPECT_EQ(code, grpc::StatusCode::UNAUTHENTICATED) << where;
         } else if (!api::RoleAllows(*caller.role, needed)) {

@@ -23,9 +23,10 @@ inline std::string ReadText(const std::string& path) {
 
 // Makes `<dir>/<name>.pem` and `<dir>/<name>.key`, a self-signed CA.
 inline bool MakeCertificateAuthority(const std::string& dir, const std::string& name) {
-  return RunQuietly("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 "
-                    "-nodes -days 2 -subj /CN=" + name + " -keyout " + dir + "/" + name +
-                    ".key -out " + dir + "/" + name + ".pem");
+  return RunQuietly(
+      "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 "
+      "-nodes -days 2 -subj /CN=" +
+      name + " -keyout " + dir + "/" + name + ".key -out " + dir + "/" + name + ".pem");
 }
 
 // Makes `<dir>/<name>.pem` and `<dir>/<name>.key`, signed by the CA `ca`
@@ -34,12 +35,13 @@ inline bool MakeCertificate(const std::string& dir, const std::string& name,
                             const std::string& ca) {
   const std::string base = dir + "/" + name;
   std::ofstream(base + ".ext") << "subjectAltName=DNS:localhost,IP:127.0.0.1\n";
-  return RunQuietly("openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
-                    "-subj /CN=" + name + " -keyout " + base + ".key -out " + base +
-                    ".csr") &&
+  return RunQuietly(
+             "openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
+             "-subj /CN=" +
+             name + " -keyout " + base + ".key -out " + base + ".csr") &&
          RunQuietly("openssl x509 -req -days 2 -in " + base + ".csr -CA " + dir + "/" + ca +
-                    ".pem -CAkey " + dir + "/" + ca + ".key -CAcreateserial -extfile " +
-                    base + ".ext -out " + base + ".pem");
+                    ".pem -CAkey " + dir + "/" + ca + ".key -CAcreateserial -extfile " + base +
+                    ".ext -out " + base + ".pem");
 }
 
 }  // namespace bilateral::test

@@ -116,11 +116,11 @@ TEST_F(ChangeFeedTest, StreamsWritesInCommitOrderWithTheirRecords) {
   // Creating the earlier visit renumbers the later one, and deleting it
   // numbers it back: the service's own updates are changes too.
   auto events = watch.Next(5);
-  EXPECT_THAT(Names(events), ElementsAre("CHANGE_KIND_CREATED visits/li-uz-2020",
-                                         "CHANGE_KIND_CREATED visits/li-uz-2019",
-                                         "CHANGE_KIND_UPDATED visits/li-uz-2020",
-                                         "CHANGE_KIND_DELETED visits/li-uz-2019",
-                                         "CHANGE_KIND_UPDATED visits/li-uz-2020"));
+  EXPECT_THAT(
+      Names(events),
+      ElementsAre("CHANGE_KIND_CREATED visits/li-uz-2020", "CHANGE_KIND_CREATED visits/li-uz-2019",
+                  "CHANGE_KIND_UPDATED visits/li-uz-2020", "CHANGE_KIND_DELETED visits/li-uz-2019",
+                  "CHANGE_KIND_UPDATED visits/li-uz-2020"));
   ASSERT_EQ(events.size(), 5u);
   v1::Visit record;
   ASSERT_TRUE(events[2].record().UnpackTo(&record));

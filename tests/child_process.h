@@ -100,9 +100,7 @@ class ChildProcess {
     return exit_code_;
   }
 
-  bool Running() {
-    return pid_ > 0 && !WaitExit(absl::ZeroDuration()).has_value();
-  }
+  bool Running() { return pid_ > 0 && !WaitExit(absl::ZeroDuration()).has_value(); }
 
   std::string Output() const { return ReadWholeFile(output_path_); }
   std::string Errors() const { return ReadWholeFile(error_path_); }
@@ -121,8 +119,7 @@ inline int WaitForPort(ChildProcess& process, const std::string& port_file,
   const absl::Time give_up = absl::Now() + timeout;
   while (absl::Now() < give_up && process.Running()) {
     int port = 0;
-    if (absl::SimpleAtoi(absl::StripAsciiWhitespace(ReadWholeFile(port_file)), &port) &&
-        port > 0) {
+    if (absl::SimpleAtoi(absl::StripAsciiWhitespace(ReadWholeFile(port_file)), &port) && port > 0) {
       return port;
     }
     absl::SleepFor(absl::Milliseconds(10));

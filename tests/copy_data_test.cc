@@ -28,17 +28,15 @@ std::map<std::string, std::string> Snapshot(store::Store& store) {
       EXPECT_TRUE(page.ok()) << page.status();
       if (!page.ok()) return;
       for (const auto& row : page->rows) {
-        records[collection.name + "/" + row.id] =
-            absl::StrCat(row.payload, "|", row.etag, "|", row.create_time_us, "|",
-                         row.update_time_us);
+        records[collection.name + "/" + row.id] = absl::StrCat(
+            row.payload, "|", row.etag, "|", row.create_time_us, "|", row.update_time_us);
       }
       if (page->next_page_token.empty()) return;
       query.page_token = page->next_page_token;
     }
   };
-  domain::ForEachRecordType([&](auto tag) {
-    add(domain::Resource<typename decltype(tag)::type>::Collection());
-  });
+  domain::ForEachRecordType(
+      [&](auto tag) { add(domain::Resource<typename decltype(tag)::type>::Collection()); });
   add(domain::Resource<v1::Finding>::Collection());
   EXPECT_TRUE(records.count("findings/visit-ordinal-xi-jinping-kz-2024")) << "no findings to copy";
   return records;
@@ -81,8 +79,8 @@ TEST(CopyDataTest, EmbeddedToPostgresAndBackIsIdentical) {
   EXPECT_EQ(Snapshot(**back), before);
 
   // Citations came along: a cited source stays.
-  auto deleted = domain::Records<v1::Source>(postgres->get())
-                     .Delete("sources/xi-kazakhstan-sco-2024", "");
+  auto deleted =
+      domain::Records<v1::Source>(postgres->get()).Delete("sources/xi-kazakhstan-sco-2024", "");
   EXPECT_EQ(deleted.code(), absl::StatusCode::kFailedPrecondition);
 
   // Copying into a store that holds the records already is refused.

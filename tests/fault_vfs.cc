@@ -211,27 +211,42 @@ void FaultVfs::Install() {
     fault_vfs.xOpen = Open;
     fault_vfs.xAccess = Access;
     fault_vfs.xGetLastError = GetLastError;
-    fault_methods = sqlite3_io_methods{3,        Close,   Read,         Write,
-                                       Truncate, Sync,    FileSize,     Lock,
-                                       Unlock,   CheckReservedLock,     FileControl,
-                                       SectorSize,        DeviceCharacteristics,
-                                       ShmMap,   ShmLock, ShmBarrier,   ShmUnmap,
-                                       Fetch,    Unfetch};
+    fault_methods = sqlite3_io_methods{3,
+                                       Close,
+                                       Read,
+                                       Write,
+                                       Truncate,
+                                       Sync,
+                                       FileSize,
+                                       Lock,
+                                       Unlock,
+                                       CheckReservedLock,
+                                       FileControl,
+                                       SectorSize,
+                                       DeviceCharacteristics,
+                                       ShmMap,
+                                       ShmLock,
+                                       ShmBarrier,
+                                       ShmUnmap,
+                                       Fetch,
+                                       Unfetch};
     sqlite3_vfs_register(&fault_vfs, /*makeDflt=*/1);
   });
 }
 
 void FaultVfs::SetCapacity(const std::string& folder, int64_t bytes) {
-  Update(folder, [](Rule& rule, int64_t value) { rule.capacity = value; }, bytes);
+  Update(
+      folder, [](Rule& rule, int64_t value) { rule.capacity = value; }, bytes);
 }
 
 void FaultVfs::SetReadOnly(const std::string& folder, bool read_only) {
-  Update(folder, [](Rule& rule, int64_t value) { rule.read_only = value != 0; }, read_only);
+  Update(
+      folder, [](Rule& rule, int64_t value) { rule.read_only = value != 0; }, read_only);
 }
 
 void FaultVfs::SetWriteError(const std::string& folder, int error) {
-  Update(folder, [](Rule& rule, int64_t value) { rule.write_error = static_cast<int>(value); },
-         error);
+  Update(
+      folder, [](Rule& rule, int64_t value) { rule.write_error = static_cast<int>(value); }, error);
 }
 
 void FaultVfs::Clear(const std::string& folder) {

@@ -50,8 +50,8 @@ ServerProcess Serve(const test::TempDir& dir, const std::string& database, const
                     const std::vector<std::string>& flags = {}) {
   const std::string port_file = dir.File("port-" + run);
   std::vector<std::string> args;
-  for (const std::string& flag : {std::string("--listen=127.0.0.1:0"),
-                                  "--port_file=" + port_file, "--database=" + database}) {
+  for (const std::string& flag : {std::string("--listen=127.0.0.1:0"), "--port_file=" + port_file,
+                                  "--database=" + database}) {
     args.push_back(flag);
   }
   args.insert(args.end(), flags.begin(), flags.end());
@@ -166,8 +166,8 @@ TEST(FaultsTest, FileSizeLimitRefusesWritesKeepsReadsAndRecoversWithoutRestart) 
     ++failed;
     ++consecutive;
     ++codes[absl::StatusCodeToString(status.code())];
-    EXPECT_EQ(status.code(), absl::StatusCode::kResourceExhausted)
-        << status << "\n" << server.process->Errors();
+    EXPECT_EQ(status.code(), absl::StatusCode::kResourceExhausted) << status << "\n"
+                                                                   << server.process->Errors();
     EXPECT_THAT(status.message(), HasSubstr("out of disk space"));
     ASSERT_TRUE(server.process->Running()) << "the server died: " << server.process->Errors();
   }
@@ -342,8 +342,8 @@ void ExpectNoStoppedWriteStoredAndWritesWork(const std::string& endpoint) {
 TEST(FaultsTest, DeadlinesAndCancelledCallsStopServerWorkAndShowInMetrics) {
   test::TempDir dir;
   const std::string database = dir.File("store.db");
-  ServerProcess server = Serve(dir, database, "cancel",
-                               {"--log_level=info", "--metrics_listen=127.0.0.1:0"});
+  ServerProcess server =
+      Serve(dir, database, "cancel", {"--log_level=info", "--metrics_listen=127.0.0.1:0"});
   ASSERT_FALSE(server.endpoint.empty()) << server.process->Errors();
   // The metrics port, from the "serving metrics" log line.
   int metrics_port = 0;
@@ -361,8 +361,8 @@ TEST(FaultsTest, DeadlinesAndCancelledCallsStopServerWorkAndShowInMetrics) {
       grpc::CreateChannel(server.endpoint, grpc::InsecureChannelCredentials()));
   const std::string create = "method=\"bilateral.v1.VisitService/CreateVisit\"";
   auto counted = [&](const std::string& code) {
-    return Metrics(metrics_port)[absl::StrCat("bilateral_calls_total{", create, ",code=\"",
-                                              code, "\"}")];
+    return Metrics(
+        metrics_port)[absl::StrCat("bilateral_calls_total{", create, ",code=\"", code, "\"}")];
   };
   auto wait_for = [&](const std::function<bool()>& done) {
     for (const absl::Time give_up = absl::Now() + absl::Seconds(30); absl::Now() < give_up;) {
@@ -395,9 +395,7 @@ TEST(FaultsTest, DeadlinesAndCancelledCallsStopServerWorkAndShowInMetrics) {
     std::promise<grpc::Status> done;
     stub->async()->CreateVisit(&cancelled, &request, &response,
                                [&](grpc::Status s) { done.set_value(s); });
-    ASSERT_TRUE(wait_for([&] {
-      return Metrics(metrics_port)["bilateral_calls_in_flight"] == 1;
-    }));
+    ASSERT_TRUE(wait_for([&] { return Metrics(metrics_port)["bilateral_calls_in_flight"] == 1; }));
     cancelled.TryCancel();
     EXPECT_EQ(done.get_future().get().error_code(), grpc::StatusCode::CANCELLED);
     ASSERT_TRUE(wait_for([&] {
@@ -423,7 +421,6 @@ TEST(FaultsTest, DeadlinesAndCancelledCallsStopServerWorkAndShowInMetrics) {
             << "), stored 0\n";
 }
 
-
 // PostgreSQL: a call's statements stop in the database when the call stops.
 // A transaction of the test holds an exclusive lock on the visits table, so
 // the server's statements wait for it: a read past its 300 ms deadline and a
@@ -442,8 +439,7 @@ TEST(FaultsTest, PostgresStatementsStopWhenTheirCallStops) {
   std::unique_ptr<PGconn, decltype(&PQfinish)> holder(PQconnectdb(url->c_str()), &PQfinish);
   ASSERT_EQ(PQstatus(holder.get()), CONNECTION_OK) << PQerrorMessage(holder.get());
   auto sql = [](PGconn* conn, const std::string& statement) {
-    std::unique_ptr<PGresult, decltype(&PQclear)> result(PQexec(conn, statement.c_str()),
-                                                         &PQclear);
+    std::unique_ptr<PGresult, decltype(&PQclear)> result(PQexec(conn, statement.c_str()), &PQclear);
     const auto state = PQresultStatus(result.get());
     EXPECT_TRUE(state == PGRES_COMMAND_OK || state == PGRES_TUPLES_OK)
         << statement << ": " << PQerrorMessage(conn);
@@ -481,7 +477,8 @@ TEST(FaultsTest, PostgresStatementsStopWhenTheirCallStops) {
       << sql(observer.get(),
              "SELECT string_agg(query || ' [' || state || ']', '; ') FROM pg_stat_activity "
              "WHERE wait_event_type = 'Lock' AND datname = current_database()")
-      << "\nserver log:\n" << server.process->Errors();
+      << "\nserver log:\n"
+      << server.process->Errors();
 
   // A write its client cancels once it waits for the lock.
   grpc::ClientContext cancelled;

@@ -75,8 +75,7 @@ class GatedStore final : public store::Store {
     return inner_->Search(query);
   }
 
-  absl::StatusOr<store::TimelinePage> ReadTimeline(
-      const store::TimelineQuery& query) override {
+  absl::StatusOr<store::TimelinePage> ReadTimeline(const store::TimelineQuery& query) override {
     Pass(absl::StrCat("timeline:", query.pair));
     return inner_->ReadTimeline(query);
   }
@@ -84,8 +83,7 @@ class GatedStore final : public store::Store {
     Pass(absl::StrCat("pair:", query.pair));
     return inner_->ReadPair(query);
   }
-  absl::Status RebuildPairViews(
-      const std::vector<const store::Collection*>& collections) override {
+  absl::Status RebuildPairViews(const std::vector<const store::Collection*>& collections) override {
     return inner_->RebuildPairViews(collections);
   }
 

@@ -72,8 +72,8 @@ TEST_F(HostileInputTest, BytesThatAreNotTheRequestAreRefused) {
   std::mt19937 random(7);
   std::vector<std::string> garbage = {
       std::string("\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01", 11),  // overlong varint
-      std::string("\x0a\x7f", 2),                    // a field longer than the message
-      std::string("\x0b", 1),                        // a group start that never ends
+      std::string("\x0a\x7f", 2),                  // a field longer than the message
+      std::string("\x0b", 1),                      // a group start that never ends
       std::string("\x0a\x05\x0a\x03\x0a\x01", 6),  // truncated nested messages
   };
   const size_t malformed = garbage.size();
@@ -92,7 +92,8 @@ TEST_F(HostileInputTest, BytesThatAreNotTheRequestAreRefused) {
       // error of our own, or gRPC answering for us.
       EXPECT_NE(code, grpc::StatusCode::UNKNOWN) << method;
       EXPECT_NE(code, grpc::StatusCode::DEADLINE_EXCEEDED) << method;
-      EXPECT_NE(code, grpc::StatusCode::INTERNAL) << method << ": " << result.status.error_message();
+      EXPECT_NE(code, grpc::StatusCode::INTERNAL)
+          << method << ": " << result.status.error_message();
       EXPECT_NE(code, grpc::StatusCode::UNIMPLEMENTED) << method;
       if (i < malformed) {
         EXPECT_EQ(code, grpc::StatusCode::INVALID_ARGUMENT) << method << " #" << i;
@@ -251,15 +252,14 @@ TEST_F(HostileInputTest, NulCharactersAndUnknownFieldsAreRefusedOrDroppedNeverSt
   EXPECT_LT(got->ByteSizeLong(), 1024u);
 
   // None of it looked like a failing store.
-  EXPECT_THAT(server_.server().RenderMetrics(),
-              Not(HasSubstr("bilateral_store_errors_total{")));
+  EXPECT_THAT(server_.server().RenderMetrics(), Not(HasSubstr("bilateral_store_errors_total{")));
 }
 
 TEST_F(HostileInputTest, SqlMetacharactersInFiltersAndQueriesAreJustText) {
   const int64_t before = VisitCount();
   VisitClient visits(MakeVisitConnection(server_.client_options()));
-  for (const std::string value :
-       {"x' OR '1'='1", "KZ\"); DROP TABLE visits; --", "%", "_", "\\\\", "'; DELETE FROM visits"}) {
+  for (const std::string value : {"x' OR '1'='1", "KZ\"); DROP TABLE visits; --", "%", "_", "\\\\",
+                                  "'; DELETE FROM visits"}) {
     int found = 0;
     for (auto& visit : visits.ListVisits(absl::StrCat("visitor.name = \"", value, "\""))) {
       if (!visit.ok()) {
@@ -272,8 +272,10 @@ TEST_F(HostileInputTest, SqlMetacharactersInFiltersAndQueriesAreJustText) {
   }
   auto search = v1::SearchService::NewStub(Channel());
   for (const std::string query :
-       {"wind' OR 1=1 --", "\"wind\" OR \"farm\"", "NEAR(wind farm)", "wind*", "'; DROP TABLE "
-        "search_index; --", "farm) OR (1=1"}) {
+       {"wind' OR 1=1 --", "\"wind\" OR \"farm\"", "NEAR(wind farm)", "wind*",
+        "'; DROP TABLE "
+        "search_index; --",
+        "farm) OR (1=1"}) {
     v1::SearchRequest request;
     request.set_query(query);
     v1::SearchResponse response;

@@ -30,8 +30,7 @@ std::map<std::string, double> ParseMetrics(const std::string& text) {
     if (line.empty() || line[0] == '#') continue;
     auto space = line.rfind(' ');
     double value = 0;
-    if (space == absl::string_view::npos ||
-        !absl::SimpleAtod(line.substr(space + 1), &value)) {
+    if (space == absl::string_view::npos || !absl::SimpleAtod(line.substr(space + 1), &value)) {
       ADD_FAILURE() << "not a sample line: " << line;
       continue;
     }
@@ -64,8 +63,7 @@ TEST(MetricsEndpointTest, MetricsCountTheCallsJustMadeAndHealthzFollowsServing) 
   for (int i = 0; i < 3; ++i) {
     ASSERT_TRUE(GetVisit(*stub, "visits/xi-jinping-kz-2013").ok());
   }
-  EXPECT_EQ(GetVisit(*stub, "visits/no-such-visit").error_code(),
-            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(GetVisit(*stub, "visits/no-such-visit").error_code(), grpc::StatusCode::NOT_FOUND);
 
   httplib::Client http("127.0.0.1", server.server().metrics_port());
   auto metrics = http.Get("/metrics");

@@ -69,8 +69,7 @@ TEST(OutageTest, PostgresStoppedTenSecondsUnderLoadIsUnavailableThenFullServiceN
       if (status.ok()) {
         ++ok_by_phase[phase.load()][kind];
       } else {
-        ++errors[absl::StrCat(absl::StatusCodeToString(status.code()), ": ",
-                              status.message())];
+        ++errors[absl::StrCat(absl::StatusCodeToString(status.code()), ": ", status.message())];
       }
     };
     std::vector<std::thread> threads;

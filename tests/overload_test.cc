@@ -136,8 +136,8 @@ TEST(OverloadTest, ThousandsOfStreamsSlowReadersAndUnaryBurstsStayBoundedAndReco
   std::map<std::string, int> outcomes;
   for (auto& stream : streams) {
     grpc::Status status = stream->ReadOne();
-    ++outcomes[status.ok() ? "reading" : absl::StrCat(status.error_code(), " ",
-                                                      status.error_message())];
+    ++outcomes[status.ok() ? "reading"
+                           : absl::StrCat(status.error_code(), " ", status.error_message())];
   }
   // More records while every admitted stream sits unread, twice: what a
   // stream holds is one message, so the second round costs no more memory.
@@ -150,11 +150,10 @@ TEST(OverloadTest, ThousandsOfStreamsSlowReadersAndUnaryBurstsStayBoundedAndReco
   }
   const int64_t rss_streams = ProcStatus(pid, "VmRSS");
   const int64_t threads_busy = ProcStatus(pid, "Threads");
-  std::cout << "streams: " << outcomes["reading"] << " admitted, "
-            << kStreams - outcomes["reading"] << " refused; server RSS " << rss_idle / 1024
-            << " MiB idle, " << rss_round / 1024 << " MiB with the streams and " << kRecords
-            << " writes unread, " << rss_streams / 1024 << " MiB with " << 3 * kRecords
-            << "; threads " << threads_idle << " idle, "
+  std::cout << "streams: " << outcomes["reading"] << " admitted, " << kStreams - outcomes["reading"]
+            << " refused; server RSS " << rss_idle / 1024 << " MiB idle, " << rss_round / 1024
+            << " MiB with the streams and " << kRecords << " writes unread, " << rss_streams / 1024
+            << " MiB with " << 3 * kRecords << "; threads " << threads_idle << " idle, "
             << threads_streams << " with the streams, " << threads_busy << " while writing\n";
   EXPECT_EQ(outcomes["reading"], kStreamLimit);
   const std::string refused = absl::StrCat(grpc::StatusCode::RESOURCE_EXHAUSTED, " ");

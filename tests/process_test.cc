@@ -26,8 +26,7 @@ class ProcessTest : public ::testing::Test {
  protected:
   // Runs the binary to completion; returns its exit code.
   int Run(const std::vector<std::string>& args, std::string* output = nullptr,
-          std::string* errors = nullptr,
-          const std::vector<std::string>& environment = {}) {
+          std::string* errors = nullptr, const std::vector<std::string>& environment = {}) {
     test::ChildProcess process(BILATERAL_SERVER_PATH, args, dir_.File("run.out"),
                                dir_.File("run.err"), environment);
     EXPECT_TRUE(process.started());
@@ -63,8 +62,7 @@ class ProcessTest : public ::testing::Test {
   // A new key made with the keys command.
   std::string CreateKey(const std::string& id, const std::string& role) {
     std::string output, errors;
-    EXPECT_EQ(Run({"keys", "create", "--keys_file=" + keys_file(), "--id=" + id,
-                   "--role=" + role},
+    EXPECT_EQ(Run({"keys", "create", "--keys_file=" + keys_file(), "--id=" + id, "--role=" + role},
                   &output, &errors),
               0)
         << errors;
@@ -112,12 +110,10 @@ TEST_F(ProcessTest, HelpListsEverySettingAndExitsZero) {
 
 TEST_F(ProcessTest, AnInvalidSettingStopsStartUpNamingIt) {
   std::string errors;
-  EXPECT_EQ(Run({"--max_in_flight=many", "--database=" + dir_.File("a.db")}, nullptr, &errors),
-            2);
+  EXPECT_EQ(Run({"--max_in_flight=many", "--database=" + dir_.File("a.db")}, nullptr, &errors), 2);
   EXPECT_THAT(errors, HasSubstr("max_in_flight"));
-  EXPECT_EQ(Run({"--database=" + dir_.File("a.db")}, nullptr, &errors,
-                {"BILATERAL_LOG_LEVEL=loud"}),
-            2);
+  EXPECT_EQ(
+      Run({"--database=" + dir_.File("a.db")}, nullptr, &errors, {"BILATERAL_LOG_LEVEL=loud"}), 2);
   EXPECT_THAT(errors, HasSubstr("BILATERAL_LOG_LEVEL"));
   EXPECT_EQ(Run({"--no_such_setting=1"}, nullptr, &errors), 2);
   EXPECT_THAT(errors, HasSubstr("no_such_setting"));
@@ -125,8 +121,7 @@ TEST_F(ProcessTest, AnInvalidSettingStopsStartUpNamingIt) {
 
 TEST_F(ProcessTest, RefusesToServeBeyondLoopbackWithNeitherKeysNorTls) {
   std::string errors;
-  EXPECT_EQ(Run({"--listen=0.0.0.0:0", "--database=" + dir_.File("public.db")}, nullptr,
-                &errors),
+  EXPECT_EQ(Run({"--listen=0.0.0.0:0", "--database=" + dir_.File("public.db")}, nullptr, &errors),
             2);
   EXPECT_THAT(errors, HasSubstr("allow_insecure_public"));
   EXPECT_THAT(errors, HasSubstr("0.0.0.0:0"));
@@ -139,8 +134,7 @@ TEST_F(ProcessTest, KeysCommandCreatesListsAndRevokes) {
   std::string output, errors;
   EXPECT_EQ(Run({"keys", "list", "--keys_file=" + keys_file()}, &output), 0);
   EXPECT_EQ(output, "loader\twriter\n");
-  EXPECT_EQ(Run({"keys", "create", "--keys_file=" + keys_file(), "--id=loader",
-                 "--role=reader"},
+  EXPECT_EQ(Run({"keys", "create", "--keys_file=" + keys_file(), "--id=loader", "--role=reader"},
                 nullptr, &errors),
             1);
   EXPECT_THAT(errors, HasSubstr("already exists"));
@@ -165,8 +159,7 @@ TEST_F(ProcessTest, SighupReloadsKeysWithoutDroppingCalls) {
 
   ASSERT_EQ(Run({"keys", "revoke", "--keys_file=" + keys_file(), "--id=first"}), 0);
   server->Signal(SIGHUP);
-  EXPECT_TRUE(
-      EventuallyListVisitsReturns(channel, first, grpc::StatusCode::UNAUTHENTICATED));
+  EXPECT_TRUE(EventuallyListVisitsReturns(channel, first, grpc::StatusCode::UNAUTHENTICATED));
   EXPECT_TRUE(ListVisits(channel, second).ok());
 
   // A broken file is refused; the keys in use stay.

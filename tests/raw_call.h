@@ -25,12 +25,11 @@ struct RawCallResult {
 // and reads every response; fits unary and streaming methods alike. Each
 // (key, value) of `metadata` is sent with the call. A server-streaming
 // method may never end: the call is cancelled after `max_responses`.
-inline RawCallResult CallRaw(
-    const std::shared_ptr<grpc::Channel>& channel, const std::string& method,
-    const std::vector<std::string>& requests,
-    const std::vector<std::pair<std::string, std::string>>& metadata = {},
-    std::chrono::milliseconds timeout = std::chrono::seconds(10),
-    size_t max_responses = 1000) {
+inline RawCallResult CallRaw(const std::shared_ptr<grpc::Channel>& channel,
+                             const std::string& method, const std::vector<std::string>& requests,
+                             const std::vector<std::pair<std::string, std::string>>& metadata = {},
+                             std::chrono::milliseconds timeout = std::chrono::seconds(10),
+                             size_t max_responses = 1000) {
   RawCallResult result;
   grpc::GenericStub stub(channel);
   grpc::CompletionQueue queue;
@@ -81,8 +80,7 @@ inline std::vector<std::string> ReflectedServiceNames(
     const std::shared_ptr<grpc::Channel>& channel,
     const std::vector<std::pair<std::string, std::string>>& metadata = {}) {
   // ServerReflectionRequest{list_services: ""}: field 7, length 0.
-  auto result = CallRaw(channel,
-                        "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
+  auto result = CallRaw(channel, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
                         {std::string("\x3a\x00", 2)}, metadata);
   std::vector<std::string> names;
   if (result.responses.empty()) return names;

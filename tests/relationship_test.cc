@@ -43,9 +43,8 @@ std::vector<std::string> ViolatedFields(const grpc::Status& status) {
 }
 
 std::string Describe(const v1::TimelineEntry& entry) {
-  return absl::StrCat(domain::DateKey(entry.date()), " ",
-                      v1::TimelineEntryKind_Name(entry.kind()), " ", entry.record(), "#",
-                      entry.milestone_index());
+  return absl::StrCat(domain::DateKey(entry.date()), " ", v1::TimelineEntryKind_Name(entry.kind()),
+                      " ", entry.record(), "#", entry.milestone_index());
 }
 
 class RelationshipTest : public ::testing::Test {
@@ -176,9 +175,9 @@ TEST_F(RelationshipTest, DossierOfTheSeedPairInAnyOrderAndCode) {
       EXPECT_EQ(finding.state(), v1::FINDING_STATE_OPEN);
       findings.push_back(finding.name());
     }
-    EXPECT_THAT(findings, ::testing::UnorderedElementsAre(
-                              "findings/visit-ordinal-xi-jinping-kz-2024",
-                              "findings/trade-change-kz-cn-total-2023"));
+    EXPECT_THAT(findings,
+                ::testing::UnorderedElementsAre("findings/visit-ordinal-xi-jinping-kz-2024",
+                                                "findings/trade-change-kz-cn-total-2023"));
   }
 }
 
@@ -339,8 +338,8 @@ TEST_F(RelationshipTest, FilterByKindAndDate) {
     EXPECT_LT(domain::DateKey(entry.date()), 20240200);
   }
 
-  auto grouped = Walk("relationships/CN-KZ", 50,
-                      "(kind = OBSERVATION OR kind = TRADE) AND date = 2023");
+  auto grouped =
+      Walk("relationships/CN-KZ", 50, "(kind = OBSERVATION OR kind = TRADE) AND date = 2023");
   EXPECT_THAT(Described(grouped),
               ElementsAre("20230000 TIMELINE_ENTRY_KIND_TRADE tradeRecords/kz-cn-total-2023#0",
                           "20230000 TIMELINE_ENTRY_KIND_OBSERVATION "
@@ -404,8 +403,8 @@ TEST_F(RelationshipTest, BadTimelineRequestsAreInvalidArgument) {
   v1::ListTimelineRequest good;
   good.set_parent("relationships/CN-KZ");
 
-  for (const std::string parent : {"", "relationships/CN", "relationships/CN-CHN",
-                                   "relationships/CN-ZZ", "visits/x"}) {
+  for (const std::string parent :
+       {"", "relationships/CN", "relationships/CN-CHN", "relationships/CN-ZZ", "visits/x"}) {
     auto request = good;
     request.set_parent(parent);
     check(request, "parent");

@@ -42,7 +42,8 @@ class Replica {
   std::string WaitServing() {
     for (int i = 0; i < 300 && process_.Running(); ++i) {
       std::string port = test::ReadWholeFile(port_file_);
-      if (!port.empty() && port.back() == '\n') return "127.0.0.1:" + port.substr(0, port.size() - 1);
+      if (!port.empty() && port.back() == '\n')
+        return "127.0.0.1:" + port.substr(0, port.size() - 1);
       absl::SleepFor(absl::Milliseconds(50));
     }
     return "";

@@ -24,8 +24,8 @@
 #include "absl/strings/str_join.h"
 #include "bilateral/source_client.h"
 #include "child_process.h"
-#include "grpc/health/v1/health.grpc.pb.h"
 #include "gmock/gmock.h"
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "httplib.h"
@@ -90,8 +90,7 @@ class Replica {
     process_ = std::make_unique<test::ChildProcess>(
         BILATERAL_SERVER_PATH,
         std::vector<std::string>{"--listen=" + endpoint(), "--database=" + database_,
-                                 "--seed=false", "--shutdown_grace=5s",
-                                 "--log_level=warning"},
+                                 "--seed=false", "--shutdown_grace=5s", "--log_level=warning"},
         dir_.File(absl::StrCat("out", index_, "-", starts_)),
         dir_.File(absl::StrCat("err", index_, "-", starts_)));
   }
@@ -107,8 +106,7 @@ class Replica {
 
 // deploy/nginx/nginx.conf with the replicas' loopback addresses in its
 // upstream block and its listen port replaced; nothing else changed.
-std::string BalancerConfig(const std::vector<std::unique_ptr<Replica>>& replicas,
-                           int listen_port) {
+std::string BalancerConfig(const std::vector<std::unique_ptr<Replica>>& replicas, int listen_port) {
   std::string config = test::ReadWholeFile(BILATERAL_NGINX_CONF);
   int next = 0;
   std::string result;
@@ -145,8 +143,8 @@ TEST(ScaleOutTest, WritersAndReadersThroughTheBalancerLoseNothingWhileReplicasDi
     replicas.push_back(std::make_unique<Replica>(dir, i, *database));
     replicas.back()->Start();
     // One at a time: the first prepares the schema.
-    ASSERT_TRUE(WaitServing(replicas.back()->endpoint()))
-        << "replica " << i << " did not start:\n" << replicas.back()->process().Errors();
+    ASSERT_TRUE(WaitServing(replicas.back()->endpoint())) << "replica " << i << " did not start:\n"
+                                                          << replicas.back()->process().Errors();
   }
 
   const int balancer_port = FreePort();
@@ -155,11 +153,10 @@ TEST(ScaleOutTest, WritersAndReadersThroughTheBalancerLoseNothingWhileReplicasDi
     std::ofstream config(config_path);
     config << BalancerConfig(replicas, balancer_port);
   }
-  test::ChildProcess nginx(
-      BILATERAL_NGINX_PATH,
-      {"-p", dir.path(), "-c", config_path, "-e", dir.File("nginx.err"), "-g",
-       absl::StrCat("daemon off; pid ", dir.File("nginx.pid"), ";")},
-      dir.File("nginx.out"), dir.File("nginx.err"));
+  test::ChildProcess nginx(BILATERAL_NGINX_PATH,
+                           {"-p", dir.path(), "-c", config_path, "-e", dir.File("nginx.err"), "-g",
+                            absl::StrCat("daemon off; pid ", dir.File("nginx.pid"), ";")},
+                           dir.File("nginx.out"), dir.File("nginx.err"));
   const std::string balancer = absl::StrCat("127.0.0.1:", balancer_port);
   ASSERT_TRUE(WaitServing(balancer)) << "nginx:\n" << nginx.Errors();
 
@@ -169,11 +166,10 @@ TEST(ScaleOutTest, WritersAndReadersThroughTheBalancerLoseNothingWhileReplicasDi
   const int gateway_port = FreePort();
   std::vector<std::string> backends;
   for (const auto& replica : replicas) backends.push_back(replica->endpoint());
-  test::ChildProcess gateway(
-      BILATERAL_GATEWAY_PATH,
-      {absl::StrCat("--listen=127.0.0.1:", gateway_port),
-       absl::StrCat("--backends=", absl::StrJoin(backends, ","))},
-      dir.File("gateway.out"), dir.File("gateway.err"));
+  test::ChildProcess gateway(BILATERAL_GATEWAY_PATH,
+                             {absl::StrCat("--listen=127.0.0.1:", gateway_port),
+                              absl::StrCat("--backends=", absl::StrJoin(backends, ","))},
+                             dir.File("gateway.out"), dir.File("gateway.err"));
   auto http_client = [&] {
     auto client = std::make_unique<httplib::Client>("127.0.0.1", gateway_port);
     client->set_connection_timeout(5);
@@ -287,13 +283,13 @@ TEST(ScaleOutTest, WritersAndReadersThroughTheBalancerLoseNothingWhileReplicasDi
   for (auto& thread : threads) thread.join();
   // A replica that died on its own (a crash, a sanitizer report) says why.
   for (int i = 0; i < kReplicas; ++i) {
-    EXPECT_TRUE(replicas[i]->process().Running())
-        << "replica " << i << " exited:\n" << replicas[i]->process().Errors();
+    EXPECT_TRUE(replicas[i]->process().Running()) << "replica " << i << " exited:\n"
+                                                  << replicas[i]->process().Errors();
   }
 
-  std::cout << "writes acknowledged " << acknowledged << ", failed after retries "
-            << write_failures << "; reads " << reads << ", failed after retries "
-            << read_failures << "; HTTP reads through the gateway " << http_reads << ", failed "
+  std::cout << "writes acknowledged " << acknowledged << ", failed after retries " << write_failures
+            << "; reads " << reads << ", failed after retries " << read_failures
+            << "; HTTP reads through the gateway " << http_reads << ", failed "
             << http_read_failures << "\n";
   EXPECT_EQ(write_failures, 0) << absl::StrJoin(failures, "\n");
   EXPECT_EQ(read_failures, 0) << absl::StrJoin(failures, "\n");
@@ -340,7 +336,7 @@ TEST(ScaleOutTest, WritersAndReadersThroughTheBalancerLoseNothingWhileReplicasDi
   for (size_t at = log.find("[error]"); at != std::string::npos; at = log.find("[error]", at + 1)) {
     ++upstream_errors;
   }
-  std::cout << "balancer: upstream errors " << upstream_errors            << "\n";
+  std::cout << "balancer: upstream errors " << upstream_errors << "\n";
 }
 
 }  // namespace

@@ -157,9 +157,9 @@ TEST_F(SearchTest, ASnippetFromASourcesTextSaysWhereItStandsInTheText) {
     unmarked.resize(unmarked.size() - 3);
   }
   auto without_brackets = [](std::string value) {
-    value.erase(std::remove_if(value.begin(), value.end(),
-                               [](char c) { return c == '[' || c == ']'; }),
-                value.end());
+    value.erase(
+        std::remove_if(value.begin(), value.end(), [](char c) { return c == '[' || c == ']'; }),
+        value.end());
     return value;
   };
   EXPECT_EQ(without_brackets(unmarked), without_brackets(shown)) << result.snippet();

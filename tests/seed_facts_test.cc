@@ -116,27 +116,32 @@ class SeedFactsTest : public ::testing::Test {
     ASSERT_TRUE(server_.status().ok()) << server_.status();
     auto channel = grpc::CreateChannel(server_.endpoint(), grpc::InsecureChannelCredentials());
     using namespace v1;  // NOLINT: the stubs below read better unqualified
-    listers_["sources"] = MakeLister(std::shared_ptr(SourceService::NewStub(channel)),
-                                     &SourceService::Stub::ListSources,
-                                     [](const ListSourcesResponse& r) -> auto& { return r.sources(); });
-    listers_["visits"] = MakeLister(std::shared_ptr(VisitService::NewStub(channel)),
-                                    &VisitService::Stub::ListVisits,
-                                    [](const ListVisitsResponse& r) -> auto& { return r.visits(); });
+    listers_["sources"] = MakeLister(
+        std::shared_ptr(SourceService::NewStub(channel)), &SourceService::Stub::ListSources,
+        [](const ListSourcesResponse& r) -> auto& { return r.sources(); });
+    listers_["visits"] = MakeLister(
+        std::shared_ptr(VisitService::NewStub(channel)), &VisitService::Stub::ListVisits,
+        [](const ListVisitsResponse& r) -> auto& { return r.visits(); });
     listers_["partnerships"] = MakeLister(
-        std::shared_ptr(PartnershipService::NewStub(channel)), &PartnershipService::Stub::ListPartnerships,
+        std::shared_ptr(PartnershipService::NewStub(channel)),
+        &PartnershipService::Stub::ListPartnerships,
         [](const ListPartnershipsResponse& r) -> auto& { return r.partnerships(); });
     listers_["trade"] = MakeLister(
-        std::shared_ptr(TradeRecordService::NewStub(channel)), &TradeRecordService::Stub::ListTradeRecords,
+        std::shared_ptr(TradeRecordService::NewStub(channel)),
+        &TradeRecordService::Stub::ListTradeRecords,
         [](const ListTradeRecordsResponse& r) -> auto& { return r.trade_records(); });
     listers_["infrastructure"] = MakeLister(
         std::shared_ptr(InfrastructureProjectService::NewStub(channel)),
         &InfrastructureProjectService::Stub::ListInfrastructureProjects,
-        [](const ListInfrastructureProjectsResponse& r) -> auto& { return r.infrastructure_projects(); });
+        [](const ListInfrastructureProjectsResponse& r) -> auto& {
+          return r.infrastructure_projects();
+        });
     listers_["exchanges"] = MakeLister(
         std::shared_ptr(ExchangeService::NewStub(channel)), &ExchangeService::Stub::ListExchanges,
         [](const ListExchangesResponse& r) -> auto& { return r.exchanges(); });
     listers_["observations"] = MakeLister(
-        std::shared_ptr(ObservationService::NewStub(channel)), &ObservationService::Stub::ListObservations,
+        std::shared_ptr(ObservationService::NewStub(channel)),
+        &ObservationService::Stub::ListObservations,
         [](const ListObservationsResponse& r) -> auto& { return r.observations(); });
   }
 
@@ -148,11 +153,13 @@ const std::vector<Fact>& Facts() {
   static const auto* facts = new std::vector<Fact>{
       // Sources
       {"sources", R"(kind = NEWS_ARTICLE AND title:"SCO Summit")", ""},
-      {"sources", R"(publisher = "World Bank" AND kind = REPORT)", "one of the biggest beneficiaries",
+      {"sources", R"(publisher = "World Bank" AND kind = REPORT)",
+       "one of the biggest beneficiaries",
        [](const Message& m) {
          const auto& source = static_cast<const v1::Source&>(m);
          EXPECT_EQ(source.title(),
-                   "South Caucasus and Central Asia: Kazakhstan Country Case Study of the Belt and Road Initiative");
+                   "South Caucasus and Central Asia: Kazakhstan Country Case Study of the Belt and "
+                   "Road Initiative");
          EXPECT_EQ(source.citations(1).speaker(), "World Bank");
        }},
       {"sources", R"(publisher = "Kazakhstanskaya Pravda" AND author = "Xi Jinping")",
@@ -167,7 +174,8 @@ const std::vector<Fact>& Facts() {
          EXPECT_THAT(static_cast<const v1::Visit&>(m).outcomes(),
                      ::testing::ElementsAre("Silk Road Economic Belt initiative first proposed"));
        }},
-      {"visits", R"(visitor.country = "CHN" AND start_date = 2022-09)", "second one since September 2022"},
+      {"visits", R"(visitor.country = "CHN" AND start_date = 2022-09)",
+       "second one since September 2022"},
       {"visits",
        R"f(kind = STATE AND reported_ordinal = 5 AND occasions:"24th Meeting of the Council of Heads of State of the Shanghai Cooperation Organization (SCO)")f",
        "arrived in Kazakhstan for a state visit",
@@ -184,7 +192,8 @@ const std::vector<Fact>& Facts() {
        "“Permanent Comprehensive Strategic Partnership.”",
        [](const Message& m) {
          const auto& partnership = static_cast<const v1::Partnership&>(m);
-         EXPECT_EQ(partnership.current_level().label(), "Permanent Comprehensive Strategic Partnership");
+         EXPECT_EQ(partnership.current_level().label(),
+                   "Permanent Comprehensive Strategic Partnership");
          ASSERT_EQ(partnership.milestones_size(), 2);
          EXPECT_EQ(partnership.milestones(0).visit(), "visits/kassym-jomart-tokayev-cn-2019");
          EXPECT_EQ(partnership.milestones(1).label(), "a new 30-golden-years of cooperation");
@@ -201,39 +210,56 @@ const std::vector<Fact>& Facts() {
          ASSERT_TRUE(record.has_reported_change_pct());
          EXPECT_EQ(record.reported_change_pct(), 32);
        }},
-      {"trade", R"(reporter = "KZ" AND flow = EXPORT AND main_commodities:"crude oil" AND main_commodities:"metals" AND main_commodities:"agricultural products")",
+      {"trade",
+       R"(reporter = "KZ" AND flow = EXPORT AND main_commodities:"crude oil" AND main_commodities:"metals" AND main_commodities:"agricultural products")",
        "Kazakhstan’s main exports to China include crude oil"},
-      {"trade", R"(reporter = "CN" AND partner = "KZ" AND main_commodities:"machinery" AND main_commodities:"electronic products" AND main_commodities:"consumer goods")",
+      {"trade",
+       R"(reporter = "CN" AND partner = "KZ" AND main_commodities:"machinery" AND main_commodities:"electronic products" AND main_commodities:"consumer goods")",
        "China exports machinery, electronic products, and consumer goods"},
       // Infrastructure
-      {"infrastructure", R"(display_name:"Zhanatas" AND kind = WIND_FARM AND status = OPERATIONAL AND host_country = "KZ" AND initiative = "Belt and Road Initiative")",
+      {"infrastructure",
+       R"(display_name:"Zhanatas" AND kind = WIND_FARM AND status = OPERATIONAL AND host_country = "KZ" AND initiative = "Belt and Road Initiative")",
        "Zhanatas wind farm"},
-      {"infrastructure", R"(display_name:"Turgusun" AND kind = HYDROPOWER_PLANT AND sector = ENERGY)", "Turgusun hydropower plant"},
-      {"infrastructure", R"(kind = OIL_REFINERY AND location.place = "Shymkent")", "modernization of the Shymkent oil refinery"},
+      {"infrastructure",
+       R"(display_name:"Turgusun" AND kind = HYDROPOWER_PLANT AND sector = ENERGY)",
+       "Turgusun hydropower plant"},
+      {"infrastructure", R"(kind = OIL_REFINERY AND location.place = "Shymkent")",
+       "modernization of the Shymkent oil refinery"},
       {"infrastructure", R"(kind = PIPELINE AND status = OPERATIONAL AND partner_countries:"KZ")",
        "oil and gas pipelines also operate with notable stability"},
-      {"infrastructure", R"(kind = LOGISTICS_HUB AND display_name:"Xi’an")", "hubs such as the Xi’an terminal"},
-      {"infrastructure", R"(kind = HIGHWAY AND sector = TRANSPORT)", "Western Europe-Western China highway"},
-      {"infrastructure", R"(kind = RAIL_SERVICE AND initiative:"Belt and Road")", "China-Europe express train"},
+      {"infrastructure", R"(kind = LOGISTICS_HUB AND display_name:"Xi’an")",
+       "hubs such as the Xi’an terminal"},
+      {"infrastructure", R"(kind = HIGHWAY AND sector = TRANSPORT)",
+       "Western Europe-Western China highway"},
+      {"infrastructure", R"(kind = RAIL_SERVICE AND initiative:"Belt and Road")",
+       "China-Europe express train"},
       // Exchanges
-      {"exchanges", R"(kind = AGREEMENT AND title:"cultural centers")", "mutual establishment of cultural centers"},
-      {"exchanges", R"(kind = FILM_CO_PRODUCTION AND title = "The Composer")", "co-produced a movie"},
-      {"exchanges", R"(kind = EDUCATION_CAMPUS AND host_country = "KZ")", "a Chinese university campus in Kazakhstan"},
+      {"exchanges", R"(kind = AGREEMENT AND title:"cultural centers")",
+       "mutual establishment of cultural centers"},
+      {"exchanges", R"(kind = FILM_CO_PRODUCTION AND title = "The Composer")",
+       "co-produced a movie"},
+      {"exchanges", R"(kind = EDUCATION_CAMPUS AND host_country = "KZ")",
+       "a Chinese university campus in Kazakhstan"},
       {"exchanges", R"(kind = VOCATIONAL_WORKSHOP AND title:"Luban")", "a Luban Workshop"},
       {"exchanges", R"(kind = MEDICINE_CENTRE)", "a traditional Chinese medicine center"},
-      {"exchanges", R"(kind = TOURISM_YEAR AND date = 2024-03 AND host_country = "CN")", "Year of Kazakhstan Tourism",
+      {"exchanges", R"(kind = TOURISM_YEAR AND date = 2024-03 AND host_country = "CN")",
+       "Year of Kazakhstan Tourism",
        [](const Message& m) {
-         EXPECT_EQ(static_cast<const v1::Exchange&>(m).citations(0).speaker(), "Kassym-Jomart Tokayev");
+         EXPECT_EQ(static_cast<const v1::Exchange&>(m).citations(0).speaker(),
+                   "Kassym-Jomart Tokayev");
        }},
       {"exchanges", R"(kind = VISA_POLICY AND countries:"CN")", "mutual visa exemption agreements"},
       // Observations
-      {"observations", R"(metric = "cross_border_trips" AND period.year = 2023 AND projection = false)",
+      {"observations",
+       R"(metric = "cross_border_trips" AND period.year = 2023 AND projection = false)",
        "600,000 cross-border trips were recorded in 2023",
        [](const Message& m) { EXPECT_EQ(static_cast<const v1::Observation&>(m).value(), 600000); }},
-      {"observations", R"(metric = "cross_border_trips" AND period.year = 2024 AND period.quarter = 1)",
+      {"observations",
+       R"(metric = "cross_border_trips" AND period.year = 2024 AND period.quarter = 1)",
        "reached 200,000",
        [](const Message& m) { EXPECT_EQ(static_cast<const v1::Observation&>(m).value(), 200000); }},
-      {"observations", R"(metric = "cross_border_trips" AND projection = true)", "expected to hit a new high",
+      {"observations", R"(metric = "cross_border_trips" AND projection = true)",
+       "expected to hit a new high",
        [](const Message& m) {
          const auto& observation = static_cast<const v1::Observation&>(m);
          EXPECT_FALSE(observation.has_value());
@@ -364,7 +390,8 @@ TEST_F(SeedFactsTest, EveryStoredQuoteIsVerbatimInTheArticle) {
 TEST_F(SeedFactsTest, CountriesResolveEveryIsoCode) {
   auto stub = v1::CountryService::NewStub(
       grpc::CreateChannel(server_.endpoint(), grpc::InsecureChannelCredentials()));
-  for (const std::string name : {"countries/KAZ", "countries/KZ", "countries/398", "countries/kz"}) {
+  for (const std::string name :
+       {"countries/KAZ", "countries/KZ", "countries/398", "countries/kz"}) {
     grpc::ClientContext context;
     v1::GetCountryRequest request;
     request.set_name(name);
@@ -378,7 +405,8 @@ TEST_F(SeedFactsTest, CountriesResolveEveryIsoCode) {
   v1::GetCountryRequest request;
   request.set_name("countries/XYZ");
   v1::Country country;
-  EXPECT_EQ(stub->GetCountry(&context, request, &country).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(stub->GetCountry(&context, request, &country).error_code(),
+            grpc::StatusCode::NOT_FOUND);
 
   // Every ISO country, across pages, in alpha-2 order.
   v1::ListCountriesRequest list;

@@ -67,9 +67,9 @@ class ServerTest : public ::testing::Test {
 
 TEST_F(ServerTest, SeedVisitsToKazakhstanListInDateOrderWithCitations) {
   auto listed = Collect(visits_.ListVisits("host_country=\"countries/KZ\"", "start_date"));
-  EXPECT_THAT(Names(listed), ElementsAre("visits/xi-jinping-kz-2013",
-                                         "visits/xi-jinping-kz-2022-09",
-                                         "visits/xi-jinping-kz-2024"));
+  EXPECT_THAT(Names(listed),
+              ElementsAre("visits/xi-jinping-kz-2013", "visits/xi-jinping-kz-2022-09",
+                          "visits/xi-jinping-kz-2024"));
   for (const auto& visit : listed) {
     ASSERT_FALSE(visit.citations().empty()) << visit.name();
     EXPECT_EQ(visit.citations(0).source(), "sources/xi-kazakhstan-sco-2024");
@@ -189,8 +189,7 @@ TEST_F(ServerTest, HealthServiceAnswersServing) {
 // Lists services through server reflection with a hand-built request, so
 // the test needs no generated reflection code.
 std::vector<std::string> ReflectedServices(const std::string& endpoint) {
-  grpc::GenericStub stub(
-      grpc::CreateChannel(endpoint, grpc::InsecureChannelCredentials()));
+  grpc::GenericStub stub(grpc::CreateChannel(endpoint, grpc::InsecureChannelCredentials()));
   grpc::CompletionQueue queue;
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
@@ -258,9 +257,9 @@ TEST(ServerHealthTest, EveryApiServiceHasAHealthStatusThatFollowsTheServer) {
     request.set_service(service);
     grpc::health::v1::HealthCheckResponse response;
     grpc::Status status = stub->Check(&context, request, &response);
-    return status.ok() ? grpc::health::v1::HealthCheckResponse::ServingStatus_Name(
-                             response.status())
-                       : absl::StrCat("error ", status.error_code(), ": ", status.error_message());
+    return status.ok()
+               ? grpc::health::v1::HealthCheckResponse::ServingStatus_Name(response.status())
+               : absl::StrCat("error ", status.error_code(), ": ", status.error_message());
   };
   std::vector<std::string> services;
   for (const auto& name : ReflectedServices(server.endpoint())) {

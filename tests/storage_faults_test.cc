@@ -36,8 +36,8 @@
 namespace bilateral {
 namespace {
 
-using ::testing::HasSubstr;
 using test::FaultVfs;
+using ::testing::HasSubstr;
 
 // A folder for a database whose storage can be made to fail.
 class Disk {
@@ -79,8 +79,8 @@ class TmpfsDisk final : public Disk {
   }
   // Mounts it; false, with the reason in `error()`, where mounting is not allowed.
   bool Mount(int64_t bytes) {
-    mounted_ = mount("tmpfs", path().c_str(), "tmpfs", 0,
-                     absl::StrCat("size=", bytes).c_str()) == 0;
+    mounted_ =
+        mount("tmpfs", path().c_str(), "tmpfs", 0, absl::StrCat("size=", bytes).c_str()) == 0;
     if (!mounted_) error_ = std::strerror(errno);
     return mounted_;
   }

@@ -19,10 +19,9 @@ class TestServer {
  public:
   // Starts serving; `seed` loads the built-in seed data first.
   // `wrap`, if set, gets the prepared store and returns the one to serve.
-  explicit TestServer(bool seed = true, server::ServerOptions options = {},
-                      store::SqliteOptions sqlite = {},
-                      std::function<std::unique_ptr<store::Store>(std::unique_ptr<store::Store>)>
-                          wrap = nullptr) {
+  explicit TestServer(
+      bool seed = true, server::ServerOptions options = {}, store::SqliteOptions sqlite = {},
+      std::function<std::unique_ptr<store::Store>(std::unique_ptr<store::Store>)> wrap = nullptr) {
     auto database = TestDatabase(dir_, "server.db");
     if (!database.ok()) {
       status_ = database.status();
@@ -56,9 +55,7 @@ class TestServer {
   std::string database_path() const { return dir_.File("server.db"); }
   server::Server& server() { return *server_; }
 
-  std::string endpoint() const {
-    return "127.0.0.1:" + std::to_string(server_->port());
-  }
+  std::string endpoint() const { return "127.0.0.1:" + std::to_string(server_->port()); }
   ClientOptions client_options() const {
     ClientOptions options;
     options.endpoint = endpoint();

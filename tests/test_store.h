@@ -50,13 +50,13 @@ inline ::testing::Environment* const kPostgresRequirement =
 // In a test that needs the PostgreSQL server of BILATERAL_TEST_POSTGRES_URL
 // whatever store the binary runs on: skips it, with the reason, when none
 // was given, and fails it under CI.
-#define BILATERAL_REQUIRE_POSTGRES_SERVER()                                          \
-  do {                                                                               \
-    if (::bilateral::test::PostgresTestUrl().empty()) {                              \
+#define BILATERAL_REQUIRE_POSTGRES_SERVER()                                                   \
+  do {                                                                                        \
+    if (::bilateral::test::PostgresTestUrl().empty()) {                                       \
       if (std::getenv("CI") != nullptr) FAIL() << "CI must give BILATERAL_TEST_POSTGRES_URL"; \
-      GTEST_SKIP() << "no PostgreSQL server given (BILATERAL_TEST_POSTGRES_URL); "   \
-                      "scripts/test.sh starts one";                                  \
-    }                                                                                \
+      GTEST_SKIP() << "no PostgreSQL server given (BILATERAL_TEST_POSTGRES_URL); "            \
+                      "scripts/test.sh starts one";                                           \
+    }                                                                                         \
   } while (false)
 
 #ifdef BILATERAL_POSTGRES_SCRIPT

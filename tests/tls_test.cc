@@ -47,8 +47,8 @@ class TlsTest : public ::testing::Test {
     }
     grpc::ChannelArguments arguments;
     arguments.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-    auto stub = grpc::health::v1::Health::NewStub(grpc::CreateCustomChannel(
-        server.endpoint(), grpc::SslCredentials(ssl), arguments));
+    auto stub = grpc::health::v1::Health::NewStub(
+        grpc::CreateCustomChannel(server.endpoint(), grpc::SslCredentials(ssl), arguments));
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
     grpc::health::v1::HealthCheckRequest request;
@@ -79,8 +79,7 @@ TEST_F(TlsTest, MutualTlsRequiresAClientCertificateFromTheClientCa) {
   const std::string ca = test::ReadText(File("ca.pem"));
   EXPECT_TRUE(Check(server, ca, "client", &dir_).ok());
   EXPECT_EQ(Check(server, ca).error_code(), grpc::StatusCode::UNAVAILABLE);
-  EXPECT_EQ(Check(server, ca, "stranger", &dir_).error_code(),
-            grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(Check(server, ca, "stranger", &dir_).error_code(), grpc::StatusCode::UNAVAILABLE);
 }
 
 TEST_F(TlsTest, ReloadServesReplacedCertificatesAndKeepsThemWhenTheNewOnesAreBad) {

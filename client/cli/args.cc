@@ -19,24 +19,23 @@ absl::Status CheckValue(const FlagSpec& spec, const std::string& value) {
     case FlagValue::kCount: {
       int count = 0;
       if (absl::SimpleAtoi(value, &count) && count >= 0) return absl::OkStatus();
-      return absl::InvalidArgumentError(absl::StrCat(
-          "--", spec.name, " needs a whole number >= 0, not '", value, "'"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("--", spec.name, " needs a whole number >= 0, not '", value, "'"));
     }
     case FlagValue::kSeconds: {
       double seconds = 0;
-      if (absl::SimpleAtod(value, &seconds) && std::isfinite(seconds) &&
-          seconds > 0) {
+      if (absl::SimpleAtod(value, &seconds) && std::isfinite(seconds) && seconds > 0) {
         return absl::OkStatus();
       }
-      return absl::InvalidArgumentError(absl::StrCat(
-          "--", spec.name, " needs a number of seconds > 0, not '", value, "'"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("--", spec.name, " needs a number of seconds > 0, not '", value, "'"));
     }
     case FlagValue::kChoice:
       for (absl::string_view choice : absl::StrSplit(spec.value_name, '|')) {
         if (choice == value) return absl::OkStatus();
       }
-      return absl::InvalidArgumentError(absl::StrCat(
-          "--", spec.name, " must be one of ", spec.value_name, ", not '", value, "'"));
+      return absl::InvalidArgumentError(absl::StrCat("--", spec.name, " must be one of ",
+                                                     spec.value_name, ", not '", value, "'"));
   }
   return absl::OkStatus();
 }
@@ -71,16 +70,14 @@ const std::vector<FlagSpec>& Flags() {
       {"from", "CURSOR", FlagValue::kText, false,
        "watch after the change with this cursor, as a watch printed it\n"
        "(default: from now)"},
-      {"order-by", "O", FlagValue::kText, false,
-       "ordering, e.g. 'start_date desc'"},
+      {"order-by", "O", FlagValue::kText, false, "ordering, e.g. 'start_date desc'"},
       {"page-size", "N", FlagValue::kCount, false,
        "records per call; every page is fetched regardless"},
       {"file", "FILE", FlagValue::kText, false,
        "request body: a file with the record in protobuf JSON"},
       {"json", "JSON", FlagValue::kText, false,
        "request body: the record in protobuf JSON, inline"},
-      {"id", "ID", FlagValue::kText, false,
-       "id of the new record (generated when absent)"},
+      {"id", "ID", FlagValue::kText, false, "id of the new record (generated when absent)"},
       {"request-id", "RID", FlagValue::kText, false,
        "idempotency key: a retry with it returns the first result"},
       {"update-mask", "PATHS", FlagValue::kText, false,
@@ -111,8 +108,7 @@ const FlagSpec* FindFlag(const std::string& name) {
   return nullptr;
 }
 
-std::string Invocation::Get(const std::string& name,
-                            const std::string& fallback) const {
+std::string Invocation::Get(const std::string& name, const std::string& fallback) const {
   auto it = flags.find(name);
   return it == flags.end() ? fallback : it->second;
 }
@@ -138,16 +134,13 @@ absl::StatusOr<Invocation> ParseArgs(const std::vector<std::string>& args) {
       name.resize(equals);
       inline_value = true;
     }
-    const FlagSpec* spec = absl::StartsWith(arg, "--") || arg == "-h"
-                               ? FindFlag(name)
-                               : nullptr;
+    const FlagSpec* spec = absl::StartsWith(arg, "--") || arg == "-h" ? FindFlag(name) : nullptr;
     if (spec == nullptr) {
       return absl::InvalidArgumentError(absl::StrCat("unknown flag ", arg));
     }
     if (spec->value == FlagValue::kNone) {
       if (inline_value) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("--", name, " takes no value"));
+        return absl::InvalidArgumentError(absl::StrCat("--", name, " takes no value"));
       }
     } else if (!inline_value) {
       if (i + 1 == args.size()) {

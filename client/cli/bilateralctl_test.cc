@@ -57,8 +57,8 @@ std::string ReadText(const fs::path& path) {
 // A process started with stdout and stderr going to files (or terminals),
 // stdin from /dev/null, and the environment of this test without its
 // BILATERAL_* variables, plus `env`.
-pid_t Spawn(const std::vector<std::string>& argv, const fs::path& out,
-            const fs::path& err, const std::vector<std::string>& env = {}) {
+pid_t Spawn(const std::vector<std::string>& argv, const fs::path& out, const fs::path& err,
+            const std::vector<std::string>& env = {}) {
   std::vector<std::string> environment;
   for (char** entry = environ; *entry != nullptr; ++entry) {
     std::string variable = *entry;
@@ -92,8 +92,8 @@ pid_t Spawn(const std::vector<std::string>& argv, const fs::path& out,
   posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err.c_str(),
                                    O_WRONLY | O_CREAT | O_TRUNC | O_NOCTTY, 0644);
   pid_t pid = -1;
-  int error = posix_spawn(&pid, args[0].c_str(), &actions, nullptr,
-                          arg_pointers.data(), env_pointers.data());
+  int error = posix_spawn(&pid, args[0].c_str(), &actions, nullptr, arg_pointers.data(),
+                          env_pointers.data());
   posix_spawn_file_actions_destroy(&actions);
   return error == 0 ? pid : -1;
 }
@@ -182,9 +182,7 @@ struct RunResult {
 
 // Prints the whole run in failure messages.
 std::ostream& operator<<(std::ostream& os, const RunResult& run) {
-  return os << "exit " << run.exit_code << "\n--- stdout\n"
-            << run.out << "--- stderr\n"
-            << run.err;
+  return os << "exit " << run.exit_code << "\n--- stdout\n" << run.out << "--- stderr\n" << run.err;
 }
 
 class BilateralctlTest : public ::testing::Test {
@@ -206,8 +204,7 @@ class BilateralctlTest : public ::testing::Test {
   }
 
   // Runs bilateralctl with `args` (and `env`), without --endpoint.
-  RunResult RunRaw(const std::vector<std::string>& args,
-                   const std::vector<std::string>& env = {}) {
+  RunResult RunRaw(const std::vector<std::string>& args, const std::vector<std::string>& env = {}) {
     std::vector<std::string> argv = {BILATERALCTL_PATH};
     argv.insert(argv.end(), args.begin(), args.end());
     fs::path out = dir_->path() / "ctl.out";
@@ -277,12 +274,11 @@ class BilateralctlTest : public ::testing::Test {
 };
 
 const std::vector<std::string> kKazakhstanInDateOrder = {
-    "visits/xi-jinping-kz-2013", "visits/xi-jinping-kz-2022-09",
-    "visits/xi-jinping-kz-2024"};
+    "visits/xi-jinping-kz-2013", "visits/xi-jinping-kz-2022-09", "visits/xi-jinping-kz-2024"};
 
 TEST_F(BilateralctlTest, ListPrintsFilteredVisitsInOrderWithCitations) {
-  RunResult run = Run({"visits", "list", "--filter", "host_country=\"countries/KZ\"",
-                       "--order-by", "start_date"});
+  RunResult run = Run(
+      {"visits", "list", "--filter", "host_country=\"countries/KZ\"", "--order-by", "start_date"});
   ASSERT_EQ(run.exit_code, 0) << run;
   size_t previous = 0;
   for (const std::string& name : kKazakhstanInDateOrder) {
@@ -291,8 +287,8 @@ TEST_F(BilateralctlTest, ListPrintsFilteredVisitsInOrderWithCitations) {
     EXPECT_GT(at, previous) << name << " out of order\n" << run;
     previous = at;
   }
-  EXPECT_THAT(run.out, AllOf(HasSubstr("NAME"), HasSubstr("VISITOR COUNTRY"),
-                             HasSubstr("2022-09"), Not(HasSubstr("tokayev"))));
+  EXPECT_THAT(run.out, AllOf(HasSubstr("NAME"), HasSubstr("VISITOR COUNTRY"), HasSubstr("2022-09"),
+                             Not(HasSubstr("tokayev"))));
   // Both ordinals: the 2024 visit is called the fifth and is the third
   // stored; the 2013 one states none and is the first.
   EXPECT_THAT(run.out, AllOf(HasSubstr("STATED ORDINAL"), HasSubstr("COMPUTED ORDINAL")));
@@ -307,9 +303,9 @@ TEST_F(BilateralctlTest, ListPrintsFilteredVisitsInOrderWithCitations) {
 
 TEST_F(BilateralctlTest, ListAsJsonParsesAsListResponseAcrossPages) {
   // One visit per page: the output must still hold every page.
-  RunResult run = Run({"--output", "json", "visits", "list", "--filter",
-                       "host_country=\"countries/KZ\"", "--order-by=start_date",
-                       "--page-size", "1"});
+  RunResult run =
+      Run({"--output", "json", "visits", "list", "--filter", "host_country=\"countries/KZ\"",
+           "--order-by=start_date", "--page-size", "1"});
   ASSERT_EQ(run.exit_code, 0) << run;
   bilateral::v1::ListVisitsResponse response;
   ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(run.out, &response).ok()) << run;
@@ -324,8 +320,8 @@ TEST_F(BilateralctlTest, MalformedFilterIsInvalidArgument) {
   RunResult run = Run({"visits", "list", "--filter", "host_country=("});
   EXPECT_EQ(run.exit_code, 1) << run;
   // The server names the token after which the filter went wrong.
-  EXPECT_THAT(run.err, AllOf(HasSubstr("error: INVALID_ARGUMENT: "),
-                             HasSubstr("\n  filter: "), HasSubstr("'=' at position 13")))
+  EXPECT_THAT(run.err, AllOf(HasSubstr("error: INVALID_ARGUMENT: "), HasSubstr("\n  filter: "),
+                             HasSubstr("'=' at position 13")))
       << run;
   EXPECT_EQ(run.out, "");
 }
@@ -333,10 +329,10 @@ TEST_F(BilateralctlTest, MalformedFilterIsInvalidArgument) {
 TEST_F(BilateralctlTest, GetShowsFieldsOrNotFound) {
   RunResult found = Run({"visits", "get", "xi-jinping-kz-2024"});
   ASSERT_EQ(found.exit_code, 0) << found;
-  EXPECT_THAT(found.out, AllOf(HasSubstr("name:"), HasSubstr("visits/xi-jinping-kz-2024"),
-                               HasSubstr("kind:"), HasSubstr("STATE"),
-                               HasSubstr("reported ordinal:"),
-                               HasSubstr("> This is Xi’s fifth visit to Kazakhstan")));
+  EXPECT_THAT(found.out,
+              AllOf(HasSubstr("name:"), HasSubstr("visits/xi-jinping-kz-2024"), HasSubstr("kind:"),
+                    HasSubstr("STATE"), HasSubstr("reported ordinal:"),
+                    HasSubstr("> This is Xi’s fifth visit to Kazakhstan")));
 
   RunResult missing = Run({"visits", "get", "visits/nope"});
   EXPECT_EQ(missing.exit_code, 1) << missing;
@@ -398,24 +394,48 @@ TEST_F(BilateralctlTest, UsageErrorsExitTwo) {
 TEST_F(BilateralctlTest, HelpListsCommandsAndExitCodes) {
   RunResult run = RunRaw({"visits", "--help"});
   ASSERT_EQ(run.exit_code, 0) << run;
-  for (const char* text :
-       {"visits list", "visits get NAME", "visits create", "visits update NAME",
-        "visits delete NAME", "sources list", "sources get NAME", "sources create",
-        "load FILE...", "--endpoint", "--output", "--timeout", "--update-mask",
-        "Exit codes", "3  local I/O error", "trade import FILE", "countries get NAME",
-        "--chunk-size", "--format ndjson|csv|comtrade", "--api-key KEY", "--tls-ca-file FILE",
-        "--tls-cert-file FILE", "--tls-key-file FILE", "table|json|ndjson",
-        "BILATERAL_API_KEY", "visits export [FILE]", "visits import FILE",
-        "countries export [FILE]", "findings list [--filter F] [--order-by O] [--page-size N]",
-        "findings get NAME", "findings export [FILE]", "'state = OPEN'",
-        "search QUERY [--collections A,B] [--page-size N]", "relationships get NAME",
-        "relationships timeline NAME [--filter F] [--page-size N]", "'kind = VISIT'"}) {
+  for (const char* text : {"visits list",
+                           "visits get NAME",
+                           "visits create",
+                           "visits update NAME",
+                           "visits delete NAME",
+                           "sources list",
+                           "sources get NAME",
+                           "sources create",
+                           "load FILE...",
+                           "--endpoint",
+                           "--output",
+                           "--timeout",
+                           "--update-mask",
+                           "Exit codes",
+                           "3  local I/O error",
+                           "trade import FILE",
+                           "countries get NAME",
+                           "--chunk-size",
+                           "--format ndjson|csv|comtrade",
+                           "--api-key KEY",
+                           "--tls-ca-file FILE",
+                           "--tls-cert-file FILE",
+                           "--tls-key-file FILE",
+                           "table|json|ndjson",
+                           "BILATERAL_API_KEY",
+                           "visits export [FILE]",
+                           "visits import FILE",
+                           "countries export [FILE]",
+                           "findings list [--filter F] [--order-by O] [--page-size N]",
+                           "findings get NAME",
+                           "findings export [FILE]",
+                           "'state = OPEN'",
+                           "search QUERY [--collections A,B] [--page-size N]",
+                           "relationships get NAME",
+                           "relationships timeline NAME [--filter F] [--page-size N]",
+                           "'kind = VISIT'"}) {
     EXPECT_THAT(run.out, HasSubstr(text));
   }
   for (const char* word : {"sources", "visits", "partnerships", "trade", "infrastructure",
                            "exchanges", "observations"}) {
-    for (const char* verb : {" list", " get NAME", " batch-get NAME...", " create",
-                             " update NAME", " delete NAME", " export [FILE]", " import FILE"}) {
+    for (const char* verb : {" list", " get NAME", " batch-get NAME...", " create", " update NAME",
+                             " delete NAME", " export [FILE]", " import FILE"}) {
       EXPECT_THAT(run.out, HasSubstr(std::string("\n  ") + word + verb)) << word << verb;
     }
   }
@@ -430,17 +450,17 @@ TEST_F(BilateralctlTest, CreateUpdateDeleteLifecycle) {
                            R"({"visitor":{"name":"Test Person","country":"countries/FR"},)"
                            R"("startDate":{"year":2020}})"});
   EXPECT_EQ(invalid.exit_code, 1) << invalid;
-  EXPECT_THAT(invalid.err, AllOf(HasSubstr("error: INVALID_ARGUMENT: "),
-                                 HasSubstr("\n  visit.host_country: "),
-                                 HasSubstr("\n  reason: FIELD_VIOLATION")))
+  EXPECT_THAT(invalid.err,
+              AllOf(HasSubstr("error: INVALID_ARGUMENT: "), HasSubstr("\n  visit.host_country: "),
+                    HasSubstr("\n  reason: FIELD_VIOLATION")))
       << invalid;
 
   const std::string body =
       R"({"visitor":{"name":"Test Person","country":"countries/FR"},)"
       R"("hostCountry":"countries/DE","startDate":{"year":2020},)"
       R"("citations":[{"source":"sources/xi-kazakhstan-sco-2024","quote":"x"}]})";
-  RunResult created = Run({"visits", "create", "--json", body, "--id", "test-visit",
-                           "--request-id", "test-request", "--output", "json"});
+  RunResult created = Run({"visits", "create", "--json", body, "--id", "test-visit", "--request-id",
+                           "test-request", "--output", "json"});
   ASSERT_EQ(created.exit_code, 0) << created;
   bilateral::v1::Visit visit;
   ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(created.out, &visit).ok()) << created;
@@ -453,18 +473,18 @@ TEST_F(BilateralctlTest, CreateUpdateDeleteLifecycle) {
   EXPECT_THAT(got.out, AllOf(HasSubstr("Test Person"), HasSubstr("countries/DE")));
 
   // A current etag lets the update through and changes the etag ...
-  RunResult updated = Run({"visits", "update", "test-visit", "--json",
-                           R"({"kind":"VISIT_KIND_WORKING"})", "--update-mask", "kind",
-                           "--etag", first_etag, "--output", "json"});
+  RunResult updated =
+      Run({"visits", "update", "test-visit", "--json", R"({"kind":"VISIT_KIND_WORKING"})",
+           "--update-mask", "kind", "--etag", first_etag, "--output", "json"});
   ASSERT_EQ(updated.exit_code, 0) << updated;
   ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(updated.out, &visit).ok());
   EXPECT_EQ(visit.kind(), bilateral::v1::VISIT_KIND_WORKING);
   EXPECT_NE(visit.etag(), first_etag);
 
   // ... so the first one is now stale.
-  RunResult stale = Run({"visits", "update", "visits/test-visit", "--json",
-                         R"({"kind":"VISIT_KIND_STATE"})", "--update-mask", "kind",
-                         "--etag", first_etag});
+  RunResult stale =
+      Run({"visits", "update", "visits/test-visit", "--json", R"({"kind":"VISIT_KIND_STATE"})",
+           "--update-mask", "kind", "--etag", first_etag});
   EXPECT_EQ(stale.exit_code, 1) << stale;
   EXPECT_THAT(stale.err, HasSubstr("error: ABORTED: ")) << stale;
 
@@ -515,8 +535,8 @@ TEST_F(BilateralctlTest, SourcesTakeTheirTextFromAFileAndQuotesAreCheckedAgainst
       R"("citations":[{"source":"sources/cli-text","quote":"signed four agreements"}]})";
   RunResult refused = Run({"visits", "create", "--json", visit}, server.get());
   EXPECT_EQ(refused.exit_code, 1) << refused;
-  EXPECT_THAT(refused.err, AllOf(HasSubstr("visit.citations[0].quote"),
-                                 HasSubstr("signed three agreements.")))
+  EXPECT_THAT(refused.err,
+              AllOf(HasSubstr("visit.citations[0].quote"), HasSubstr("signed three agreements.")))
       << refused;
 
   // A new text from the file alone; the quote now holds.
@@ -524,8 +544,7 @@ TEST_F(BilateralctlTest, SourcesTakeTheirTextFromAFileAndQuotesAreCheckedAgainst
   RunResult updated =
       Run({"sources", "update", "cli-text", "--text-file", text_file}, server.get());
   ASSERT_EQ(updated.exit_code, 0) << updated;
-  RunResult accepted =
-      Run({"visits", "create", "--json", visit, "--output", "json"}, server.get());
+  RunResult accepted = Run({"visits", "create", "--json", visit, "--output", "json"}, server.get());
   ASSERT_EQ(accepted.exit_code, 0) << accepted;
   EXPECT_THAT(accepted.out, HasSubstr("CITATION_VERIFICATION_VERIFIED")) << accepted;
 }
@@ -533,8 +552,8 @@ TEST_F(BilateralctlTest, SourcesTakeTheirTextFromAFileAndQuotesAreCheckedAgainst
 TEST_F(BilateralctlTest, LoadCountsRecordsAlreadyPresent) {
   RunResult run = Run({"load", BILATERAL_SEED_FILE});
   ASSERT_EQ(run.exit_code, 0) << run;
-  EXPECT_EQ(run.out, "created 0, already present " +
-                         std::to_string(RecordCount(SeedDataset())) + "\n");
+  EXPECT_EQ(run.out,
+            "created 0, already present " + std::to_string(RecordCount(SeedDataset())) + "\n");
 }
 
 TEST_F(BilateralctlTest, LoadCreatesEveryKindInEmptyServer) {
@@ -558,8 +577,7 @@ TEST_F(BilateralctlTest, LoadCreatesEveryKindInEmptyServer) {
     google::protobuf::util::JsonParseOptions options;
     options.ignore_unknown_fields = true;  // nextPageToken
     bilateral::v1::Dataset page;
-    ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(list.out, &page, options).ok())
-        << list;
+    ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(list.out, &page, options).ok()) << list;
     listed.MergeFrom(page);
   }
   EXPECT_EQ(listed.sources_size(), seed.sources_size());
@@ -616,9 +634,9 @@ TEST_F(BilateralctlTest, LoadGivesSourcesTheirTextsAndTheQuotesAreChecked) {
   RunResult as_json =
       Run({"visits", "get", "checked", "--evidence", "--output", "json"}, server.get());
   ASSERT_EQ(as_json.exit_code, 0) << as_json;
-  EXPECT_THAT(as_json.out, AllOf(HasSubstr(R"("passage": "The ministers [signed two agreements].")"),
-                                 HasSubstr(R"("passageStart": 21)"),
-                                 HasSubstr(R"("name": "visits/checked")")))
+  EXPECT_THAT(as_json.out,
+              AllOf(HasSubstr(R"("passage": "The ministers [signed two agreements].")"),
+                    HasSubstr(R"("passageStart": 21)"), HasSubstr(R"("name": "visits/checked")")))
       << as_json;
 
   // The audit of one source, then of all.
@@ -712,13 +730,12 @@ TEST_F(BilateralctlTest, UnreadableFileExitsThreeAndBadJsonExitsTwo) {
 
 TEST_F(BilateralctlTest, EndpointComesFromEnvironmentAndUnreachableIsUnavailable) {
   // The suite's server address, given only through the environment.
-  RunResult via_env = RunRaw({"sources", "get", "xi-kazakhstan-sco-2024"},
-                             {"BILATERAL_ENDPOINT=" + Endpoint()});
+  RunResult via_env =
+      RunRaw({"sources", "get", "xi-kazakhstan-sco-2024"}, {"BILATERAL_ENDPOINT=" + Endpoint()});
   EXPECT_EQ(via_env.exit_code, 0) << via_env;
   EXPECT_THAT(via_env.out, HasSubstr("publication date:"));
 
-  RunResult unreachable = RunRaw({"--endpoint", "127.0.0.1:1", "--timeout", "5",
-                                  "visits", "list"});
+  RunResult unreachable = RunRaw({"--endpoint", "127.0.0.1:1", "--timeout", "5", "visits", "list"});
   EXPECT_EQ(unreachable.exit_code, 1) << unreachable;
   EXPECT_THAT(unreachable.err, HasSubstr("error: UNAVAILABLE: ")) << unreachable;
 }
@@ -839,8 +856,8 @@ TEST_P(RecordVerbsTest, ListGetBatchGetUpdateDelete) {
   const std::string first = c.collection + "/test-first";
   const std::string second = c.collection + "/test-second";
 
-  RunResult created = Run({c.word, "create", "--json", c.first, "--id", "test-first",
-                           "--output", "json"});
+  RunResult created =
+      Run({c.word, "create", "--json", c.first, "--id", "test-first", "--output", "json"});
   ASSERT_EQ(created.exit_code, 0) << created;
   EXPECT_THAT(created.out, HasSubstr("\"name\": \"" + first + "\""));
   const std::string first_etag = EtagOf(created.out);
@@ -851,9 +868,9 @@ TEST_P(RecordVerbsTest, ListGetBatchGetUpdateDelete) {
 
   RunResult listed = Run({c.word, "list"});
   ASSERT_EQ(listed.exit_code, 0) << listed;
-  EXPECT_THAT(listed.out, AllOf(HasSubstr("NAME"), HasSubstr(c.header), HasSubstr(first),
-                                HasSubstr(second),
-                                HasSubstr("    > for a state visit — sources/xi-kazakhstan-sco-2024")));
+  EXPECT_THAT(listed.out,
+              AllOf(HasSubstr("NAME"), HasSubstr(c.header), HasSubstr(first), HasSubstr(second),
+                    HasSubstr("    > for a state visit — sources/xi-kazakhstan-sco-2024")));
   RunResult listed_json = Run({c.word, "list", "--output", "json", "--page-size", "1"});
   ASSERT_EQ(listed_json.exit_code, 0) << listed_json;
   EXPECT_THAT(listed_json.out,
@@ -1010,19 +1027,23 @@ TEST_F(BilateralctlTest, TradeImportStoresValidRowsAndListsRejectedOnes) {
       kCitations;
   fs::path file = Dir() / "trade.ndjson";
   // The invalid row (no partner) is on line 3, after a blank line; it is row 1.
-  std::ofstream(file) << row << R"(,"period":{"year":2018}})" << "\n\n"
-                      << R"({"reporter":"countries/FR","flow":"TRADE_FLOW_EXPORT"})" << "\n"
-                      << row << R"(,"period":{"year":2019}})" << "\n";
+  std::ofstream(file) << row << R"(,"period":{"year":2018}})"
+                      << "\n\n"
+                      << R"({"reporter":"countries/FR","flow":"TRADE_FLOW_EXPORT"})"
+                      << "\n"
+                      << row << R"(,"period":{"year":2019}})"
+                      << "\n";
   RunResult run = Run({"trade", "import", file.string(), "--chunk-size", "2"});
   EXPECT_EQ(run.exit_code, 1) << run;  // a row was rejected
   EXPECT_EQ(run.out, "received 3, stored 2, already present 0, rejected 1\n");
-  EXPECT_THAT(run.err, AllOf(HasSubstr("rejected (" + file.string() + ":3, row 1): "
+  EXPECT_THAT(run.err, AllOf(HasSubstr("rejected (" + file.string() +
+                                       ":3, row 1): "
                                        "INVALID_ARGUMENT: "),
                              HasSubstr("\n  partner")))
       << run;
 
-  RunResult listed = Run({"trade", "list", "--filter",
-                          "reporter=\"FR\" AND partner=\"IT\" AND value.units=5"});
+  RunResult listed =
+      Run({"trade", "list", "--filter", "reporter=\"FR\" AND partner=\"IT\" AND value.units=5"});
   ASSERT_EQ(listed.exit_code, 0) << listed;
   EXPECT_THAT(listed.out, AllOf(HasSubstr("2018"), HasSubstr("2019"), HasSubstr("EUR 5")));
 
@@ -1062,7 +1083,9 @@ TEST_F(BilateralctlTest, TradeImportKeepsNamesAndChecksItsInput) {
 
   // A line that is not a TradeRecord stops the import before anything is sent.
   fs::path bad = Dir() / "bad.ndjson";
-  std::ofstream(bad) << R"({"reporter":"countries/FR"})" << "\n" << "{not json\n";
+  std::ofstream(bad) << R"({"reporter":"countries/FR"})"
+                     << "\n"
+                     << "{not json\n";
   RunResult bad_run = Run({"trade", "import", bad.string()});
   EXPECT_EQ(bad_run.exit_code, 2) << bad_run;
   EXPECT_THAT(bad_run.err, HasSubstr(bad.string() + ":2 is not a bilateral.v1.TradeRecord"));
@@ -1076,7 +1099,8 @@ TEST_F(BilateralctlTest, TradeImportReadsCsv) {
   std::ofstream(file)
       << "flow,reporter,partner,year,quarter,month,hs_code,commodity,currency,units,nanos,"
          "source,quote\r\n"
-      << "export,FR,NL,2017,,,,,EUR,11,,world-bank-kazakhstan-bri-case-study,\"one, \"\"two\"\"\"\r\n"
+      << "export,FR,NL,2017,,,,,EUR,11,,world-bank-kazakhstan-bri-case-study,\"one, "
+         "\"\"two\"\"\"\r\n"
       << "\n"
       << "TRADE_FLOW_TOTAL,countries/FR,NL,2017,3,,2709,\"crude oil\",USD,12,500000000,"
          "sources/world-bank-kazakhstan-bri-case-study,\"line one\nline two\"\n";
@@ -1169,15 +1193,14 @@ TEST_F(BilateralctlTest, TradeImportReadsUnComtradeCsv) {
   EXPECT_THAT(run.err, HasSubstr(file.string() + ":6): INVALID_ARGUMENT: primaryValue: '12x'"));
 
   RunResult listed = Run({"--output", "json", "trade", "list", "--filter",
-                          "reporter=\"CN\" AND partner=\"KZ\" AND period.year=2023",
-                          "--order-by", "value.units desc"});
+                          "reporter=\"CN\" AND partner=\"KZ\" AND period.year=2023", "--order-by",
+                          "value.units desc"});
   ASSERT_EQ(listed.exit_code, 0) << listed;
   bilateral::v1::ListTradeRecordsResponse response;
   ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(listed.out, &response).ok()) << listed;
   std::vector<const bilateral::v1::TradeRecord*> imported;
   for (const auto& record : response.trade_records()) {
-    if (record.citations_size() == 1 &&
-        absl::StartsWith(record.citations(0).quote(), "C,")) {
+    if (record.citations_size() == 1 && absl::StartsWith(record.citations(0).quote(), "C,")) {
       imported.push_back(&record);
     }
   }
@@ -1292,8 +1315,7 @@ TEST_F(BilateralctlTest, ExportWritesOneNamedRecordPerLineAndStaysQuietOffATermi
   EXPECT_EQ(bad.exit_code, 1) << bad;
   EXPECT_FALSE(fs::exists(failed));
   EXPECT_FALSE(fs::exists(failed.string() + ".partial"));
-  EXPECT_EQ(Run({"visits", "export", (Dir() / "no-such-dir" / "x.ndjson").string()}).exit_code,
-            3);
+  EXPECT_EQ(Run({"visits", "export", (Dir() / "no-such-dir" / "x.ndjson").string()}).exit_code, 3);
 }
 
 TEST_F(BilateralctlTest, TransfersShowProgressOnATerminal) {
@@ -1314,22 +1336,23 @@ TEST_F(BilateralctlTest, TransfersShowProgressOnATerminal) {
 TEST_F(BilateralctlTest, ImportSkipsRecordsThatExistAndStopsAtAnInvalidOne) {
   RunResult existing = Run({"--output", "ndjson", "visits", "get", "xi-jinping-kz-2024"});
   ASSERT_EQ(existing.exit_code, 0) << existing;
-  const std::string visit =
-      R"("visitor":{"name":"Test Person","country":"countries/FR"},)"
-      R"("hostCountry":"countries/DE","startDate":{"year":2020},)" + kCitations + "}";
+  const std::string visit = R"("visitor":{"name":"Test Person","country":"countries/FR"},)"
+                            R"("hostCountry":"countries/DE","startDate":{"year":2020},)" +
+                            kCitations + "}";
   fs::path file = Dir() / "visits.ndjson";
   std::ofstream(file) << existing.out  // already a line of its own
                       << R"({"name":"visits/test-import-a",)" << visit << "\n"
-                      << R"({"name":"visits/test-import-bad","startDate":{"year":2020}})" << "\n"
+                      << R"({"name":"visits/test-import-bad","startDate":{"year":2020}})"
+                      << "\n"
                       << R"({"name":"visits/test-import-b",)" << visit << "\n";
   RunResult run = Run({"visits", "import", file.string()});
   EXPECT_EQ(run.exit_code, 1) << run;
-  EXPECT_THAT(run.err,
-              AllOf(HasSubstr("already present: visits/xi-jinping-kz-2024 (" + file.string() +
-                              ":1)"),
-                    HasSubstr("error: INVALID_ARGUMENT: "), HasSubstr("\n  visit.host_country"),
-                    HasSubstr("record: visits/test-import-bad (" + file.string() + ":3)"),
-                    HasSubstr("before it: created 1, already present 1")))
+  EXPECT_THAT(
+      run.err,
+      AllOf(HasSubstr("already present: visits/xi-jinping-kz-2024 (" + file.string() + ":1)"),
+            HasSubstr("error: INVALID_ARGUMENT: "), HasSubstr("\n  visit.host_country"),
+            HasSubstr("record: visits/test-import-bad (" + file.string() + ":3)"),
+            HasSubstr("before it: created 1, already present 1")))
       << run;
   EXPECT_EQ(run.out, "");
   EXPECT_EQ(Run({"visits", "get", "test-import-a"}).exit_code, 0);
@@ -1380,9 +1403,9 @@ TEST_F(BilateralctlTest, FindingsListGetAndExportTheOpenFindingsOfTheSeed) {
 
   // One finding per page: the output still holds every page, and only the
   // open findings.
-  RunResult json = Run({"--output", "json", "findings", "list", "--filter", "state = OPEN",
-                        "--page-size", "1"},
-                       seeded.get());
+  RunResult json =
+      Run({"--output", "json", "findings", "list", "--filter", "state = OPEN", "--page-size", "1"},
+          seeded.get());
   ASSERT_EQ(json.exit_code, 0) << json;
   bilateral::v1::ListFindingsResponse response;
   ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json.out, &response).ok()) << json;
@@ -1396,17 +1419,16 @@ TEST_F(BilateralctlTest, FindingsListGetAndExportTheOpenFindingsOfTheSeed) {
 
   RunResult got = Run({"findings", "get", "visit-ordinal-xi-jinping-kz-2024"}, seeded.get());
   ASSERT_EQ(got.exit_code, 0) << got;
-  EXPECT_THAT(got.out, AllOf(ContainsRegex("name: +findings/visit-ordinal-xi-jinping-kz-2024\n"),
-                             ContainsRegex("state: +OPEN\n"),
-                             ContainsRegex("subject: +visits/xi-jinping-kz-2024\n"),
-                             ContainsRegex("stated value: +5\n"), HasSubstr("resolution:"),
-                             HasSubstr("etag:")));
+  EXPECT_THAT(
+      got.out,
+      AllOf(ContainsRegex("name: +findings/visit-ordinal-xi-jinping-kz-2024\n"),
+            ContainsRegex("state: +OPEN\n"), ContainsRegex("subject: +visits/xi-jinping-kz-2024\n"),
+            ContainsRegex("stated value: +5\n"), HasSubstr("resolution:"), HasSubstr("etag:")));
   RunResult missing = Run({"findings", "get", "findings/none-such"}, seeded.get());
   EXPECT_EQ(missing.exit_code, 1) << missing;
   EXPECT_THAT(missing.err, HasSubstr("error: NOT_FOUND: ")) << missing;
 
-  RunResult exported =
-      Run({"findings", "export", "--filter", "state = OPEN"}, seeded.get());
+  RunResult exported = Run({"findings", "export", "--filter", "state = OPEN"}, seeded.get());
   ASSERT_EQ(exported.exit_code, 0) << exported;
   EXPECT_EQ(Lines(exported.out).size(), 2u) << exported;
 }
@@ -1424,8 +1446,8 @@ TEST_F(BilateralctlTest, SearchFindsTheRecordsOfTheSeedBestFirst) {
   std::vector<std::string> lines = Lines(found.out);
   ASSERT_GE(lines.size(), 2u) << found;
   EXPECT_THAT(lines[0], AllOf(HasSubstr("NAME"), HasSubstr("SCORE"), HasSubstr("SNIPPET")));
-  EXPECT_THAT(lines[1], AllOf(HasSubstr("infrastructureProjects/zhanatas-wind-farm"),
-                              HasSubstr("[")));
+  EXPECT_THAT(lines[1],
+              AllOf(HasSubstr("infrastructureProjects/zhanatas-wind-farm"), HasSubstr("[")));
 
   // A match in a source's text says where the snippet stands in it.
   RunResult in_text = Run({"search", "Zhanatas", "--collections", "sources"}, seeded.get());
@@ -1436,9 +1458,9 @@ TEST_F(BilateralctlTest, SearchFindsTheRecordsOfTheSeedBestFirst) {
       << in_text;
 
   // One result per page, limited to visits: every page, and only visits.
-  RunResult json = Run({"--output", "json", "search", "Xi Jinping", "--collections",
-                        "visits", "--page-size", "1"},
-                       seeded.get());
+  RunResult json = Run(
+      {"--output", "json", "search", "Xi Jinping", "--collections", "visits", "--page-size", "1"},
+      seeded.get());
   ASSERT_EQ(json.exit_code, 0) << json;
   bilateral::v1::SearchResponse response;
   ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json.out, &response).ok()) << json;
@@ -1512,9 +1534,9 @@ TEST_F(BilateralctlTest, RelationshipsGetAndTimelineOfTheSeed) {
   EXPECT_EQ(same.exit_code, 1) << same;
   EXPECT_THAT(same.err, HasSubstr("INVALID_ARGUMENT")) << same;
 
-  RunResult timeline = Run(
-      {"relationships", "timeline", "relationships/CN-KZ", "--filter", "kind = VISIT"},
-      seeded.get());
+  RunResult timeline =
+      Run({"relationships", "timeline", "relationships/CN-KZ", "--filter", "kind = VISIT"},
+          seeded.get());
   ASSERT_EQ(timeline.exit_code, 0) << timeline;
   EXPECT_THAT(timeline.out, AllOf(HasSubstr("DATE"), HasSubstr("KIND"), HasSubstr("RECORD"),
                                   HasSubstr("SUMMARY"), Not(HasSubstr("TRADE"))));

@@ -42,7 +42,12 @@ std::string Command::Name() const {
 const std::vector<Command>& Commands() {
   static const auto* commands = [] {
     auto* all = new std::vector<Command>(ResourceCommands());
-    all->push_back({"load", "", "FILE...", 1, Command::kUnlimited, {"texts"},
+    all->push_back({"load",
+                    "",
+                    "FILE...",
+                    1,
+                    Command::kUnlimited,
+                    {"texts"},
                     "Create the records of bilateral.v1.Dataset JSON files (as in data/seed)\n"
                     "under the ids their names give, kind by kind in Dataset order: sources,\n"
                     "visits, partnerships, trade records, infrastructure projects,\n"
@@ -51,13 +56,23 @@ const std::vector<Command>& Commands() {
                     "{id}.txt in the --texts directory when there is one, so that the\n"
                     "server checks the quotes that cite it.",
                     &RunLoad});
-    all->push_back({"watch", "", "", 0, 0, {"from", "collections"},
+    all->push_back({"watch",
+                    "",
+                    "",
+                    0,
+                    0,
+                    {"from", "collections"},
                     "Print every change committed from now on (after CURSOR with --from),\n"
                     "as it comes: kind, name, commit time and the cursor to resume after\n"
                     "it. Runs until interrupted; a lost connection is resumed after the\n"
                     "last cursor received.",
                     &RunWatch});
-    all->push_back({"health", "", "[SERVICE]", 0, 1, {},
+    all->push_back({"health",
+                    "",
+                    "[SERVICE]",
+                    0,
+                    1,
+                    {},
                     "Ask the server's gRPC health service whether it serves. Exit code 0\n"
                     "only when SERVING; 1 when NOT_SERVING (draining, or its database is\n"
                     "unreachable), or when the server cannot be reached. SERVICE asks\n"
@@ -89,8 +104,8 @@ const Command* FindCommand(const std::vector<std::string>& words, size_t* consum
   } else if (words.size() == 1) {
     *problem = absl::StrCat(words[0], " needs a verb: ", absl::StrJoin(verbs, ", "));
   } else {
-    *problem = absl::StrCat("unknown command '", words[0], " ", words[1], "'; ",
-                            words[0], " takes ", absl::StrJoin(verbs, ", "));
+    *problem = absl::StrCat("unknown command '", words[0], " ", words[1], "'; ", words[0],
+                            " takes ", absl::StrJoin(verbs, ", "));
   }
   return nullptr;
 }
@@ -112,8 +127,7 @@ std::string Usage() {
       if (*flag.value_name != '\0') absl::StrAppend(&name, " ", flag.value_name);
       name.resize(std::max<size_t>(name.size(), 24), ' ');
       absl::StrAppend(&text, "  ", name, "  ",
-                      absl::StrReplaceAll(flag.help, {{"\n", "\n" + std::string(28, ' ')}}),
-                      "\n");
+                      absl::StrReplaceAll(flag.help, {{"\n", "\n" + std::string(28, ' ')}}), "\n");
     }
   }
   absl::StrAppend(&text,

@@ -10,9 +10,9 @@ absl::StatusOr<std::vector<CsvRow>> ParseCsv(absl::string_view text) {
   std::string field;
   int line = 1;
   row.line = line;
-  bool quoted = false;         // inside a quoted field
-  bool after_quote = false;    // the quoted field just closed
-  bool row_has_text = false;   // the row is not a blank line
+  bool quoted = false;        // inside a quoted field
+  bool after_quote = false;   // the quoted field just closed
+  bool row_has_text = false;  // the row is not a blank line
   auto end_field = [&] {
     row.fields.push_back(std::move(field));
     field.clear();

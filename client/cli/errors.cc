@@ -5,8 +5,7 @@
 namespace bilateral::cli {
 
 int ReportServerError(const absl::Status& status, std::ostream& err) {
-  err << "error: " << absl::StatusCodeToString(status.code()) << ": "
-      << status.message() << "\n";
+  err << "error: " << absl::StatusCodeToString(status.code()) << ": " << status.message() << "\n";
   for (const FieldViolation& violation : FieldViolations(status)) {
     err << "  " << violation.field << ": " << violation.description << "\n";
   }

@@ -218,8 +218,8 @@ std::string PassageAround(absl::string_view text, int start, int end, int* sente
     if (!IsSpace(text[finish - 1]) && SentenceEndsAt(text, finish)) break;
   }
   while (finish < text.size() && IsContinuationByte(text[finish])) ++finish;
-  const bool cut_after = finish == forward_limit && finish < text.size() &&
-                         text[finish] != '\n' && !SentenceEndsAt(text, finish);
+  const bool cut_after = finish == forward_limit && finish < text.size() && text[finish] != '\n' &&
+                         !SentenceEndsAt(text, finish);
   *sentence_start = static_cast<int>(CodePointCount(std::string_view(text.data(), begin)));
   std::string passage =
       absl::StrCat(cut_before ? "…" : "", text.substr(begin, quote_begin - begin), "[",
@@ -231,8 +231,7 @@ std::string PassageAround(absl::string_view text, int start, int end, int* sente
   return passage;
 }
 
-int PrintWithEvidence(const Context& context, const Message& record,
-                      const std::string& details) {
+int PrintWithEvidence(const Context& context, const Message& record, const std::string& details) {
   auto items = EvidenceOf(context, record);
   if (!items.ok()) return ReportServerError(items.status(), *context.err);
   if (context.format == OutputFormat::kTable) {
@@ -246,9 +245,9 @@ int PrintWithEvidence(const Context& context, const Message& record,
         *context.out << "  code points " << OffsetsText(citation);
       }
       *context.out << "\n    "
-                   << (item.passage.empty() ? absl::StrCat("> ", citation.quote(), " (",
-                                                           item.problem, ")")
-                                            : item.passage)
+                   << (item.passage.empty()
+                           ? absl::StrCat("> ", citation.quote(), " (", item.problem, ")")
+                           : item.passage)
                    << "\n";
     }
     return kExitOk;
@@ -257,8 +256,7 @@ int PrintWithEvidence(const Context& context, const Message& record,
   auto& fields = *json.mutable_fields();
   google::protobuf::util::JsonParseOptions options;
   if (!google::protobuf::util::JsonStringToMessage(ToJsonLine(record),
-                                                   fields["record"].mutable_struct_value(),
-                                                   options)
+                                                   fields["record"].mutable_struct_value(), options)
            .ok()) {
     return ReportServerError(absl::InternalError("the record did not convert to JSON"),
                              *context.err);

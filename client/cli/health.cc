@@ -40,10 +40,10 @@ int RunHealth(const Context& context) {
     *context.out << ToJson(response, context.format);
   }
   if (response.status() != HealthCheckResponse::SERVING) {
-    return ReportLocalError(kExitServerError,
-                            absl::StrCat(what, " is ",
-                                         HealthCheckResponse::ServingStatus_Name(response.status())),
-                            *context.err);
+    return ReportLocalError(
+        kExitServerError,
+        absl::StrCat(what, " is ", HealthCheckResponse::ServingStatus_Name(response.status())),
+        *context.err);
   }
   return kExitOk;
 }

@@ -23,8 +23,8 @@
 namespace bilateral::cli {
 
 const std::vector<const char*> kTradeCsvColumns = {
-    "reporter", "partner", "year",  "quarter", "month",  "flow",  "hs_code",
-    "commodity", "currency", "units", "nanos",  "source", "quote"};
+    "reporter",  "partner",  "year",  "quarter", "month",  "flow", "hs_code",
+    "commodity", "currency", "units", "nanos",   "source", "quote"};
 
 namespace {
 
@@ -165,8 +165,8 @@ int ReadCsv(const std::string& path, Input* input, std::ostream& err) {
     absl::StatusOr<v1::TradeRecord> record =
         row.fields.size() == columns.size()
             ? TradeRecordFromCsv(CsvFields(columns, row))
-            : absl::InvalidArgumentError(absl::StrCat(row.fields.size(), " fields, not ",
-                                                      columns.size()));
+            : absl::InvalidArgumentError(
+                  absl::StrCat(row.fields.size(), " fields, not ", columns.size()));
     if (!record.ok()) {
       return ReportLocalError(
           kExitUsage, absl::StrCat(path, ":", row.line, ": ", record.status().message()), err);
@@ -181,14 +181,15 @@ int ReadCsv(const std::string& path, Input* input, std::ostream& err) {
 
 // The columns a Comtrade file must have (its data API's and bulk
 // downloads' names, matched without regard to case); others are ignored.
-const std::vector<const char*> kComtradeColumns = {
-    "refYear", "refMonth", "reporterISO", "partnerISO",
-    "flowCode", "cmdCode", "cmdDesc", "primaryValue"};
+const std::vector<const char*> kComtradeColumns = {"refYear",    "refMonth",    "reporterISO",
+                                                   "partnerISO", "flowCode",    "cmdCode",
+                                                   "cmdDesc",    "primaryValue"};
 
 // A Comtrade row's fields by column name.
 std::string ComtradeField(const std::map<std::string, size_t>& columns, const CsvRow& row,
                           const char* column) {
-  return std::string(absl::StripAsciiWhitespace(row.fields[columns.at(absl::AsciiStrToLower(column))]));
+  return std::string(
+      absl::StripAsciiWhitespace(row.fields[columns.at(absl::AsciiStrToLower(column))]));
 }
 
 // A non-negative decimal amount ("1234.5", "1.2E+9") as whole units and
@@ -202,8 +203,8 @@ absl::Status ParseAmount(const std::string& text, v1::Money* money) {
   int64_t units = 0;
   int64_t nanos = 0;
   const size_t point = text.find('.');
-  const bool plain = text.find_first_not_of("0123456789.") == std::string::npos &&
-                     point == text.rfind('.');
+  const bool plain =
+      text.find_first_not_of("0123456789.") == std::string::npos && point == text.rfind('.');
   if (plain) {
     // Exact for plain decimals: the digits after the point, to nine places.
     const std::string whole = text.substr(0, point);
@@ -290,8 +291,7 @@ int ReadComtrade(const std::string& path, const std::string& source, Input* inpu
   const std::vector<CsvRow>* rows = &parsed;
   std::map<std::string, size_t> columns;
   for (size_t i = 0; i < rows->front().fields.size(); ++i) {
-    columns.emplace(
-        absl::AsciiStrToLower(absl::StripAsciiWhitespace(rows->front().fields[i])), i);
+    columns.emplace(absl::AsciiStrToLower(absl::StripAsciiWhitespace(rows->front().fields[i])), i);
   }
   std::vector<std::string> missing;
   for (const char* column : kComtradeColumns) {
@@ -313,8 +313,8 @@ int ReadComtrade(const std::string& path, const std::string& source, Input* inpu
     absl::StatusOr<v1::TradeRecord> record =
         row.fields.size() == rows->front().fields.size()
             ? TradeRecordFromComtrade(columns, row, source, line)
-            : absl::InvalidArgumentError(absl::StrCat(row.fields.size(), " fields, not ",
-                                                      rows->front().fields.size()));
+            : absl::InvalidArgumentError(
+                  absl::StrCat(row.fields.size(), " fields, not ", rows->front().fields.size()));
     if (!record.ok()) {
       rejected->emplace_back(row.line, std::string(record.status().message()));
       continue;
@@ -340,15 +340,14 @@ void Merge(v1::ImportTradeRecordsResponse part, int64_t first_row,
 
 // "tradeRecords/x (FILE:3, row 2)", without the name for a record that had
 // none, and only the row when it is not one of the file's.
-std::string RowText(const v1::ImportRowError& error, const std::string& path,
-                    const Input& input) {
+std::string RowText(const v1::ImportRowError& error, const std::string& path, const Input& input) {
   if (error.index() < 0 || static_cast<size_t>(error.index()) >= input.lines.size()) {
     return absl::StrCat("(row ", error.index(), ")");
   }
   const size_t row = static_cast<size_t>(error.index());
   const std::string& name = input.names[row];
-  return absl::StrCat(name, name.empty() ? "(" : " (", path, ":", input.lines[row], ", row ",
-                      row, ")");
+  return absl::StrCat(name, name.empty() ? "(" : " (", path, ":", input.lines[row], ", row ", row,
+                      ")");
 }
 
 }  // namespace
@@ -419,8 +418,8 @@ int RunImportTrade(const Context& context) {
       *context.err << "already present: " << RowText(error, path, input) << "\n";
       continue;
     }
-    *context.err << "rejected " << RowText(error, path, input) << ": " << error.code()
-                 << ": " << error.message() << "\n";
+    *context.err << "rejected " << RowText(error, path, input) << ": " << error.code() << ": "
+                 << error.message() << "\n";
     for (const std::string& violation : error.field_violations()) {
       *context.err << "  " << violation << "\n";
     }
@@ -432,12 +431,12 @@ int RunImportTrade(const Context& context) {
                  << " more rejected rows not listed by the server\n";
   }
   if (context.format == OutputFormat::kTable) {
-    *context.out << CountsText({{"received", summary.received_count() +
-                                                 static_cast<int64_t>(unreadable.size())},
-                                {"stored", summary.stored_count()},
-                                {"already present", already_present},
-                                {"rejected", rejected}},
-                               OutputFormat::kTable);
+    *context.out << CountsText(
+        {{"received", summary.received_count() + static_cast<int64_t>(unreadable.size())},
+         {"stored", summary.stored_count()},
+         {"already present", already_present},
+         {"rejected", rejected}},
+        OutputFormat::kTable);
   } else {
     *context.out << ToJson(summary, context.format);
   }

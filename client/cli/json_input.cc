@@ -19,11 +19,10 @@ int ParseJson(const std::string& json, const std::string& origin,
               google::protobuf::Message* message, std::ostream& err) {
   auto status = google::protobuf::util::JsonStringToMessage(json, message);
   if (status.ok()) return kExitOk;
-  return ReportLocalError(
-      kExitUsage,
-      absl::StrCat(origin, " is not a ", message->GetDescriptor()->full_name(),
-                   " in protobuf JSON: ", status.message().as_string()),
-      err);
+  return ReportLocalError(kExitUsage,
+                          absl::StrCat(origin, " is not a ", message->GetDescriptor()->full_name(),
+                                       " in protobuf JSON: ", status.message().as_string()),
+                          err);
 }
 
 int ReadFileText(const std::string& path, std::string* text, std::ostream& err) {
@@ -36,8 +35,7 @@ int ReadFileText(const std::string& path, std::string* text, std::ostream& err) 
   }
   // stdio rather than streams: it reports why a read failed through errno,
   // including reads of a directory.
-  std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "rb"),
-                                              &std::fclose);
+  std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
   text->clear();
   if (file != nullptr) {
     char buffer[64 * 1024];
@@ -47,8 +45,8 @@ int ReadFileText(const std::string& path, std::string* text, std::ostream& err) 
     }
   }
   if (file == nullptr || std::ferror(file.get())) {
-    return ReportLocalError(
-        kExitIo, absl::StrCat("cannot read ", path, ": ", std::strerror(errno)), err);
+    return ReportLocalError(kExitIo, absl::StrCat("cannot read ", path, ": ", std::strerror(errno)),
+                            err);
   }
   return kExitOk;
 }
@@ -70,8 +68,7 @@ int ForEachLine(const std::string& path, std::ostream& err,
   return kExitOk;
 }
 
-int ReadJsonFile(const std::string& path, google::protobuf::Message* message,
-                 std::ostream& err) {
+int ReadJsonFile(const std::string& path, google::protobuf::Message* message, std::ostream& err) {
   std::string text;
   if (int code = ReadFileText(path, &text, err); code != kExitOk) return code;
   return ParseJson(text, path, message, err);
@@ -80,8 +77,7 @@ int ReadJsonFile(const std::string& path, google::protobuf::Message* message,
 int ReadBody(const Context& context, google::protobuf::Message* message) {
   const Invocation& invocation = context.invocation;
   if (invocation.Has("file") == invocation.Has("json")) {
-    return ReportUsageError("give the record with exactly one of --file or --json",
-                            *context.err);
+    return ReportUsageError("give the record with exactly one of --file or --json", *context.err);
   }
   if (invocation.Has("file")) {
     return ReadJsonFile(invocation.Get("file"), message, *context.err);

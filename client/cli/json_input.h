@@ -27,8 +27,7 @@ int ParseJson(const std::string& json, const std::string& origin,
 
 // Fills `message` from the JSON file at `path`. Returns kExitOk, or prints
 // the problem to `err` and returns kExitIo or kExitUsage.
-int ReadJsonFile(const std::string& path, google::protobuf::Message* message,
-                 std::ostream& err);
+int ReadJsonFile(const std::string& path, google::protobuf::Message* message, std::ostream& err);
 
 // Fills `message` from the request body the command line gives: exactly one
 // of --json TEXT or --file FILE. Returns like ReadJsonFile.
@@ -48,14 +47,15 @@ int ForEachLine(const std::string& path, std::ostream& err,
 template <typename T>
 int ReadNdjson(const std::string& path, std::vector<T>* records, std::vector<int>* lines,
                std::ostream& err) {
-  return ForEachLine(path, err, [&](const std::string& line, int number,
-                                    const std::string& origin) {
-    T record;
-    if (int code = ParseJson(line, origin, &record, err); code != kExitOk) return code;
-    records->push_back(std::move(record));
-    lines->push_back(number);
-    return static_cast<int>(kExitOk);
-  });
+  return ForEachLine(path, err,
+                     [&](const std::string& line, int number, const std::string& origin) {
+                       T record;
+                       if (int code = ParseJson(line, origin, &record, err); code != kExitOk)
+                         return code;
+                       records->push_back(std::move(record));
+                       lines->push_back(number);
+                       return static_cast<int>(kExitOk);
+                     });
 }
 
 }  // namespace bilateral::cli

@@ -69,8 +69,7 @@ std::filesystem::path TextsDirectory(const Context& context, const std::string& 
 
 // Gives each source of `dataset` without text the file {id}.txt of
 // `directory`, when there is one, as text/plain.
-int AttachTexts(const std::filesystem::path& directory, v1::Dataset& dataset,
-                std::ostream& err) {
+int AttachTexts(const std::filesystem::path& directory, v1::Dataset& dataset, std::ostream& err) {
   for (v1::Source& source : *dataset.mutable_sources()) {
     absl::string_view id = source.name();
     if (!source.text().empty() || !absl::ConsumePrefix(&id, "sources/")) continue;
@@ -105,10 +104,9 @@ int RunLoad(const Context& context) {
   using LoadKind = int (*)(const Context&, const DatasetFiles&, LoadCount&, Progress&);
   // Kind by kind in Dataset order, each across every file, so that a record
   // may cite or link to a record of an earlier kind that another file brings.
-  for (LoadKind load_kind :
-       {&LoadAll<v1::Source>, &LoadAll<v1::Visit>, &LoadAll<v1::Partnership>,
-        &LoadAll<v1::TradeRecord>, &LoadAll<v1::InfrastructureProject>, &LoadAll<v1::Exchange>,
-        &LoadAll<v1::Observation>}) {
+  for (LoadKind load_kind : {&LoadAll<v1::Source>, &LoadAll<v1::Visit>, &LoadAll<v1::Partnership>,
+                             &LoadAll<v1::TradeRecord>, &LoadAll<v1::InfrastructureProject>,
+                             &LoadAll<v1::Exchange>, &LoadAll<v1::Observation>}) {
     if (int code = load_kind(context, files, count, progress); code != kExitOk) return code;
   }
   progress.Finish();

@@ -24,8 +24,7 @@ namespace bilateral::cli {
 namespace {
 
 // A usage problem with the command's words or flags, or "" when none.
-std::string CheckUsage(const Command& command, const Invocation& invocation,
-                       size_t arg_count) {
+std::string CheckUsage(const Command& command, const Invocation& invocation, size_t arg_count) {
   if (arg_count < command.min_args) {
     return absl::StrCat(command.Name(), " needs ", command.args);
   }
@@ -34,8 +33,7 @@ std::string CheckUsage(const Command& command, const Invocation& invocation,
   }
   for (const auto& [name, value] : invocation.flags) {
     if (FindFlag(name)->global) continue;
-    if (std::find(command.flags.begin(), command.flags.end(), name) ==
-        command.flags.end()) {
+    if (std::find(command.flags.begin(), command.flags.end(), name) == command.flags.end()) {
       return absl::StrCat("--", name, " does not apply to ", command.Name());
     }
   }

@@ -50,11 +50,11 @@ void Progress::Finish() {
 
 void Progress::Draw() {
   const double seconds = absl::ToDoubleSeconds(absl::Now() - start_);
-  std::string line = absl::StrCat(kClearLine, verb_, " ", DecimalText(static_cast<double>(count_)),
-                                  " ", noun_);
+  std::string line =
+      absl::StrCat(kClearLine, verb_, " ", DecimalText(static_cast<double>(count_)), " ", noun_);
   if (seconds > 0) {
-    absl::StrAppend(&line, " (",
-                    DecimalText(std::round(static_cast<double>(count_) / seconds)), "/s)");
+    absl::StrAppend(&line, " (", DecimalText(std::round(static_cast<double>(count_) / seconds)),
+                    "/s)");
   }
   err_ << line << std::flush;
   drawn_ = true;

@@ -12,8 +12,8 @@
 #include "args.h"
 #include "errors.h"
 #include "evidence.h"
-#include "import.h"
 #include "google/protobuf/empty.pb.h"
+#include "import.h"
 #include "json_input.h"
 #include "output.h"
 #include "resources.h"
@@ -211,7 +211,12 @@ void AddReadCommands(std::vector<Command>& commands, const std::string& name_hel
                            : ""),
        &RunGet<T>});
   commands.push_back(
-      {R::kCommand, "export", "[FILE]", 0, 1, {"filter"},
+      {R::kCommand,
+       "export",
+       "[FILE]",
+       0,
+       1,
+       {"filter"},
        absl::StrCat("Write every ", R::kNoun,
                     " matching the filter as NDJSON: one record in protobuf JSON\n"
                     "per line, with its name, in the order they were stored. To FILE (which\n"
@@ -225,7 +230,12 @@ void AddReadCommands(std::vector<Command>& commands, const std::string& name_hel
 template <typename T>
 Command ImportCommand() {
   using R = Resource<T>;
-  return {R::kCommand, "import", "FILE", 1, 1, {},
+  return {R::kCommand,
+          "import",
+          "FILE",
+          1,
+          1,
+          {},
           absl::StrCat("Create the ", R::kPlural,
                        " of an NDJSON file (as export writes it; - reads\n"
                        "stdin) under the ids their names give, in file order. Records that\n"
@@ -236,7 +246,12 @@ Command ImportCommand() {
 
 template <>
 Command ImportCommand<v1::TradeRecord>() {
-  return {"trade", "import", "FILE", 1, 1, {"format", "chunk-size", "source"},
+  return {"trade",
+          "import",
+          "FILE",
+          1,
+          1,
+          {"format", "chunk-size", "source"},
           "Import trade records from NDJSON (as trade export writes it; - reads\n"
           "stdin), keeping the ids their names give, or from CSV with the header\n"
           "reporter,partner,year,quarter,month,flow,hs_code,commodity,currency,\n"
@@ -257,7 +272,12 @@ template <typename T>
 void AddRecordCommands(std::vector<Command>& commands) {
   using R = Resource<T>;
   AddReadCommands<T>(commands, absl::StrCat(R::kCollection, "/ID or ID"));
-  commands.push_back({R::kCommand, "batch-get", "NAME...", 1, Command::kUnlimited, {},
+  commands.push_back({R::kCommand,
+                      "batch-get",
+                      "NAME...",
+                      1,
+                      Command::kUnlimited,
+                      {},
                       absl::StrCat("Show several ", R::kPlural, " at once, in the order named."),
                       &RunBatchGet<T>});
   std::vector<std::string> create_flags = kCreateFlags;
@@ -270,29 +290,39 @@ void AddRecordCommands(std::vector<Command>& commands) {
         "\n--text-file sends a file as the source's text (with --file or --json,\n"
         "or alone); the server checks every quote of the source against it.";
   }
-  commands.push_back({R::kCommand, "create", "", 0, 0, create_flags,
-                      absl::StrCat("Create ", WithArticle(R::kNoun), " from ",
-                                   WithArticle(T::descriptor()->name()), " in protobuf JSON.",
-                                   text_help),
-                      &RunCreate<T>});
+  commands.push_back(
+      {R::kCommand, "create", "", 0, 0, create_flags,
+       absl::StrCat("Create ", WithArticle(R::kNoun), " from ",
+                    WithArticle(T::descriptor()->name()), " in protobuf JSON.", text_help),
+       &RunCreate<T>});
   commands.push_back({R::kCommand, "update", "NAME", 1, 1, update_flags,
                       absl::StrCat("Replace fields of ", WithArticle(R::kNoun),
                                    " with those of the body.", text_help),
                       &RunUpdate<T>});
-  commands.push_back({R::kCommand, "delete", "NAME", 1, 1, {"etag"},
-                      absl::StrCat("Delete ", WithArticle(R::kNoun), "."), &RunDelete<T>});
+  commands.push_back({R::kCommand,
+                      "delete",
+                      "NAME",
+                      1,
+                      1,
+                      {"etag"},
+                      absl::StrCat("Delete ", WithArticle(R::kNoun), "."),
+                      &RunDelete<T>});
   commands.push_back(ImportCommand<T>());
   if constexpr (std::is_same_v<T, v1::Source>) {
-    commands.push_back(
-        {R::kCommand, "verify", "[NAME]", 0, 1, {},
-         "List every citation of the source NAME (of any source without NAME),\n"
-         "reading every record: the record, the citation's field, its source,\n"
-         "what checking its quote against the source's text found (VERIFIED,\n"
-         "AMBIGUOUS, NOT_IN_SOURCE, SOURCE_HAS_NO_TEXT, or NOT_CHECKED for one\n"
-         "stored before quotes were checked and not written since) and where the\n"
-         "quote stands, in code points; the quote of each one that is not\n"
-         "VERIFIED beneath it; then the counts per state.",
-         &RunVerifySources});
+    commands.push_back({R::kCommand,
+                        "verify",
+                        "[NAME]",
+                        0,
+                        1,
+                        {},
+                        "List every citation of the source NAME (of any source without NAME),\n"
+                        "reading every record: the record, the citation's field, its source,\n"
+                        "what checking its quote against the source's text found (VERIFIED,\n"
+                        "AMBIGUOUS, NOT_IN_SOURCE, SOURCE_HAS_NO_TEXT, or NOT_CHECKED for one\n"
+                        "stored before quotes were checked and not written since) and where the\n"
+                        "quote stands, in code points; the quote of each one that is not\n"
+                        "VERIFIED beneath it; then the counts per state.",
+                        &RunVerifySources});
   }
 }
 
@@ -314,28 +344,40 @@ std::vector<Command> ResourceCommands() {
       "stored records do not bear out; the server opens and closes them as\n"
       "records change. Filter on state, kind, subject and countries, e.g.\n"
       "'state = OPEN' or 'countries:\"KZ\"'.");
-  commands.push_back(
-      {"search", "", "QUERY", 1, 1, {"collections", "page-size"},
-       "Search the text of every record (names and titles, descriptions,\n"
-       "people and places, the quotes of citations) for every word of QUERY\n"
-       "(quote several words, e.g. \"wind farm\"), best matches first, each\n"
-       "with its name, score and a snippet with the matches in [brackets]; for\n"
-       "a source matched in its text, TEXT AT says where the snippet stands in\n"
-       "it, in code points.",
-       &RunSearch});
-  commands.push_back(
-      {"relationships", "get", "NAME", 1, 1, {},
-       "Show the dossier of a pair of countries (NAME: relationships/A-B or\n"
-       "A-B, in either order and as any code, e.g. relationships/CN-KZ):\n"
-       "partnership, visits each way, trade, infrastructure, exchanges, latest\n"
-       "observations and open findings. Every pair has one.",
-       &RunGet<v1::Relationship>});
-  commands.push_back(
-      {"relationships", "timeline", "NAME", 1, 1, {"filter", "page-size"},
-       "List every dated fact stored about a pair of countries, oldest first,\n"
-       "with its evidence. Filter on kind and date, e.g. 'kind = VISIT' or\n"
-       "'kind = VISIT OR kind = EXCHANGE AND date >= 2020'.",
-       &RunTimeline});
+  commands.push_back({"search",
+                      "",
+                      "QUERY",
+                      1,
+                      1,
+                      {"collections", "page-size"},
+                      "Search the text of every record (names and titles, descriptions,\n"
+                      "people and places, the quotes of citations) for every word of QUERY\n"
+                      "(quote several words, e.g. \"wind farm\"), best matches first, each\n"
+                      "with its name, score and a snippet with the matches in [brackets]; for\n"
+                      "a source matched in its text, TEXT AT says where the snippet stands in\n"
+                      "it, in code points.",
+                      &RunSearch});
+  commands.push_back({"relationships",
+                      "get",
+                      "NAME",
+                      1,
+                      1,
+                      {},
+                      "Show the dossier of a pair of countries (NAME: relationships/A-B or\n"
+                      "A-B, in either order and as any code, e.g. relationships/CN-KZ):\n"
+                      "partnership, visits each way, trade, infrastructure, exchanges, latest\n"
+                      "observations and open findings. Every pair has one.",
+                      &RunGet<v1::Relationship>});
+  commands.push_back({"relationships",
+                      "timeline",
+                      "NAME",
+                      1,
+                      1,
+                      {"filter", "page-size"},
+                      "List every dated fact stored about a pair of countries, oldest first,\n"
+                      "with its evidence. Filter on kind and date, e.g. 'kind = VISIT' or\n"
+                      "'kind = VISIT OR kind = EXCHANGE AND date >= 2020'.",
+                      &RunTimeline});
   return commands;
 }
 

@@ -33,8 +33,8 @@ size_t CodePointCount(std::string_view text) {
       std::count_if(text.begin(), text.end(), [](char c) { return !IsContinuationByte(c); }));
 }
 
-void PrintTable(const std::vector<std::string>& headers,
-                const std::vector<TableRow>& rows, std::ostream& out) {
+void PrintTable(const std::vector<std::string>& headers, const std::vector<TableRow>& rows,
+                std::ostream& out) {
   std::vector<size_t> widths;
   for (const std::string& header : headers) widths.push_back(DisplayWidth(header));
   for (const TableRow& row : rows) {

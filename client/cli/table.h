@@ -24,8 +24,8 @@ struct Detail {
 
 // Columns are as wide as their widest cell in code points, so that names
 // and quotes in any script line up.
-void PrintTable(const std::vector<std::string>& headers,
-                const std::vector<TableRow>& rows, std::ostream& out);
+void PrintTable(const std::vector<std::string>& headers, const std::vector<TableRow>& rows,
+                std::ostream& out);
 
 void PrintDetails(const std::vector<Detail>& details, std::ostream& out);
 

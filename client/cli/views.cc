@@ -62,8 +62,7 @@ std::string MilestoneText(const v1::Milestone& milestone) {
   }
   if (!milestone.label().empty()) absl::StrAppend(&text, " ", milestone.label());
   if (milestone.tier() != 0) {
-    absl::StrAppend(&text, " [", EnumText(v1::PartnershipTier_descriptor(), milestone.tier()),
-                    "]");
+    absl::StrAppend(&text, " [", EnumText(v1::PartnershipTier_descriptor(), milestone.tier()), "]");
   }
   if (!milestone.occasion().empty()) absl::StrAppend(&text, ", at: ", milestone.occasion());
   if (!milestone.visit().empty()) absl::StrAppend(&text, ", visit: ", milestone.visit());
@@ -89,8 +88,7 @@ std::string CommodityText(const v1::Commodity& commodity) {
 
 std::string CoordinatesText(const v1::Location& location) {
   if (!location.has_latitude() || !location.has_longitude()) return "";
-  return absl::StrCat(DecimalText(location.latitude()), ", ",
-                      DecimalText(location.longitude()));
+  return absl::StrCat(DecimalText(location.latitude()), ", ", DecimalText(location.longitude()));
 }
 
 std::string ObservationValueText(const v1::Observation& observation) {
@@ -103,15 +101,14 @@ std::string ObservationValueText(const v1::Observation& observation) {
 // A finding's figure as its kind states it: a change in percent ("+20.5%")
 // or an ordinal ("5").
 std::string FindingValueText(v1::FindingKind kind, double value) {
-  bool change = kind == v1::FINDING_KIND_CHANGE_UNCONFIRMED ||
-                kind == v1::FINDING_KIND_CHANGE_CONTRADICTED;
+  bool change =
+      kind == v1::FINDING_KIND_CHANGE_UNCONFIRMED || kind == v1::FINDING_KIND_CHANGE_CONTRADICTED;
   return change ? PercentText(value) : DecimalText(value);
 }
 
 std::string ComputedValueText(const v1::Finding& finding) {
-  return finding.has_computed_value()
-             ? FindingValueText(finding.kind(), finding.computed_value())
-             : "";
+  return finding.has_computed_value() ? FindingValueText(finding.kind(), finding.computed_value())
+                                      : "";
 }
 
 }  // namespace
@@ -121,8 +118,8 @@ std::string ComputedValueText(const v1::Finding& finding) {
 std::vector<std::string> View<v1::Visit>::Headers() {
   // The ordinal the sources state, and the one computed from the stored
   // visits (which every visit has).
-  return {"NAME",  "VISITOR", "VISITOR COUNTRY", "HOST", "START",
-          "KIND", "STATED ORDINAL", "COMPUTED ORDINAL"};
+  return {"NAME",  "VISITOR", "VISITOR COUNTRY", "HOST",
+          "START", "KIND",    "STATED ORDINAL",  "COMPUTED ORDINAL"};
 }
 
 TableRow View<v1::Visit>::Row(const v1::Visit& visit) {
@@ -135,20 +132,20 @@ TableRow View<v1::Visit>::Row(const v1::Visit& visit) {
 
 std::vector<Detail> View<v1::Visit>::Details(const v1::Visit& visit) {
   return WithRecordTail(visit, {
-      {"name", visit.name(), {}},
-      {"visitor", visit.visitor().name(), {}},
-      {"visitor office", visit.visitor().office(), {}},
-      {"visitor country", visit.visitor().country(), {}},
-      {"host country", visit.host_country(), {}},
-      {"start date", DateText(visit.start_date()), {}},
-      {"end date", DateText(visit.end_date()), {}},
-      {"kind", EnumText(v1::VisitKind_descriptor(), visit.kind()), {}},
-      {"cities", ListText(visit.cities()), {}},
-      {"occasions", ListText(visit.occasions()), {}},
-      {"outcomes", ListText(visit.outcomes()), {}},
-      {"reported ordinal", CountText(visit.reported_ordinal()), {}},
-      {"computed ordinal", CountText(visit.computed_ordinal()), {}},
-  });
+                                   {"name", visit.name(), {}},
+                                   {"visitor", visit.visitor().name(), {}},
+                                   {"visitor office", visit.visitor().office(), {}},
+                                   {"visitor country", visit.visitor().country(), {}},
+                                   {"host country", visit.host_country(), {}},
+                                   {"start date", DateText(visit.start_date()), {}},
+                                   {"end date", DateText(visit.end_date()), {}},
+                                   {"kind", EnumText(v1::VisitKind_descriptor(), visit.kind()), {}},
+                                   {"cities", ListText(visit.cities()), {}},
+                                   {"occasions", ListText(visit.occasions()), {}},
+                                   {"outcomes", ListText(visit.outcomes()), {}},
+                                   {"reported ordinal", CountText(visit.reported_ordinal()), {}},
+                                   {"computed ordinal", CountText(visit.computed_ordinal()), {}},
+                               });
 }
 
 // Sources.
@@ -165,17 +162,18 @@ TableRow View<v1::Source>::Row(const v1::Source& source) {
 }
 
 std::vector<Detail> View<v1::Source>::Details(const v1::Source& source) {
-  return WithRecordTail(source, {
-      {"name", source.name(), {}},
-      {"title", source.title(), {}},
-      {"kind", EnumText(v1::SourceKind_descriptor(), source.kind()), {}},
-      {"publication date", DateText(source.publication_date()), {}},
-      {"publisher", source.publisher(), {}},
-      {"author", source.author(), {}},
-      {"language", source.language(), {}},
-      {"url", source.url(), {}},
-      {"description", source.description(), {}},
-  });
+  return WithRecordTail(source,
+                        {
+                            {"name", source.name(), {}},
+                            {"title", source.title(), {}},
+                            {"kind", EnumText(v1::SourceKind_descriptor(), source.kind()), {}},
+                            {"publication date", DateText(source.publication_date()), {}},
+                            {"publisher", source.publisher(), {}},
+                            {"author", source.author(), {}},
+                            {"language", source.language(), {}},
+                            {"url", source.url(), {}},
+                            {"description", source.description(), {}},
+                        });
 }
 
 // Partnerships.
@@ -188,8 +186,8 @@ TableRow View<v1::Partnership>::Row(const v1::Partnership& partnership) {
   const v1::PartnershipLevel& level = partnership.current_level();
   return MakeRow({partnership.name(), CountryCodes(partnership.countries()),
                   Shorten(level.label(), kMaxLabelWidth),
-                  EnumText(v1::PartnershipTier_descriptor(), level.tier()),
-                  DateText(level.since()), CountText(partnership.milestones_size())},
+                  EnumText(v1::PartnershipTier_descriptor(), level.tier()), DateText(level.since()),
+                  CountText(partnership.milestones_size())},
                  PartnershipCitationLines(partnership));
 }
 
@@ -203,14 +201,16 @@ std::vector<Detail> View<v1::Partnership>::Details(const v1::Partnership& partne
       milestones.push_back(absl::StrCat("  ", line));
     }
   }
-  return WithRecordTail(partnership, {
-      {"name", partnership.name(), {}},
-      {"countries", CountryCodes(partnership.countries()), {}},
-      {"current level", level.label(), {}},
-      {"tier", EnumText(v1::PartnershipTier_descriptor(), level.tier()), {}},
-      {"since", DateText(level.since()), {}},
-      {"milestones", CountText(partnership.milestones_size()), std::move(milestones)},
-  });
+  return WithRecordTail(
+      partnership,
+      {
+          {"name", partnership.name(), {}},
+          {"countries", CountryCodes(partnership.countries()), {}},
+          {"current level", level.label(), {}},
+          {"tier", EnumText(v1::PartnershipTier_descriptor(), level.tier()), {}},
+          {"since", DateText(level.since()), {}},
+          {"milestones", CountText(partnership.milestones_size()), std::move(milestones)},
+      });
 }
 
 // Trade records.
@@ -229,21 +229,25 @@ TableRow View<v1::TradeRecord>::Row(const v1::TradeRecord& record) {
 }
 
 std::vector<Detail> View<v1::TradeRecord>::Details(const v1::TradeRecord& record) {
-  return WithRecordTail(record, {
-      {"name", record.name(), {}},
-      {"reporter", record.reporter(), {}},
-      {"partner", record.partner(), {}},
-      {"period", PeriodText(record.period()), {}},
-      {"flow", EnumText(v1::TradeFlow_descriptor(), record.flow()), {}},
-      {"commodity", CommodityText(record.commodity()), {}},
-      {"value", MoneyText(record.value()), {}},
-      {"reported change",
-       record.has_reported_change_pct() ? PercentText(record.reported_change_pct()) : "", {}},
-      {"computed change",
-       record.has_computed_change_pct() ? PercentText(record.computed_change_pct()) : "", {}},
-      {"partner rank", CountText(record.partner_rank()), {}},
-      {"main commodities", ListText(record.main_commodities()), {}},
-  });
+  return WithRecordTail(
+      record,
+      {
+          {"name", record.name(), {}},
+          {"reporter", record.reporter(), {}},
+          {"partner", record.partner(), {}},
+          {"period", PeriodText(record.period()), {}},
+          {"flow", EnumText(v1::TradeFlow_descriptor(), record.flow()), {}},
+          {"commodity", CommodityText(record.commodity()), {}},
+          {"value", MoneyText(record.value()), {}},
+          {"reported change",
+           record.has_reported_change_pct() ? PercentText(record.reported_change_pct()) : "",
+           {}},
+          {"computed change",
+           record.has_computed_change_pct() ? PercentText(record.computed_change_pct()) : "",
+           {}},
+          {"partner rank", CountText(record.partner_rank()), {}},
+          {"main commodities", ListText(record.main_commodities()), {}},
+      });
 }
 
 // Infrastructure projects.
@@ -263,24 +267,25 @@ TableRow View<v1::InfrastructureProject>::Row(const v1::InfrastructureProject& p
 
 std::vector<Detail> View<v1::InfrastructureProject>::Details(
     const v1::InfrastructureProject& project) {
-  return WithRecordTail(project, {
-      {"name", project.name(), {}},
-      {"display name", project.display_name(), {}},
-      {"kind", EnumText(v1::InfrastructureKind_descriptor(), project.kind()), {}},
-      {"sector", EnumText(v1::Sector_descriptor(), project.sector()), {}},
-      {"host country", project.host_country(), {}},
-      {"partner countries", CountryCodes(project.partner_countries()), {}},
-      {"place", project.location().place(), {}},
-      {"region code", project.location().region_code(), {}},
-      {"coordinates", CoordinatesText(project.location()), {}},
-      {"status", EnumText(v1::ProjectStatus_descriptor(), project.status()), {}},
-      {"initiative", project.initiative(), {}},
-      {"capacity", QuantityText(project.capacity()), {}},
-      {"investment", MoneyText(project.investment()), {}},
-      {"start date", DateText(project.start_date()), {}},
-      {"completion date", DateText(project.completion_date()), {}},
-      {"description", project.description(), {}},
-  });
+  return WithRecordTail(
+      project, {
+                   {"name", project.name(), {}},
+                   {"display name", project.display_name(), {}},
+                   {"kind", EnumText(v1::InfrastructureKind_descriptor(), project.kind()), {}},
+                   {"sector", EnumText(v1::Sector_descriptor(), project.sector()), {}},
+                   {"host country", project.host_country(), {}},
+                   {"partner countries", CountryCodes(project.partner_countries()), {}},
+                   {"place", project.location().place(), {}},
+                   {"region code", project.location().region_code(), {}},
+                   {"coordinates", CoordinatesText(project.location()), {}},
+                   {"status", EnumText(v1::ProjectStatus_descriptor(), project.status()), {}},
+                   {"initiative", project.initiative(), {}},
+                   {"capacity", QuantityText(project.capacity()), {}},
+                   {"investment", MoneyText(project.investment()), {}},
+                   {"start date", DateText(project.start_date()), {}},
+                   {"completion date", DateText(project.completion_date()), {}},
+                   {"description", project.description(), {}},
+               });
 }
 
 // Exchanges.
@@ -291,21 +296,22 @@ std::vector<std::string> View<v1::Exchange>::Headers() {
 
 TableRow View<v1::Exchange>::Row(const v1::Exchange& exchange) {
   return MakeRow({exchange.name(), EnumText(v1::ExchangeKind_descriptor(), exchange.kind()),
-                  CountryCodes(exchange.countries()),
-                  Shorten(exchange.title(), kMaxTitleWidth), DateText(exchange.date())},
+                  CountryCodes(exchange.countries()), Shorten(exchange.title(), kMaxTitleWidth),
+                  DateText(exchange.date())},
                  CitationLines(exchange.citations()));
 }
 
 std::vector<Detail> View<v1::Exchange>::Details(const v1::Exchange& exchange) {
-  return WithRecordTail(exchange, {
-      {"name", exchange.name(), {}},
-      {"kind", EnumText(v1::ExchangeKind_descriptor(), exchange.kind()), {}},
-      {"countries", CountryCodes(exchange.countries()), {}},
-      {"host country", exchange.host_country(), {}},
-      {"title", exchange.title(), {}},
-      {"date", DateText(exchange.date()), {}},
-      {"description", exchange.description(), {}},
-  });
+  return WithRecordTail(exchange,
+                        {
+                            {"name", exchange.name(), {}},
+                            {"kind", EnumText(v1::ExchangeKind_descriptor(), exchange.kind()), {}},
+                            {"countries", CountryCodes(exchange.countries()), {}},
+                            {"host country", exchange.host_country(), {}},
+                            {"title", exchange.title(), {}},
+                            {"date", DateText(exchange.date()), {}},
+                            {"description", exchange.description(), {}},
+                        });
 }
 
 // Observations.
@@ -315,22 +321,23 @@ std::vector<std::string> View<v1::Observation>::Headers() {
 }
 
 TableRow View<v1::Observation>::Row(const v1::Observation& observation) {
-  return MakeRow({observation.name(), observation.metric(),
-                  CountryCodes(observation.countries()), PeriodText(observation.period()),
-                  ObservationValueText(observation), observation.projection() ? "yes" : "no"},
+  return MakeRow({observation.name(), observation.metric(), CountryCodes(observation.countries()),
+                  PeriodText(observation.period()), ObservationValueText(observation),
+                  observation.projection() ? "yes" : "no"},
                  CitationLines(observation.citations()));
 }
 
 std::vector<Detail> View<v1::Observation>::Details(const v1::Observation& observation) {
-  return WithRecordTail(observation, {
-      {"name", observation.name(), {}},
-      {"metric", observation.metric(), {}},
-      {"countries", CountryCodes(observation.countries()), {}},
-      {"period", PeriodText(observation.period()), {}},
-      {"value", ObservationValueText(observation), {}},
-      {"projection", observation.projection() ? "yes" : "no", {}},
-      {"description", observation.description(), {}},
-  });
+  return WithRecordTail(observation,
+                        {
+                            {"name", observation.name(), {}},
+                            {"metric", observation.metric(), {}},
+                            {"countries", CountryCodes(observation.countries()), {}},
+                            {"period", PeriodText(observation.period()), {}},
+                            {"value", ObservationValueText(observation), {}},
+                            {"projection", observation.projection() ? "yes" : "no", {}},
+                            {"description", observation.description(), {}},
+                        });
 }
 
 // Countries: reference data, without citations or stored times.
@@ -365,12 +372,12 @@ std::vector<std::string> View<v1::Finding>::Headers() {
 TableRow View<v1::Finding>::Row(const v1::Finding& finding) {
   std::vector<std::string> notes;
   if (!finding.description().empty()) notes.push_back(finding.description());
-  return MakeRow({finding.name(), EnumText(v1::FindingKind_descriptor(), finding.kind()),
-                  EnumText(v1::FindingState_descriptor(), finding.state()), finding.subject(),
-                  CountryCodes(finding.countries()),
-                  FindingValueText(finding.kind(), finding.stated_value()),
-                  ComputedValueText(finding)},
-                 std::move(notes));
+  return MakeRow(
+      {finding.name(), EnumText(v1::FindingKind_descriptor(), finding.kind()),
+       EnumText(v1::FindingState_descriptor(), finding.state()), finding.subject(),
+       CountryCodes(finding.countries()), FindingValueText(finding.kind(), finding.stated_value()),
+       ComputedValueText(finding)},
+      std::move(notes));
 }
 
 std::vector<Detail> View<v1::Finding>::Details(const v1::Finding& finding) {
@@ -433,8 +440,7 @@ Detail PartnershipDetail(const v1::Relationship& dossier) {
 // "CN visiting KZ: 5, latest visits/xi-jinping-kz-2024 (2024-07-02)".
 std::string VisitDirectionText(const v1::VisitDirection& direction) {
   std::string text = absl::StrCat(CountryCode(direction.visitor_country()), " visiting ",
-                                  CountryCode(direction.host_country()), ": ",
-                                  direction.count());
+                                  CountryCode(direction.host_country()), ": ", direction.count());
   if (direction.has_latest_visit()) {
     const v1::Visit& latest = direction.latest_visit();
     absl::StrAppend(&text, ", latest ", latest.name());
@@ -511,10 +517,10 @@ std::vector<std::string> View<v1::TimelineEntry>::Headers() {
 }
 
 TableRow View<v1::TimelineEntry>::Row(const v1::TimelineEntry& entry) {
-  return MakeRow({entry.has_period() ? PeriodText(entry.period()) : DateText(entry.date()),
-                  EnumText(v1::TimelineEntryKind_descriptor(), entry.kind()), entry.record(),
-                  entry.summary()},
-                 CitationLines(entry.citations()));
+  return MakeRow(
+      {entry.has_period() ? PeriodText(entry.period()) : DateText(entry.date()),
+       EnumText(v1::TimelineEntryKind_descriptor(), entry.kind()), entry.record(), entry.summary()},
+      CitationLines(entry.citations()));
 }
 
 // Search results, best first; scores matter only relative to each other.
@@ -523,8 +529,7 @@ TableRow View<v1::TimelineEntry>::Row(const v1::TimelineEntry& entry) {
 namespace {
 
 std::string SingleLine(const std::string& text) {
-  return absl::StrJoin(absl::StrSplit(text, absl::ByAnyChar(" \t\r\n"), absl::SkipEmpty()),
-                       " ");
+  return absl::StrJoin(absl::StrSplit(text, absl::ByAnyChar(" \t\r\n"), absl::SkipEmpty()), " ");
 }
 
 }  // namespace
@@ -535,10 +540,9 @@ std::vector<std::string> View<v1::SearchResult>::Headers() {
 }
 
 TableRow View<v1::SearchResult>::Row(const v1::SearchResult& result) {
-  const std::string text_at =
-      result.has_text_start() && result.has_text_end()
-          ? absl::StrCat(result.text_start(), "-", result.text_end())
-          : "";
+  const std::string text_at = result.has_text_start() && result.has_text_end()
+                                  ? absl::StrCat(result.text_start(), "-", result.text_end())
+                                  : "";
   return MakeRow({result.name(), absl::StrFormat("%.4g", result.score()), text_at,
                   SingleLine(result.snippet())});
 }

@@ -23,8 +23,8 @@ std::string EventLine(const v1::ChangeEvent& event) {
   absl::Time time = absl::FromUnixSeconds(event.commit_time().seconds()) +
                     absl::Nanoseconds(event.commit_time().nanos());
   return absl::StrCat(kind, "  ", event.name(), "  ",
-                      absl::FormatTime("%Y-%m-%dT%H:%M:%E*SZ", time, absl::UTCTimeZone()),
-                      "  ", event.cursor(), "\n");
+                      absl::FormatTime("%Y-%m-%dT%H:%M:%E*SZ", time, absl::UTCTimeZone()), "  ",
+                      event.cursor(), "\n");
 }
 
 }  // namespace

@@ -27,8 +27,7 @@ absl::StatusOr<std::vector<std::string>> StateVisitNames(bilateral::VisitClient&
                                                          const std::string& host_country) {
   std::vector<std::string> names;
   for (auto& visit : visits.ListVisits(
-           absl::StrCat("host_country = \"", host_country, "\" AND kind = STATE"),
-           "start_date")) {
+           absl::StrCat("host_country = \"", host_country, "\" AND kind = STATE"), "start_date")) {
     if (!visit.ok()) return visit.status();
     names.push_back(visit->name());
   }
@@ -78,10 +77,9 @@ v1::Visit NamedVisit(const std::string& name) {
 
 TEST(StateVisitNamesTest, AsksForStateVisitsInDateOrder) {
   auto mock = std::make_shared<MockVisitConnection>();
-  EXPECT_CALL(*mock, ListVisits(AllOf(
-                         Property(&v1::ListVisitsRequest::filter,
-                                  "host_country = \"KZ\" AND kind = STATE"),
-                         Property(&v1::ListVisitsRequest::order_by, "start_date"))))
+  EXPECT_CALL(*mock, ListVisits(AllOf(Property(&v1::ListVisitsRequest::filter,
+                                               "host_country = \"KZ\" AND kind = STATE"),
+                                      Property(&v1::ListVisitsRequest::order_by, "start_date"))))
       .WillOnce(Return(MakePaginatedRange<v1::Visit>(
           {NamedVisit("visits/xi-jinping-kz-2013"), NamedVisit("visits/xi-jinping-kz-2024")})));
   bilateral::VisitClient visits(mock);

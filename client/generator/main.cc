@@ -97,9 +97,7 @@ std::string CppType(const Descriptor* message) {
   return out;
 }
 
-bool IsEmpty(const Descriptor* message) {
-  return message->full_name() == "google.protobuf.Empty";
-}
+bool IsEmpty(const Descriptor* message) { return message->full_name() == "google.protobuf.Empty"; }
 
 // The proto comment before `descriptor`, as C++ comment lines at `indent`.
 template <typename D>
@@ -146,8 +144,17 @@ bool IsString(const FieldDescriptor* field) {
   return field != nullptr && !field->is_repeated() && field->type() == FieldDescriptor::TYPE_STRING;
 }
 
-enum class Kind { kGet, kList, kBatchGet, kCreate, kUpdate, kDelete, kUnary, kClientStream,
-                  kServerStream };
+enum class Kind {
+  kGet,
+  kList,
+  kBatchGet,
+  kCreate,
+  kUpdate,
+  kDelete,
+  kUnary,
+  kClientStream,
+  kServerStream
+};
 
 struct Method {
   const MethodDescriptor* descriptor = nullptr;
@@ -203,9 +210,9 @@ Method Classify(const MethodDescriptor* method) {
 // The SDK's names of one service.
 struct Service {
   const ServiceDescriptor* descriptor = nullptr;
-  std::string base;   // "TradeRecord"
-  std::string snake;  // "trade_record"
-  bool extended = false;      // FooClient is hand-written over FooClientBase
+  std::string base;       // "TradeRecord"
+  std::string snake;      // "trade_record"
+  bool extended = false;  // FooClient is hand-written over FooClientBase
   std::vector<Method> methods;
 
   std::string ClientClass() const { return base + (extended ? "ClientBase" : "Client"); }
@@ -232,8 +239,8 @@ Service MakeService(const ServiceDescriptor* descriptor, const std::set<std::str
 }
 
 Vars MethodVars(const Service& s, const Method& m) {
-  Vars v{{"Base", s.base},     {"Client", s.ClientClass()}, {"Method", m.name},
-         {"Request", m.request}, {"Response", m.response}, {"Item", m.item}};
+  Vars v{{"Base", s.base},       {"Client", s.ClientClass()}, {"Method", m.name},
+         {"Request", m.request}, {"Response", m.response},    {"Item", m.item}};
   if (m.items != nullptr) v["items"] = m.items->name();
   if (m.record != nullptr) v["record"] = m.record->name();
   return v;
@@ -248,7 +255,7 @@ std::string ConnectionResult(const Method& m) {
       return "StreamRange<" + m.response + ">";
     default:
       return IsEmpty(m.descriptor->output_type()) ? "absl::Status"
-                                                 : "absl::StatusOr<" + m.response + ">";
+                                                  : "absl::StatusOr<" + m.response + ">";
   }
 }
 
@@ -328,8 +335,7 @@ void PrintIdempotencyPolicy(const Service& s, Printer& p) {
           "  virtual ~$Base$IdempotencyPolicy() = default;\n");
   for (const Method& m : s.methods) {
     if (!HasIdempotency(m)) continue;
-    p.Print(MethodVars(s, m),
-            "  virtual Idempotency $Method$(const $Request$& request) const;\n");
+    p.Print(MethodVars(s, m), "  virtual Idempotency $Method$(const $Request$& request) const;\n");
   }
   p.Print(v,
           "};\n\n"
@@ -341,7 +347,9 @@ void PrintIdempotencyPolicy(const Service& s, Printer& p) {
 }
 
 void PrintConnection(const Service& s, Printer& p) {
-  Vars v{{"Base", s.base}, {"Client", s.base + "Client"}, {"snake", s.snake},
+  Vars v{{"Base", s.base},
+         {"Client", s.base + "Client"},
+         {"snake", s.snake},
          {"service", s.descriptor->name()}};
   PrintIdempotencyPolicy(s, p);
   p.Print(v,
@@ -367,13 +375,14 @@ void PrintConnection(const Service& s, Printer& p) {
     }
     p.Print(mv, "  virtual $result$ $Method$($parameters$) = 0;\n");
     if (m.kind == Kind::kClientStream) {
-      p.Print(mv,
-              "  // Opens one $Method$ stream, written as the caller goes. By default\n"
-              "  // the chunks are kept and sent at Finish through $Method$ above.\n"
-              "  virtual std::unique_ptr<StreamWriter<$Request$, $Response$>> $Method$Stream() {\n"
-              "    return internal::MakeBufferedStreamWriter<$Request$, $Response$>(\n"
-              "        [this](const std::vector<$Request$>& chunks) { return $Method$(chunks); });\n"
-              "  }\n");
+      p.Print(
+          mv,
+          "  // Opens one $Method$ stream, written as the caller goes. By default\n"
+          "  // the chunks are kept and sent at Finish through $Method$ above.\n"
+          "  virtual std::unique_ptr<StreamWriter<$Request$, $Response$>> $Method$Stream() {\n"
+          "    return internal::MakeBufferedStreamWriter<$Request$, $Response$>(\n"
+          "        [this](const std::vector<$Request$>& chunks) { return $Method$(chunks); });\n"
+          "  }\n");
     }
   }
   p.Print(v,
@@ -503,7 +512,9 @@ void PrintClientMethod(const Service& s, const Method& m, Printer& p) {
 void PrintClientHeader(const Service& s, GeneratorContext* context) {
   Output file(context, "include/" + s.Header());
   Printer& p = file.printer;
-  Vars v{{"Base", s.base}, {"Client", s.ClientClass()}, {"snake", s.snake},
+  Vars v{{"Base", s.base},
+         {"Client", s.ClientClass()},
+         {"snake", s.snake},
          {"proto", s.descriptor->file()->name()}};
   std::string pb = s.descriptor->file()->name();
   v["pb"] = pb.substr(0, pb.size() - 6) + ".pb.h";
@@ -537,13 +548,14 @@ void PrintClientHeader(const Service& s, GeneratorContext* context) {
             "// last (bilateral/options.h; a CallOptions converts) over the client's;\n"
             "// calls that are safe to repeat are retried as their retry policy says.\n");
   }
-  p.Print(v,
-          "class $Client$ {\n"
-          " public:\n"
-          "  // `options` apply to every call of this client, over the connection's\n"
-          "  // and under each call's.\n"
-          "  explicit $Client$(std::shared_ptr<$Base$Connection> connection, Options options = {})\n"
-          "      : connection_(std::move(connection)), options_(std::move(options)) {}\n");
+  p.Print(
+      v,
+      "class $Client$ {\n"
+      " public:\n"
+      "  // `options` apply to every call of this client, over the connection's\n"
+      "  // and under each call's.\n"
+      "  explicit $Client$(std::shared_ptr<$Base$Connection> connection, Options options = {})\n"
+      "      : connection_(std::move(connection)), options_(std::move(options)) {}\n");
   for (const Method& m : s.methods) PrintClientMethod(s, m, p);
   p.Print(v,
           "\n"
@@ -583,10 +595,11 @@ void PrintMock(const Service& s, GeneratorContext* context) {
     }
     p.Print(mv, "  MOCK_METHOD($result$, $Method$, ($parameters$), (override));\n");
     if (m.kind == Kind::kClientStream) {
-      p.Print(mv,
-              "  // Return a StreamWriter, e.g. a mocks::MockStreamWriter.\n"
-              "  MOCK_METHOD((std::unique_ptr<StreamWriter<$Request$, $Response$>>), $Method$Stream,\n"
-              "              (), (override));\n");
+      p.Print(
+          mv,
+          "  // Return a StreamWriter, e.g. a mocks::MockStreamWriter.\n"
+          "  MOCK_METHOD((std::unique_ptr<StreamWriter<$Request$, $Response$>>), $Method$Stream,\n"
+          "              (), (override));\n");
     }
   }
   p.Print("};\n\n}  // namespace bilateral::mocks\n");
@@ -752,12 +765,14 @@ std::string StubParameters(const Method& m) {
   switch (m.kind) {
     case Kind::kServerStream:
       return "std::unique_ptr<grpc::ClientContext> context, const Options& options,\n"
-             "      const " + m.request + "& request";
+             "      const " +
+             m.request + "& request";
     case Kind::kClientStream:
       return "std::unique_ptr<grpc::ClientContext> context, const Options& options";
     default:
       return "grpc::ClientContext& context, const Options& options,\n"
-             "      const " + m.request + "& request";
+             "      const " +
+             m.request + "& request";
   }
 }
 
@@ -789,7 +804,9 @@ Vars StubMethodVars(const Service& s, const Method& m) {
 void PrintStubHeader(const Service& s, GeneratorContext* context) {
   Output file(context, "include/bilateral/internal/" + s.snake + "_stub.h");
   Printer& p = file.printer;
-  Vars v{{"Base", s.base}, {"header", s.Header()}, {"proto", s.descriptor->file()->name()},
+  Vars v{{"Base", s.base},
+         {"header", s.Header()},
+         {"proto", s.descriptor->file()->name()},
          {"service", s.descriptor->name()}};
   p.Print(v,
           "// Generated by protoc-gen-bilateral from $proto$. Do not edit.\n"
@@ -812,20 +829,21 @@ void PrintStubHeader(const Service& s, GeneratorContext* context) {
   for (const Method& m : s.methods) {
     p.Print(StubMethodVars(s, m), "  virtual $result$ $Method$(\n      $parameters$) = 0;\n");
   }
-  p.Print(v,
-          "};\n\n"
-          "// The stub over the generated gRPC stub of `channel`, without decorators.\n"
-          "std::shared_ptr<$Base$Stub> MakeGrpc$Base$Stub(std::shared_ptr<grpc::Channel> channel);\n\n"
-          "// `stub` with the decorators every connection has: the metadata of each\n"
-          "// call (authorization), and, when RequestLoggingOption is set in\n"
-          "// `options`, the request log (to RequestLogSinkOption, else stderr).\n"
-          "std::shared_ptr<$Base$Stub> Decorate$Base$Stub(std::shared_ptr<$Base$Stub> stub,\n"
-          "                                             const Options& options);\n\n"
-          "// A connection whose calls go to `stub` as it is, with the settings of\n"
-          "// `options` over the environment's and the defaults.\n"
-          "std::shared_ptr<$Base$Connection> Make$Base$Connection(std::shared_ptr<$Base$Stub> stub,\n"
-          "                                                     Options options);\n\n"
-          "}  // namespace bilateral::internal\n");
+  p.Print(
+      v,
+      "};\n\n"
+      "// The stub over the generated gRPC stub of `channel`, without decorators.\n"
+      "std::shared_ptr<$Base$Stub> MakeGrpc$Base$Stub(std::shared_ptr<grpc::Channel> channel);\n\n"
+      "// `stub` with the decorators every connection has: the metadata of each\n"
+      "// call (authorization), and, when RequestLoggingOption is set in\n"
+      "// `options`, the request log (to RequestLogSinkOption, else stderr).\n"
+      "std::shared_ptr<$Base$Stub> Decorate$Base$Stub(std::shared_ptr<$Base$Stub> stub,\n"
+      "                                             const Options& options);\n\n"
+      "// A connection whose calls go to `stub` as it is, with the settings of\n"
+      "// `options` over the environment's and the defaults.\n"
+      "std::shared_ptr<$Base$Connection> Make$Base$Connection(std::shared_ptr<$Base$Stub> stub,\n"
+      "                                                     Options options);\n\n"
+      "}  // namespace bilateral::internal\n");
 }
 
 // ---------------------------------------------------------------------------
@@ -848,16 +866,17 @@ void PrintMockStub(const Service& s, GeneratorContext* context) {
           " public:\n");
   for (const Method& m : s.methods) {
     Vars mv = MethodVars(s, m);
-    mv["result"] = m.kind == Kind::kServerStream ? "std::unique_ptr<internal::StreamReader<" +
-                                                       m.response + ">>"
-                                                 : StubResult(m);
+    mv["result"] = m.kind == Kind::kServerStream
+                       ? "std::unique_ptr<internal::StreamReader<" + m.response + ">>"
+                       : StubResult(m);
     std::string parameters = StubParameters(m);
     for (auto at = parameters.find("\n     "); at != std::string::npos;
          at = parameters.find("\n     ")) {
       parameters.replace(at, 7, " ");
     }
     mv["parameters"] = parameters;
-    p.Print(mv, "  MOCK_METHOD(($result$), $Method$,\n              ($parameters$), (override));\n");
+    p.Print(mv,
+            "  MOCK_METHOD(($result$), $Method$,\n              ($parameters$), (override));\n");
   }
   p.Print("};\n\n}  // namespace bilateral::testing\n");
 }
@@ -880,8 +899,9 @@ void PrintIdempotencyBodies(const Service& s, Printer& p) {
         break;
       case Kind::kCreate:
         if (in->FindFieldByName("request_id")) {
-          rule = "request.request_id().empty() ? Idempotency::kNonIdempotent\n"
-                 "                                    : Idempotency::kKeyedWrite";
+          rule =
+              "request.request_id().empty() ? Idempotency::kNonIdempotent\n"
+              "                                    : Idempotency::kKeyedWrite";
         }
         break;
       case Kind::kUpdate:
@@ -893,8 +913,9 @@ void PrintIdempotencyBodies(const Service& s, Printer& p) {
         break;
       case Kind::kDelete:
         if (in->FindFieldByName("etag")) {
-          rule = "request.etag().empty() ? Idempotency::kNonIdempotent\n"
-                 "                                : Idempotency::kConditionalWrite";
+          rule =
+              "request.etag().empty() ? Idempotency::kNonIdempotent\n"
+              "                                : Idempotency::kConditionalWrite";
         }
         break;
       default:
@@ -955,11 +976,12 @@ void PrintStubs(const Service& s, Printer& p) {
           "// Adds the metadata of every call, then calls the stub it wraps.\n"
           "class $Base$Metadata final : public $Base$Stub {\n"
           " public:\n"
-          "  explicit $Base$Metadata(std::shared_ptr<$Base$Stub> child) : child_(std::move(child)) {}\n");
+          "  explicit $Base$Metadata(std::shared_ptr<$Base$Stub> child) : child_(std::move(child)) "
+          "{}\n");
   for (const Method& m : s.methods) {
     Vars mv = StubMethodVars(s, m);
-    mv["context"] = m.kind == Kind::kServerStream || m.kind == Kind::kClientStream ? "*context"
-                                                                                  : "context";
+    mv["context"] =
+        m.kind == Kind::kServerStream || m.kind == Kind::kClientStream ? "*context" : "context";
     p.Print(mv,
             "\n  $result$ $Method$(\n      $parameters$) override {\n"
             "    AddCallMetadata($context$, options);\n"
@@ -1037,12 +1059,13 @@ void PrintConnectionImpl(const Service& s, Printer& p) {
       case Kind::kServerStream:
         if (Resumes(m)) {
           // A stream with cursors resumes after the last one received.
-          p.Print(mv,
-                  "    auto idempotency = idempotency_->$Method$(request);\n"
-                  "    return core_.Read(&Stub::$Method$, std::move(request), idempotency,\n"
-                  "        []($Request$& request, const $Response$& response) {\n"
-                  "          if (!response.cursor().empty()) request.set_cursor(response.cursor());\n"
-                  "        });\n");
+          p.Print(
+              mv,
+              "    auto idempotency = idempotency_->$Method$(request);\n"
+              "    return core_.Read(&Stub::$Method$, std::move(request), idempotency,\n"
+              "        []($Request$& request, const $Response$& response) {\n"
+              "          if (!response.cursor().empty()) request.set_cursor(response.cursor());\n"
+              "        });\n");
         } else {
           p.Print(mv,
                   "    return core_.Read(&Stub::$Method$, std::move(request),\n"
@@ -1050,25 +1073,28 @@ void PrintConnectionImpl(const Service& s, Printer& p) {
         }
         break;
       case Kind::kClientStream:
-        p.Print(mv,
-                "    return core_.Stream(&Stub::$Method$, chunks);\n"
-                "  }\n\n"
-                "  std::unique_ptr<StreamWriter<$Request$, $Response$>> $Method$Stream() override {\n"
-                "    return core_.OpenStream(&Stub::$Method$);\n");
+        p.Print(
+            mv,
+            "    return core_.Stream(&Stub::$Method$, chunks);\n"
+            "  }\n\n"
+            "  std::unique_ptr<StreamWriter<$Request$, $Response$>> $Method$Stream() override {\n"
+            "    return core_.OpenStream(&Stub::$Method$);\n");
         break;
       case Kind::kCreate:
         if (in->FindFieldByName("request_id")) {
           // The key is given before the first attempt, so that every attempt
           // carries the same one.
-          p.Print(mv,
-                  "    const $Request$ keyed = internal::WithRequestId(request);\n"
-                  "    return core_.$call$(&Stub::$Method$, keyed, idempotency_->$Method$(keyed));\n");
+          p.Print(
+              mv,
+              "    const $Request$ keyed = internal::WithRequestId(request);\n"
+              "    return core_.$call$(&Stub::$Method$, keyed, idempotency_->$Method$(keyed));\n");
           break;
         }
         [[fallthrough]];
       default:
         p.Print(mv,
-                "    return core_.$call$(&Stub::$Method$, request, idempotency_->$Method$(request));\n");
+                "    return core_.$call$(&Stub::$Method$, request, "
+                "idempotency_->$Method$(request));\n");
         break;
     }
     p.Print("  }\n");
@@ -1082,42 +1108,44 @@ void PrintConnectionImpl(const Service& s, Printer& p) {
 
 void PrintMakers(const Service& s, Printer& p) {
   Vars v{{"Base", s.base}, {"Service", s.descriptor->name()}};
-  p.Print(v,
-          "namespace internal {\n\n"
-          "std::shared_ptr<$Base$Stub> MakeGrpc$Base$Stub(std::shared_ptr<grpc::Channel> channel) {\n"
-          "  return std::make_shared<Grpc$Base$Stub>(v1::$Service$::NewStub(std::move(channel)));\n"
-          "}\n\n"
-          "std::shared_ptr<$Base$Stub> Decorate$Base$Stub(std::shared_ptr<$Base$Stub> stub,\n"
-          "                                             const Options& options) {\n"
-          "  if (options.get<RequestLoggingOption>()) {\n"
-          "    stub = std::make_shared<$Base$Logging>(std::move(stub), RequestLogSinkOf(options));\n"
-          "  }\n"
-          "  return std::make_shared<$Base$Metadata>(std::move(stub));\n"
-          "}\n\n"
-          "std::shared_ptr<$Base$Connection> Make$Base$Connection(std::shared_ptr<$Base$Stub> stub,\n"
-          "                                                     Options options) {\n"
-          "  return std::make_shared<$Base$ConnectionImpl>(std::move(stub), std::move(options));\n"
-          "}\n\n"
-          "}  // namespace internal\n\n"
-          "std::shared_ptr<$Base$Connection> Make$Base$Connection(Options options) {\n"
-          "  auto channel = MakeChannel(options);\n"
-          "  if (!channel.ok()) {\n"
-          "    return std::make_shared<$Base$ConnectionImpl>(nullptr, std::move(options),\n"
-          "                                                  channel.status());\n"
-          "  }\n"
-          "  return Make$Base$Connection(*std::move(channel), std::move(options));\n"
-          "}\n\n"
-          "std::shared_ptr<$Base$Connection> Make$Base$Connection(\n"
-          "    std::shared_ptr<grpc::Channel> channel, Options options) {\n"
-          "  if (channel == nullptr) {\n"
-          "    return std::make_shared<$Base$ConnectionImpl>(\n"
-          "        nullptr, std::move(options),\n"
-          "        absl::InvalidArgumentError(\"the connection was made with a null channel\"));\n"
-          "  }\n"
-          "  auto stub = internal::Decorate$Base$Stub(internal::MakeGrpc$Base$Stub(std::move(channel)),\n"
-          "                                           options);\n"
-          "  return std::make_shared<$Base$ConnectionImpl>(std::move(stub), std::move(options));\n"
-          "}\n\n");
+  p.Print(
+      v,
+      "namespace internal {\n\n"
+      "std::shared_ptr<$Base$Stub> MakeGrpc$Base$Stub(std::shared_ptr<grpc::Channel> channel) {\n"
+      "  return std::make_shared<Grpc$Base$Stub>(v1::$Service$::NewStub(std::move(channel)));\n"
+      "}\n\n"
+      "std::shared_ptr<$Base$Stub> Decorate$Base$Stub(std::shared_ptr<$Base$Stub> stub,\n"
+      "                                             const Options& options) {\n"
+      "  if (options.get<RequestLoggingOption>()) {\n"
+      "    stub = std::make_shared<$Base$Logging>(std::move(stub), RequestLogSinkOf(options));\n"
+      "  }\n"
+      "  return std::make_shared<$Base$Metadata>(std::move(stub));\n"
+      "}\n\n"
+      "std::shared_ptr<$Base$Connection> Make$Base$Connection(std::shared_ptr<$Base$Stub> stub,\n"
+      "                                                     Options options) {\n"
+      "  return std::make_shared<$Base$ConnectionImpl>(std::move(stub), std::move(options));\n"
+      "}\n\n"
+      "}  // namespace internal\n\n"
+      "std::shared_ptr<$Base$Connection> Make$Base$Connection(Options options) {\n"
+      "  auto channel = MakeChannel(options);\n"
+      "  if (!channel.ok()) {\n"
+      "    return std::make_shared<$Base$ConnectionImpl>(nullptr, std::move(options),\n"
+      "                                                  channel.status());\n"
+      "  }\n"
+      "  return Make$Base$Connection(*std::move(channel), std::move(options));\n"
+      "}\n\n"
+      "std::shared_ptr<$Base$Connection> Make$Base$Connection(\n"
+      "    std::shared_ptr<grpc::Channel> channel, Options options) {\n"
+      "  if (channel == nullptr) {\n"
+      "    return std::make_shared<$Base$ConnectionImpl>(\n"
+      "        nullptr, std::move(options),\n"
+      "        absl::InvalidArgumentError(\"the connection was made with a null channel\"));\n"
+      "  }\n"
+      "  auto stub = "
+      "internal::Decorate$Base$Stub(internal::MakeGrpc$Base$Stub(std::move(channel)),\n"
+      "                                           options);\n"
+      "  return std::make_shared<$Base$ConnectionImpl>(std::move(stub), std::move(options));\n"
+      "}\n\n");
 }
 
 void PrintClientSource(const Service& s, GeneratorContext* context) {
@@ -1262,8 +1290,7 @@ void PrintResourceTable(const std::vector<Service>& services,
                   "                                    const std::vector<std::string>& paths) "
                   "{\n"
                   "    return client.$Method$(record, paths);\n  }\n");
-        } else if (m.kind == Kind::kDelete &&
-                   m.descriptor->input_type()->FindFieldByName("etag")) {
+        } else if (m.kind == Kind::kDelete && m.descriptor->input_type()->FindFieldByName("etag")) {
           p.Print(mv,
                   "  static absl::Status Delete(Client& client, const std::string& name,\n"
                   "                             const std::string& etag) {\n"
@@ -1309,10 +1336,9 @@ void PrintUmbrella(const std::vector<Service>& services, GeneratorContext* conte
       "// The whole C++ SDK: a client for each service of bilateral.v1, the options\n"
       "// and channel they share, List and stream ranges and error details.\n"
       "#pragma once\n\n");
-  std::set<std::string> headers{"bilateral/options.h", "bilateral/pagination.h",
-                                "bilateral/retry_policy.h",
-                                "bilateral/status.h", "bilateral/stream_range.h",
-                                "bilateral/stream_writer.h"};
+  std::set<std::string> headers{"bilateral/options.h",      "bilateral/pagination.h",
+                                "bilateral/retry_policy.h", "bilateral/status.h",
+                                "bilateral/stream_range.h", "bilateral/stream_writer.h"};
   for (const Service& s : services) headers.insert(s.PublicHeader());
   for (const std::string& header : headers) p.Print({{"h", header}}, "#include \"$h$\"\n");
 }
@@ -1357,7 +1383,8 @@ class Generator : public google::protobuf::compiler::CodeGenerator {
     for (const Service& s : services) {
       for (const Method& m : s.methods) {
         if (m.descriptor->client_streaming() && m.descriptor->server_streaming()) {
-          *error = s.descriptor->name() + "." + m.name + ": bidirectional streams are not "
+          *error = s.descriptor->name() + "." + m.name +
+                   ": bidirectional streams are not "
                    "supported";
           return false;
         }

@@ -88,8 +88,7 @@ class ConnectionCore {
   absl::StatusOr<Response> Call(UnaryMethod<Request, Response> method, const Request& request,
                                 Idempotency idempotency) const {
     if (!unusable_.ok()) return unusable_;
-    return CallWith(stub_, method, ForCall(CurrentCallOptions(), options_), request,
-                    idempotency);
+    return CallWith(stub_, method, ForCall(CurrentCallOptions(), options_), request, idempotency);
   }
 
   // For methods that return google.protobuf.Empty: only the status counts.
@@ -143,34 +142,34 @@ class ConnectionCore {
     };
     auto state = std::make_shared<State>();
     state->stub = stub_;
-    return StreamRange<Response>(
-        [method, options = ForCall(CurrentCallOptions(), options_), request = std::move(request),
-         idempotency, resume = std::move(resume),
-         state]() mutable -> absl::optional<absl::StatusOr<Response>> {
-          while (!state->finished) {
-            if (state->reader == nullptr) {
-              state->reader = ((*state->stub).*method)(std::make_unique<grpc::ClientContext>(),
-                                                      options, request);
-            }
-            Response response;
-            if (state->reader->Read(response)) {
-              state->retrier.reset();
-              if (resume) resume(request, response);
-              return absl::StatusOr<Response>(std::move(response));
-            }
-            absl::Status status = state->reader->Finish();
-            state->reader.reset();
-            if (status.ok()) break;
-            if (resume) {
-              if (!state->retrier.has_value()) state->retrier.emplace(options, idempotency);
-              if (state->retrier->WaitBeforeRetry(status)) continue;
-            }
-            state->finished = true;
-            return absl::StatusOr<Response>(status);
-          }
-          state->finished = true;
-          return absl::nullopt;
-        });
+    return StreamRange<Response>([method, options = ForCall(CurrentCallOptions(), options_),
+                                  request = std::move(request), idempotency,
+                                  resume = std::move(resume),
+                                  state]() mutable -> absl::optional<absl::StatusOr<Response>> {
+      while (!state->finished) {
+        if (state->reader == nullptr) {
+          state->reader =
+              ((*state->stub).*method)(std::make_unique<grpc::ClientContext>(), options, request);
+        }
+        Response response;
+        if (state->reader->Read(response)) {
+          state->retrier.reset();
+          if (resume) resume(request, response);
+          return absl::StatusOr<Response>(std::move(response));
+        }
+        absl::Status status = state->reader->Finish();
+        state->reader.reset();
+        if (status.ok()) break;
+        if (resume) {
+          if (!state->retrier.has_value()) state->retrier.emplace(options, idempotency);
+          if (state->retrier->WaitBeforeRetry(status)) continue;
+        }
+        state->finished = true;
+        return absl::StatusOr<Response>(status);
+      }
+      state->finished = true;
+      return absl::nullopt;
+    });
   }
 
   // A client stream, opened at once with the current options; its one

@@ -47,11 +47,10 @@ TEST(VisitClientTest, BatchGetSendsTheNamesAndReturnsTheRecordsInOrder) {
   v1::BatchGetVisitsResponse response;
   *response.add_visits() = Named<v1::Visit>("visits/b");
   *response.add_visits() = Named<v1::Visit>("visits/a");
-  EXPECT_CALL(*mock, BatchGetVisits)
-      .WillOnce([&](const v1::BatchGetVisitsRequest& request) {
-        EXPECT_THAT(request.names(), ElementsAre("visits/b", "visits/a"));
-        return response;
-      });
+  EXPECT_CALL(*mock, BatchGetVisits).WillOnce([&](const v1::BatchGetVisitsRequest& request) {
+    EXPECT_THAT(request.names(), ElementsAre("visits/b", "visits/a"));
+    return response;
+  });
   VisitClient client(mock);
 
   auto visits = client.BatchGetVisits({"visits/b", "visits/a"});
@@ -95,10 +94,9 @@ TEST(VisitClientTest, ListSendsFilterAndOrder) {
 
 TEST(SourceClientTest, CreateAndDeleteSendTheirFields) {
   auto mock = std::make_shared<MockSourceConnection>();
-  EXPECT_CALL(*mock, CreateSource(AllOf(
-                         Property(&v1::CreateSourceRequest::source_id, "report"),
-                         Property(&v1::CreateSourceRequest::source,
-                                  Property(&v1::Source::title, "A report")))))
+  EXPECT_CALL(*mock, CreateSource(AllOf(Property(&v1::CreateSourceRequest::source_id, "report"),
+                                        Property(&v1::CreateSourceRequest::source,
+                                                 Property(&v1::Source::title, "A report")))))
       .WillOnce(Return(Named<v1::Source>("sources/report")));
   EXPECT_CALL(*mock, DeleteSource(AllOf(Property(&v1::DeleteSourceRequest::name, "sources/report"),
                                         Property(&v1::DeleteSourceRequest::etag, "e1"))))
@@ -150,9 +148,9 @@ TEST(TradeRecordClientTest, ImportWithNamesPutsUnnamedRecordsInChunksOfTheirOwn)
       });
   TradeRecordClient client(mock);
 
-  std::vector<v1::TradeRecord> records = {
-      Named<v1::TradeRecord>("tradeRecords/a"), Named<v1::TradeRecord>(""),
-      Named<v1::TradeRecord>(""), Named<v1::TradeRecord>("tradeRecords/b")};
+  std::vector<v1::TradeRecord> records = {Named<v1::TradeRecord>("tradeRecords/a"),
+                                          Named<v1::TradeRecord>(""), Named<v1::TradeRecord>(""),
+                                          Named<v1::TradeRecord>("tradeRecords/b")};
   ImportOptions options;
   options.use_names = true;
   ASSERT_TRUE(client.ImportTradeRecords(records, options).ok());
@@ -196,10 +194,9 @@ TEST(CountryClientTest, GetSendsTheNameAsGiven) {
 
 TEST(FindingClientTest, ListSendsFilterAndOrderAndYieldsEveryFinding) {
   auto mock = std::make_shared<MockFindingConnection>();
-  EXPECT_CALL(*mock,
-              ListFindings(AllOf(Property(&v1::ListFindingsRequest::filter, "state = OPEN"),
-                                 Property(&v1::ListFindingsRequest::order_by, "subject"),
-                                 Property(&v1::ListFindingsRequest::page_token, ""))))
+  EXPECT_CALL(*mock, ListFindings(AllOf(Property(&v1::ListFindingsRequest::filter, "state = OPEN"),
+                                        Property(&v1::ListFindingsRequest::order_by, "subject"),
+                                        Property(&v1::ListFindingsRequest::page_token, ""))))
       .WillOnce(Return(MakePaginatedRange<v1::Finding>(
           {Named<v1::Finding>("findings/a"), Named<v1::Finding>("findings/b")})));
   FindingClient client(mock);
@@ -225,9 +222,9 @@ TEST(SearchClientTest, SearchSendsQueryAndCollectionsAndYieldsEveryResult) {
                                   Property(&v1::SearchRequest::collections,
                                            ElementsAre("infrastructureProjects", "visits")),
                                   Property(&v1::SearchRequest::page_token, ""))))
-      .WillOnce(Return(MakePaginatedRange<v1::SearchResult>(
-          {Named<v1::SearchResult>("infrastructureProjects/a"),
-           Named<v1::SearchResult>("visits/b")})));
+      .WillOnce(Return(
+          MakePaginatedRange<v1::SearchResult>({Named<v1::SearchResult>("infrastructureProjects/a"),
+                                                Named<v1::SearchResult>("visits/b")})));
   SearchClient client(mock);
   std::vector<std::string> names;
   for (auto& result : client.Search("wind farm", {"infrastructureProjects", "visits"})) {
@@ -244,10 +241,10 @@ TEST(RelationshipClientTest, GetSendsTheNameAndTimelineTheParentAndFilter) {
       .WillOnce(Return(Named<v1::Relationship>("relationships/CN-KZ")));
   v1::TimelineEntry entry;
   entry.set_record("visits/a");
-  EXPECT_CALL(*mock, ListTimeline(AllOf(
-                         Property(&v1::ListTimelineRequest::parent, "relationships/CN-KZ"),
-                         Property(&v1::ListTimelineRequest::filter, "kind = VISIT"),
-                         Property(&v1::ListTimelineRequest::page_token, ""))))
+  EXPECT_CALL(*mock,
+              ListTimeline(AllOf(Property(&v1::ListTimelineRequest::parent, "relationships/CN-KZ"),
+                                 Property(&v1::ListTimelineRequest::filter, "kind = VISIT"),
+                                 Property(&v1::ListTimelineRequest::page_token, ""))))
       .WillOnce(Return(MakePaginatedRange<v1::TimelineEntry>({entry})));
   RelationshipClient client(mock);
   EXPECT_EQ(client.GetRelationship("relationships/KZ-CN")->name(), "relationships/CN-KZ");
@@ -276,7 +273,8 @@ TEST(TradeRecordClientTest, ImportWriterSendsEachChunkWhenFullAndTheRestAtFinish
     return response;
   });
   auto mock = std::make_shared<MockTradeRecordConnection>();
-  EXPECT_CALL(*mock, ImportTradeRecordsStream).WillOnce(Return(::testing::ByMove(std::move(writer))));
+  EXPECT_CALL(*mock, ImportTradeRecordsStream)
+      .WillOnce(Return(::testing::ByMove(std::move(writer))));
   EXPECT_CALL(*mock, ImportTradeRecords).Times(0);
   TradeRecordClient client(mock);
 
@@ -308,7 +306,8 @@ TEST(TradeRecordClientTest, ImportWriterStopsAtAFailedWriteAndFinishSaysWhy) {
   EXPECT_CALL(*writer, Write).WillOnce(Return(false));
   EXPECT_CALL(*writer, Finish).WillOnce(Return(absl::UnavailableError("gone")));
   auto mock = std::make_shared<MockTradeRecordConnection>();
-  EXPECT_CALL(*mock, ImportTradeRecordsStream).WillOnce(Return(::testing::ByMove(std::move(writer))));
+  EXPECT_CALL(*mock, ImportTradeRecordsStream)
+      .WillOnce(Return(::testing::ByMove(std::move(writer))));
   TradeRecordClient client(mock);
 
   ImportOptions options;
@@ -336,9 +335,9 @@ TEST(ChangeClientTest, WatchSendsTheRequestAndYieldsEachBatchThenTheError) {
   v1::WatchChangesResponse batch;
   batch.set_cursor("c1");
   batch.add_events()->set_name("visits/a");
-  EXPECT_CALL(*mock, WatchChanges(AllOf(Property(&v1::WatchChangesRequest::cursor, "c0"),
-                                        Property(&v1::WatchChangesRequest::collections,
-                                                 ElementsAre("visits")))))
+  EXPECT_CALL(*mock, WatchChanges(AllOf(
+                         Property(&v1::WatchChangesRequest::cursor, "c0"),
+                         Property(&v1::WatchChangesRequest::collections, ElementsAre("visits")))))
       .WillOnce(Return(MakeStreamRange<v1::WatchChangesResponse>(
           {batch}, absl::FailedPreconditionError("cursor expired"))));
   ChangeClient client(mock);

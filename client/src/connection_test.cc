@@ -69,9 +69,9 @@ TEST_F(ConnectionTest, GetIsRetriedOnUnavailableUntilItSucceeds) {
 }
 
 TEST_F(ConnectionTest, NonTransientCodesAreNotRetried) {
-  for (grpc::StatusCode code : {grpc::StatusCode::INVALID_ARGUMENT, grpc::StatusCode::NOT_FOUND,
-                                grpc::StatusCode::ABORTED, grpc::StatusCode::INTERNAL,
-                                grpc::StatusCode::UNAUTHENTICATED}) {
+  for (grpc::StatusCode code :
+       {grpc::StatusCode::INVALID_ARGUMENT, grpc::StatusCode::NOT_FOUND, grpc::StatusCode::ABORTED,
+        grpc::StatusCode::INTERNAL, grpc::StatusCode::UNAUTHENTICATED}) {
     server_.service().FailNext(1, code);
     EXPECT_EQ(static_cast<int>(Visits().GetVisit("visits/v1").status().code()),
               static_cast<int>(code));
@@ -148,13 +148,11 @@ TEST_F(ConnectionTest, ATinyBudgetLeavesOnlyTheFirstAttempt) {
   server_.service().FailNext(10, grpc::StatusCode::UNAVAILABLE);
   RetryOptions retry = FastRetries(100);
   retry.budget = absl::Nanoseconds(1);  // spent before the first attempt ends
-  EXPECT_EQ(Visits(retry).GetVisit("visits/v1").status().code(),
-            absl::StatusCode::kUnavailable);
+  EXPECT_EQ(Visits(retry).GetVisit("visits/v1").status().code(), absl::StatusCode::kUnavailable);
   EXPECT_THAT(Calls(), SizeIs(1));
 
   retry.budget = absl::ZeroDuration();
-  EXPECT_EQ(Visits(retry).GetVisit("visits/v1").status().code(),
-            absl::StatusCode::kUnavailable);
+  EXPECT_EQ(Visits(retry).GetVisit("visits/v1").status().code(), absl::StatusCode::kUnavailable);
   EXPECT_THAT(Calls(), SizeIs(2));
 }
 

@@ -70,15 +70,18 @@ class Certificates {
 
  private:
   bool MakeCa(const std::string& name) {
-    return Run("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
-               "-days 1 -subj /CN=" + name + " -keyout " + Key(name) + " -out " + Pem(name));
+    return Run(
+        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
+        "-days 1 -subj /CN=" +
+        name + " -keyout " + Key(name) + " -out " + Pem(name));
   }
   bool MakeSigned(const std::string& name, const std::string& extension) {
     const std::string csr = (dir_ / (name + ".csr")).string();
     const std::string ext = (dir_ / (name + ".ext")).string();
     std::ofstream(ext) << extension << "\n";
     return Run("openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
-               "-subj /CN=" + name + " -keyout " + Key(name) + " -out " + csr) &&
+               "-subj /CN=" +
+               name + " -keyout " + Key(name) + " -out " + csr) &&
            Run("openssl x509 -req -days 1 -in " + csr + " -CA " + Pem("ca") + " -CAkey " +
                Key("ca") + " -CAcreateserial -extfile " + ext + " -out " + Pem(name));
   }
@@ -162,8 +165,7 @@ TEST_F(CredentialsTest, UnreadableTlsFilesAreNamed) {
   options.tls_ca_file = certificates_.Pem("missing");
   auto channel = MakeChannel(options);
   EXPECT_EQ(channel.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(channel.status().message(),
-              HasSubstr("TLS CA file " + certificates_.Pem("missing")));
+  EXPECT_THAT(channel.status().message(), HasSubstr("TLS CA file " + certificates_.Pem("missing")));
 
   options.tls_ca_file = "";
   options.tls_cert_file = certificates_.Pem("client");

@@ -115,8 +115,7 @@ template <typename Request, typename Response>
 std::unique_ptr<StreamWriter<Request, Response>> LogWriter(
     const char* method, const RequestLogSink& sink,
     std::unique_ptr<StreamWriter<Request, Response>> child) {
-  return std::make_unique<LoggingStreamWriter<Request, Response>>(method, sink,
-                                                                  std::move(child));
+  return std::make_unique<LoggingStreamWriter<Request, Response>>(method, sink, std::move(child));
 }
 
 }  // namespace bilateral::internal

@@ -34,13 +34,13 @@ inline void ClearSdkEnvironment() {
 
 // What one call brought to the fake.
 struct ReceivedCall {
-  std::string method;         // "GetVisit", "ListVisits", ...
-  std::string authorization;  // the metadata's value; "" when absent
-  std::string user_agent;     // the user-agent metadata's value
-  std::string request_id;     // of a CreateVisit
-  std::string page_token;     // of a ListVisits or ListFindings
-  std::string filter;         // of a ListFindings
-  std::string peer_common_name;  // of the client certificate under mutual TLS
+  std::string method;                             // "GetVisit", "ListVisits", ...
+  std::string authorization;                      // the metadata's value; "" when absent
+  std::string user_agent;                         // the user-agent metadata's value
+  std::string request_id;                         // of a CreateVisit
+  std::string page_token;                         // of a ListVisits or ListFindings
+  std::string filter;                             // of a ListFindings
+  std::string peer_common_name;                   // of the client certificate under mutual TLS
   std::chrono::system_clock::duration time_left;  // until the call's deadline
 };
 
@@ -78,9 +78,8 @@ class FakeVisitService final : public v1::VisitService::Service,
 
   grpc::Status ListVisits(grpc::ServerContext* context, const v1::ListVisitsRequest* request,
                           v1::ListVisitsResponse* response) override {
-    if (auto failed = Receive("ListVisits", context, [&](ReceivedCall& call) {
-          call.page_token = request->page_token();
-        });
+    if (auto failed = Receive("ListVisits", context,
+                              [&](ReceivedCall& call) { call.page_token = request->page_token(); });
         !failed.ok()) {
       return failed;
     }
@@ -90,9 +89,8 @@ class FakeVisitService final : public v1::VisitService::Service,
 
   grpc::Status CreateVisit(grpc::ServerContext* context, const v1::CreateVisitRequest* request,
                            v1::Visit* response) override {
-    if (auto failed = Receive("CreateVisit", context, [&](ReceivedCall& call) {
-          call.request_id = request->request_id();
-        });
+    if (auto failed = Receive("CreateVisit", context,
+                              [&](ReceivedCall& call) { call.request_id = request->request_id(); });
         !failed.ok()) {
       return failed;
     }
@@ -123,16 +121,16 @@ class FakeVisitService final : public v1::VisitService::Service,
         return grpc::Status::OK;
       }
     }
-    return grpc::Status(grpc::StatusCode::NOT_FOUND,
-                        absl::StrCat("no finding ", request->name()));
+    return grpc::Status(grpc::StatusCode::NOT_FOUND, absl::StrCat("no finding ", request->name()));
   }
 
   grpc::Status ListFindings(grpc::ServerContext* context, const v1::ListFindingsRequest* request,
                             v1::ListFindingsResponse* response) override {
-    if (auto failed = Receive("ListFindings", context, [&](ReceivedCall& call) {
-          call.page_token = request->page_token();
-          call.filter = request->filter();
-        });
+    if (auto failed = Receive("ListFindings", context,
+                              [&](ReceivedCall& call) {
+                                call.page_token = request->page_token();
+                                call.filter = request->filter();
+                              });
         !failed.ok()) {
       return failed;
     }
@@ -157,8 +155,7 @@ class FakeVisitService final : public v1::VisitService::Service,
   // page's first record, and the records are named `prefix` and their index.
   template <typename Record, typename Response>
   static void FillPage(const std::string& token, const std::string& prefix,
-                       google::protobuf::RepeatedPtrField<Record>& records,
-                       Response* response) {
+                       google::protobuf::RepeatedPtrField<Record>& records, Response* response) {
     int first = token.empty() ? 0 : std::stoi(token);
     for (int i = first; i < first + kPageSize && i < kVisitCount; ++i) {
       records.Add()->set_name(absl::StrCat(prefix, i));
@@ -170,8 +167,8 @@ class FakeVisitService final : public v1::VisitService::Service,
 
   // Records the call; returns the status the script gives it.
   template <typename Fill = void (*)(ReceivedCall&)>
-  grpc::Status Receive(const std::string& method, grpc::ServerContext* context,
-                       Fill fill = [](ReceivedCall&) {}) {
+  grpc::Status Receive(
+      const std::string& method, grpc::ServerContext* context, Fill fill = [](ReceivedCall&) {}) {
     ReceivedCall call;
     call.method = method;
     auto metadata = context->client_metadata().find("authorization");
@@ -207,8 +204,8 @@ class FakeVisitService final : public v1::VisitService::Service,
 // The fake, served on 127.0.0.1 at a free port until destroyed.
 class FakeServer {
  public:
-  explicit FakeServer(std::shared_ptr<grpc::ServerCredentials> credentials =
-                          grpc::InsecureServerCredentials()) {
+  explicit FakeServer(
+      std::shared_ptr<grpc::ServerCredentials> credentials = grpc::InsecureServerCredentials()) {
     grpc::ServerBuilder builder;
     builder.AddListeningPort("127.0.0.1:0", std::move(credentials), &port_);
     builder.RegisterService(static_cast<v1::VisitService::Service*>(&service_));

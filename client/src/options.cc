@@ -18,8 +18,8 @@ Options MergeOptions(Options preferred, const Options& fallback) {
 Options RetryOptions::ToOptions() const {
   Options options;
   options.set<RetryPolicyOption>(std::make_shared<LimitedRetryPolicy>(max_attempts - 1, budget));
-  options.set<BackoffPolicyOption>(std::make_shared<ExponentialBackoffPolicy>(
-      initial_backoff, max_backoff, backoff_multiplier));
+  options.set<BackoffPolicyOption>(
+      std::make_shared<ExponentialBackoffPolicy>(initial_backoff, max_backoff, backoff_multiplier));
   return options;
 }
 

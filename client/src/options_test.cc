@@ -167,8 +167,8 @@ TEST(OptionsTest, ClientOptionsSetWhatTheyGive) {
   EXPECT_EQ(options.get<ApiKeyOption>(), "key");
   EXPECT_EQ(options.get<TlsCaFileOption>(), "ca.pem");
   EXPECT_EQ(options.get<TimeoutOption>(), absl::Seconds(7));
-  auto retry = std::dynamic_pointer_cast<const LimitedRetryPolicy>(
-      options.get<RetryPolicyOption>());
+  auto retry =
+      std::dynamic_pointer_cast<const LimitedRetryPolicy>(options.get<RetryPolicyOption>());
   ASSERT_NE(retry, nullptr);
   EXPECT_EQ(retry->max_failures(), 2);
   EXPECT_EQ(retry->max_duration(), absl::Seconds(9));
@@ -186,8 +186,8 @@ TEST(OptionsTest, CallOptionsSetOnlyWhatIsSet) {
   options = call;
   EXPECT_EQ(options.get<TimeoutOption>(), absl::Seconds(3));
   EXPECT_TRUE(options.has<ApiKeyOption>());
-  auto retry = std::dynamic_pointer_cast<const LimitedRetryPolicy>(
-      options.get<RetryPolicyOption>());
+  auto retry =
+      std::dynamic_pointer_cast<const LimitedRetryPolicy>(options.get<RetryPolicyOption>());
   ASSERT_NE(retry, nullptr);
   EXPECT_EQ(retry->max_failures(), 0);
 }
@@ -216,8 +216,7 @@ TEST(ConnectionOptionsTest, PerCallOverConnectionOverEnvironmentOverDefault) {
   EXPECT_EQ(connection.get<TimeoutOption>(), absl::Seconds(7));
 
   // Per call, only what is set changes.
-  Options merged =
-      internal::ForCall(Options().set<TimeoutOption>(absl::Seconds(3)), connection);
+  Options merged = internal::ForCall(Options().set<TimeoutOption>(absl::Seconds(3)), connection);
   EXPECT_EQ(merged.get<TimeoutOption>(), absl::Seconds(3));
   EXPECT_EQ(merged.get<ApiKeyOption>(), "client-key");
   merged = internal::ForCall(Options().set<ApiKeyOption>("call-key"), connection);
@@ -277,8 +276,8 @@ TEST_F(OptionsOnTheWireTest, ApiKeyPrecedenceReachesTheServer) {
 
 TEST_F(OptionsOnTheWireTest, CallsNameTheSdkAndItsVersionAsUserAgent) {
   ASSERT_TRUE(VisitClient(MakeVisitConnection(WireOptions())).GetVisit("visits/v1").ok());
-  EXPECT_THAT(LastCall().user_agent,
-              ::testing::StartsWith(std::string("bilateral-cpp/") + BILATERAL_CLIENT_VERSION + " "));
+  EXPECT_THAT(LastCall().user_agent, ::testing::StartsWith(std::string("bilateral-cpp/") +
+                                                           BILATERAL_CLIENT_VERSION + " "));
 }
 
 TEST_F(OptionsOnTheWireTest, EndpointFromTheEnvironmentIsUsedOnlyWhenTheClientGivesNone) {
@@ -321,8 +320,7 @@ TEST_F(OptionsOnTheWireTest, OptionsKeyedByTypeReachTheServerClientOverConnectio
   ASSERT_TRUE(plain.GetVisit("visits/v1").ok());
   EXPECT_EQ(LastCall().authorization, "Bearer connection-key");
 
-  VisitClient visits(MakeVisitConnection(connection),
-                     Options().set<ApiKeyOption>("client-key"));
+  VisitClient visits(MakeVisitConnection(connection), Options().set<ApiKeyOption>("client-key"));
   ASSERT_TRUE(visits.GetVisit("visits/v1").ok());
   EXPECT_EQ(LastCall().authorization, "Bearer client-key");
   ASSERT_TRUE(visits.GetVisit("visits/v1", Options().set<ApiKeyOption>("call-key")).ok());

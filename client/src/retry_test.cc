@@ -21,10 +21,10 @@ TEST(IsRetryableTest, ReadsRetryEveryTransientCode) {
                     absl::StatusCode::kDeadlineExceeded, absl::StatusCode::kCancelled}) {
     EXPECT_TRUE(IsRetryable(Idempotency::kRead, code)) << code;
   }
-  for (auto code : {absl::StatusCode::kInvalidArgument, absl::StatusCode::kNotFound,
-                    absl::StatusCode::kAborted, absl::StatusCode::kInternal,
-                    absl::StatusCode::kUnauthenticated, absl::StatusCode::kPermissionDenied,
-                    absl::StatusCode::kFailedPrecondition}) {
+  for (auto code :
+       {absl::StatusCode::kInvalidArgument, absl::StatusCode::kNotFound, absl::StatusCode::kAborted,
+        absl::StatusCode::kInternal, absl::StatusCode::kUnauthenticated,
+        absl::StatusCode::kPermissionDenied, absl::StatusCode::kFailedPrecondition}) {
     EXPECT_FALSE(IsRetryable(Idempotency::kRead, code)) << code;
   }
 }
@@ -91,8 +91,8 @@ TEST(LimitedErrorCountRetryPolicyTest, RetriesUpToItsCountOnlyWhatIsRetryable) {
   LimitedErrorCountRetryPolicy prototype(2);
   auto policy = prototype.clone();
   const absl::Status down = absl::UnavailableError("down");
-  EXPECT_FALSE(policy->OnFailure(absl::AbortedError("etag"), Idempotency::kRead,
-                                 absl::ZeroDuration()));
+  EXPECT_FALSE(
+      policy->OnFailure(absl::AbortedError("etag"), Idempotency::kRead, absl::ZeroDuration()));
   EXPECT_FALSE(policy->OnFailure(down, Idempotency::kNonIdempotent, absl::ZeroDuration()));
   EXPECT_TRUE(policy->OnFailure(down, Idempotency::kRead, absl::Hours(100)));
   EXPECT_TRUE(policy->OnFailure(down, Idempotency::kRead, absl::ZeroDuration()));
@@ -203,8 +203,7 @@ class RecordingRetryPolicy : public RetryPolicy {
     Idempotency idempotency;
     absl::Duration delay;
   };
-  explicit RecordingRetryPolicy(std::shared_ptr<std::vector<Seen>> seen)
-      : seen_(std::move(seen)) {}
+  explicit RecordingRetryPolicy(std::shared_ptr<std::vector<Seen>> seen) : seen_(std::move(seen)) {}
   std::unique_ptr<RetryPolicy> clone() const override {
     return std::make_unique<RecordingRetryPolicy>(seen_);
   }
@@ -249,8 +248,8 @@ TEST(RetryLoopTest, PoliciesOfTheCallersOwnDecideAndWait) {
     EXPECT_EQ(s.idempotency, Idempotency::kNonIdempotent);
     delays.push_back(s.delay);
   }
-  EXPECT_THAT(delays, ElementsAre(absl::Nanoseconds(1), absl::Nanoseconds(2),
-                                  absl::Nanoseconds(3)));
+  EXPECT_THAT(delays,
+              ElementsAre(absl::Nanoseconds(1), absl::Nanoseconds(2), absl::Nanoseconds(3)));
 }
 
 }  // namespace

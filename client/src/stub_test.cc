@@ -41,8 +41,8 @@ using ::testing::SizeIs;
 Options Fast(int max_failures = 9) {
   Options options;
   options.set<RetryPolicyOption>(std::make_shared<LimitedErrorCountRetryPolicy>(max_failures));
-  options.set<BackoffPolicyOption>(std::make_shared<ExponentialBackoffPolicy>(
-      absl::ZeroDuration(), absl::ZeroDuration(), 2.0));
+  options.set<BackoffPolicyOption>(
+      std::make_shared<ExponentialBackoffPolicy>(absl::ZeroDuration(), absl::ZeroDuration(), 2.0));
   options.set<ApiKeyOption>("secret-key");
   return options;
 }
@@ -81,13 +81,12 @@ TEST(StubConnectionTest, ReadsAreRetriedOnEveryTransientCodeAndNoOther) {
   auto stub = std::make_shared<MockVisitStub>();
   std::vector<absl::Status> script = {
       absl::DeadlineExceededError("slow"), absl::ResourceExhaustedError("busy"),
-      absl::UnavailableError("down"), absl::CancelledError("shutting down"),
-      absl::NotFoundError("gone"), absl::OkStatus()};
+      absl::UnavailableError("down"),      absl::CancelledError("shutting down"),
+      absl::NotFoundError("gone"),         absl::OkStatus()};
   size_t next = 0;
   EXPECT_CALL(*stub, GetVisit).WillRepeatedly(Invoke([&](auto&&...) {
     absl::Status status = script[next++];
-    return status.ok() ? absl::StatusOr<v1::Visit>(v1::Visit())
-                       : absl::StatusOr<v1::Visit>(status);
+    return status.ok() ? absl::StatusOr<v1::Visit>(v1::Visit()) : absl::StatusOr<v1::Visit>(status);
   }));
   VisitClient visits(internal::MakeVisitConnection(stub, Fast()));
   EXPECT_EQ(visits.GetVisit("visits/v1").status().code(), absl::StatusCode::kNotFound);
@@ -117,12 +116,13 @@ TEST(StubConnectionTest, WritesAreRetriedOnlyWithTheirKeyOrEtag) {
   std::vector<std::string> request_ids;
   EXPECT_CALL(*stub, CreateVisit)
       .Times(2)
-      .WillRepeatedly(Invoke([&](grpc::ClientContext&, const Options&,
-                                 const v1::CreateVisitRequest& request) -> absl::StatusOr<v1::Visit> {
-        request_ids.push_back(request.request_id());
-        if (request_ids.size() == 1) return absl::UnavailableError("down");
-        return request.visit();
-      }));
+      .WillRepeatedly(
+          Invoke([&](grpc::ClientContext&, const Options&,
+                     const v1::CreateVisitRequest& request) -> absl::StatusOr<v1::Visit> {
+            request_ids.push_back(request.request_id());
+            if (request_ids.size() == 1) return absl::UnavailableError("down");
+            return request.visit();
+          }));
   int updates = 0;
   EXPECT_CALL(*stub, UpdateVisit).WillRepeatedly(Invoke([&](auto&&...) {
     ++updates;
@@ -141,8 +141,7 @@ TEST(StubConnectionTest, WritesAreRetriedOnlyWithTheirKeyOrEtag) {
   EXPECT_THAT(request_ids[0], Not(IsEmpty()));
   EXPECT_EQ(request_ids[0], request_ids[1]);
 
-  EXPECT_EQ(visits.UpdateVisit(Named("visits/v1")).status().code(),
-            absl::StatusCode::kUnavailable);
+  EXPECT_EQ(visits.UpdateVisit(Named("visits/v1")).status().code(), absl::StatusCode::kUnavailable);
   EXPECT_EQ(updates, 1);
   v1::Visit with_etag = Named("visits/v1");
   with_etag.set_etag("e1");
@@ -183,8 +182,7 @@ TEST(StubConnectionTest, CreatesAreRetriedWhenTheServerCancelsThemNotPastTheirDe
   size_t next = 0;
   EXPECT_CALL(*stub, CreateVisit).WillRepeatedly(Invoke([&](auto&&...) {
     absl::Status status = script[next++];
-    return status.ok() ? absl::StatusOr<v1::Visit>(v1::Visit())
-                       : absl::StatusOr<v1::Visit>(status);
+    return status.ok() ? absl::StatusOr<v1::Visit>(v1::Visit()) : absl::StatusOr<v1::Visit>(status);
   }));
   int updates = 0;
   EXPECT_CALL(*stub, UpdateVisit).WillRepeatedly(Invoke([&](auto&&...) {
@@ -273,9 +271,9 @@ TEST(StubConnectionTest, PoliciesGivenPerCallReplaceTheConnections) {
   EXPECT_FALSE(patient.GetVisit("visits/v1").ok());
   EXPECT_EQ(gets, 2);
   gets = 0;
-  EXPECT_FALSE(patient.GetVisit("visits/v1", CallOptions{std::nullopt, RetryOptions::None(),
-                                                           std::nullopt})
-                   .ok());
+  EXPECT_FALSE(
+      patient.GetVisit("visits/v1", CallOptions{std::nullopt, RetryOptions::None(), std::nullopt})
+          .ok());
   EXPECT_EQ(gets, 1);
 }
 
@@ -285,23 +283,23 @@ TEST(StubConnectionTest, EveryPageOfAListIsARetriedReadWithTheOptionsOfTheListCa
   std::vector<absl::Duration> timeouts;
   int failures = 0;
   EXPECT_CALL(*stub, ListVisits)
-      .WillRepeatedly(Invoke([&](grpc::ClientContext&, const Options& options,
-                                 const v1::ListVisitsRequest& request)
-                                 -> absl::StatusOr<v1::ListVisitsResponse> {
-        tokens.push_back(request.page_token());
-        timeouts.push_back(options.get<TimeoutOption>());
-        if (request.page_token() == "2" && failures++ == 0) {
-          return absl::UnavailableError("down");
-        }
-        v1::ListVisitsResponse page;
-        page.add_visits()->set_name("visits/v" + (request.page_token().empty()
-                                                      ? std::string("0")
-                                                      : request.page_token()));
-        if (request.page_token() != "2") {
-          page.set_next_page_token(request.page_token().empty() ? "1" : "2");
-        }
-        return page;
-      }));
+      .WillRepeatedly(Invoke(
+          [&](grpc::ClientContext&, const Options& options,
+              const v1::ListVisitsRequest& request) -> absl::StatusOr<v1::ListVisitsResponse> {
+            tokens.push_back(request.page_token());
+            timeouts.push_back(options.get<TimeoutOption>());
+            if (request.page_token() == "2" && failures++ == 0) {
+              return absl::UnavailableError("down");
+            }
+            v1::ListVisitsResponse page;
+            page.add_visits()->set_name("visits/v" + (request.page_token().empty()
+                                                          ? std::string("0")
+                                                          : request.page_token()));
+            if (request.page_token() != "2") {
+              page.set_next_page_token(request.page_token().empty() ? "1" : "2");
+            }
+            return page;
+          }));
   VisitClient visits(internal::MakeVisitConnection(stub, Fast()));
   std::vector<std::string> names;
   for (auto& visit : visits.ListVisits("", "", Options().set<TimeoutOption>(absl::Seconds(5)))) {
@@ -355,8 +353,8 @@ TEST(StubConnectionTest, AStreamResumesFromItsLastCursorUnlessThePolicySaysNot) 
                                  const v1::WatchChangesRequest& request) {
         cursors.push_back(request.cursor());
         std::string next = "c" + std::to_string(cursors.size());
-        return OneChangeThen(next, cursors.size() < 3 ? absl::UnavailableError("down")
-                                                      : absl::OkStatus());
+        return OneChangeThen(
+            next, cursors.size() < 3 ? absl::UnavailableError("down") : absl::OkStatus());
       }));
   auto watch = [](ChangeClient client) {
     std::vector<absl::StatusCode> seen;
@@ -440,8 +438,8 @@ TEST(MetadataDecoratorTest, StreamsCarryTheApiKeyToo) {
   ChangeClient changes(
       internal::MakeChangeConnection(internal::DecorateChangeStub(stub, options), options));
   for (auto& batch : changes.WatchChanges(v1::WatchChangesRequest())) ASSERT_TRUE(batch.ok());
-  EXPECT_THAT(sent, ElementsAre(std::pair<const std::string, std::string>(
-                        "authorization", "Bearer secret-key")));
+  EXPECT_THAT(sent, ElementsAre(std::pair<const std::string, std::string>("authorization",
+                                                                          "Bearer secret-key")));
 }
 
 // Collects the request log.
@@ -503,8 +501,7 @@ TEST(LoggingDecoratorTest, LogsEveryAttemptsMethodStatusAndLatencyToTheSink) {
 TEST(LoggingDecoratorTest, WritesALineToStderrWithoutASinkAndNeverTheApiKey) {
   auto stub = std::make_shared<MockVisitStub>();
   EXPECT_CALL(*stub, GetVisit)
-      .WillOnce(Return(absl::StatusOr<v1::Visit>(
-          absl::PermissionDeniedError("key not allowed"))));
+      .WillOnce(Return(absl::StatusOr<v1::Visit>(absl::PermissionDeniedError("key not allowed"))));
   Options options = Fast();
   options.set<RequestLoggingOption>(true);
   ::testing::internal::CaptureStderr();

@@ -31,8 +31,7 @@ bool StartsChunk(const v1::ImportTradeRecordsRequest& chunk, bool use_name,
 }  // namespace
 
 absl::StatusOr<v1::ImportTradeRecordsResponse> TradeRecordClient::ImportTradeRecords(
-    std::vector<v1::TradeRecord> records, const ImportOptions& options,
-    Options opts) {
+    std::vector<v1::TradeRecord> records, const ImportOptions& options, Options opts) {
   internal::CallOptionsScope scope(MergeOptions(std::move(opts), options_));
   if (absl::Status status = CheckChunkSize(options); !status.ok()) return status;
   std::vector<v1::ImportTradeRecordsRequest> chunks;
@@ -46,8 +45,8 @@ absl::StatusOr<v1::ImportTradeRecordsResponse> TradeRecordClient::ImportTradeRec
   return connection_->ImportTradeRecords(chunks);
 }
 
-TradeRecordImportWriter TradeRecordClient::ImportTradeRecordsWriter(
-    const ImportOptions& options, Options opts) {
+TradeRecordImportWriter TradeRecordClient::ImportTradeRecordsWriter(const ImportOptions& options,
+                                                                    Options opts) {
   internal::CallOptionsScope scope(MergeOptions(std::move(opts), options_));
   if (absl::Status status = CheckChunkSize(options); !status.ok()) {
     return TradeRecordImportWriter(

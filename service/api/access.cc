@@ -18,12 +18,12 @@ struct Verb {
 // A verb matches when the method name starts with it and the next letter
 // starts a new word, so "Get" does not match "Getaway".
 constexpr Verb kVerbs[] = {
-    {"Get", Access::kRead},           {"List", Access::kRead},
-    {"BatchGet", Access::kRead},      {"Search", Access::kRead},
-    {"Watch", Access::kRead},         {"Create", Access::kWrite},
-    {"Update", Access::kWrite},       {"Delete", Access::kWrite},
-    {"Import", Access::kWrite},       {"BatchCreate", Access::kWrite},
-    {"BatchUpdate", Access::kWrite},  {"BatchDelete", Access::kWrite},
+    {"Get", Access::kRead},          {"List", Access::kRead},
+    {"BatchGet", Access::kRead},     {"Search", Access::kRead},
+    {"Watch", Access::kRead},        {"Create", Access::kWrite},
+    {"Update", Access::kWrite},      {"Delete", Access::kWrite},
+    {"Import", Access::kWrite},      {"BatchCreate", Access::kWrite},
+    {"BatchUpdate", Access::kWrite}, {"BatchDelete", Access::kWrite},
 };
 
 // Methods whose access differs from what their verb says, by full name
@@ -44,8 +44,7 @@ Access RequiredAccess(absl::string_view method) {
     if (name == method) return access;
   }
   auto slash = method.rfind('/');
-  absl::string_view name =
-      slash == absl::string_view::npos ? method : method.substr(slash + 1);
+  absl::string_view name = slash == absl::string_view::npos ? method : method.substr(slash + 1);
   for (const auto& verb : kVerbs) {
     if (StartsWithVerb(name, verb.prefix)) return verb.access;
   }

@@ -38,8 +38,7 @@ std::string Sha256(absl::string_view salt, absl::string_view key) {
 
 absl::StatusOr<std::string> RandomBytes(size_t size) {
   std::string bytes(size, '\0');
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(bytes.data()),
-                 static_cast<int>(size)) != 1) {
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(bytes.data()), static_cast<int>(size)) != 1) {
     return absl::InternalError("the system random number generator failed");
   }
   return bytes;
@@ -69,8 +68,7 @@ absl::string_view KeyId(absl::string_view key) {
 bool IsValidKeyId(absl::string_view id) {
   if (id.empty() || id.size() > 64) return false;
   for (char c : id) {
-    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '_' &&
-        c != '-') {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-') {
       return false;
     }
   }
@@ -79,8 +77,7 @@ bool IsValidKeyId(absl::string_view id) {
 
 absl::StatusOr<NewKey> GenerateKey(absl::string_view id, Role role) {
   if (!IsValidKeyId(id)) {
-    return absl::InvalidArgumentError(
-        "a key id is 1 to 64 letters, digits, '_' or '-'");
+    return absl::InvalidArgumentError("a key id is 1 to 64 letters, digits, '_' or '-'");
   }
   auto secret = RandomBytes(kSecretBytes);
   if (!secret.ok()) return secret.status();
@@ -105,8 +102,7 @@ absl::StatusOr<KeySet> KeySet::Parse(absl::string_view text) {
     std::vector<absl::string_view> fields =
         absl::StrSplit(line, absl::ByAnyChar(" \t"), absl::SkipEmpty());
     auto error = [&](absl::string_view what) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("keys file line ", line_number, ": ", what));
+      return absl::InvalidArgumentError(absl::StrCat("keys file line ", line_number, ": ", what));
     };
     if (fields.size() != 4) {
       return error("expected '<id> <role> <salt> <hash>'");
@@ -135,15 +131,13 @@ absl::StatusOr<KeySet> KeySet::Parse(absl::string_view text) {
 absl::StatusOr<KeySet> KeySet::Load(const std::string& path) {
   std::ifstream file(path, std::ios::binary);
   if (!file) {
-    return absl::NotFoundError(
-        absl::StrCat("cannot read keys file '", path, "'"));
+    return absl::NotFoundError(absl::StrCat("cannot read keys file '", path, "'"));
   }
   std::stringstream text;
   text << file.rdbuf();
   auto set = Parse(text.str());
   if (!set.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("'", path, "': ", set.status().message()));
+    return absl::InvalidArgumentError(absl::StrCat("'", path, "': ", set.status().message()));
   }
   return set;
 }
@@ -156,8 +150,8 @@ std::string KeySet::Serialize() const {
       "stored.\n";
   for (const auto& entry : entries_) {
     absl::StrAppend(&text, entry.id, " ", RoleName(entry.role), " ",
-                    absl::BytesToHexString(entry.salt), " ",
-                    absl::BytesToHexString(entry.hash), "\n");
+                    absl::BytesToHexString(entry.salt), " ", absl::BytesToHexString(entry.hash),
+                    "\n");
   }
   return text;
 }
@@ -166,18 +160,15 @@ absl::Status KeySet::Save(const std::string& path) const {
   const std::string temp = absl::StrCat(path, ".tmp");
   int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot write '", temp, "': ", strerror(errno)));
+    return absl::UnavailableError(absl::StrCat("cannot write '", temp, "': ", strerror(errno)));
   }
   const std::string text = Serialize();
-  bool ok = write(fd, text.data(), text.size()) ==
-                static_cast<ssize_t>(text.size()) &&
-            fsync(fd) == 0;
+  bool ok =
+      write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && fsync(fd) == 0;
   ok = close(fd) == 0 && ok;
   if (!ok || rename(temp.c_str(), path.c_str()) != 0) {
     unlink(temp.c_str());
-    return absl::UnavailableError(
-        absl::StrCat("cannot write '", path, "': ", strerror(errno)));
+    return absl::UnavailableError(absl::StrCat("cannot write '", path, "': ", strerror(errno)));
   }
   return absl::OkStatus();
 }
@@ -215,8 +206,7 @@ const KeyEntry* KeySet::Verify(absl::string_view key) const {
                                 std::string(SHA256_DIGEST_LENGTH, '\0')};
   const KeyEntry& entry = found != nullptr ? *found : kNobody;
   std::string digest = Sha256(entry.salt, key);
-  bool match = CRYPTO_memcmp(digest.data(), entry.hash.data(),
-                             SHA256_DIGEST_LENGTH) == 0;
+  bool match = CRYPTO_memcmp(digest.data(), entry.hash.data(), SHA256_DIGEST_LENGTH) == 0;
   return found != nullptr && match ? found : nullptr;
 }
 
@@ -235,8 +225,7 @@ absl::Status KeyRing::Reload() {
   return absl::OkStatus();
 }
 
-absl::StatusOr<Principal> KeyRing::Authenticate(
-    const std::string* authorization) const {
+absl::StatusOr<Principal> KeyRing::Authenticate(const std::string* authorization) const {
   if (authorization == nullptr || authorization->empty()) {
     return absl::UnauthenticatedError(
         "this server requires an API key: send the metadata "
@@ -246,11 +235,9 @@ absl::StatusOr<Principal> KeyRing::Authenticate(
   constexpr absl::string_view kScheme = "bearer ";
   if (value.size() <= kScheme.size() ||
       !absl::EqualsIgnoreCase(value.substr(0, kScheme.size()), kScheme)) {
-    return absl::UnauthenticatedError(
-        "the authorization metadata must be 'Bearer <key>'");
+    return absl::UnauthenticatedError("the authorization metadata must be 'Bearer <key>'");
   }
-  absl::string_view key =
-      absl::StripAsciiWhitespace(value.substr(kScheme.size()));
+  absl::string_view key = absl::StripAsciiWhitespace(value.substr(kScheme.size()));
   std::shared_ptr<const KeySet> keys;
   {
     absl::MutexLock lock(&mu_);

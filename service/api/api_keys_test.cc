@@ -22,8 +22,7 @@ TEST(RequiredAccessTest, FollowsTheVerb) {
   EXPECT_EQ(RequiredAccess("bilateral.v1.VisitService/CreateVisit"), Access::kWrite);
   EXPECT_EQ(RequiredAccess("bilateral.v1.VisitService/UpdateVisit"), Access::kWrite);
   EXPECT_EQ(RequiredAccess("bilateral.v1.VisitService/DeleteVisit"), Access::kWrite);
-  EXPECT_EQ(RequiredAccess("bilateral.v1.TradeRecordService/ImportTradeRecords"),
-            Access::kWrite);
+  EXPECT_EQ(RequiredAccess("bilateral.v1.TradeRecordService/ImportTradeRecords"), Access::kWrite);
   EXPECT_EQ(RequiredAccess("bilateral.v1.VisitService/BatchCreateVisits"), Access::kWrite);
   // Anything else is admin, including verbs that only start like a known one.
   EXPECT_EQ(RequiredAccess("bilateral.v1.AdminService/CompactStore"), Access::kAdmin);
@@ -94,17 +93,13 @@ TEST(KeySetTest, MalformedLinesAreRejectedNamingTheLine) {
   EXPECT_EQ(wrong_fields.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(wrong_fields.status().message(), HasSubstr("line 2"));
   const std::string salt(32, 'a'), hash(64, 'b');
-  EXPECT_THAT(KeySet::Parse("id root " + salt + " " + hash).status().message(),
-              HasSubstr("role"));
-  EXPECT_THAT(KeySet::Parse("id reader xyz " + hash).status().message(),
-              HasSubstr("salt"));
-  EXPECT_THAT(KeySet::Parse("id reader " + salt + " " + hash + "\nid writer " +
-                            salt + " " + hash)
+  EXPECT_THAT(KeySet::Parse("id root " + salt + " " + hash).status().message(), HasSubstr("role"));
+  EXPECT_THAT(KeySet::Parse("id reader xyz " + hash).status().message(), HasSubstr("salt"));
+  EXPECT_THAT(KeySet::Parse("id reader " + salt + " " + hash + "\nid writer " + salt + " " + hash)
                   .status()
                   .message(),
               HasSubstr("already exists"));
-  EXPECT_EQ(KeySet::Load("/nonexistent/keys").status().code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_EQ(KeySet::Load("/nonexistent/keys").status().code(), absl::StatusCode::kNotFound);
   EXPECT_FALSE(GenerateKey("has space", Role::kReader).ok());
   EXPECT_FALSE(GenerateKey("", Role::kReader).ok());
 }
@@ -127,8 +122,7 @@ TEST(KeyRingTest, AuthenticatesBearerKeysWithoutEchoingThem) {
   std::string lower = "bearer " + made->key;
   EXPECT_TRUE((*ring)->Authenticate(&lower).ok());
 
-  EXPECT_EQ((*ring)->Authenticate(nullptr).status().code(),
-            absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ((*ring)->Authenticate(nullptr).status().code(), absl::StatusCode::kUnauthenticated);
   std::string basic = "Basic " + made->key;
   auto wrong_scheme = (*ring)->Authenticate(&basic);
   EXPECT_EQ(wrong_scheme.status().code(), absl::StatusCode::kUnauthenticated);
@@ -157,9 +151,7 @@ TEST(KeyRingTest, AFailedReloadKeepsTheKeysInUse) {
   ASSERT_TRUE((*ring)->Reload().ok());
   EXPECT_TRUE((*ring)->Authenticate(&second_header).ok());
 
-  {
-    std::ofstream(dir.File("keys")) << "garbage\n";
-  }
+  { std::ofstream(dir.File("keys")) << "garbage\n"; }
   EXPECT_FALSE((*ring)->Reload().ok());
   EXPECT_TRUE((*ring)->Authenticate(&first_header).ok());
   EXPECT_TRUE((*ring)->Authenticate(&second_header).ok());

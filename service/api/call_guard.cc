@@ -24,8 +24,7 @@ absl::Time ClientDeadline(const grpc::CallbackServerContext& context) {
 
 // Codes that say the store failed rather than the request.
 bool IsStoreFailure(absl::StatusCode code) {
-  return code == absl::StatusCode::kInternal ||
-         code == absl::StatusCode::kUnavailable ||
+  return code == absl::StatusCode::kInternal || code == absl::StatusCode::kUnavailable ||
          code == absl::StatusCode::kDataLoss;
 }
 
@@ -34,12 +33,11 @@ bool IsStoreFailure(absl::StatusCode code) {
 CallGuard::CallGuard(const CallGuardOptions& options) : options_(options) {
   if (options_.metrics == nullptr) return;
   calls_ = options_.metrics->AddCounter(
-      "bilateral_calls_total", "Calls finished, by method and status code.",
-      {"method", "code"});
+      "bilateral_calls_total", "Calls finished, by method and status code.", {"method", "code"});
   latency_ = options_.metrics->AddHistogram(
       "bilateral_call_duration_seconds",
-      "Time from a call's arrival in the handler to its status, by method.",
-      {"method"}, metrics::LatencyBuckets());
+      "Time from a call's arrival in the handler to its status, by method.", {"method"},
+      metrics::LatencyBuckets());
   store_errors_ = options_.metrics->AddCounter(
       "bilateral_store_errors_total",
       "Calls whose work failed with INTERNAL, UNAVAILABLE or DATA_LOSS, by "
@@ -47,10 +45,8 @@ CallGuard::CallGuard(const CallGuardOptions& options) : options_(options) {
       {"code"});
   unparseable_ = options_.metrics->AddCounter(
       "bilateral_unparseable_requests_total",
-      "Calls refused because their request did not parse as its message, by method.",
-      {"method"});
-  options_.metrics->AddGauge("bilateral_calls_in_flight",
-                             "Calls being worked on now.",
+      "Calls refused because their request did not parse as its message, by method.", {"method"});
+  options_.metrics->AddGauge("bilateral_calls_in_flight", "Calls being worked on now.",
                              [this] { return static_cast<double>(in_flight()); });
 }
 
@@ -75,8 +71,7 @@ bool CallGuard::WaitUntilQuiet(absl::Duration quiet, absl::Time deadline) const 
   }
 }
 
-absl::Status CallGuard::Authorize(grpc::CallbackServerContext* context,
-                                  const CallInfo& info,
+absl::Status CallGuard::Authorize(grpc::CallbackServerContext* context, const CallInfo& info,
                                   std::string* key_id) const {
   if (options_.keys == nullptr) return absl::OkStatus();
   const auto& metadata = context->client_metadata();
@@ -85,25 +80,22 @@ absl::Status CallGuard::Authorize(grpc::CallbackServerContext* context,
   if (it != metadata.end()) {
     authorization.assign(it->second.data(), it->second.size());
   }
-  auto principal = options_.keys->Authenticate(
-      it != metadata.end() ? &authorization : nullptr);
+  auto principal = options_.keys->Authenticate(it != metadata.end() ? &authorization : nullptr);
   if (!principal.ok()) return principal.status();
   *key_id = principal->key_id;
   const Access needed = RequiredAccess(info.method);
   if (!RoleAllows(principal->role, needed)) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "key '", principal->key_id, "' has role ", RoleName(principal->role),
-        "; ", info.method, " needs ", RoleName(RoleFor(needed))));
+    return absl::PermissionDeniedError(absl::StrCat("key '", principal->key_id, "' has role ",
+                                                    RoleName(principal->role), "; ", info.method,
+                                                    " needs ", RoleName(RoleFor(needed))));
   }
   return absl::OkStatus();
 }
 
-void CallGuard::MarkUnparseable(const grpc::CallbackServerContext* context,
-                                absl::Status problem) {
+void CallGuard::MarkUnparseable(const grpc::CallbackServerContext* context, absl::Status problem) {
   absl::MutexLock lock(&unparseable_mu_);
   unparseable_calls_[context] = std::move(problem);
-  unparseable_count_.store(static_cast<int>(unparseable_calls_.size()),
-                           std::memory_order_release);
+  unparseable_count_.store(static_cast<int>(unparseable_calls_.size()), std::memory_order_release);
 }
 
 absl::Status CallGuard::TakeUnparseable(const grpc::CallbackServerContext* context) {
@@ -113,8 +105,7 @@ absl::Status CallGuard::TakeUnparseable(const grpc::CallbackServerContext* conte
   if (found == unparseable_calls_.end()) return absl::OkStatus();
   absl::Status problem = std::move(found->second);
   unparseable_calls_.erase(found);
-  unparseable_count_.store(static_cast<int>(unparseable_calls_.size()),
-                           std::memory_order_release);
+  unparseable_count_.store(static_cast<int>(unparseable_calls_.size()), std::memory_order_release);
   return problem;
 }
 
@@ -132,8 +123,7 @@ absl::Status CallGuard::Admit(grpc::CallbackServerContext* context, const CallIn
   last_arrival_ns_.store(absl::ToUnixNanos(admitted->start), std::memory_order_relaxed);
   absl::Status unparseable = TakeUnparseable(context);
   if (!info.continues_call && draining_.load(std::memory_order_acquire)) {
-    return absl::UnavailableError(
-        "the server is shutting down; retry, another replica will serve");
+    return absl::UnavailableError("the server is shutting down; retry, another replica will serve");
   }
   if (!TryAcquire()) {
     return absl::ResourceExhaustedError(
@@ -155,8 +145,8 @@ absl::Status CallGuard::Admit(grpc::CallbackServerContext* context, const CallIn
 }
 
 absl::Status CallGuard::Execute(grpc::CallbackServerContext* context, const CallInfo& info,
-                                const Admitted& admitted,
-                                absl::FunctionRef<absl::Status()> body, bool* ran) {
+                                const Admitted& admitted, absl::FunctionRef<absl::Status()> body,
+                                bool* ran) {
   absl::Status status;
   const absl::Time deadline = admitted.deadline;
   if (context->IsCancelled()) {
@@ -178,8 +168,8 @@ absl::Status CallGuard::Execute(grpc::CallbackServerContext* context, const Call
       status = absl::CancelledError("the client cancelled the call; its work was stopped");
     }
     if (status.ok() && (info.response != nullptr || info.response_bytes != nullptr)) {
-      const size_t bytes = info.response != nullptr ? info.response->ByteSizeLong()
-                                                    : info.response_bytes->size();
+      const size_t bytes =
+          info.response != nullptr ? info.response->ByteSizeLong() : info.response_bytes->size();
       if (bytes > options_.max_response_bytes) {
         status = absl::ResourceExhaustedError(absl::StrCat(
             "the response is ", bytes, " bytes, more than the ", options_.max_response_bytes,
@@ -192,15 +182,13 @@ absl::Status CallGuard::Execute(grpc::CallbackServerContext* context, const Call
   return status;
 }
 
-absl::Status CallGuard::Run(grpc::CallbackServerContext* context,
-                            const CallInfo& info, size_t request_bytes,
-                            absl::FunctionRef<absl::Status()> body) {
+absl::Status CallGuard::Run(grpc::CallbackServerContext* context, const CallInfo& info,
+                            size_t request_bytes, absl::FunctionRef<absl::Status()> body) {
   Admitted admitted;
   bool ran = false;
   absl::Status status = Admit(context, info, &admitted);
   if (status.ok()) status = Execute(context, info, admitted, body, &ran);
-  Record(context, info, status, ran, absl::Now() - admitted.start, admitted.key_id,
-         request_bytes);
+  Record(context, info, status, ran, absl::Now() - admitted.start, admitted.key_id, request_bytes);
   return status;
 }
 
@@ -226,18 +214,17 @@ void CallGuard::Start(grpc::CallbackServerContext* context, const CallInfo& info
     };
     if (executor->TrySubmit(std::move(task))) return;
     Release();
-    status = absl::ResourceExhaustedError(absl::StrCat(
-        "the server's ", executor->max_queued(), " places for ", executor->name(),
-        " waiting to run are taken; retry with backoff"));
+    status = absl::ResourceExhaustedError(
+        absl::StrCat("the server's ", executor->max_queued(), " places for ", executor->name(),
+                     " waiting to run are taken; retry with backoff"));
   }
   Record(context, info, status, false, absl::Now() - admitted.start, admitted.key_id,
          request_bytes);
   done(status);
 }
 
-void CallGuard::Record(grpc::CallbackServerContext* context,
-                       const CallInfo& info, const absl::Status& status,
-                       bool ran, absl::Duration latency,
+void CallGuard::Record(grpc::CallbackServerContext* context, const CallInfo& info,
+                       const absl::Status& status, bool ran, absl::Duration latency,
                        const std::string& key_id, size_t request_bytes) {
   const std::string method(info.method);
   const std::string code = absl::StatusCodeToString(status.code());
@@ -246,8 +233,8 @@ void CallGuard::Record(grpc::CallbackServerContext* context,
     latency_->Observe({method}, absl::ToDoubleSeconds(latency));
     if (ran && IsStoreFailure(status.code())) store_errors_->Increment({code});
   }
-  const LogLevel level = ran && IsStoreFailure(status.code()) ? LogLevel::kWarning
-                                                              : LogLevel::kInfo;
+  const LogLevel level =
+      ran && IsStoreFailure(status.code()) ? LogLevel::kWarning : LogLevel::kInfo;
   if (!LogEnabled(level)) return;
   LogFields fields = {{"method", method},
                       {"code", code},

@@ -74,15 +74,14 @@ class CallGuard {
 
   // Runs `body` for the call if it is admitted and returns the status the
   // call finishes with: UNAVAILABLE once the server drains,
-  // RESOURCE_EXHAUSTED past the in-flight bound, UNAUTHENTICATED without a valid key, PERMISSION_DENIED when the key's
-  // role is too low (all before `body` runs), CANCELLED when the client has
-  // gone, DEADLINE_EXCEEDED when the deadline has passed, otherwise
-  // `body`'s; a body whose storage work stopped because the deadline
-  // passed or the client cancelled ends DEADLINE_EXCEEDED or CANCELLED.
-  // `body` runs with the call's deadline and cancellation set for the
-  // thread (common/call_deadline.h). Logs one line and records metrics per run.
-  absl::Status Run(grpc::CallbackServerContext* context, const CallInfo& info,
-                   size_t request_bytes, absl::FunctionRef<absl::Status()> body);
+  // RESOURCE_EXHAUSTED past the in-flight bound, UNAUTHENTICATED without a valid key,
+  // PERMISSION_DENIED when the key's role is too low (all before `body` runs), CANCELLED when the
+  // client has gone, DEADLINE_EXCEEDED when the deadline has passed, otherwise `body`'s; a body
+  // whose storage work stopped because the deadline passed or the client cancelled ends
+  // DEADLINE_EXCEEDED or CANCELLED. `body` runs with the call's deadline and cancellation set for
+  // the thread (common/call_deadline.h). Logs one line and records metrics per run.
+  absl::Status Run(grpc::CallbackServerContext* context, const CallInfo& info, size_t request_bytes,
+                   absl::FunctionRef<absl::Status()> body);
 
   // Marks the call `context` as one whose request did not parse: Run for it
   // authenticates the caller as usual, then returns `problem` (an
@@ -104,8 +103,7 @@ class CallGuard {
   // DEADLINE_EXCEEDED without `body` running. `body` and `done` must stay
   // valid until `done` has been called.
   void Start(grpc::CallbackServerContext* context, const CallInfo& info, size_t request_bytes,
-             std::function<absl::Status()> body,
-             std::function<void(const absl::Status&)> done);
+             std::function<absl::Status()> body, std::function<void(const absl::Status&)> done);
 
   // From now on, new calls are refused with UNAVAILABLE before they start;
   // calls already running go on.
@@ -142,11 +140,10 @@ class CallGuard {
   // A body that succeeded but whose response is too large to send ends
   // RESOURCE_EXHAUSTED.
   absl::Status Execute(grpc::CallbackServerContext* context, const CallInfo& info,
-                       const Admitted& admitted, absl::FunctionRef<absl::Status()> body,
-                       bool* ran);
+                       const Admitted& admitted, absl::FunctionRef<absl::Status()> body, bool* ran);
   // The caller's key id when the call may run; the error otherwise.
-  absl::Status Authorize(grpc::CallbackServerContext* context,
-                         const CallInfo& info, std::string* key_id) const;
+  absl::Status Authorize(grpc::CallbackServerContext* context, const CallInfo& info,
+                         std::string* key_id) const;
   void Record(grpc::CallbackServerContext* context, const CallInfo& info,
               const absl::Status& status, bool ran, absl::Duration latency,
               const std::string& key_id, size_t request_bytes);

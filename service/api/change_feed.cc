@@ -41,11 +41,11 @@ std::string EncodeCursor(const std::string& store_identity, int64_t seq) {
   return store::SealPageToken(absl::StrCat(kCursorPrefix, store_identity, ":", seq));
 }
 
-absl::StatusOr<int64_t> DecodeCursor(const std::string& cursor,
-                                     const std::string& store_identity) {
+absl::StatusOr<int64_t> DecodeCursor(const std::string& cursor, const std::string& store_identity) {
   const absl::Status not_ours = domain::InvalidField(
-      "cursor", "not a cursor this service issued, or altered; pass a ChangeEvent.cursor "
-                "exactly as it came");
+      "cursor",
+      "not a cursor this service issued, or altered; pass a ChangeEvent.cursor "
+      "exactly as it came");
   if (cursor.size() > 200) return not_ours;
   auto body = store::UnsealPageToken(cursor);
   if (!body.ok()) return not_ours;
@@ -57,18 +57,19 @@ absl::StatusOr<int64_t> DecodeCursor(const std::string& cursor,
   if (parts.first.empty() || !absl::SimpleAtoi(parts.second, &seq) || seq < 0) return not_ours;
   if (parts.first != store_identity) {
     return domain::InvalidField(
-        "cursor", "issued by a server on another database; list the collections again and "
-                  "watch from a new cursor");
+        "cursor",
+        "issued by a server on another database; list the collections again and "
+        "watch from a new cursor");
   }
   return seq;
 }
 
 absl::Status CursorExpired(const std::string& store_identity, int64_t oldest) {
   return domain::WithReason(
-      absl::FailedPreconditionError(absl::StrCat(
-          "the cursor is older than the changes this server retains (the oldest is ",
-          EncodeCursor(store_identity, oldest > 0 ? oldest - 1 : 0),
-          "); read the collections again with List and watch from a new cursor")),
+      absl::FailedPreconditionError(
+          absl::StrCat("the cursor is older than the changes this server retains (the oldest is ",
+                       EncodeCursor(store_identity, oldest > 0 ? oldest - 1 : 0),
+                       "); read the collections again with List and watch from a new cursor")),
       "CURSOR_EXPIRED");
 }
 
@@ -433,8 +434,8 @@ void ChangeFeed::Wait(WatchReactor* reactor, bool behind) {
   if (behind) urgent_ = true;
 }
 
-bool ChangeFeed::FromWindow(int64_t after, const std::vector<std::string>& collections,
-                            int limit, FeedSlice* slice) const {
+bool ChangeFeed::FromWindow(int64_t after, const std::vector<std::string>& collections, int limit,
+                            FeedSlice* slice) const {
   absl::MutexLock lock(&window_mu_);
   if (window_through_ < 0 || after < window_from_) return false;
   slice->oldest = oldest_;
@@ -446,8 +447,8 @@ bool ChangeFeed::FromWindow(int64_t after, const std::vector<std::string>& colle
     if (static_cast<int>(slice->events.size()) == limit) break;
     if (Wanted(collections, (*it)->collection)) slice->events.push_back(*it);
   }
-  slice->scanned_through = it == window_.end() ? std::max(after, window_through_)
-                                               : slice->events.back()->seq;
+  slice->scanned_through =
+      it == window_.end() ? std::max(after, window_through_) : slice->events.back()->seq;
   return true;
 }
 
@@ -512,9 +513,7 @@ void ChangeFeed::Poll() {
   auto has_work = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     return stopped_.load() || !waiting_.empty();
   };
-  auto woken = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    return stopped_.load() || urgent_;
-  };
+  auto woken = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopped_.load() || urgent_; };
   while (true) {
     {
       absl::MutexLock lock(&mu_);

@@ -10,17 +10,28 @@ namespace {
 // The ErrorInfo reason of an error that carries none of its own.
 absl::string_view DefaultReason(absl::StatusCode code) {
   switch (code) {
-    case absl::StatusCode::kInvalidArgument: return "INVALID_ARGUMENT";
-    case absl::StatusCode::kNotFound: return "RESOURCE_NOT_FOUND";
-    case absl::StatusCode::kAlreadyExists: return "RESOURCE_ALREADY_EXISTS";
-    case absl::StatusCode::kAborted: return "ETAG_MISMATCH";
-    case absl::StatusCode::kFailedPrecondition: return "FAILED_PRECONDITION";
-    case absl::StatusCode::kResourceExhausted: return "RESOURCE_EXHAUSTED";
-    case absl::StatusCode::kUnavailable: return "UNAVAILABLE";
-    case absl::StatusCode::kDataLoss: return "DATA_LOSS";
-    case absl::StatusCode::kDeadlineExceeded: return "DEADLINE_EXCEEDED";
-    case absl::StatusCode::kCancelled: return "CANCELLED";
-    default: return "INTERNAL";
+    case absl::StatusCode::kInvalidArgument:
+      return "INVALID_ARGUMENT";
+    case absl::StatusCode::kNotFound:
+      return "RESOURCE_NOT_FOUND";
+    case absl::StatusCode::kAlreadyExists:
+      return "RESOURCE_ALREADY_EXISTS";
+    case absl::StatusCode::kAborted:
+      return "ETAG_MISMATCH";
+    case absl::StatusCode::kFailedPrecondition:
+      return "FAILED_PRECONDITION";
+    case absl::StatusCode::kResourceExhausted:
+      return "RESOURCE_EXHAUSTED";
+    case absl::StatusCode::kUnavailable:
+      return "UNAVAILABLE";
+    case absl::StatusCode::kDataLoss:
+      return "DATA_LOSS";
+    case absl::StatusCode::kDeadlineExceeded:
+      return "DEADLINE_EXCEEDED";
+    case absl::StatusCode::kCancelled:
+      return "CANCELLED";
+    default:
+      return "INTERNAL";
   }
 }
 
@@ -42,8 +53,7 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
     any->set_type_url(std::string(url));
     any->set_value(std::string(*payload));
   }
-  return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
-                      std::string(status.message()),
+  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()),
                       details.SerializeAsString());
 }
 

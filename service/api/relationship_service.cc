@@ -17,15 +17,17 @@ class RelationshipServiceImpl final : public v1::RelationshipService::CallbackSe
                                             v1::Relationship* response) override {
     return RunUnary(context, guard_,
                     {"bilateral.v1.RelationshipService/GetRelationship", Access::kRead}, *request,
-                    response, [this, request, response] { return Respond(relationships_.Get(request->name()), response); });
+                    response, [this, request, response] {
+                      return Respond(relationships_.Get(request->name()), response);
+                    });
   }
 
   grpc::ServerUnaryReactor* ListTimeline(grpc::CallbackServerContext* context,
                                          const v1::ListTimelineRequest* request,
                                          v1::ListTimelineResponse* response) override {
     return RunUnary(
-        context, guard_, {"bilateral.v1.RelationshipService/ListTimeline", Access::kRead},
-        *request, response, [this, request, response]() -> absl::Status {
+        context, guard_, {"bilateral.v1.RelationshipService/ListTimeline", Access::kRead}, *request,
+        response, [this, request, response]() -> absl::Status {
           auto page = relationships_.ListTimeline(request->parent(), request->page_size(),
                                                   request->page_token(), request->filter());
           if (!page.ok()) return page.status();

@@ -138,10 +138,9 @@ class ParseCheckingService final : public grpc::Service {
           method.client_streaming()
               ? (method.server_streaming() ? RpcMethod::BIDI_STREAMING
                                            : RpcMethod::CLIENT_STREAMING)
-              : (method.server_streaming() ? RpcMethod::SERVER_STREAMING
-                                           : RpcMethod::NORMAL_RPC);
-      names_.push_back(
-          std::make_unique<std::string>(absl::StrCat("/", descriptor.full_name(), "/", method.name())));
+              : (method.server_streaming() ? RpcMethod::SERVER_STREAMING : RpcMethod::NORMAL_RPC);
+      names_.push_back(std::make_unique<std::string>(
+          absl::StrCat("/", descriptor.full_name(), "/", method.name())));
       AddMethod(new grpc::internal::RpcServiceMethod(names_.back()->c_str(), type, nullptr));
       MarkMethodCallback(i, new ParseCheckingHandler(HandlerAccess::Of(*service_, i), type,
                                                      *method.input_type(), guard));
@@ -158,9 +157,9 @@ class ParseCheckingService final : public grpc::Service {
 absl::Status WhyUnparseable(absl::string_view bytes, const Descriptor& type) {
   UnknownFieldSet fields;
   if (!fields.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "the request is not a ", type.full_name(),
-        ": its protobuf encoding is truncated, malformed or nested too deep"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("the request is not a ", type.full_name(),
+                     ": its protobuf encoding is truncated, malformed or nested too deep"));
   }
   std::string field = FirstInvalidUtf8(fields, type, "");
   if (!field.empty()) {

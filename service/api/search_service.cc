@@ -36,8 +36,8 @@ class SearchServiceImpl final : public v1::SearchService::CallbackService {
                                    const v1::SearchRequest* request,
                                    v1::SearchResponse* response) override {
     return RunUnary(
-        context, guard_, {"bilateral.v1.SearchService/Search", Access::kRead}, *request,
-        response, [this, request, response]() -> absl::Status {
+        context, guard_, {"bilateral.v1.SearchService/Search", Access::kRead}, *request, response,
+        [this, request, response]() -> absl::Status {
           domain::Violations violations;
           if (request->query().empty()) {
             violations.Add("query", "required: the words to search for");
@@ -49,21 +49,19 @@ class SearchServiceImpl final : public v1::SearchService::CallbackService {
           if (request->page_size() < 0) violations.Add("page_size", "must not be negative");
           for (int i = 0; i < request->collections_size(); ++i) {
             if (!IsSearchable(request->collections(i))) {
-              violations.Add(absl::StrCat("collections[", i, "]"),
-                             absl::StrCat("unknown collection '",
-                                          request->collections(i).substr(0, 64),
-                                          "'; collections are named as in resource names, "
-                                          "e.g. 'visits' or 'infrastructureProjects'"));
+              violations.Add(
+                  absl::StrCat("collections[", i, "]"),
+                  absl::StrCat("unknown collection '", request->collections(i).substr(0, 64),
+                               "'; collections are named as in resource names, "
+                               "e.g. 'visits' or 'infrastructureProjects'"));
             }
           }
           if (auto status = violations.ToStatus(); !status.ok()) return status;
           store::SearchQuery query;
           query.text = request->query();
-          query.collections.assign(request->collections().begin(),
-                                   request->collections().end());
-          query.page_size = request->page_size() == 0
-                                ? kDefaultResults
-                                : std::min(request->page_size(), kMaxResults);
+          query.collections.assign(request->collections().begin(), request->collections().end());
+          query.page_size = request->page_size() == 0 ? kDefaultResults
+                                                      : std::min(request->page_size(), kMaxResults);
           query.page_token = request->page_token();
           auto page = store_.Search(query);
           if (absl::IsInvalidArgument(page.status())) {
@@ -87,8 +85,7 @@ class SearchServiceImpl final : public v1::SearchService::CallbackService {
  private:
   // Sets text_start and text_end of each source result whose snippet lies
   // within the source's text, reading the page's sources in one call.
-  absl::Status PointIntoSourceTexts(const store::SearchPage& page,
-                                    v1::SearchResponse& response) {
+  absl::Status PointIntoSourceTexts(const store::SearchPage& page, v1::SearchResponse& response) {
     const auto& sources = domain::Resource<v1::Source>::Collection();
     std::vector<std::string> ids;
     std::vector<v1::SearchResult*> results;

@@ -105,14 +105,14 @@ class RecordHandlers {
                                      google::protobuf::RepeatedPtrField<Message>* items) {
     return RunUnary(context, guard_, info, request, response,
                     [this, &request, items]() -> absl::Status {
-      auto found = records_.BatchGet(request.names());
-      if (!found.ok()) return found.status();
-      for (auto& item : *found) {
-        ApplyView(request, &item);
-        *items->Add() = std::move(item);
-      }
-      return absl::OkStatus();
-    });
+                      auto found = records_.BatchGet(request.names());
+                      if (!found.ok()) return found.status();
+                      for (auto& item : *found) {
+                        ApplyView(request, &item);
+                        *items->Add() = std::move(item);
+                      }
+                      return absl::OkStatus();
+                    });
   }
 
   template <typename Request>
@@ -121,16 +121,15 @@ class RecordHandlers {
                                    const std::string& id, Message* response) {
     return RunUnary(context, guard_, info, request, response,
                     [this, &request, &record, &id, response] {
-      return Respond(records_.Create(record, id, request.request_id()), response);
-    });
+                      return Respond(records_.Create(record, id, request.request_id()), response);
+                    });
   }
 
   template <typename Request>
   grpc::ServerUnaryReactor* Update(grpc::CallbackServerContext* context, const CallInfo& info,
                                    const Request& request, const Message& record,
                                    Message* response) {
-    return RunUnary(context, guard_, info, request, response,
-                    [this, &request, &record, response] {
+    return RunUnary(context, guard_, info, request, response, [this, &request, &record, response] {
       return Respond(
           records_.Update(record, request.has_update_mask() ? &request.update_mask() : nullptr),
           response);
@@ -155,60 +154,55 @@ class RecordHandlers {
 // The six standard methods of a record service, forwarded to its
 // RecordHandlers `handlers_`. `Type` is the message, `Plural` the plural in
 // method names, `field` the request field carrying the record.
-#define BILATERAL_RECORD_METHODS(Service, Type, Plural, field)                        \
-  grpc::ServerUnaryReactor* Get##Type(grpc::CallbackServerContext* context,           \
-                                      const v1::Get##Type##Request* request,          \
-                                      v1::Type* response) override {                  \
-    return handlers_.Get(context, {#Service "/Get" #Type, Access::kRead}, *request,   \
-                         response);                                                   \
-  }                                                                                   \
-  grpc::ServerUnaryReactor* List##Plural(grpc::CallbackServerContext* context,        \
-                                         const grpc::ByteBuffer* request,             \
-                                         grpc::ByteBuffer* response) override {       \
-    static const int items_field =                                                    \
-        v1::List##Plural##Response::descriptor()->FindFieldByName(#field "s")->number(); \
-    return handlers_.template List<v1::List##Plural##Request, v1::List##Plural##Response>( \
-        context, {#Service "/List" #Plural, Access::kRead}, *request, response,       \
-        items_field);                                                                 \
-  }                                                                                   \
-  grpc::ServerUnaryReactor* BatchGet##Plural(                                         \
-      grpc::CallbackServerContext* context,                                           \
-      const v1::BatchGet##Plural##Request* request,                                   \
-      v1::BatchGet##Plural##Response* response) override {                           \
-    return handlers_.BatchGet(context, {#Service "/BatchGet" #Plural, Access::kRead}, \
-                              *request, response, response->mutable_##field##s());    \
-  }                                                                                   \
-  grpc::ServerUnaryReactor* Create##Type(grpc::CallbackServerContext* context,        \
-                                         const v1::Create##Type##Request* request,    \
-                                         v1::Type* response) override {               \
-    return handlers_.Create(context, {#Service "/Create" #Type, Access::kWrite},      \
-                            *request, request->field(), request->field##_id(),        \
-                            response);                                                \
-  }                                                                                   \
-  grpc::ServerUnaryReactor* Update##Type(grpc::CallbackServerContext* context,        \
-                                         const v1::Update##Type##Request* request,    \
-                                         v1::Type* response) override {               \
-    return handlers_.Update(context, {#Service "/Update" #Type, Access::kWrite},      \
-                            *request, request->field(), response);                    \
-  }                                                                                   \
-  grpc::ServerUnaryReactor* Delete##Type(grpc::CallbackServerContext* context,        \
-                                         const v1::Delete##Type##Request* request,    \
-                                         google::protobuf::Empty*) override {         \
-    return handlers_.Delete(context, {#Service "/Delete" #Type, Access::kWrite},      \
-                            *request);                                                \
+#define BILATERAL_RECORD_METHODS(Service, Type, Plural, field)                                    \
+  grpc::ServerUnaryReactor* Get##Type(grpc::CallbackServerContext* context,                       \
+                                      const v1::Get##Type##Request* request, v1::Type* response)  \
+      override {                                                                                  \
+    return handlers_.Get(context, {#Service "/Get" #Type, Access::kRead}, *request, response);    \
+  }                                                                                               \
+  grpc::ServerUnaryReactor* List##Plural(grpc::CallbackServerContext* context,                    \
+                                         const grpc::ByteBuffer* request,                         \
+                                         grpc::ByteBuffer* response) override {                   \
+    static const int items_field =                                                                \
+        v1::List##Plural##Response::descriptor()->FindFieldByName(#field "s")->number();          \
+    return handlers_.template List<v1::List##Plural##Request, v1::List##Plural##Response>(        \
+        context, {#Service "/List" #Plural, Access::kRead}, *request, response, items_field);     \
+  }                                                                                               \
+  grpc::ServerUnaryReactor* BatchGet##Plural(grpc::CallbackServerContext* context,                \
+                                             const v1::BatchGet##Plural##Request* request,        \
+                                             v1::BatchGet##Plural##Response* response) override { \
+    return handlers_.BatchGet(context, {#Service "/BatchGet" #Plural, Access::kRead}, *request,   \
+                              response, response->mutable_##field##s());                          \
+  }                                                                                               \
+  grpc::ServerUnaryReactor* Create##Type(grpc::CallbackServerContext* context,                    \
+                                         const v1::Create##Type##Request* request,                \
+                                         v1::Type* response) override {                           \
+    return handlers_.Create(context, {#Service "/Create" #Type, Access::kWrite}, *request,        \
+                            request->field(), request->field##_id(), response);                   \
+  }                                                                                               \
+  grpc::ServerUnaryReactor* Update##Type(grpc::CallbackServerContext* context,                    \
+                                         const v1::Update##Type##Request* request,                \
+                                         v1::Type* response) override {                           \
+    return handlers_.Update(context, {#Service "/Update" #Type, Access::kWrite}, *request,        \
+                            request->field(), response);                                          \
+  }                                                                                               \
+  grpc::ServerUnaryReactor* Delete##Type(grpc::CallbackServerContext* context,                    \
+                                         const v1::Delete##Type##Request* request,                \
+                                         google::protobuf::Empty*) override {                     \
+    return handlers_.Delete(context, {#Service "/Delete" #Type, Access::kWrite}, *request);       \
   }
 
 // A record service: List is registered raw, to answer with stored bytes.
-#define BILATERAL_RECORD_SERVICE(Service, Type, Plural, field)                    \
-  using Service##Base =                                                            \
-      v1::Service::WithRawCallbackMethod_List##Plural<v1::Service::CallbackService>; \
-  class Service##Impl final : public Service##Base {                               \
-   public:                                                                         \
-    using Service##Base::List##Plural;                                             \
+#define BILATERAL_RECORD_SERVICE(Service, Type, Plural, field)                        \
+  using Service##Base =                                                               \
+      v1::Service::WithRawCallbackMethod_List##Plural<v1::Service::CallbackService>;  \
+  class Service##Impl final : public Service##Base {                                  \
+   public:                                                                            \
+    using Service##Base::List##Plural;                                                \
     Service##Impl(store::Store* store, CallGuard* guard) : handlers_(store, guard) {} \
-    BILATERAL_RECORD_METHODS(bilateral.v1.Service, Type, Plural, field)            \
-   private:                                                                        \
-    RecordHandlers<v1::Type> handlers_;                                            \
+    BILATERAL_RECORD_METHODS(bilateral.v1.Service, Type, Plural, field)               \
+   private:                                                                           \
+    RecordHandlers<v1::Type> handlers_;                                               \
   }
 
 BILATERAL_RECORD_SERVICE(SourceService, Source, Sources, source);
@@ -243,8 +237,9 @@ class ImportReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
     HandOff();
     if (!ok) {  // the client has sent everything
       bool own_buffer = false;
-      grpc::Status serialised = grpc::SerializationTraits<v1::ImportTradeRecordsResponse>::Serialize(
-          response_, response_bytes_, &own_buffer);
+      grpc::Status serialised =
+          grpc::SerializationTraits<v1::ImportTradeRecordsResponse>::Serialize(
+              response_, response_bytes_, &own_buffer);
       Finish(serialised);
       return;
     }
@@ -262,9 +257,9 @@ class ImportReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
     bytes_.Clear();
     // The chunk is stored on the writers' executor; the next read starts
     // once it is.
-    handlers_.guard().Start(context_, kNextChunk, chunk_.ByteSizeLong(),
-                            [this] { return Store(); },
-                            [this](const absl::Status& status) { Stored(status); });
+    handlers_.guard().Start(
+        context_, kNextChunk, chunk_.ByteSizeLong(), [this] { return Store(); },
+        [this](const absl::Status& status) { Stored(status); });
   }
 
   void OnDone() override { delete this; }
@@ -273,9 +268,9 @@ class ImportReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
   void Stored(const absl::Status& status) {
     if (!status.ok()) {
       Finish(ToGrpcStatus(absl::Status(
-          status.code(), absl::StrCat(status.message(), " (chunk ", chunks_ + 1,
-                                      "; rows stored before this chunk: ", response_.stored_count(),
-                                      ")"))));
+          status.code(),
+          absl::StrCat(status.message(), " (chunk ", chunks_ + 1,
+                       "; rows stored before this chunk: ", response_.stored_count(), ")"))));
       return;
     }
     ++chunks_;
@@ -298,8 +293,8 @@ class ImportReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
   static constexpr int kMaxReportedErrors = 1000;
 
   absl::Status Store() {
-    auto results = handlers_.records().Import(std::move(*chunk_.mutable_trade_records()),
-                                              chunk_.use_names());
+    auto results =
+        handlers_.records().Import(std::move(*chunk_.mutable_trade_records()), chunk_.use_names());
     if (!results.ok()) return results.status();
     for (const auto& result : *results) {
       int64_t index = response_.received_count();
@@ -327,9 +322,9 @@ class ImportReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
   RecordHandlers<v1::TradeRecord>& handlers_;
   grpc::ByteBuffer* response_bytes_;  // gRPC's, sent by Finish
   v1::ImportTradeRecordsResponse response_;
-  grpc::ByteBuffer bytes_;            // the chunk being read
+  grpc::ByteBuffer bytes_;  // the chunk being read
   v1::ImportTradeRecordsRequest chunk_;
-  int64_t chunks_ = 0;                // chunks stored
+  int64_t chunks_ = 0;  // chunks stored
   absl::Mutex handoff_mu_;
 };
 
@@ -344,8 +339,7 @@ class TradeRecordServiceImpl final : public TradeRecordServiceBase {
   using TradeRecordServiceBase::ImportTradeRecords;
   using TradeRecordServiceBase::ListTradeRecords;
   TradeRecordServiceImpl(store::Store* store, CallGuard* guard) : handlers_(store, guard) {}
-  BILATERAL_RECORD_METHODS(bilateral.v1.TradeRecordService, TradeRecord, TradeRecords,
-                           trade_record)
+  BILATERAL_RECORD_METHODS(bilateral.v1.TradeRecordService, TradeRecord, TradeRecords, trade_record)
 
   grpc::ServerReadReactor<grpc::ByteBuffer>* ImportTradeRecords(
       grpc::CallbackServerContext* context, grpc::ByteBuffer* response) override {
@@ -380,8 +374,9 @@ class CountryServiceImpl final : public v1::CountryService::CallbackService {
                       absl::string_view code = request->name();
                       if (!absl::ConsumePrefix(&code, "countries/") || code.empty()) {
                         return domain::InvalidField(
-                            "name", "expected 'countries/{code}' with an alpha-2, alpha-3 "
-                                    "or numeric code");
+                            "name",
+                            "expected 'countries/{code}' with an alpha-2, alpha-3 "
+                            "or numeric code");
                       }
                       const v1::Country* country = domain::Countries().Find(code);
                       if (country == nullptr) {
@@ -396,20 +391,19 @@ class CountryServiceImpl final : public v1::CountryService::CallbackService {
   grpc::ServerUnaryReactor* ListCountries(grpc::CallbackServerContext* context,
                                           const v1::ListCountriesRequest* request,
                                           v1::ListCountriesResponse* response) override {
-    return RunUnary(
-        context, guard_, {"bilateral.v1.CountryService/ListCountries", Access::kRead}, *request,
-        response, [this, request, response]() -> absl::Status {
-          auto query = ListQueryOf(*request, "alpha2");
-          if (!query.ok()) return query.status();
-          auto page = store_.List(domain::Resource<v1::Country>::Collection(), *query);
-          if (!page.ok()) return domain::QueryError(page.status());
-          for (const auto& row : page->rows) {
-            auto status = domain::PayloadInto(row, response->add_countries());
-            if (!status.ok()) return status;
-          }
-          response->set_next_page_token(page->next_page_token);
-          return absl::OkStatus();
-        });
+    return RunUnary(context, guard_, {"bilateral.v1.CountryService/ListCountries", Access::kRead},
+                    *request, response, [this, request, response]() -> absl::Status {
+                      auto query = ListQueryOf(*request, "alpha2");
+                      if (!query.ok()) return query.status();
+                      auto page = store_.List(domain::Resource<v1::Country>::Collection(), *query);
+                      if (!page.ok()) return domain::QueryError(page.status());
+                      for (const auto& row : page->rows) {
+                        auto status = domain::PayloadInto(row, response->add_countries());
+                        if (!status.ok()) return status;
+                      }
+                      response->set_next_page_token(page->next_page_token);
+                      return absl::OkStatus();
+                    });
   }
 
  private:
@@ -428,8 +422,8 @@ class FindingServiceImpl final : public v1::FindingService::CallbackService {
     return RunUnary(context, guard_, {"bilateral.v1.FindingService/GetFinding", Access::kRead},
                     *request, response, [this, request, response]() -> absl::Status {
                       absl::string_view id = request->name();
-                      if (!absl::ConsumePrefix(&id, "findings/") || id.empty() ||
-                          id.size() > 128 || domain::HasControlCharacter(id)) {
+                      if (!absl::ConsumePrefix(&id, "findings/") || id.empty() || id.size() > 128 ||
+                          domain::HasControlCharacter(id)) {
                         return domain::InvalidField("name", "expected 'findings/{finding}'");
                       }
                       auto row = store_.Get(Findings(), id);
@@ -441,27 +435,25 @@ class FindingServiceImpl final : public v1::FindingService::CallbackService {
   grpc::ServerUnaryReactor* ListFindings(grpc::CallbackServerContext* context,
                                          const v1::ListFindingsRequest* request,
                                          v1::ListFindingsResponse* response) override {
-    return RunUnary(
-        context, guard_, {"bilateral.v1.FindingService/ListFindings", Access::kRead}, *request,
-        response, [this, request, response]() -> absl::Status {
-          auto query = ListQueryOf(*request);
-          if (!query.ok()) return query.status();
-          auto page = store_.List(Findings(), *query);
-          if (!page.ok()) return domain::QueryError(page.status());
-          for (const auto& row : page->rows) {
-            if (auto status = domain::MessageInto(row, response->add_findings()); !status.ok()) {
-              return status;
-            }
-          }
-          response->set_next_page_token(page->next_page_token);
-          return absl::OkStatus();
-        });
+    return RunUnary(context, guard_, {"bilateral.v1.FindingService/ListFindings", Access::kRead},
+                    *request, response, [this, request, response]() -> absl::Status {
+                      auto query = ListQueryOf(*request);
+                      if (!query.ok()) return query.status();
+                      auto page = store_.List(Findings(), *query);
+                      if (!page.ok()) return domain::QueryError(page.status());
+                      for (const auto& row : page->rows) {
+                        if (auto status = domain::MessageInto(row, response->add_findings());
+                            !status.ok()) {
+                          return status;
+                        }
+                      }
+                      response->set_next_page_token(page->next_page_token);
+                      return absl::OkStatus();
+                    });
   }
 
  private:
-  static const store::Collection& Findings() {
-    return domain::Resource<v1::Finding>::Collection();
-  }
+  static const store::Collection& Findings() { return domain::Resource<v1::Finding>::Collection(); }
 
   store::Store& store_;
   CallGuard& guard_;
@@ -469,8 +461,7 @@ class FindingServiceImpl final : public v1::FindingService::CallbackService {
 
 }  // namespace
 
-std::vector<std::unique_ptr<grpc::Service>> MakeServices(store::Store* store,
-                                                         CallGuard* guard) {
+std::vector<std::unique_ptr<grpc::Service>> MakeServices(store::Store* store, CallGuard* guard) {
   std::vector<std::unique_ptr<grpc::Service>> services;
   auto add = [&](std::unique_ptr<grpc::Service> service, const std::string& name) {
     services.push_back(CheckRequestParsing(std::move(service), name, guard));

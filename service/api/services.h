@@ -15,7 +15,6 @@ namespace bilateral::api {
 
 // Every service of the API over `store`, each call run through `guard`;
 // both must outlive the services.
-std::vector<std::unique_ptr<grpc::Service>> MakeServices(store::Store* store,
-                                                         CallGuard* guard);
+std::vector<std::unique_ptr<grpc::Service>> MakeServices(store::Store* store, CallGuard* guard);
 
 }  // namespace bilateral::api

@@ -24,9 +24,8 @@ namespace bilateral::api {
 // gRPC holds, never a reference to a local of the handler. `response` is
 // the message `body` fills, which the guard measures (CallInfo::response).
 template <typename Request, typename Body>
-grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context,
-                                   CallGuard& guard, CallInfo info,
-                                   const Request& request,
+grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context, CallGuard& guard,
+                                   CallInfo info, const Request& request,
                                    const google::protobuf::MessageLite* response, Body body) {
   auto* reactor = context->DefaultReactor();
   info.response = response;

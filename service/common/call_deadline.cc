@@ -11,8 +11,7 @@ thread_local const std::function<bool()>* current_cancelled = nullptr;
 
 }  // namespace
 
-ScopedCallDeadline::ScopedCallDeadline(absl::Time deadline,
-                                       const std::atomic<bool>* stop,
+ScopedCallDeadline::ScopedCallDeadline(absl::Time deadline, const std::atomic<bool>* stop,
                                        const std::function<bool()>* cancelled)
     : previous_deadline_(current_deadline),
       previous_stop_(current_stop),
@@ -36,8 +35,7 @@ bool CallWorkShouldStop() {
   if (current_stop != nullptr && current_stop->load(std::memory_order_relaxed)) {
     return true;
   }
-  if (current_deadline != absl::InfiniteFuture() &&
-      absl::Now() >= current_deadline) {
+  if (current_deadline != absl::InfiniteFuture() && absl::Now() >= current_deadline) {
     return true;
   }
   return current_cancelled != nullptr && (*current_cancelled)();

@@ -37,9 +37,7 @@ int Executor::queued() const {
 }
 
 void Executor::Work() {
-  auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    return stopping_ || !queue_.empty();
-  };
+  auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_ || !queue_.empty(); };
   for (;;) {
     std::function<void()> task;
     {

@@ -14,16 +14,17 @@ namespace {
 
 std::atomic<int> min_level{static_cast<int>(LogLevel::kInfo)};
 
-constexpr absl::string_view kLevelNames[] = {"debug", "info", "warning",
-                                             "error"};
+constexpr absl::string_view kLevelNames[] = {"debug", "info", "warning", "error"};
 
 // Length of the valid UTF-8 sequence at the start of `s`, or 0.
 size_t Utf8SequenceLength(absl::string_view s) {
   auto byte = [&](size_t i) { return static_cast<unsigned char>(s[i]); };
   unsigned char lead = byte(0);
-  size_t length = lead < 0x80 ? 1 : lead >> 5 == 0x6 ? 2 : lead >> 4 == 0xe ? 3
-                                : lead >> 3 == 0x1e                    ? 4
-                                                                       : 0;
+  size_t length = lead < 0x80         ? 1
+                  : lead >> 5 == 0x6  ? 2
+                  : lead >> 4 == 0xe  ? 3
+                  : lead >> 3 == 0x1e ? 4
+                                      : 0;
   if (length == 0 || length > s.size()) return 0;
   for (size_t i = 1; i < length; ++i) {
     if ((byte(i) & 0xc0) != 0x80) return 0;
@@ -46,8 +47,7 @@ LogField::LogField(std::string key, const char* value)
 LogField::LogField(std::string key, absl::string_view value)
     : key(std::move(key)), json(JsonQuote(value)) {}
 LogField::LogField(std::string key, double value)
-    : key(std::move(key)),
-      json(std::isfinite(value) ? absl::StrFormat("%.6g", value) : "null") {}
+    : key(std::move(key)), json(std::isfinite(value) ? absl::StrFormat("%.6g", value) : "null") {}
 LogField::LogField(std::string key, bool value)
     : key(std::move(key)), json(value ? "true" : "false") {}
 
@@ -89,11 +89,9 @@ void Log(LogLevel level, absl::string_view component, absl::string_view message,
          const LogFields& fields) {
   if (!LogEnabled(level)) return;
   std::string line = absl::StrCat(
-      "{\"time\":\"",
-      absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", absl::Now(), absl::UTCTimeZone()),
+      "{\"time\":\"", absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", absl::Now(), absl::UTCTimeZone()),
       "\",\"level\":\"", kLevelNames[static_cast<int>(level)],
-      "\",\"component\":", JsonQuote(component),
-      ",\"message\":", JsonQuote(message));
+      "\",\"component\":", JsonQuote(component), ",\"message\":", JsonQuote(message));
   for (const auto& field : fields) {
     absl::StrAppend(&line, ",", JsonQuote(field.key), ":", field.json);
   }

@@ -29,12 +29,10 @@ struct LogField {
   LogField(std::string key, std::string value);
   LogField(std::string key, const char* value);
   LogField(std::string key, absl::string_view value);
-  template <typename Integer,
-            std::enable_if_t<std::is_integral_v<Integer> &&
-                                 !std::is_same_v<Integer, bool>,
-                             int> = 0>
-  LogField(std::string key, Integer value)
-      : key(std::move(key)), json(std::to_string(value)) {}
+  template <
+      typename Integer,
+      std::enable_if_t<std::is_integral_v<Integer> && !std::is_same_v<Integer, bool>, int> = 0>
+  LogField(std::string key, Integer value) : key(std::move(key)), json(std::to_string(value)) {}
   LogField(std::string key, double value);
   LogField(std::string key, bool value);
 
@@ -44,8 +42,8 @@ struct LogField {
 using LogFields = std::vector<LogField>;
 
 // Writes one line: time, level, component, message, then `fields`.
-void Log(LogLevel level, absl::string_view component,
-         absl::string_view message, const LogFields& fields = {});
+void Log(LogLevel level, absl::string_view component, absl::string_view message,
+         const LogFields& fields = {});
 
 inline void LogInfo(absl::string_view component, absl::string_view message,
                     const LogFields& fields = {}) {

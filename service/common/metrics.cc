@@ -28,13 +28,12 @@ std::string EscapeLabelValue(const std::string& value) {
 
 // `{a="x",b="y"}`, with `extra` (already formatted) appended; empty when
 // there are no labels at all.
-std::string FormatLabels(const std::vector<std::string>& names,
-                         const LabelValues& values,
+std::string FormatLabels(const std::vector<std::string>& names, const LabelValues& values,
                          const std::string& extra = "") {
   std::string out;
   for (size_t i = 0; i < names.size() && i < values.size(); ++i) {
-    absl::StrAppend(&out, out.empty() ? "" : ",", names[i], "=\"",
-                    EscapeLabelValue(values[i]), "\"");
+    absl::StrAppend(&out, out.empty() ? "" : ",", names[i], "=\"", EscapeLabelValue(values[i]),
+                    "\"");
   }
   if (!extra.empty()) absl::StrAppend(&out, out.empty() ? "" : ",", extra);
   return out.empty() ? out : absl::StrCat("{", out, "}");
@@ -49,19 +48,16 @@ std::string FormatValue(double value) {
   return absl::StrFormat("%.9g", value);
 }
 
-void AppendHeader(std::string* out, const std::string& name,
-                  const std::string& help, const char* type) {
-  absl::StrAppend(out, "# HELP ", name, " ", help, "\n# TYPE ", name, " ",
-                  type, "\n");
+void AppendHeader(std::string* out, const std::string& name, const std::string& help,
+                  const char* type) {
+  absl::StrAppend(out, "# HELP ", name, " ", help, "\n# TYPE ", name, " ", type, "\n");
 }
 
 }  // namespace
 
 CounterFamily::CounterFamily(std::string name, std::string help,
                              std::vector<std::string> label_names)
-    : name_(std::move(name)),
-      help_(std::move(help)),
-      label_names_(std::move(label_names)) {}
+    : name_(std::move(name)), help_(std::move(help)), label_names_(std::move(label_names)) {}
 
 void CounterFamily::Increment(const LabelValues& values, double amount) {
   absl::MutexLock lock(&mu_);
@@ -78,8 +74,7 @@ void CounterFamily::Render(std::string* out) const {
   AppendHeader(out, name_, help_, "counter");
   absl::MutexLock lock(&mu_);
   for (const auto& [values, value] : series_) {
-    absl::StrAppend(out, name_, FormatLabels(label_names_, values), " ",
-                    FormatValue(value), "\n");
+    absl::StrAppend(out, name_, FormatLabels(label_names_, values), " ", FormatValue(value), "\n");
   }
 }
 
@@ -114,22 +109,19 @@ void HistogramFamily::Render(std::string* out) const {
       cumulative += series.bucket_counts[i];
       absl::StrAppend(
           out, name_, "_bucket",
-          FormatLabels(label_names_, values,
-                       absl::StrCat("le=\"", FormatValue(bounds_[i]), "\"")),
+          FormatLabels(label_names_, values, absl::StrCat("le=\"", FormatValue(bounds_[i]), "\"")),
           " ", cumulative, "\n");
     }
-    absl::StrAppend(out, name_, "_bucket",
-                    FormatLabels(label_names_, values, "le=\"+Inf\""), " ",
+    absl::StrAppend(out, name_, "_bucket", FormatLabels(label_names_, values, "le=\"+Inf\""), " ",
                     series.count, "\n");
     absl::StrAppend(out, name_, "_sum", FormatLabels(label_names_, values), " ",
                     FormatValue(series.sum), "\n");
-    absl::StrAppend(out, name_, "_count", FormatLabels(label_names_, values),
-                    " ", series.count, "\n");
+    absl::StrAppend(out, name_, "_count", FormatLabels(label_names_, values), " ", series.count,
+                    "\n");
   }
 }
 
-GaugeFamily::GaugeFamily(std::string name, std::string help,
-                         std::function<double()> read)
+GaugeFamily::GaugeFamily(std::string name, std::string help, std::function<double()> read)
     : name_(std::move(name)), help_(std::move(help)), read_(std::move(read)) {}
 
 void GaugeFamily::Render(std::string* out) const {
@@ -139,8 +131,8 @@ void GaugeFamily::Render(std::string* out) const {
 
 CounterFamily* Registry::AddCounter(std::string name, std::string help,
                                     std::vector<std::string> label_names) {
-  auto family = std::make_unique<CounterFamily>(
-      std::move(name), std::move(help), std::move(label_names));
+  auto family =
+      std::make_unique<CounterFamily>(std::move(name), std::move(help), std::move(label_names));
   auto* result = family.get();
   absl::MutexLock lock(&mu_);
   families_.push_back(std::move(family));
@@ -150,19 +142,16 @@ CounterFamily* Registry::AddCounter(std::string name, std::string help,
 HistogramFamily* Registry::AddHistogram(std::string name, std::string help,
                                         std::vector<std::string> label_names,
                                         std::vector<double> bucket_bounds) {
-  auto family = std::make_unique<HistogramFamily>(
-      std::move(name), std::move(help), std::move(label_names),
-      std::move(bucket_bounds));
+  auto family = std::make_unique<HistogramFamily>(std::move(name), std::move(help),
+                                                  std::move(label_names), std::move(bucket_bounds));
   auto* result = family.get();
   absl::MutexLock lock(&mu_);
   families_.push_back(std::move(family));
   return result;
 }
 
-void Registry::AddGauge(std::string name, std::string help,
-                        std::function<double()> read) {
-  auto family = std::make_unique<GaugeFamily>(std::move(name), std::move(help),
-                                              std::move(read));
+void Registry::AddGauge(std::string name, std::string help, std::function<double()> read) {
+  auto family = std::make_unique<GaugeFamily>(std::move(name), std::move(help), std::move(read));
   absl::MutexLock lock(&mu_);
   families_.push_back(std::move(family));
 }
@@ -175,8 +164,7 @@ std::string Registry::Render() const {
 }
 
 std::vector<double> LatencyBuckets() {
-  return {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
-          0.1,    0.25,  0.5,    1,     2.5,  5,     10};
+  return {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
 }
 
 }  // namespace bilateral::metrics

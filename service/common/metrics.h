@@ -28,8 +28,7 @@ class Family {
 // A monotonically increasing count per label set.
 class CounterFamily final : public Family {
  public:
-  CounterFamily(std::string name, std::string help,
-                std::vector<std::string> label_names);
+  CounterFamily(std::string name, std::string help, std::vector<std::string> label_names);
 
   // Adds `amount` to the series with `values` (created at zero if new).
   void Increment(const LabelValues& values, double amount = 1);
@@ -50,8 +49,7 @@ class CounterFamily final : public Family {
 // A distribution of observed values over fixed bucket upper bounds.
 class HistogramFamily final : public Family {
  public:
-  HistogramFamily(std::string name, std::string help,
-                  std::vector<std::string> label_names,
+  HistogramFamily(std::string name, std::string help, std::vector<std::string> label_names,
                   std::vector<double> bucket_bounds);
 
   void Observe(const LabelValues& values, double value);
@@ -98,8 +96,7 @@ class Registry {
                                 std::vector<double> bucket_bounds);
   // `read` is called on every render, from the rendering thread; it must
   // stay valid for the registry's life.
-  void AddGauge(std::string name, std::string help,
-                std::function<double()> read);
+  void AddGauge(std::string name, std::string help, std::function<double()> read);
 
   // Every family in the text exposition format.
   std::string Render() const;

@@ -12,8 +12,7 @@ using ::testing::HasSubstr;
 TEST(MetricsTest, RendersCountersHistogramsAndGaugesInTextFormat) {
   Registry registry;
   auto* calls = registry.AddCounter("calls_total", "Calls.", {"method", "code"});
-  auto* latency = registry.AddHistogram("latency_seconds", "Latency.", {"method"},
-                                        {0.1, 1});
+  auto* latency = registry.AddHistogram("latency_seconds", "Latency.", {"method"}, {0.1, 1});
   double level = 7;
   registry.AddGauge("level", "A level.", [&level] { return level; });
   calls->Increment({"Get", "OK"});

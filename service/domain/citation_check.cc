@@ -80,10 +80,9 @@ absl::Status CitationChecker::Check(google::protobuf::Message& record, absl::str
                          : absl::StrCat("not in the text of ", citation->source(),
                                         "; the closest passage there reads: \"", closest, "\""));
     } else if (match.state == v1::CITATION_VERIFICATION_AMBIGUOUS && citation->strict()) {
-      violations.Add(quote_field,
-                     absl::StrCat("found ", match.matches, " times in the text of ",
-                                  citation->source(),
-                                  "; give a prefix or suffix to tell which is meant"));
+      violations.Add(quote_field, absl::StrCat("found ", match.matches, " times in the text of ",
+                                               citation->source(),
+                                               "; give a prefix or suffix to tell which is meant"));
     }
   }
   return absl::OkStatus();

@@ -181,7 +181,6 @@ TEST_F(CitationCheckTest, TextsUpToTheLimitAreStoredWholeAndLongerOnesRefused) {
               ElementsAre("source.text"));
 }
 
-
 // The findings of `state`, by subject.
 std::vector<std::string> FindingSubjects(store::Store& store, const std::string& state) {
   std::vector<std::string> subjects;
@@ -239,9 +238,9 @@ TEST_F(CitationCheckTest, DroppingASentenceOpensExactlyItsFindingsAndRestoringCl
   for (const auto& change : changes->changes) {
     changed.push_back(change.collection + "/" + change.row.id);
   }
-  EXPECT_THAT(changed, ::testing::IsSupersetOf({"sources/text", "visits/dropped-a",
-                                                "visits/dropped-b",
-                                                "findings/quote-visits-dropped-a"}));
+  EXPECT_THAT(changed,
+              ::testing::IsSupersetOf({"sources/text", "visits/dropped-a", "visits/dropped-b",
+                                       "findings/quote-visits-dropped-a"}));
   EXPECT_THAT(changed, ::testing::Not(::testing::Contains("visits/kept")));
 
   update.set_text(kText);

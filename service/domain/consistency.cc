@@ -95,13 +95,11 @@ std::optional<v1::Finding> OrdinalFinding(const v1::Visit& visit, const std::str
   }
   finding.set_stated_value(stated);
   finding.set_computed_value(computed);
-  const std::string whose =
-      absl::StrCat(visit.visitor().name(), " to ", visit.host_country());
+  const std::string whose = absl::StrCat(visit.visitor().name(), " to ", visit.host_country());
   if (stated > computed) {
     finding.set_kind(v1::FINDING_KIND_ORDINAL_UNCONFIRMED);
     finding.set_description(absl::StrCat(subject, " is stated to be visit ", stated, " of ", whose,
-                                         ", but only ", computed,
-                                         " visits up to it are stored"));
+                                         ", but only ", computed, " visits up to it are stored"));
     finding.set_resolution(absl::StrCat("Store the ", stated - computed, " earlier visit",
                                         stated - computed == 1 ? "" : "s", " of ", whose,
                                         " that the source counts."));
@@ -121,8 +119,8 @@ std::optional<v1::Finding> OrdinalFinding(const v1::Visit& visit, const std::str
 // from the first visit dated `from` on: the visits before it keep their
 // ordinals, so the work follows the visits whose ordinal can move (none
 // but the new one, for a visit later than every other in its series).
-absl::Status RenumberSeries(RowEditor& editor, const std::string& visitor,
-                            const std::string& host, int64_t from) {
+absl::Status RenumberSeries(RowEditor& editor, const std::string& visitor, const std::string& host,
+                            int64_t from) {
   const auto& visits = Resource<v1::Visit>::Collection();
   store::RowRange range;
   range.equal = {{"visitor_key", visitor}, {"host_country", host}};
@@ -296,10 +294,10 @@ std::optional<v1::Finding> ChangeFinding(const v1::TradeRecord& record, const st
   } else {
     finding.set_kind(v1::FINDING_KIND_CHANGE_CONTRADICTED);
     finding.set_computed_value(record.computed_change_pct());
-    finding.set_description(absl::StrCat(
-        subject, " states a change of ", Percent(stated), " against ", previous_period,
-        ", but the stored values give ", Percent(record.computed_change_pct()),
-        " (tolerance: ", kChangeTolerancePoints, " percentage point)"));
+    finding.set_description(
+        absl::StrCat(subject, " states a change of ", Percent(stated), " against ", previous_period,
+                     ", but the stored values give ", Percent(record.computed_change_pct()),
+                     " (tolerance: ", kChangeTolerancePoints, " percentage point)"));
     finding.set_resolution(absl::StrCat("Check the stated change, and the values stored for ",
                                         previous_period, " and ", PeriodText(key), "."));
   }
@@ -407,8 +405,9 @@ std::optional<v1::Finding> QuoteFinding(const google::protobuf::Message& record,
   finding.add_records(subject);
   for (const auto& source : sources) finding.add_records(source);
   finding.set_stated_value(static_cast<double>(quotes.size()));
-  finding.set_description(absl::StrCat(subject, " quotes what the text of its source no longer holds: ",
-                                       absl::StrJoin(quotes, "; ")));
+  finding.set_description(absl::StrCat(
+      subject,
+      " quotes what the text of its source no longer holds: ", absl::StrJoin(quotes, "; ")));
   finding.set_resolution(
       "Restore the passage in the source's text, or correct the record's quote.");
   return finding;
@@ -522,8 +521,7 @@ absl::Status AfterSourcesWrite(RowEditor& editor, const std::vector<store::RowCh
       if (collection == "sources" && record_id == id) continue;
       absl::Status status;
       WithRecordType(collection, [&](auto tag) {
-        status = Reanchor<typename decltype(tag)::type>(editor, record_id, source_name,
-                                                        text.get());
+        status = Reanchor<typename decltype(tag)::type>(editor, record_id, source_name, text.get());
       });
       if (!status.ok()) return status;
     }
@@ -536,8 +534,8 @@ absl::Status AfterVisitsWrite(RowEditor& editor, const std::vector<store::RowCha
   // which a visit entered or left it.
   std::map<std::pair<std::string, std::string>, int64_t> series;
   for (const auto& change : changes) {
-    for (const auto* row : {change.before ? &*change.before : nullptr,
-                            change.after ? &*change.after : nullptr}) {
+    for (const auto* row :
+         {change.before ? &*change.before : nullptr, change.after ? &*change.after : nullptr}) {
       if (row == nullptr) continue;
       auto visit = PayloadOf<v1::Visit>(*row);
       if (!visit.ok()) return visit.status();
@@ -547,8 +545,8 @@ absl::Status AfterVisitsWrite(RowEditor& editor, const std::vector<store::RowCha
       if (!added) it->second = std::min(it->second, date);
     }
     if (!change.after.has_value() && change.before.has_value()) {
-      auto status = Settle(editor, VisitFindingId(change.before->id), std::nullopt,
-                           "the visit was deleted.");
+      auto status =
+          Settle(editor, VisitFindingId(change.before->id), std::nullopt, "the visit was deleted.");
       if (!status.ok()) return status;
     }
   }
@@ -569,8 +567,8 @@ absl::Status AfterTradeRecordsWrite(RowEditor& editor,
   // there, which may take a removed row's key.
   std::vector<std::pair<TradeKey, const Row*>> put;
   for (const auto& change : changes) {
-    for (const auto* row : {change.before ? &*change.before : nullptr,
-                            change.after ? &*change.after : nullptr}) {
+    for (const auto* row :
+         {change.before ? &*change.before : nullptr, change.after ? &*change.after : nullptr}) {
       if (row == nullptr) continue;
       auto record = PayloadOf<v1::TradeRecord>(*row);
       if (!record.ok()) return record.status();

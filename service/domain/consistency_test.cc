@@ -72,14 +72,17 @@ v1::Visit XiVisitToKazakhstan(int year) {
   return FromJson<v1::Visit>(absl::StrCat(R"({
       "visitor": {"name": "Xi Jinping", "country": "CN"},
       "hostCountry": "KZ",
-      "startDate": {"year": )", year, R"(},
+      "startDate": {"year": )",
+                                          year, R"(},
       "citations": [{"source": "sources/test", "quote": "a visit"}]})"));
 }
 
 v1::TradeRecord KazakhstanChinaTotal(int year, int64_t units) {
   return FromJson<v1::TradeRecord>(absl::StrCat(R"({
-      "reporter": "KZ", "partner": "CN", "period": {"year": )", year, R"(},
-      "flow": "TRADE_FLOW_TOTAL", "value": {"currencyCode": "USD", "units": ")", units, R"("},
+      "reporter": "KZ", "partner": "CN", "period": {"year": )",
+                                                year, R"(},
+      "flow": "TRADE_FLOW_TOTAL", "value": {"currencyCode": "USD", "units": ")",
+                                                units, R"("},
       "citations": [{"source": "sources/test", "quote": "trade"}]})"));
 }
 
@@ -147,8 +150,7 @@ TEST_F(ConsistencyTest, SeedFindingsOpenCloseWhenRecordsArriveAndContradictionsO
   // Deleting the 2022 record leaves the growth unconfirmed again.
   ASSERT_TRUE(trade.Delete("tradeRecords/kz-cn-total-2022", "").ok());
   EXPECT_FALSE(trade.Get("tradeRecords/kz-cn-total-2023")->has_computed_change_pct());
-  EXPECT_EQ(Finding("trade-change-kz-cn-total-2023")->kind(),
-            v1::FINDING_KIND_CHANGE_UNCONFIRMED);
+  EXPECT_EQ(Finding("trade-change-kz-cn-total-2023")->kind(), v1::FINDING_KIND_CHANGE_UNCONFIRMED);
 
   // Deleting a visit renumbers the rest and reopens the ordinal finding.
   ASSERT_TRUE(visits.Delete("visits/xi-kz-2015", "").ok());
@@ -169,14 +171,14 @@ TEST_F(ConsistencyTest, SpellingsOfOneNameAreOneVisitorsSeries) {
   Records<v1::Source> sources(store_.get());
   ASSERT_TRUE(sources.Create(FromJson<v1::Source>(kSourceJson), "test", "").ok());
   Records<v1::Visit> visits(store_.get());
-  const std::vector<std::string> spellings = {
-      "Same Person", "same person", "Same Person ", "  SAME\tPERSON",
-      "Same\u00a0Person",  // a no-break space
-      "\uff33ame Person"};  // a full-width S
+  const std::vector<std::string> spellings = {"Same Person",      "same person",
+                                              "Same Person ",     "  SAME\tPERSON",
+                                              "Same\u00a0Person",   // a no-break space
+                                              "\uff33ame Person"};  // a full-width S
   for (size_t i = 0; i < spellings.size(); ++i) {
     v1::Visit visit = XiVisitToKazakhstan(static_cast<int>(2001 + i));
-    visit.mutable_visitor()->set_name(FromJson<v1::Person>(
-        absl::StrCat(R"({"name": ")", spellings[i], R"("})")).name());
+    visit.mutable_visitor()->set_name(
+        FromJson<v1::Person>(absl::StrCat(R"({"name": ")", spellings[i], R"("})")).name());
     auto created = visits.Create(visit, absl::StrCat("spelling-", i), "");
     ASSERT_TRUE(created.ok()) << spellings[i] << ": " << created.status();
     EXPECT_EQ(created->visitor().name(), visit.visitor().name()) << "the spelling is kept";
@@ -262,17 +264,17 @@ TEST_F(ConsistencyTest, DerivedValuesEqualARecomputationAfterRandomWrites) {
   int open_ordinal_findings = 0;
   for (auto& [key, members] : series) {
     std::sort(members.begin(), members.end(), [](const v1::Visit& a, const v1::Visit& b) {
-      auto ka = std::make_pair(DateKey(a.start_date()), a.create_time().seconds() * 1000000000LL +
-                                                            a.create_time().nanos());
-      auto kb = std::make_pair(DateKey(b.start_date()), b.create_time().seconds() * 1000000000LL +
-                                                            b.create_time().nanos());
+      auto ka = std::make_pair(DateKey(a.start_date()),
+                               a.create_time().seconds() * 1000000000LL + a.create_time().nanos());
+      auto kb = std::make_pair(DateKey(b.start_date()),
+                               b.create_time().seconds() * 1000000000LL + b.create_time().nanos());
       return ka < kb;
     });
     for (size_t i = 0; i < members.size(); ++i) {
       const auto& visit = members[i];
       EXPECT_EQ(visit.computed_ordinal(), static_cast<int>(i + 1)) << visit.name();
-      const bool open = visit.reported_ordinal() != 0 &&
-                        visit.reported_ordinal() != static_cast<int>(i + 1);
+      const bool open =
+          visit.reported_ordinal() != 0 && visit.reported_ordinal() != static_cast<int>(i + 1);
       open_ordinal_findings += open;
       auto finding = Finding(absl::StrCat("visit-ordinal-", visit.name().substr(7)));
       if (open) {
@@ -376,8 +378,8 @@ TEST_F(ConsistencyTest, BulkImportDerivesWhatOneByOneWritesDerive) {
           // that the next record's arrival closes; within a chunk it never
           // opens.
           if (finding.state() != v1::FINDING_STATE_OPEN) continue;
-          all[absl::StrCat("findings/", row.id)] = absl::StrCat(
-              finding.state(), " ", finding.kind(), " ", finding.description());
+          all[absl::StrCat("findings/", row.id)] =
+              absl::StrCat(finding.state(), " ", finding.kind(), " ", finding.description());
         } else {
           v1::TradeRecord record;
           record.ParseFromString(row.payload);

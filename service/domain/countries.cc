@@ -24,16 +24,14 @@ absl::once_flag default_once;
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<CountryRegistry>> CountryRegistry::Load(
-    const std::string& path) {
+absl::StatusOr<std::unique_ptr<CountryRegistry>> CountryRegistry::Load(const std::string& path) {
   std::ifstream file(path);
   std::stringstream text;
   text << file.rdbuf();
   google::protobuf::Struct root;
   if (!file || !google::protobuf::util::JsonStringToMessage(text.str(), &root).ok()) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "cannot read the ISO 3166-1 country list at '", path,
-        "' (Debian package iso-codes)"));
+        "cannot read the ISO 3166-1 country list at '", path, "' (Debian package iso-codes)"));
   }
   auto registry = std::make_unique<CountryRegistry>();
   for (const auto& value : root.fields().at("3166-1").list_value().values()) {
@@ -49,13 +47,10 @@ absl::StatusOr<std::unique_ptr<CountryRegistry>> CountryRegistry::Load(
     registry->countries_.push_back(std::move(country));
   }
   if (registry->countries_.empty()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("no countries in '", path, "'"));
+    return absl::FailedPreconditionError(absl::StrCat("no countries in '", path, "'"));
   }
   std::sort(registry->countries_.begin(), registry->countries_.end(),
-            [](const v1::Country& a, const v1::Country& b) {
-              return a.alpha2() < b.alpha2();
-            });
+            [](const v1::Country& a, const v1::Country& b) { return a.alpha2() < b.alpha2(); });
   for (size_t i = 0; i < registry->countries_.size(); ++i) {
     const auto& country = registry->countries_[i];
     for (const auto& code : {country.alpha2(), country.alpha3(), country.numeric()}) {
@@ -92,10 +87,10 @@ const CountryRegistry& Countries() {
 absl::StatusOr<std::string> NormalizeCountry(absl::string_view reference) {
   const v1::Country* country = Countries().Find(reference);
   if (country == nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "'", reference.substr(0, 64),
-        "' is not an ISO 3166-1 country; use an alpha-2, alpha-3 or numeric "
-        "code such as \"KZ\", \"KAZ\", \"398\" or \"countries/KZ\""));
+    return absl::InvalidArgumentError(
+        absl::StrCat("'", reference.substr(0, 64),
+                     "' is not an ISO 3166-1 country; use an alpha-2, alpha-3 or numeric "
+                     "code such as \"KZ\", \"KAZ\", \"398\" or \"countries/KZ\""));
   }
   return country->name();
 }

@@ -15,15 +15,13 @@
 namespace bilateral::domain {
 
 // Where Debian's iso-codes package keeps the data.
-inline constexpr absl::string_view kIsoCodesPath =
-    "/usr/share/iso-codes/json/iso_3166-1.json";
+inline constexpr absl::string_view kIsoCodesPath = "/usr/share/iso-codes/json/iso_3166-1.json";
 
 class CountryRegistry {
  public:
   // Reads the iso-codes JSON file at `path`. FAILED_PRECONDITION naming the
   // path when it is missing or malformed.
-  static absl::StatusOr<std::unique_ptr<CountryRegistry>> Load(
-      const std::string& path);
+  static absl::StatusOr<std::unique_ptr<CountryRegistry>> Load(const std::string& path);
 
   // The country for an alpha-2, alpha-3 or numeric code, with or without the
   // "countries/" prefix, in any letter case; nullptr when unknown.

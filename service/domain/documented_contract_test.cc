@@ -67,8 +67,7 @@ Documented Parse(const std::string& comment) {
   if (filter == std::string::npos || order == std::string::npos || order < filter) {
     return documented;
   }
-  documented.filter =
-      FieldPaths(comment.substr(filter + 27, order - filter - 27));
+  documented.filter = FieldPaths(comment.substr(filter + 27, order - filter - 27));
   documented.order_by = FieldPaths(comment.substr(order + 19));
   return documented;
 }
@@ -213,13 +212,13 @@ std::string Thousands(int64_t n) {
 }
 
 TEST(DocumentedLimitsTest, EveryLimitTheServerEnforcesIsWrittenWhereItApplies) {
-  const std::string filter = absl::StrCat(
-      "filter over the fields above: at most ", Thousands(query::kMaxFilterLength), " bytes, ",
-      query::kMaxFilterDepth, " levels of parentheses and ", query::kMaxFilterTerms,
-      " comparisons; more is INVALID_ARGUMENT.");
-  const std::string record = absl::StrCat(
-      "Limits: every text field at most ", Thousands(kMaxTextBytes),
-      " bytes, every list (citations included) at most ", kMaxListSize, " entries");
+  const std::string filter =
+      absl::StrCat("filter over the fields above: at most ", Thousands(query::kMaxFilterLength),
+                   " bytes, ", query::kMaxFilterDepth, " levels of parentheses and ",
+                   query::kMaxFilterTerms, " comparisons; more is INVALID_ARGUMENT.");
+  const std::string record =
+      absl::StrCat("Limits: every text field at most ", Thousands(kMaxTextBytes),
+                   " bytes, every list (citations included) at most ", kMaxListSize, " entries");
   const std::string request_id =
       absl::StrCat("instead of creating a duplicate. At most ", kMaxRequestIdBytes, " bytes.");
   for (const auto& list : Cases()) {

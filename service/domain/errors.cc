@@ -19,14 +19,12 @@ absl::Status Violations::ToStatus() const {
   }
   absl::Status status = absl::InvalidArgumentError(absl::StrCat(
       "invalid request (", list_.size(),
-      list_.size() == 1 ? " violation): " : " violations): ",
-      absl::StrJoin(summary, "; ")));
+      list_.size() == 1 ? " violation): " : " violations): ", absl::StrJoin(summary, "; ")));
   status.SetPayload(kBadRequestUrl, absl::Cord(details.SerializeAsString()));
   return WithReason(std::move(status), "FIELD_VIOLATION");
 }
 
-absl::Status InvalidField(absl::string_view field,
-                          absl::string_view description) {
+absl::Status InvalidField(absl::string_view field, absl::string_view description) {
   Violations violations;
   violations.Add(std::string(field), std::string(description));
   return violations.ToStatus();

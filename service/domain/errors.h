@@ -14,10 +14,8 @@
 namespace bilateral::domain {
 
 inline constexpr absl::string_view kErrorDomain = "bilateral.v1";
-inline constexpr absl::string_view kBadRequestUrl =
-    "type.googleapis.com/google.rpc.BadRequest";
-inline constexpr absl::string_view kErrorInfoUrl =
-    "type.googleapis.com/google.rpc.ErrorInfo";
+inline constexpr absl::string_view kBadRequestUrl = "type.googleapis.com/google.rpc.BadRequest";
+inline constexpr absl::string_view kErrorInfoUrl = "type.googleapis.com/google.rpc.ErrorInfo";
 
 using FieldViolation = bilateral::FieldViolation;
 

@@ -6,15 +6,14 @@
 #include "absl/random/random.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "domain/names.h"
 
 namespace bilateral::domain {
 
 bool IsValidId(absl::string_view id) {
-  if (id.empty() || id.size() > 63 || !absl::ascii_islower(id.front()) ||
-      id.back() == '-') {
+  if (id.empty() || id.size() > 63 || !absl::ascii_islower(id.front()) || id.back() == '-') {
     return false;
   }
   for (char c : id) {
@@ -35,18 +34,16 @@ std::string GenerateId() {
   return id;
 }
 
-absl::StatusOr<std::string> IdFromName(absl::string_view collection,
-                                       absl::string_view name,
+absl::StatusOr<std::string> IdFromName(absl::string_view collection, absl::string_view name,
                                        absl::string_view field) {
   std::string prefix = absl::StrCat(collection, "/");
   if (name.empty()) {
-    return InvalidField(field, absl::StrCat("required; expected '", prefix,
-                                            "{id}'"));
+    return InvalidField(field, absl::StrCat("required; expected '", prefix, "{id}'"));
   }
   if (!absl::StartsWith(name, prefix) || !IsValidId(name.substr(prefix.size()))) {
     return InvalidField(
-        field, absl::StrCat("'", name.substr(0, 200), "' is not a name of the form '",
-                            prefix, "{id}' with an id of [a-z0-9-]"));
+        field, absl::StrCat("'", name.substr(0, 200), "' is not a name of the form '", prefix,
+                            "{id}' with an id of [a-z0-9-]"));
   }
   return std::string(name.substr(prefix.size()));
 }
@@ -57,8 +54,7 @@ int64_t DateKey(const v1::Date& date) {
 
 void CheckDate(const v1::Date& date, bool required, absl::string_view field,
                Violations& violations) {
-  static constexpr int kDaysInMonth[] = {31, 29, 31, 30, 31, 30,
-                                         31, 31, 30, 31, 30, 31};
+  static constexpr int kDaysInMonth[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   if (date.year() == 0 && date.month() == 0 && date.day() == 0) {
     if (required) violations.Add(absl::StrCat(field, ".year"), "required");
     return;
@@ -98,9 +94,8 @@ void CheckCountry(std::string* country, bool required, absl::string_view field,
   *country = *normalized;
 }
 
-void CheckCountryList(google::protobuf::RepeatedPtrField<std::string>* countries,
-                      int exactly, absl::string_view field,
-                      Violations& violations) {
+void CheckCountryList(google::protobuf::RepeatedPtrField<std::string>* countries, int exactly,
+                      absl::string_view field, Violations& violations) {
   if (countries->size() > kMaxListSize) {
     violations.Add(std::string(field), absl::StrCat("more than ", kMaxListSize, " entries"));
     return;
@@ -125,8 +120,7 @@ void CheckText(absl::string_view text, bool required, absl::string_view field,
   if (required && IsBlank(text)) {
     violations.Add(std::string(field), text.empty() ? "required" : "required: is only white space");
   } else if (text.size() > kMaxTextBytes) {
-    violations.Add(std::string(field),
-                   absl::StrCat("longer than ", kMaxTextBytes, " bytes"));
+    violations.Add(std::string(field), absl::StrCat("longer than ", kMaxTextBytes, " bytes"));
   }
 }
 
@@ -155,8 +149,8 @@ void CheckStringValue(const std::string& text, std::string path, Violations& vio
 
 }  // namespace
 
-void CheckNoControlCharacters(const google::protobuf::Message& message,
-                              absl::string_view field, Violations& violations) {
+void CheckNoControlCharacters(const google::protobuf::Message& message, absl::string_view field,
+                              Violations& violations) {
   using google::protobuf::FieldDescriptor;
   const auto* reflection = message.GetReflection();
   std::vector<const FieldDescriptor*> fields;
@@ -180,9 +174,8 @@ void CheckNoControlCharacters(const google::protobuf::Message& message,
       const std::string item = absl::StrCat(path, "[", i, "]");
       if (text) {
         std::string scratch;
-        CheckStringValue(
-            reflection->GetRepeatedStringReference(message, descriptor, i, &scratch), item,
-            violations);
+        CheckStringValue(reflection->GetRepeatedStringReference(message, descriptor, i, &scratch),
+                         item, violations);
       } else {
         CheckNoControlCharacters(reflection->GetRepeatedMessage(message, descriptor, i), item,
                                  violations);
@@ -194,8 +187,7 @@ void CheckNoControlCharacters(const google::protobuf::Message& message,
 void CheckTextList(const google::protobuf::RepeatedPtrField<std::string>& list,
                    absl::string_view field, Violations& violations) {
   if (list.size() > kMaxListSize) {
-    violations.Add(std::string(field),
-                   absl::StrCat("more than ", kMaxListSize, " entries"));
+    violations.Add(std::string(field), absl::StrCat("more than ", kMaxListSize, " entries"));
     return;
   }
   for (int i = 0; i < list.size(); ++i) {
@@ -204,30 +196,25 @@ void CheckTextList(const google::protobuf::RepeatedPtrField<std::string>& list,
 }
 
 void CheckCitations(const google::protobuf::RepeatedPtrField<v1::Citation>& citations,
-                    bool required, absl::string_view field,
-                    Violations& violations) {
+                    bool required, absl::string_view field, Violations& violations) {
   if (required && citations.empty()) {
-    violations.Add(std::string(field),
-                   "at least one citation is required: a source and a quote");
+    violations.Add(std::string(field), "at least one citation is required: a source and a quote");
     return;
   }
   if (citations.size() > kMaxListSize) {
-    violations.Add(std::string(field),
-                   absl::StrCat("more than ", kMaxListSize, " entries"));
+    violations.Add(std::string(field), absl::StrCat("more than ", kMaxListSize, " entries"));
     return;
   }
   for (int i = 0; i < citations.size(); ++i) {
     std::string prefix = absl::StrCat(field, "[", i, "]");
-    auto source = IdFromName("sources", citations[i].source(),
-                             absl::StrCat(prefix, ".source"));
+    auto source = IdFromName("sources", citations[i].source(), absl::StrCat(prefix, ".source"));
     if (!source.ok()) {
       for (auto& violation : FieldViolations(source.status())) {
         violations.Add(violation.field, violation.description);
       }
     }
     CheckText(citations[i].quote(), true, absl::StrCat(prefix, ".quote"), violations);
-    CheckText(citations[i].speaker(), false, absl::StrCat(prefix, ".speaker"),
-              violations);
+    CheckText(citations[i].speaker(), false, absl::StrCat(prefix, ".speaker"), violations);
   }
 }
 

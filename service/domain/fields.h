@@ -8,9 +8,9 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "bilateral/v1/common.pb.h"
-#include "google/protobuf/message.h"
 #include "domain/countries.h"
 #include "domain/errors.h"
+#include "google/protobuf/message.h"
 
 namespace bilateral::domain {
 
@@ -31,8 +31,7 @@ std::string GenerateId();
 
 // The id of `name` in `collection` ("visits/x" -> "x"), or INVALID_ARGUMENT
 // for `field` when the name is malformed.
-absl::StatusOr<std::string> IdFromName(absl::string_view collection,
-                                       absl::string_view name,
+absl::StatusOr<std::string> IdFromName(absl::string_view collection, absl::string_view name,
                                        absl::string_view field);
 
 // A date as the YYYYMMDD integer that filters and orderings compare,
@@ -51,9 +50,8 @@ void CheckCountry(std::string* country, bool required, absl::string_view field,
 
 // Canonicalises a list of countries in place (sorted, each once) and adds
 // violations; `exactly` > 0 demands that many distinct countries.
-void CheckCountryList(google::protobuf::RepeatedPtrField<std::string>* countries,
-                      int exactly, absl::string_view field,
-                      Violations& violations);
+void CheckCountryList(google::protobuf::RepeatedPtrField<std::string>* countries, int exactly,
+                      absl::string_view field, Violations& violations);
 
 // Adds a violation when `text` is longer than kMaxTextBytes, or empty while
 // `required`.
@@ -67,8 +65,8 @@ bool HasControlCharacter(absl::string_view text);
 // Adds a violation of each string field of `message`, at any depth and in
 // lists too, that holds a control character; `field` is the path of
 // `message` in the request ("visit" gives "visit.cities[2]").
-void CheckNoControlCharacters(const google::protobuf::Message& message,
-                              absl::string_view field, Violations& violations);
+void CheckNoControlCharacters(const google::protobuf::Message& message, absl::string_view field,
+                              Violations& violations);
 
 // Checks a list of short texts: size, and each entry non-empty and bounded.
 void CheckTextList(const google::protobuf::RepeatedPtrField<std::string>& list,
@@ -77,7 +75,6 @@ void CheckTextList(const google::protobuf::RepeatedPtrField<std::string>& list,
 // Checks the shape of each citation: a well-formed source name and a quote.
 // Whether the sources exist is checked against the store separately.
 void CheckCitations(const google::protobuf::RepeatedPtrField<v1::Citation>& citations,
-                    bool required, absl::string_view field,
-                    Violations& violations);
+                    bool required, absl::string_view field, Violations& violations);
 
 }  // namespace bilateral::domain

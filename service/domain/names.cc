@@ -27,9 +27,9 @@ std::string Folded(absl::string_view text) {
   UErrorCode error = U_ZERO_ERROR;
   const icu::Normalizer2* fold = icu::Normalizer2::getNFKCCasefoldInstance(error);
   if (U_FAILURE(error)) return absl::AsciiStrToLower(text);
-  icu::UnicodeString folded = fold->normalize(
-      icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size()))),
-      error);
+  icu::UnicodeString folded = fold->normalize(icu::UnicodeString::fromUTF8(icu::StringPiece(
+                                                  text.data(), static_cast<int32_t>(text.size()))),
+                                              error);
   if (U_FAILURE(error)) return absl::AsciiStrToLower(text);
   std::string out;
   folded.toUTF8String(out);

@@ -130,9 +130,15 @@ std::string TradeSummaryText(const v1::TradeRecord& record) {
   std::string partner = Alpha2(record.partner());
   std::string flow;
   switch (record.flow()) {
-    case v1::TRADE_FLOW_EXPORT: flow = absl::StrCat("exports to ", partner); break;
-    case v1::TRADE_FLOW_IMPORT: flow = absl::StrCat("imports from ", partner); break;
-    default: flow = absl::StrCat("total trade with ", partner); break;
+    case v1::TRADE_FLOW_EXPORT:
+      flow = absl::StrCat("exports to ", partner);
+      break;
+    case v1::TRADE_FLOW_IMPORT:
+      flow = absl::StrCat("imports from ", partner);
+      break;
+    default:
+      flow = absl::StrCat("total trade with ", partner);
+      break;
   }
   std::string text = absl::StrCat(reporter, " ", flow);
   if (!record.commodity().label().empty()) {
@@ -175,8 +181,8 @@ std::vector<v1::TimelineEntry> Entries(const v1::Partnership& partnership,
   std::vector<v1::TimelineEntry> entries;
   for (int i = 0; i < partnership.milestones_size(); ++i) {
     const auto& milestone = partnership.milestones(i);
-    auto& entry = AddEntry(entries, v1::TIMELINE_ENTRY_KIND_PARTNERSHIP_MILESTONE,
-                           milestone.date(), record, milestone.citations());
+    auto& entry = AddEntry(entries, v1::TIMELINE_ENTRY_KIND_PARTNERSHIP_MILESTONE, milestone.date(),
+                           record, milestone.citations());
     entry.set_milestone_index(i);
     entry.set_summary(MilestoneSummaryText(milestone));
   }
@@ -297,8 +303,8 @@ absl::StatusOr<v1::TimelineEntry> EntryOf(const store::Row& row, int64_t kind, i
   for (auto& entry : Entries(*message, record)) {
     if (entry.kind() == kind && entry.milestone_index() == index) return std::move(entry);
   }
-  return absl::InternalError(absl::StrCat("the timeline holds an entry of ", record,
-                                          " that the record no longer gives"));
+  return absl::InternalError(
+      absl::StrCat("the timeline holds an entry of ", record, " that the record no longer gives"));
 }
 
 }  // namespace

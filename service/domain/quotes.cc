@@ -49,15 +49,33 @@ std::string Encode(const std::u32string& text) {
 // collapse later), straight quotes for typographic ones, '-' for dashes.
 char32_t Fold(char32_t c) {
   switch (c) {
-    case U'\u2018': case U'\u2019': case U'\u201A': case U'\u201B':
-    case U'\u2032': case U'\u02BC': case U'\u0060': case U'\u00B4':
+    case U'\u2018':
+    case U'\u2019':
+    case U'\u201A':
+    case U'\u201B':
+    case U'\u2032':
+    case U'\u02BC':
+    case U'\u0060':
+    case U'\u00B4':
       return U'\'';
-    case U'\u201C': case U'\u201D': case U'\u201E': case U'\u201F':
-    case U'\u2033': case U'\u00AB': case U'\u00BB':
+    case U'\u201C':
+    case U'\u201D':
+    case U'\u201E':
+    case U'\u201F':
+    case U'\u2033':
+    case U'\u00AB':
+    case U'\u00BB':
       return U'"';
-    case U'\u2010': case U'\u2011': case U'\u2012': case U'\u2013':
-    case U'\u2014': case U'\u2015': case U'\u2212': case U'\uFE58':
-    case U'\uFE63': case U'\uFF0D':
+    case U'\u2010':
+    case U'\u2011':
+    case U'\u2012':
+    case U'\u2013':
+    case U'\u2014':
+    case U'\u2015':
+    case U'\u2212':
+    case U'\uFE58':
+    case U'\uFE63':
+    case U'\uFF0D':
       return U'-';
     default:
       break;
@@ -72,8 +90,8 @@ char32_t Fold(char32_t c) {
 // written, the range of input code points it stands for. NFC is applied to
 // each run of code points between normalisation boundaries, so that every
 // output code point maps back to the run it came from.
-void Normalize(const std::u32string& text, std::u32string& out,
-               std::vector<int32_t>* origin_start, std::vector<int32_t>* origin_end) {
+void Normalize(const std::u32string& text, std::u32string& out, std::vector<int32_t>* origin_start,
+               std::vector<int32_t>* origin_end) {
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
   out.clear();
@@ -94,8 +112,8 @@ void Normalize(const std::u32string& text, std::u32string& out,
   const auto size = static_cast<int32_t>(text.size());
   for (int32_t begin = 0; begin < size;) {
     int32_t end = begin + 1;
-    while (end < size && !(U_SUCCESS(status) &&
-                           nfc->hasBoundaryBefore(static_cast<UChar32>(text[end])))) {
+    while (end < size &&
+           !(U_SUCCESS(status) && nfc->hasBoundaryBefore(static_cast<UChar32>(text[end])))) {
       ++end;
     }
     if (end - begin == 1 && (text[begin] < 0x300 || U_FAILURE(status) ||
@@ -143,8 +161,7 @@ SourceText::SourceText(absl::string_view text) : text_(text) {
 std::string SourceText::Slice(int32_t start, int32_t end) const {
   start = std::clamp(start, 0, size());
   end = std::clamp(end, start, size());
-  return text_.substr(code_point_bytes_[start],
-                      code_point_bytes_[end] - code_point_bytes_[start]);
+  return text_.substr(code_point_bytes_[start], code_point_bytes_[end] - code_point_bytes_[start]);
 }
 
 namespace {
@@ -171,8 +188,7 @@ void SourceText::BuildIndex() const {
 
 std::vector<size_t> SourceText::Occurrences(const std::u32string& wanted) const {
   std::vector<size_t> found;
-  if (grams_.empty() && ++finds_ > kFindsBeforeIndex &&
-      normalized_.size() >= kShortestIndexed) {
+  if (grams_.empty() && ++finds_ > kFindsBeforeIndex && normalized_.size() >= kShortestIndexed) {
     BuildIndex();
   }
   if (grams_.empty() || wanted.size() < kGramLength) {
@@ -270,8 +286,7 @@ std::string SourceText::ClosestPassage(absl::string_view quote, size_t max_bytes
   // For each word of the quote, where it stands in the quote.
   std::unordered_map<std::u32string, std::vector<size_t>> positions;
   for (size_t j = 0; j < quote_words.size(); ++j) {
-    positions[wanted.substr(quote_words[j].first,
-                            quote_words[j].second - quote_words[j].first)]
+    positions[wanted.substr(quote_words[j].first, quote_words[j].second - quote_words[j].first)]
         .push_back(j);
   }
   // score[i]: words of the quote in place if the quote began at text word i.

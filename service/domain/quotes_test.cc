@@ -7,7 +7,6 @@
 namespace bilateral::domain {
 namespace {
 
-
 TEST(SourceText, FindsAnExactQuoteWithCodePointOffsets) {
   // "é" and "’" are one code point each and several bytes.
   SourceText text("Café talks. The President’s visit began. More.");
@@ -49,16 +48,15 @@ TEST(SourceText, RepeatedPassagesAreAmbiguousUnlessPrefixOrSuffixTells) {
   QuoteMatch first = text.Find("trade grew.", "", "Then, trade");
   EXPECT_EQ(first.state, v1::CITATION_VERIFICATION_VERIFIED);
   EXPECT_EQ(first.start, 7);
-  EXPECT_EQ(text.Find("trade grew.", "Never", "").state,
-            v1::CITATION_VERIFICATION_NOT_IN_SOURCE);
+  EXPECT_EQ(text.Find("trade grew.", "Never", "").state, v1::CITATION_VERIFICATION_NOT_IN_SOURCE);
 }
 
 TEST(SourceText, ALongTextServingManyFindsIsIndexedAndFindsTheSame) {
   // Lines of a statistical annex: each unique, the header repeated.
   std::string annex;
   for (int row = 0; row < 3000; ++row) {
-    annex += "Table 4. Exports by commodity, “row ” " + std::to_string(row) +
-             ": value " + std::to_string(row * 7919 % 100003) + " thousand USD.\n";
+    annex += "Table 4. Exports by commodity, “row ” " + std::to_string(row) + ": value " +
+             std::to_string(row * 7919 % 100003) + " thousand USD.\n";
   }
   SourceText text(annex);
   ASSERT_GE(static_cast<size_t>(text.size()), SourceText::kShortestIndexed);
@@ -119,8 +117,7 @@ TEST(CitationCheck, AnchorWithoutTextMarksSourceHasNoText) {
 }
 
 TEST(CitationCheck, Sha256Hex) {
-  EXPECT_EQ(Sha256Hex("abc"),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
 }  // namespace

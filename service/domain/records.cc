@@ -36,14 +36,12 @@ absl::Status QueryError(const absl::Status& status) {
 
 void CheckRequestId(absl::string_view request_id, Violations& violations) {
   if (request_id.size() > kMaxRequestIdBytes) {
-    violations.Add("request_id",
-                   absl::StrCat("longer than ", kMaxRequestIdBytes, " bytes"));
+    violations.Add("request_id", absl::StrCat("longer than ", kMaxRequestIdBytes, " bytes"));
     return;
   }
   for (char c : request_id) {
     if (c < 0x21 || c > 0x7e) {
-      violations.Add("request_id",
-                     "must be printable ASCII without spaces, e.g. a UUID");
+      violations.Add("request_id", "must be printable ASCII without spaces, e.g. a UUID");
       return;
     }
   }
@@ -59,8 +57,8 @@ std::string RequestFingerprint(const google::protobuf::Message& record,
     record.SerializeToCodedStream(&coded);
   }
   // The id cannot hold a newline, so id and record cannot run into each other.
-  return absl::StrFormat(
-      "%016x", store::Fnv1a(bytes, store::Fnv1a("\n", store::Fnv1a(requested_id))));
+  return absl::StrFormat("%016x",
+                         store::Fnv1a(bytes, store::Fnv1a("\n", store::Fnv1a(requested_id))));
 }
 
 }  // namespace bilateral::domain

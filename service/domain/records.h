@@ -13,8 +13,8 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/match.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "bilateral/citations.h"
 #include "domain/citation_check.h"
 #include "domain/errors.h"
@@ -165,8 +165,7 @@ class Records {
   // With `message.etag()` set, fails with ABORTED unless it is current.
   absl::StatusOr<Message> Update(const Message& message,
                                  const google::protobuf::FieldMask* mask) const {
-    auto id = IdFromName(Collection().name, message.name(),
-                         absl::StrCat(Traits::kField, ".name"));
+    auto id = IdFromName(Collection().name, message.name(), absl::StrCat(Traits::kField, ".name"));
     if (!id.ok()) return id.status();
     Violations violations;
     auto paths = MaskPaths(message, mask, violations);
@@ -176,9 +175,9 @@ class Records {
       auto current_row = store_->Get(Collection(), *id);
       if (!current_row.ok()) return current_row.status();
       if (!message.etag().empty() && message.etag() != current_row->etag) {
-        return absl::AbortedError(absl::StrCat(
-            "etag mismatch: ", message.name(),
-            " changed since it was read; read it again and retry"));
+        return absl::AbortedError(
+            absl::StrCat("etag mismatch: ", message.name(),
+                         " changed since it was read; read it again and retry"));
       }
       auto current = MessageOf<Message>(*current_row);
       if (!current.ok()) return current.status();
@@ -187,8 +186,7 @@ class Records {
       google::protobuf::util::FieldMaskUtil::MergeOptions options;
       options.set_replace_message_fields(true);
       options.set_replace_repeated_fields(true);
-      google::protobuf::util::FieldMaskUtil::MergeMessageTo(message, effective,
-                                                            options, &*current);
+      google::protobuf::util::FieldMaskUtil::MergeMessageTo(message, effective, options, &*current);
       Prepare(*current, violations);
       if (auto status = CitationChecker(store_).Check(*current, Traits::kField,
                                                       /*missing_sources=*/true, violations);
@@ -244,10 +242,10 @@ class Records {
     size_t bytes = 0;
     for (const auto& row : *rows) bytes += row.payload.size() + store::kRowOverheadBytes;
     if (bytes > kMaxResponseBytes) {
-      return InvalidField(
-          "names", absl::StrCat("the ", rows->size(), " records named take ", bytes,
-                                " bytes, more than the ", kMaxResponseBytes,
-                                " bytes one response may hold; ask for fewer at a time"));
+      return InvalidField("names",
+                          absl::StrCat("the ", rows->size(), " records named take ", bytes,
+                                       " bytes, more than the ", kMaxResponseBytes,
+                                       " bytes one response may hold; ask for fewer at a time"));
     }
     std::vector<Message> records;
     records.reserve(rows->size());
@@ -290,8 +288,8 @@ class Records {
       }
       Prepare(record, violations);
       if (violations.empty()) {
-        auto status = citations.Check(record, Traits::kField, /*missing_sources=*/false,
-                                      violations);
+        auto status =
+            citations.Check(record, Traits::kField, /*missing_sources=*/false, violations);
         if (!status.ok()) return status;
       }
       if (!violations.empty()) {
@@ -331,8 +329,8 @@ class Records {
 
   static bool IsOutputOnly(absl::string_view field) {
     static const auto* names = [] {
-      auto* set = new std::set<std::string, std::less<>>{
-          "name", "create_time", "update_time", "etag"};
+      auto* set =
+          new std::set<std::string, std::less<>>{"name", "create_time", "update_time", "etag"};
       for (auto& field : Traits::ComputedFields()) set->insert(field);
       return set;
     }();
@@ -346,16 +344,15 @@ class Records {
     message.clear_etag();
     const auto* descriptor = message.GetDescriptor();
     for (const auto& field : Traits::ComputedFields()) {
-      message.GetReflection()->ClearField(&message,
-                                          descriptor->FindFieldByName(field));
+      message.GetReflection()->ClearField(&message, descriptor->FindFieldByName(field));
     }
   }
 
   // The paths to apply, without output-only ones; unknown paths become
   // violations of update_mask.
-  static std::vector<std::string> MaskPaths(
-      const Message& message, const google::protobuf::FieldMask* mask,
-      Violations& violations) {
+  static std::vector<std::string> MaskPaths(const Message& message,
+                                            const google::protobuf::FieldMask* mask,
+                                            Violations& violations) {
     const auto* descriptor = Message::descriptor();
     std::vector<std::string> requested;
     if (mask == nullptr || mask->paths().empty()) {
@@ -380,11 +377,11 @@ class Records {
                          absl::StrCat("'", path.substr(0, 200), "' is named more than once"));
           continue;
         }
-        if (!google::protobuf::util::FieldMaskUtil::GetFieldDescriptors(
-                descriptor, path, nullptr)) {
-          violations.Add(absl::StrCat("update_mask.paths[", i, "]"),
-                         absl::StrCat("'", path.substr(0, 200), "' is not a field of ",
-                                      descriptor->name()));
+        if (!google::protobuf::util::FieldMaskUtil::GetFieldDescriptors(descriptor, path,
+                                                                        nullptr)) {
+          violations.Add(
+              absl::StrCat("update_mask.paths[", i, "]"),
+              absl::StrCat("'", path.substr(0, 200), "' is not a field of ", descriptor->name()));
           continue;
         }
         requested.push_back(path);
@@ -413,8 +410,8 @@ class Records {
     if constexpr (std::is_same_v<Message, v1::Source>) bytes -= message.text().size();
     if (bytes > kMaxRecordBytes) {
       violations.Add(std::string(Traits::kField),
-                     absl::StrCat("the record is ", bytes,
-                                  " bytes; a record may be at most ", kMaxRecordBytes));
+                     absl::StrCat("the record is ", bytes, " bytes; a record may be at most ",
+                                  kMaxRecordBytes));
     }
   }
 

@@ -66,8 +66,12 @@ struct Sample<v1::Source> {
         {"publisher", [](auto& r) { r.set_publisher("World Bank"); }, R"(publisher:"world bank")"},
         {"author", [](auto& r) { r.set_author("Xi Jinping"); }, R"(author = "Xi*")"},
         {"language", [](auto& r) { r.set_language("kk"); }, R"(language = "kk")"},
-        {"kind", [](auto& r) { r.set_kind(v1::SOURCE_KIND_SIGNED_ARTICLE); }, "kind = SIGNED_ARTICLE"},
-        {"publication_date", [](auto& r) { *r.mutable_publication_date() = FromJson<v1::Date>(R"({"year":1990,"month":5})"); },
+        {"kind", [](auto& r) { r.set_kind(v1::SOURCE_KIND_SIGNED_ARTICLE); },
+         "kind = SIGNED_ARTICLE"},
+        {"publication_date",
+         [](auto& r) {
+           *r.mutable_publication_date() = FromJson<v1::Date>(R"({"year":1990,"month":5})");
+         },
          "publication_date = 1990-05"},
     };
   }
@@ -87,15 +91,24 @@ struct Sample<v1::Visit> {
   static const char* ChangedPath() { return "kind"; }
   static std::vector<FilterCase<v1::Visit>> Cases() {
     return {
-        {"visitor.name", [](auto& r) { r.mutable_visitor()->set_name("Needle"); }, R"(visitor.name = "Needle")"},
-        {"visitor.office", [](auto& r) { r.mutable_visitor()->set_office("Premier"); }, R"(visitor.office:"prem")"},
-        {"visitor.country", [](auto& r) { r.mutable_visitor()->set_country("FR"); }, R"(visitor.country = "FRA")"},
-        {"host_country", [](auto& r) { r.set_host_country("250"); }, R"(host_country = "countries/FR")"},
+        {"visitor.name", [](auto& r) { r.mutable_visitor()->set_name("Needle"); },
+         R"(visitor.name = "Needle")"},
+        {"visitor.office", [](auto& r) { r.mutable_visitor()->set_office("Premier"); },
+         R"(visitor.office:"prem")"},
+        {"visitor.country", [](auto& r) { r.mutable_visitor()->set_country("FR"); },
+         R"(visitor.country = "FRA")"},
+        {"host_country", [](auto& r) { r.set_host_country("250"); },
+         R"(host_country = "countries/FR")"},
         {"kind", [](auto& r) { r.set_kind(v1::VISIT_KIND_STATE); }, "kind = VISIT_KIND_STATE"},
-        {"start_date", [](auto& r) { r.mutable_start_date()->set_year(1950); }, "start_date < 1960"},
-        {"end_date", [](auto& r) { *r.mutable_end_date() = FromJson<v1::Date>(R"({"year":2030,"month":1,"day":2})"); },
+        {"start_date", [](auto& r) { r.mutable_start_date()->set_year(1950); },
+         "start_date < 1960"},
+        {"end_date",
+         [](auto& r) {
+           *r.mutable_end_date() = FromJson<v1::Date>(R"({"year":2030,"month":1,"day":2})");
+         },
          "end_date >= 2030-01-02"},
-        {"start_date.year", [](auto& r) { r.mutable_start_date()->set_year(1951); }, "start_date.year = 1951"},
+        {"start_date.year", [](auto& r) { r.mutable_start_date()->set_year(1951); },
+         "start_date.year = 1951"},
         {"reported_ordinal", [](auto& r) { r.set_reported_ordinal(7); }, "reported_ordinal > 6"},
         {"cities", [](auto& r) { r.add_cities("Astana"); }, R"(cities:"Astana")"},
         {"occasions", [](auto& r) { r.add_occasions("Summit"); }, R"(occasions:"Summit")"},
@@ -119,11 +132,17 @@ struct Sample<v1::Partnership> {
   static std::vector<FilterCase<v1::Partnership>> Cases() {
     return {
         {"countries", [](auto& r) { r.set_countries(0, "RU"); }, R"(countries:"RUS")"},
-        {"current_level.label", [](auto& r) { r.mutable_milestones(0)->set_label("All-weather friendship"); },
+        {"current_level.label",
+         [](auto& r) { r.mutable_milestones(0)->set_label("All-weather friendship"); },
          R"(current_level.label:"weather")"},
-        {"current_level.tier", [](auto& r) { r.mutable_milestones(0)->set_tier(v1::PARTNERSHIP_TIER_PERMANENT_COMPREHENSIVE_STRATEGIC); },
+        {"current_level.tier",
+         [](auto& r) {
+           r.mutable_milestones(0)->set_tier(
+               v1::PARTNERSHIP_TIER_PERMANENT_COMPREHENSIVE_STRATEGIC);
+         },
          "current_level.tier = PERMANENT_COMPREHENSIVE_STRATEGIC"},
-        {"current_level.since", [](auto& r) { r.mutable_milestones(0)->mutable_date()->set_year(1960); },
+        {"current_level.since",
+         [](auto& r) { r.mutable_milestones(0)->mutable_date()->set_year(1960); },
          "current_level.since = 1960"},
     };
   }
@@ -146,14 +165,20 @@ struct Sample<v1::TradeRecord> {
         {"reporter", [](auto& r) { r.set_reporter("RU"); }, R"(reporter = "RU")"},
         {"partner", [](auto& r) { r.set_partner("DE"); }, R"(partner = "DEU")"},
         {"flow", [](auto& r) { r.set_flow(v1::TRADE_FLOW_TOTAL); }, "flow = TOTAL"},
-        {"commodity.hs_code", [](auto& r) { r.mutable_commodity()->set_hs_code("2709"); }, R"(commodity.hs_code = "27*")"},
-        {"commodity.label", [](auto& r) { r.mutable_commodity()->set_label("crude oil"); }, R"(commodity.label:"crude")"},
-        {"value.currency_code", [](auto& r) { r.mutable_value()->set_currency_code("EUR"); }, R"(value.currency_code = "EUR")"},
-        {"value.units", [](auto& r) { r.mutable_value()->set_units(41000000000); }, "value.units >= 41000000000"},
+        {"commodity.hs_code", [](auto& r) { r.mutable_commodity()->set_hs_code("2709"); },
+         R"(commodity.hs_code = "27*")"},
+        {"commodity.label", [](auto& r) { r.mutable_commodity()->set_label("crude oil"); },
+         R"(commodity.label:"crude")"},
+        {"value.currency_code", [](auto& r) { r.mutable_value()->set_currency_code("EUR"); },
+         R"(value.currency_code = "EUR")"},
+        {"value.units", [](auto& r) { r.mutable_value()->set_units(41000000000); },
+         "value.units >= 41000000000"},
         {"partner_rank", [](auto& r) { r.set_partner_rank(1); }, "partner_rank = 1"},
-        {"main_commodities", [](auto& r) { r.add_main_commodities("metals"); }, R"(main_commodities:"metals")"},
+        {"main_commodities", [](auto& r) { r.add_main_commodities("metals"); },
+         R"(main_commodities:"metals")"},
         {"period.year", [](auto& r) { r.mutable_period()->set_year(9000); }, "period.year = 9000"},
-        {"period.quarter", [](auto& r) { r.mutable_period()->set_quarter(3); }, "period.quarter = 3"},
+        {"period.quarter", [](auto& r) { r.mutable_period()->set_quarter(3); },
+         "period.quarter = 3"},
         {"period.month", [](auto& r) { r.mutable_period()->set_month(11); }, "period.month = 11"},
     };
   }
@@ -172,17 +197,26 @@ struct Sample<v1::InfrastructureProject> {
   static const char* ChangedPath() { return "description"; }
   static std::vector<FilterCase<v1::InfrastructureProject>> Cases() {
     return {
-        {"display_name", [](auto& r) { r.set_display_name("Zhanatas wind farm"); }, R"(display_name:"wind farm")"},
-        {"kind", [](auto& r) { r.set_kind(v1::INFRASTRUCTURE_KIND_WIND_FARM); }, "kind = WIND_FARM"},
+        {"display_name", [](auto& r) { r.set_display_name("Zhanatas wind farm"); },
+         R"(display_name:"wind farm")"},
+        {"kind", [](auto& r) { r.set_kind(v1::INFRASTRUCTURE_KIND_WIND_FARM); },
+         "kind = WIND_FARM"},
         {"sector", [](auto& r) { r.set_sector(v1::SECTOR_ENERGY); }, "sector = ENERGY"},
         {"host_country", [](auto& r) { r.set_host_country("UZ"); }, R"(host_country = "UZ")"},
-        {"partner_countries", [](auto& r) { r.add_partner_countries("RU"); }, R"(partner_countries:"RU")"},
-        {"status", [](auto& r) { r.set_status(v1::PROJECT_STATUS_OPERATIONAL); }, "status = OPERATIONAL"},
-        {"initiative", [](auto& r) { r.set_initiative("Belt and Road Initiative"); }, R"(initiative = "Belt and Road Initiative")"},
-        {"location.place", [](auto& r) { r.mutable_location()->set_place("Shymkent"); }, R"(location.place = "Shymkent")"},
-        {"location.region_code", [](auto& r) { r.mutable_location()->set_region_code("KZ-YUZ"); }, R"(location.region_code = "KZ-YUZ")"},
-        {"start_date", [](auto& r) { r.mutable_start_date()->set_year(2015); }, "start_date = 2015"},
-        {"completion_date", [](auto& r) { r.mutable_completion_date()->set_year(2021); }, "completion_date > 2020"},
+        {"partner_countries", [](auto& r) { r.add_partner_countries("RU"); },
+         R"(partner_countries:"RU")"},
+        {"status", [](auto& r) { r.set_status(v1::PROJECT_STATUS_OPERATIONAL); },
+         "status = OPERATIONAL"},
+        {"initiative", [](auto& r) { r.set_initiative("Belt and Road Initiative"); },
+         R"(initiative = "Belt and Road Initiative")"},
+        {"location.place", [](auto& r) { r.mutable_location()->set_place("Shymkent"); },
+         R"(location.place = "Shymkent")"},
+        {"location.region_code", [](auto& r) { r.mutable_location()->set_region_code("KZ-YUZ"); },
+         R"(location.region_code = "KZ-YUZ")"},
+        {"start_date", [](auto& r) { r.mutable_start_date()->set_year(2015); },
+         "start_date = 2015"},
+        {"completion_date", [](auto& r) { r.mutable_completion_date()->set_year(2021); },
+         "completion_date > 2020"},
     };
   }
 };
@@ -200,11 +234,14 @@ struct Sample<v1::Exchange> {
   static const char* ChangedPath() { return "description"; }
   static std::vector<FilterCase<v1::Exchange>> Cases() {
     return {
-        {"kind", [](auto& r) { r.set_kind(v1::EXCHANGE_KIND_VOCATIONAL_WORKSHOP); }, "kind = VOCATIONAL_WORKSHOP"},
+        {"kind", [](auto& r) { r.set_kind(v1::EXCHANGE_KIND_VOCATIONAL_WORKSHOP); },
+         "kind = VOCATIONAL_WORKSHOP"},
         {"countries", [](auto& r) { r.set_countries(1, "TR"); }, R"(countries:"TUR")"},
         {"host_country", [](auto& r) { r.set_host_country("KZ"); }, R"(host_country = "KZ")"},
         {"title", [](auto& r) { r.set_title("The Composer"); }, R"(title = "The Composer")"},
-        {"date", [](auto& r) { *r.mutable_date() = FromJson<v1::Date>(R"({"year":2024,"month":3})"); }, "date = 2024-03"},
+        {"date",
+         [](auto& r) { *r.mutable_date() = FromJson<v1::Date>(R"({"year":2024,"month":3})"); },
+         "date = 2024-03"},
     };
   }
 };
@@ -227,7 +264,8 @@ struct Sample<v1::Observation> {
         {"countries", [](auto& r) { r.set_countries(0, "MN"); }, R"(countries:"MN")"},
         {"projection", [](auto& r) { r.set_projection(true); }, "projection = true"},
         {"period.year", [](auto& r) { r.mutable_period()->set_year(9001); }, "period.year = 9001"},
-        {"period.quarter", [](auto& r) { r.mutable_period()->set_quarter(1); }, "period.quarter = 1"},
+        {"period.quarter", [](auto& r) { r.mutable_period()->set_quarter(1); },
+         "period.quarter = 1"},
         {"period.month", [](auto& r) { r.mutable_period()->set_month(2); }, "period.month = 2"},
     };
   }
@@ -399,7 +437,8 @@ TYPED_TEST(RecordsConformanceTest, StoredBytesParseToTheListedRecords) {
     auto expected = MessageOf<TypeParam>(stored->rows[i]);
     ASSERT_TRUE(expected.ok());
     EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(from_bytes, *expected))
-        << from_bytes.DebugString() << "\nexpected\n" << expected->DebugString();
+        << from_bytes.DebugString() << "\nexpected\n"
+        << expected->DebugString();
     if (i == 1) {
       EXPECT_EQ(from_bytes.create_time().seconds(), -2);
       EXPECT_EQ(from_bytes.create_time().nanos(), 499'999'000);
@@ -436,8 +475,7 @@ TYPED_TEST(RecordsConformanceTest, BatchGetReturnsRequestOrderOrNotFound) {
 
   google::protobuf::RepeatedPtrField<std::string> too_many;
   for (int i = 0; i <= kMaxBatchGet; ++i) *too_many.Add() = names[0];
-  EXPECT_EQ(this->records_->BatchGet(too_many).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(this->records_->BatchGet(too_many).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TYPED_TEST(RecordsConformanceTest, CitedSourcesMustExistAndStayWhileCited) {
@@ -454,7 +492,8 @@ TYPED_TEST(RecordsConformanceTest, CitedSourcesMustExistAndStayWhileCited) {
   this->Create(Sample<TypeParam>::Make(2));
   auto deleted = Records<v1::Source>(this->store_.get()).Delete(kSource, "");
   EXPECT_EQ(deleted.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(deleted.message(), ::testing::HasSubstr(Resource<TypeParam>::Collection().name + "/"));
+  EXPECT_THAT(deleted.message(),
+              ::testing::HasSubstr(Resource<TypeParam>::Collection().name + "/"));
 }
 
 }  // namespace

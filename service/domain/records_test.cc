@@ -36,9 +36,8 @@ class RecordsTest : public ::testing::Test {
     store_ = std::move(*store);
     sources_ = std::make_unique<Records<v1::Source>>(store_.get());
     visits_ = std::make_unique<Records<v1::Visit>>(store_.get());
-    ASSERT_TRUE(sources_->Create(FromJson<v1::Source>(R"({"title": "An article"})"),
-                                 "article", "")
-                    .ok());
+    ASSERT_TRUE(
+        sources_->Create(FromJson<v1::Source>(R"({"title": "An article"})"), "article", "").ok());
   }
 
   static v1::Visit ValidVisit() {
@@ -93,27 +92,24 @@ TEST_F(RecordsTest, EveryViolationIsListedInOneError) {
   auto created = visits_->Create(visit, "Bad_Id", "has space");
   EXPECT_EQ(created.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(ErrorReason(created.status()), "FIELD_VIOLATION");
-  EXPECT_THAT(ViolatedFields(created.status()),
-              UnorderedElementsAre("visit_id", "request_id", "visit.visitor.name",
-                                   "visit.visitor.country", "visit.start_date.day",
-                                   "visit.end_date", "visit.reported_ordinal",
-                                   "visit.cities[0]", "visit.citations[0].source",
-                                   "visit.citations[0].quote",
-                                   "visit.citations[1].source"));
+  EXPECT_THAT(
+      ViolatedFields(created.status()),
+      UnorderedElementsAre("visit_id", "request_id", "visit.visitor.name", "visit.visitor.country",
+                           "visit.start_date.day", "visit.end_date", "visit.reported_ordinal",
+                           "visit.cities[0]", "visit.citations[0].source",
+                           "visit.citations[0].quote", "visit.citations[1].source"));
   EXPECT_EQ(*store_->Count(Resource<v1::Visit>::Collection()), 0);
 }
 
 TEST_F(RecordsTest, CitationsAreRequiredAndMustNameAStoredSource) {
   v1::Visit visit = ValidVisit();
   visit.clear_citations();
-  EXPECT_THAT(ViolatedFields(visits_->Create(visit, "", "").status()),
-              Contains("visit.citations"));
+  EXPECT_THAT(ViolatedFields(visits_->Create(visit, "", "").status()), Contains("visit.citations"));
   visit = ValidVisit();
   visit.mutable_citations(0)->set_source("sources/nowhere");
   auto created = visits_->Create(visit, "", "");
   ASSERT_THAT(FieldViolations(created.status()), testing::SizeIs(1));
-  EXPECT_EQ(FieldViolations(created.status())[0].description,
-            "sources/nowhere does not exist");
+  EXPECT_EQ(FieldViolations(created.status())[0].description, "sources/nowhere does not exist");
 }
 
 TEST_F(RecordsTest, HostMustDifferFromVisitorCountry) {
@@ -244,8 +240,8 @@ TEST_F(RecordsTest, PagesEndBeforeTheResponseLimitAndBigBatchGetsAreRefused) {
 }
 
 TEST_F(RecordsTest, MalformedNamesAreInvalidArgument) {
-  for (const std::string& name : std::vector<std::string>{"", "visits/", "visits/UPPER", "sources/article",
-                                 "visits/a/b", std::string(300, 'v')}) {
+  for (const std::string& name : std::vector<std::string>{
+           "", "visits/", "visits/UPPER", "sources/article", "visits/a/b", std::string(300, 'v')}) {
     auto got = visits_->Get(name);
     EXPECT_EQ(got.status().code(), absl::StatusCode::kInvalidArgument) << name;
     EXPECT_THAT(ViolatedFields(got.status()), Contains("name")) << name;
@@ -303,8 +299,8 @@ TEST_F(RecordsTest, EmptyOrRepeatedMaskPathIsInvalidArgumentAndWritesNothing) {
   v1::Visit change;
   change.set_name("visits/v");
   change.set_kind(v1::VISIT_KIND_STATE);
-  for (const std::vector<std::string>& paths : std::vector<std::vector<std::string>>{
-           {""}, {"kind", ""}, {"kind", "kind"}}) {
+  for (const std::vector<std::string>& paths :
+       std::vector<std::vector<std::string>>{{""}, {"kind", ""}, {"kind", "kind"}}) {
     SCOPED_TRACE(absl::StrJoin(paths, ","));
     google::protobuf::FieldMask mask;
     for (const auto& path : paths) mask.add_paths(path);
@@ -368,8 +364,7 @@ TEST_F(RecordsTest, QueryErrorsNameTheRequestField) {
   EXPECT_THAT(ViolatedFields(visits_->List(params).status()), testing::ElementsAre("order_by"));
   params.order_by = "";
   params.page_token = "garbage";
-  EXPECT_THAT(ViolatedFields(visits_->List(params).status()),
-              testing::ElementsAre("page_token"));
+  EXPECT_THAT(ViolatedFields(visits_->List(params).status()), testing::ElementsAre("page_token"));
 }
 
 // A NUL or other control character is refused the same way on both stores,
@@ -384,8 +379,7 @@ TEST_F(RecordsTest, ControlCharactersAreFieldViolationsOnEveryStore) {
   auto created = visits_->Create(visit, "nul", "");
   EXPECT_EQ(created.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(ViolatedFields(created.status()),
-              UnorderedElementsAre("visit.visitor.name", "visit.cities[1]",
-                                   "visit.outcomes[0]"));
+              UnorderedElementsAre("visit.visitor.name", "visit.cities[1]", "visit.outcomes[0]"));
 
   v1::Visit tabs = ValidVisit();
   tabs.mutable_citations(0)->set_quote("line one\n\tline two\r\n");
@@ -411,7 +405,9 @@ TEST_F(RecordsTest, UnknownFieldsAreDroppedAndARecordIsBounded) {
   v1::Visit visit = ValidVisit();
   visit.GetReflection()->MutableUnknownFields(&visit)->AddLengthDelimited(
       999, std::string(1 << 20, 'x'));
-  visit.mutable_visitor()->GetReflection()->MutableUnknownFields(visit.mutable_visitor())
+  visit.mutable_visitor()
+      ->GetReflection()
+      ->MutableUnknownFields(visit.mutable_visitor())
       ->AddVarint(77, 1);
   auto created = visits_->Create(visit, "unknown", "");
   ASSERT_TRUE(created.ok()) << created.status();
@@ -423,7 +419,9 @@ TEST_F(RecordsTest, UnknownFieldsAreDroppedAndARecordIsBounded) {
 
   v1::Visit update = ValidVisit();
   update.set_name("visits/unknown");
-  update.mutable_visitor()->GetReflection()->MutableUnknownFields(update.mutable_visitor())
+  update.mutable_visitor()
+      ->GetReflection()
+      ->MutableUnknownFields(update.mutable_visitor())
       ->AddLengthDelimited(999, std::string(1 << 20, 'x'));
   auto updated = visits_->Update(update, nullptr);
   ASSERT_TRUE(updated.ok()) << updated.status();

@@ -33,12 +33,22 @@ constexpr int64_t kLatestObservations = 5;
 // Where each count and each list stands in a dossier's store::PairQuery
 // (visits "out" are the first country's to the second, "in" the other way).
 enum DossierCount : size_t {
-  kVisitsOutCount, kVisitsInCount, kTradeCount, kExchangeCount, kObservationCount,
-  kOpenFindingCount, kFirstProjectCount  // then one per ProjectStatus
+  kVisitsOutCount,
+  kVisitsInCount,
+  kTradeCount,
+  kExchangeCount,
+  kObservationCount,
+  kOpenFindingCount,
+  kFirstProjectCount  // then one per ProjectStatus
 };
 enum DossierList : size_t {
-  kTopPartnership, kLatestVisitOut, kLatestVisitIn, kLatestTrade, kLatestExchange,
-  kLatestObservation, kFirstOpenFindings
+  kTopPartnership,
+  kLatestVisitOut,
+  kLatestVisitIn,
+  kLatestTrade,
+  kLatestExchange,
+  kLatestObservation,
+  kFirstOpenFindings
 };
 
 // Every kind of timeline entry, in the order of TimelineEntryKind.
@@ -90,8 +100,8 @@ class TimelineFilterReader {
     for (size_t i = 0; i < expression.operands.size(); ++i) {
       const query::FilterExpr& group = expression.operands[i];
       if (i > 0 && expression.and_positions[i - 1] == 0) {
-        return Error(absl::StrCat("expected AND before the comparison at position ",
-                                  group.position, "; join the timeline's comparisons with AND"));
+        return Error(absl::StrCat("expected AND before the comparison at position ", group.position,
+                                  "; join the timeline's comparisons with AND"));
       }
       if (auto status = ApplyGroup(group); !status.ok()) return status;
     }
@@ -103,8 +113,7 @@ class TimelineFilterReader {
 
   // Narrows the filter by one group joined to the others with AND.
   absl::Status ApplyGroup(const query::FilterExpr& group) {
-    if (group.type == query::FilterExpr::Type::kComparison &&
-        group.comparison.field == "date") {
+    if (group.type == query::FilterExpr::Type::kComparison && group.comparison.field == "date") {
       return ApplyDate(group.comparison);
     }
     std::set<int> kinds;
@@ -150,8 +159,7 @@ class TimelineFilterReader {
                                 "; the timeline filters on kind and date"));
     }
     if (comparison.op != query::FilterOp::kEq) {
-      return Error(
-          absl::StrCat("kind accepts only '=' (position ", comparison.op_position, ")"));
+      return Error(absl::StrCat("kind accepts only '=' (position ", comparison.op_position, ")"));
     }
     absl::string_view name = comparison.value;
     absl::ConsumePrefix(&name, kKindPrefix);
@@ -188,8 +196,10 @@ class TimelineFilterReader {
           absl::StrCat(range.status().message(), " at position ", comparison.value_position));
     }
     const auto [low, high] = *range;
-    if (op == FilterOp::kEq || op == FilterOp::kGe) filter_.min_date = std::max(filter_.min_date, low);
-    if (op == FilterOp::kEq || op == FilterOp::kLe) filter_.max_date = std::min(filter_.max_date, high);
+    if (op == FilterOp::kEq || op == FilterOp::kGe)
+      filter_.min_date = std::max(filter_.min_date, low);
+    if (op == FilterOp::kEq || op == FilterOp::kLe)
+      filter_.max_date = std::min(filter_.max_date, high);
     if (op == FilterOp::kGt) filter_.min_date = std::max(filter_.min_date, high + 1);
     if (op == FilterOp::kLt) filter_.max_date = std::min(filter_.max_date, low - 1);
     return absl::OkStatus();
@@ -204,17 +214,16 @@ std::string CountryPair::name() const {
   return absl::StrCat(kRelationshipPrefix, first, "-", second);
 }
 
-absl::StatusOr<CountryPair> ParseRelationshipName(absl::string_view name,
-                                                  absl::string_view field) {
+absl::StatusOr<CountryPair> ParseRelationshipName(absl::string_view name, absl::string_view field) {
   absl::string_view codes = name;
   std::vector<absl::string_view> parts;
   if (absl::ConsumePrefix(&codes, kRelationshipPrefix)) {
     for (absl::string_view part : absl::StrSplit(codes, '-')) parts.push_back(part);
   }
   auto is_code = [](absl::string_view code) {
-    return !code.empty() && code.size() <= 3 &&
-           std::all_of(code.begin(), code.end(),
-                       [](char c) { return absl::ascii_isalnum(static_cast<unsigned char>(c)); });
+    return !code.empty() && code.size() <= 3 && std::all_of(code.begin(), code.end(), [](char c) {
+      return absl::ascii_isalnum(static_cast<unsigned char>(c));
+    });
   };
   if (parts.size() != 2 || !is_code(parts[0]) || !is_code(parts[1])) {
     return InvalidField(field, absl::StrCat("expected 'relationships/{a}-{b}' with two alpha-2, "
@@ -247,11 +256,16 @@ absl::StatusOr<v1::Relationship> Relationships::Get(absl::string_view name) cons
   // Counts and lists in the order of DossierCount and DossierList.
   store::PairQuery query;
   query.pair = PairKey(pair->first, pair->second);
-  query.counters = {VisitsList(pair->first, pair->second), VisitsList(pair->second, pair->first),
-                    kTradeList, kExchangesList, kObservationsList, kOpenFindingsList};
+  query.counters = {VisitsList(pair->first, pair->second),
+                    VisitsList(pair->second, pair->first),
+                    kTradeList,
+                    kExchangesList,
+                    kObservationsList,
+                    kOpenFindingsList};
   std::vector<v1::ProjectStatus> statuses;
   for (int i = 0; i < v1::ProjectStatus_descriptor()->value_count(); ++i) {
-    auto status = static_cast<v1::ProjectStatus>(v1::ProjectStatus_descriptor()->value(i)->number());
+    auto status =
+        static_cast<v1::ProjectStatus>(v1::ProjectStatus_descriptor()->value(i)->number());
     statuses.push_back(status);
     query.counters.push_back(ProjectsList(status));
   }
@@ -274,8 +288,7 @@ absl::StatusOr<v1::Relationship> Relationships::Get(absl::string_view name) cons
       list(Resource<v1::Exchange>::Collection(), kExchangesList, true, false, kLatestExchanges),
       list(Resource<v1::Observation>::Collection(), kObservationsList, true, false,
            kLatestObservations),
-      list(Resource<v1::Finding>::Collection(), kOpenFindingsList, false, false,
-           kMaxOpenFindings),
+      list(Resource<v1::Finding>::Collection(), kOpenFindingsList, false, false, kMaxOpenFindings),
   };
   query.lists[kLatestTrade].highest_rank_only = true;
   query.lists[kLatestExchange].min_rank = 1;  // dated exchanges only
@@ -401,8 +414,8 @@ absl::StatusOr<ListResult<v1::TimelineEntry>> Relationships::ListTimeline(
   if (!read.ok()) return read.status();
   const auto& rows = read->entries;
   for (size_t i = 0; i < rows.size() && i < limit; ++i) {
-    auto entry = TimelineEntryOf(*read->collections[i], read->records[i], rows[i].kind,
-                                 rows[i].index);
+    auto entry =
+        TimelineEntryOf(*read->collections[i], read->records[i], rows[i].kind, rows[i].index);
     if (!entry.ok()) return entry.status();
     page.items.push_back(*std::move(entry));
   }

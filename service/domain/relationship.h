@@ -28,8 +28,7 @@ struct CountryPair {
 // any letter case, the pair in either order. INVALID_ARGUMENT with a
 // violation of `field` when the name is malformed, a code is unknown or both
 // codes name the same country.
-absl::StatusOr<CountryPair> ParseRelationshipName(absl::string_view name,
-                                                  absl::string_view field);
+absl::StatusOr<CountryPair> ParseRelationshipName(absl::string_view name, absl::string_view field);
 
 // Most records of a kind a dossier lists; their full numbers are counted.
 inline constexpr int64_t kMaxLatestTradeRecords = 100;
@@ -55,9 +54,10 @@ class Relationships {
   // `page_size` 0 means kDefaultPageSize, above kMaxPageSize means
   // kMaxPageSize. INVALID_ARGUMENT with a violation of `parent`,
   // `page_size`, `page_token` or `filter` for what is wrong with each.
-  absl::StatusOr<ListResult<v1::TimelineEntry>> ListTimeline(
-      absl::string_view parent, int page_size, absl::string_view page_token,
-      absl::string_view filter) const;
+  absl::StatusOr<ListResult<v1::TimelineEntry>> ListTimeline(absl::string_view parent,
+                                                             int page_size,
+                                                             absl::string_view page_token,
+                                                             absl::string_view filter) const;
 
  private:
   store::Store* store_;

@@ -110,7 +110,9 @@ v1::Relationship Recompute(store::Store* store, const CountryPair& pair) {
     direction->set_visitor_country(Country(visitor));
     direction->set_host_country(Country(host));
     const v1::Visit* latest = nullptr;
-    auto order = [](const v1::Visit& v) { return std::make_tuple(DateKey(v.start_date()), v.name()); };
+    auto order = [](const v1::Visit& v) {
+      return std::make_tuple(DateKey(v.start_date()), v.name());
+    };
     for (const auto& visit : visits) {
       if (visit.visitor().country() != Country(visitor) || visit.host_country() != Country(host)) {
         continue;
@@ -275,7 +277,8 @@ std::string Describe(const v1::TimelineEntry& entry) {
 // ----- The test
 
 constexpr char kSourceJson[] = R"({"title": "Figures", "publisher": "Statistics office"})";
-constexpr char kCitations[] = R"("citations": [{"source": "sources/figures", "quote": "as stated"}])";
+constexpr char kCitations[] =
+    R"("citations": [{"source": "sources/figures", "quote": "as stated"}])";
 
 class RelationshipViewsTest : public ::testing::Test {
  protected:
@@ -284,9 +287,9 @@ class RelationshipViewsTest : public ::testing::Test {
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = std::move(*store);
     ASSERT_TRUE(server::PrepareStore(*store_).ok());
-    ASSERT_TRUE(
-        Records<v1::Source>(store_.get()).Create(FromJson<v1::Source>(kSourceJson), "figures", "")
-            .ok());
+    ASSERT_TRUE(Records<v1::Source>(store_.get())
+                    .Create(FromJson<v1::Source>(kSourceJson), "figures", "")
+                    .ok());
   }
 
   // Every entry of the stored timeline, `page_size` at a time.
@@ -416,8 +419,9 @@ TEST_F(RelationshipViewsTest, StoredViewsEqualARecomputationAfterRandomWrites) {
       auto visit = visits.Get(any("visits"));
       ASSERT_TRUE(visit.ok()) << visit.status();
       visit->mutable_start_date()->set_year(2010 + pick(10));
-      if (pick(2) == 0) visit->set_host_country(visit->visitor().country() == "countries/KZ"
-                                                    ? "countries/UZ" : "countries/KZ");
+      if (pick(2) == 0)
+        visit->set_host_country(visit->visitor().country() == "countries/KZ" ? "countries/UZ"
+                                                                             : "countries/KZ");
       visit->set_etag("");
       ASSERT_TRUE(visits.Update(*visit, nullptr).ok());
     } else if (action == 2 && !any("visits").empty()) {
@@ -426,8 +430,8 @@ TEST_F(RelationshipViewsTest, StoredViewsEqualARecomputationAfterRandomWrites) {
       forget(name);
     } else if (action == 3) {
       auto partnership = FromJson<v1::Partnership>(absl::StrCat(
-          R"({"countries": [)", countries(), R"(], "milestones": [)",
-          R"({"date": {"year": )", 2000 + pick(10), R"(}, "kind": "MILESTONE_KIND_ELEVATION", )",
+          R"({"countries": [)", countries(), R"(], "milestones": [)", R"({"date": {"year": )",
+          2000 + pick(10), R"(}, "kind": "MILESTONE_KIND_ELEVATION", )",
           R"("label": "Strategic Partnership", "tier": "PARTNERSHIP_TIER_STRATEGIC"})",
           pick(2) == 0 ? absl::StrCat(R"(, {"date": {"year": )", 2011 + pick(10),
                                       R"(}, "kind": "MILESTONE_KIND_DECLARATION", )",
@@ -492,11 +496,11 @@ TEST_F(RelationshipViewsTest, StoredViewsEqualARecomputationAfterRandomWrites) {
       auto project = FromJson<v1::InfrastructureProject>(absl::StrCat(
           R"({"displayName": "Project )", step, R"(", )",
           pick(3) == 0 ? "" : absl::StrCat(R"("hostCountry": ")", host, R"(", )"),
-          R"("partnerCountries": [)", pick(3) == 0 ? countries(true) : absl::StrCat("\"", partner, "\""),
-          R"(], "status": ")", statuses[pick(3)], R"(", )",
+          R"("partnerCountries": [)",
+          pick(3) == 0 ? countries(true) : absl::StrCat("\"", partner, "\""), R"(], "status": ")",
+          statuses[pick(3)], R"(", )",
           pick(2) == 0 ? absl::StrCat(R"("startDate": {"year": )", 2012 + pick(8), "}, ") : "",
-          pick(2) == 0 ? absl::StrCat(R"("completionDate": {"year": )", 2020 + pick(8), "}, ")
-                       : "",
+          pick(2) == 0 ? absl::StrCat(R"("completionDate": {"year": )", 2020 + pick(8), "}, ") : "",
           kCitations, "}"));
       auto created = projects.Create(project, "", "");
       if (absl::IsInvalidArgument(created.status())) continue;  // fewer than two countries
@@ -542,11 +546,11 @@ TEST_F(RelationshipViewsTest, StoredViewsEqualARecomputationAfterRandomWrites) {
         forget(name);
         continue;
       }
-      auto observation = FromJson<v1::Observation>(absl::StrCat(
-          R"({"metric": "cross_border_trips", "countries": [)", countries(),
-          R"(], "period": {"year": )", 2015 + pick(6),
-          pick(2) == 0 ? absl::StrCat(R"(, "quarter": )", 1 + pick(4)) : "",
-          R"(}, "value": )", pick(1000), ", ", kCitations, "}"));
+      auto observation = FromJson<v1::Observation>(
+          absl::StrCat(R"({"metric": "cross_border_trips", "countries": [)", countries(),
+                       R"(], "period": {"year": )", 2015 + pick(6),
+                       pick(2) == 0 ? absl::StrCat(R"(, "quarter": )", 1 + pick(4)) : "",
+                       R"(}, "value": )", pick(1000), ", ", kCitations, "}"));
       auto created = observations.Create(observation, "", "");
       ASSERT_TRUE(created.ok()) << created.status();
       remember(created->name());

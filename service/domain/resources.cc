@@ -9,10 +9,10 @@
 #include "absl/strings/string_view.h"
 #include "domain/citation_check.h"
 #include "domain/consistency.h"
-#include "domain/quotes.h"
 #include "domain/fields.h"
 #include "domain/names.h"
 #include "domain/pair_views.h"
+#include "domain/quotes.h"
 #include "google/protobuf/util/time_util.h"
 
 namespace bilateral::domain {
@@ -22,8 +22,7 @@ using query::FieldSpec;
 using query::FieldType;
 using store::SqlValue;
 
-FieldSpec Field(std::string path, std::string column, FieldType type,
-                bool orderable = false) {
+FieldSpec Field(std::string path, std::string column, FieldType type, bool orderable = false) {
   FieldSpec spec;
   spec.path = std::move(path);
   spec.column = std::move(column);
@@ -34,8 +33,7 @@ FieldSpec Field(std::string path, std::string column, FieldType type,
 
 // An enum field: accepted values are the enum's names without its prefix.
 FieldSpec EnumField(std::string path, std::string column,
-                    const google::protobuf::EnumDescriptor* descriptor,
-                    std::string prefix) {
+                    const google::protobuf::EnumDescriptor* descriptor, std::string prefix) {
   FieldSpec spec = Field(std::move(path), std::move(column), FieldType::kEnum);
   for (int i = 0; i < descriptor->value_count(); ++i) {
     spec.enum_values.push_back(descriptor->value(i)->name().substr(prefix.size()));
@@ -45,8 +43,7 @@ FieldSpec EnumField(std::string path, std::string column,
 }
 
 // A country (or list of countries) that filters accept in any ISO code.
-FieldSpec CountryField(std::string path, std::string column,
-                       FieldType type = FieldType::kString) {
+FieldSpec CountryField(std::string path, std::string column, FieldType type = FieldType::kString) {
   FieldSpec spec = Field(std::move(path), std::move(column), type,
                          /*orderable=*/type == FieldType::kString);
   spec.normalize = NormalizeCountry;
@@ -72,8 +69,7 @@ std::vector<FieldSpec> PeriodFields() {
 }
 
 store::Collection MakeCollection(std::string name, std::string table,
-                                 std::vector<std::string> columns,
-                                 std::vector<FieldSpec> fields,
+                                 std::vector<std::string> columns, std::vector<FieldSpec> fields,
                                  std::string unique_key = "") {
   fields.push_back(TimeOrder("create_time", "create_us"));
   store::Collection collection;
@@ -105,11 +101,10 @@ store::Collection WithPairViews(store::Collection collection) {
 }
 
 // The stored short name of an enum value: VISIT_KIND_STATE -> "STATE".
-std::string EnumColumn(const google::protobuf::EnumDescriptor* descriptor,
-                       int value, absl::string_view prefix) {
+std::string EnumColumn(const google::protobuf::EnumDescriptor* descriptor, int value,
+                       absl::string_view prefix) {
   const auto* entry = descriptor->FindValueByNumber(value);
-  return entry == nullptr ? std::string("UNSPECIFIED")
-                          : entry->name().substr(prefix.size());
+  return entry == nullptr ? std::string("UNSPECIFIED") : entry->name().substr(prefix.size());
 }
 
 template <typename Enum>
@@ -177,8 +172,7 @@ void CheckMoney(const v1::Money& money, absl::string_view field, Violations& vio
   }
   if (money.nanos() <= -1000000000 || money.nanos() >= 1000000000) {
     violations.Add(Path(field, "nanos"), "must be within -999,999,999..999,999,999");
-  } else if ((money.units() > 0 && money.nanos() < 0) ||
-             (money.units() < 0 && money.nanos() > 0)) {
+  } else if ((money.units() > 0 && money.nanos() < 0) || (money.units() < 0 && money.nanos() > 0)) {
     violations.Add(Path(field, "nanos"), "must have the sign of units");
   }
   // Every amount of money a record states is a value traded or invested.
@@ -206,34 +200,36 @@ std::vector<SqlValue> Concat(std::vector<SqlValue> a, std::vector<SqlValue> b) {
 // ----- Source
 
 const store::Collection& Resource<v1::Source>::Collection() {
-  static const auto* collection = new store::Collection(WithAfterWrite<v1::Source>(AfterSourcesWrite, MakeCollection(
-      "sources", "sources",
-      {"title", "publisher", "author", "language", "kind", "publication_date"},
-      {
-          Field("title", "title", FieldType::kString, true),
-          Field("publisher", "publisher", FieldType::kString),
-          Field("author", "author", FieldType::kString),
-          Field("language", "language", FieldType::kString),
-          EnumField("kind", "kind", v1::SourceKind_descriptor(), "SOURCE_KIND_"),
-          Field("publication_date", "publication_date", FieldType::kDate, true),
-      })));
+  static const auto* collection = new store::Collection(WithAfterWrite<v1::Source>(
+      AfterSourcesWrite,
+      MakeCollection("sources", "sources",
+                     {"title", "publisher", "author", "language", "kind", "publication_date"},
+                     {
+                         Field("title", "title", FieldType::kString, true),
+                         Field("publisher", "publisher", FieldType::kString),
+                         Field("author", "author", FieldType::kString),
+                         Field("language", "language", FieldType::kString),
+                         EnumField("kind", "kind", v1::SourceKind_descriptor(), "SOURCE_KIND_"),
+                         Field("publication_date", "publication_date", FieldType::kDate, true),
+                     })));
   return *collection;
 }
 
 void Resource<v1::Source>::Check(v1::Source& source, Violations& violations) {
   CheckText(source.title(), true, Path(kField, "title"), violations);
-  for (const auto& [text, name] :
-       {std::pair{&source.publisher(), "publisher"}, {&source.url(), "url"},
-        {&source.language(), "language"}, {&source.author(), "author"},
-        {&source.description(), "description"}}) {
+  for (const auto& [text, name] : {std::pair{&source.publisher(), "publisher"},
+                                   {&source.url(), "url"},
+                                   {&source.language(), "language"},
+                                   {&source.author(), "author"},
+                                   {&source.description(), "description"}}) {
     CheckText(*text, false, Path(kField, name), violations);
   }
   CheckDate(source.publication_date(), false, Path(kField, "publication_date"), violations);
   CheckEnum(source.kind(), Path(kField, "kind"), violations);
   CheckCitations(source.citations(), false, Path(kField, "citations"), violations);
   if (source.text().size() > kMaxSourceTextBytes) {
-    violations.Add(Path(kField, "text"), absl::StrCat("longer than ", kMaxSourceTextBytes,
-                                                      " bytes"));
+    violations.Add(Path(kField, "text"),
+                   absl::StrCat("longer than ", kMaxSourceTextBytes, " bytes"));
   }
   CheckText(source.media_type(), false, Path(kField, "media_type"), violations);
   if (source.has_retrieve_time()) {
@@ -254,8 +250,12 @@ void Resource<v1::Source>::Derive(v1::Source& source) {
 }
 
 std::vector<SqlValue> Resource<v1::Source>::Columns(const v1::Source& source) {
-  return {source.title(), source.publisher(), source.author(), source.language(),
-          EnumColumn(source.kind(), "SOURCE_KIND_"), DateKey(source.publication_date())};
+  return {source.title(),
+          source.publisher(),
+          source.author(),
+          source.language(),
+          EnumColumn(source.kind(), "SOURCE_KIND_"),
+          DateKey(source.publication_date())};
 }
 
 std::vector<std::string> Resource<v1::Source>::ComputedFields() { return {"text_sha256"}; }
@@ -263,25 +263,26 @@ std::vector<std::string> Resource<v1::Source>::ComputedFields() { return {"text_
 // ----- Visit
 
 const store::Collection& Resource<v1::Visit>::Collection() {
-  static const auto* collection = new store::Collection(WithAfterWrite<v1::Visit>(AfterVisitsWrite, MakeCollection(
-      "visits", "visits",
-      {"visitor_name", "visitor_office", "visitor_country", "host_country", "kind",
-       "start_date", "end_date", "reported_ordinal", "cities", "occasions", "outcomes",
-       "visitor_key"},
-      {
-          Field("visitor.name", "visitor_name", FieldType::kString, true),
-          Field("visitor.office", "visitor_office", FieldType::kString),
-          CountryField("visitor.country", "visitor_country"),
-          CountryField("host_country", "host_country"),
-          EnumField("kind", "kind", v1::VisitKind_descriptor(), "VISIT_KIND_"),
-          Field("start_date", "start_date", FieldType::kDate, true),
-          Field("end_date", "end_date", FieldType::kDate, true),
-          Field("start_date.year", "start_date / 10000", FieldType::kInteger),
-          Field("reported_ordinal", "reported_ordinal", FieldType::kInteger, true),
-          Field("cities", "cities", FieldType::kStringList),
-          Field("occasions", "occasions", FieldType::kStringList),
-          Field("outcomes", "outcomes", FieldType::kStringList),
-      })));
+  static const auto* collection = new store::Collection(WithAfterWrite<v1::Visit>(
+      AfterVisitsWrite,
+      MakeCollection("visits", "visits",
+                     {"visitor_name", "visitor_office", "visitor_country", "host_country", "kind",
+                      "start_date", "end_date", "reported_ordinal", "cities", "occasions",
+                      "outcomes", "visitor_key"},
+                     {
+                         Field("visitor.name", "visitor_name", FieldType::kString, true),
+                         Field("visitor.office", "visitor_office", FieldType::kString),
+                         CountryField("visitor.country", "visitor_country"),
+                         CountryField("host_country", "host_country"),
+                         EnumField("kind", "kind", v1::VisitKind_descriptor(), "VISIT_KIND_"),
+                         Field("start_date", "start_date", FieldType::kDate, true),
+                         Field("end_date", "end_date", FieldType::kDate, true),
+                         Field("start_date.year", "start_date / 10000", FieldType::kInteger),
+                         Field("reported_ordinal", "reported_ordinal", FieldType::kInteger, true),
+                         Field("cities", "cities", FieldType::kStringList),
+                         Field("occasions", "occasions", FieldType::kStringList),
+                         Field("outcomes", "outcomes", FieldType::kStringList),
+                     })));
   return *collection;
 }
 
@@ -313,40 +314,38 @@ void Resource<v1::Visit>::Check(v1::Visit& visit, Violations& violations) {
 void Resource<v1::Visit>::Derive(v1::Visit&) {}
 
 std::vector<SqlValue> Resource<v1::Visit>::Columns(const v1::Visit& visit) {
-  return {visit.visitor().name(),      visit.visitor().office(),
-          visit.visitor().country(),   visit.host_country(),
-          EnumColumn(visit.kind(), "VISIT_KIND_"),
-          DateKey(visit.start_date()), DateKey(visit.end_date()),
-          int64_t{visit.reported_ordinal()}, JsonArray(visit.cities()),
-          JsonArray(visit.occasions()), JsonArray(visit.outcomes()),
+  return {visit.visitor().name(), visit.visitor().office(), visit.visitor().country(),
+          visit.host_country(), EnumColumn(visit.kind(), "VISIT_KIND_"),
+          DateKey(visit.start_date()), DateKey(visit.end_date()), int64_t{visit.reported_ordinal()},
+          JsonArray(visit.cities()), JsonArray(visit.occasions()), JsonArray(visit.outcomes()),
           // Who the visitor is, for their series (domain/names.h).
           NameKey(visit.visitor().name())};
 }
 
-std::vector<std::string> Resource<v1::Visit>::ComputedFields() {
-  return {"computed_ordinal"};
-}
+std::vector<std::string> Resource<v1::Visit>::ComputedFields() { return {"computed_ordinal"}; }
 
 // ----- Partnership
 
 const store::Collection& Resource<v1::Partnership>::Collection() {
-  static const auto* collection = new store::Collection(WithAfterWrite<v1::Partnership>(nullptr, MakeCollection(
-      "partnerships", "partnerships",
-      {"countries", "level_label", "level_tier", "level_since"},
-      {
-          CountryField("countries", "countries", FieldType::kStringList),
-          Field("current_level.label", "level_label", FieldType::kString),
-          EnumField("current_level.tier", "level_tier", v1::PartnershipTier_descriptor(),
-                    "PARTNERSHIP_TIER_"),
-          Field("current_level.since", "level_since", FieldType::kDate, true),
-      })));
+  static const auto* collection = new store::Collection(WithAfterWrite<v1::Partnership>(
+      nullptr,
+      MakeCollection("partnerships", "partnerships",
+                     {"countries", "level_label", "level_tier", "level_since"},
+                     {
+                         CountryField("countries", "countries", FieldType::kStringList),
+                         Field("current_level.label", "level_label", FieldType::kString),
+                         EnumField("current_level.tier", "level_tier",
+                                   v1::PartnershipTier_descriptor(), "PARTNERSHIP_TIER_"),
+                         Field("current_level.since", "level_since", FieldType::kDate, true),
+                     })));
   return *collection;
 }
 
 void Resource<v1::Partnership>::Check(v1::Partnership& partnership, Violations& violations) {
   CheckCountryList(partnership.mutable_countries(), 2, Path(kField, "countries"), violations);
   if (partnership.milestones().size() > kMaxListSize) {
-    violations.Add(Path(kField, "milestones"), absl::StrCat("more than ", kMaxListSize, " entries"));
+    violations.Add(Path(kField, "milestones"),
+                   absl::StrCat("more than ", kMaxListSize, " entries"));
     return;
   }
   for (int i = 0; i < partnership.milestones_size(); ++i) {
@@ -405,15 +404,13 @@ std::vector<RecordRef> References(const v1::Partnership& partnership) {
   for (int i = 0; i < partnership.milestones_size(); ++i) {
     const std::string& visit = partnership.milestones(i).visit();
     if (visit.empty()) continue;
-    refs.push_back({absl::StrCat("milestones[", i, "].visit"), visit,
-                    &Resource<v1::Visit>::Collection()});
+    refs.push_back(
+        {absl::StrCat("milestones[", i, "].visit"), visit, &Resource<v1::Visit>::Collection()});
   }
   return refs;
 }
 
-std::vector<std::string> Resource<v1::Partnership>::ComputedFields() {
-  return {"current_level"};
-}
+std::vector<std::string> Resource<v1::Partnership>::ComputedFields() { return {"current_level"}; }
 
 // ----- TradeRecord
 
@@ -431,12 +428,13 @@ const store::Collection& Resource<v1::TradeRecord>::Collection() {
         Field("main_commodities", "main_commodities", FieldType::kStringList),
     };
     for (auto& field : PeriodFields()) fields.push_back(std::move(field));
-    auto* collection = new store::Collection(WithAfterWrite<v1::TradeRecord>(AfterTradeRecordsWrite, MakeCollection(
-        "tradeRecords", "trade_records",
-        {"reporter", "partner", "period_year", "period_quarter", "period_month", "flow",
-         "hs_code", "commodity_label", "currency", "value_units", "partner_rank",
-         "main_commodities"},
-        std::move(fields), "reporter, partner, period, flow and commodity")));
+    auto* collection = new store::Collection(WithAfterWrite<v1::TradeRecord>(
+        AfterTradeRecordsWrite,
+        MakeCollection("tradeRecords", "trade_records",
+                       {"reporter", "partner", "period_year", "period_quarter", "period_month",
+                        "flow", "hs_code", "commodity_label", "currency", "value_units",
+                        "partner_rank", "main_commodities"},
+                       std::move(fields), "reporter, partner, period, flow and commodity")));
     collection->before_insert = BeforeTradeRecordsInsert;
     return collection;
   }();
@@ -455,8 +453,9 @@ void Resource<v1::TradeRecord>::Check(v1::TradeRecord& record, Violations& viola
   }
   CheckEnum(record.flow(), Path(kField, "flow"), violations);
   const auto& hs = record.commodity().hs_code();
-  if (!hs.empty() && (hs.size() % 2 != 0 || hs.size() > 6 ||
-                      !std::all_of(hs.begin(), hs.end(), [](char c) { return c >= '0' && c <= '9'; }))) {
+  if (!hs.empty() &&
+      (hs.size() % 2 != 0 || hs.size() > 6 ||
+       !std::all_of(hs.begin(), hs.end(), [](char c) { return c >= '0' && c <= '9'; }))) {
     violations.Add(Path(kField, "commodity.hs_code"), "must be 2, 4 or 6 digits");
   }
   CheckText(record.commodity().label(), false, Path(kField, "commodity.label"), violations);
@@ -478,11 +477,10 @@ void Resource<v1::TradeRecord>::Check(v1::TradeRecord& record, Violations& viola
 void Resource<v1::TradeRecord>::Derive(v1::TradeRecord&) {}
 
 std::vector<SqlValue> Resource<v1::TradeRecord>::Columns(const v1::TradeRecord& record) {
-  return Concat(
-      Concat({record.reporter(), record.partner()}, PeriodColumns(record.period())),
-      {EnumColumn(record.flow(), "TRADE_FLOW_"), record.commodity().hs_code(),
-       record.commodity().label(), record.value().currency_code(), record.value().units(),
-       int64_t{record.partner_rank()}, JsonArray(record.main_commodities())});
+  return Concat(Concat({record.reporter(), record.partner()}, PeriodColumns(record.period())),
+                {EnumColumn(record.flow(), "TRADE_FLOW_"), record.commodity().hs_code(),
+                 record.commodity().label(), record.value().currency_code(), record.value().units(),
+                 int64_t{record.partner_rank()}, JsonArray(record.main_commodities())});
 }
 
 std::vector<std::string> Resource<v1::TradeRecord>::ComputedFields() {
@@ -492,23 +490,26 @@ std::vector<std::string> Resource<v1::TradeRecord>::ComputedFields() {
 // ----- InfrastructureProject
 
 const store::Collection& Resource<v1::InfrastructureProject>::Collection() {
-  static const auto* collection = new store::Collection(WithAfterWrite<v1::InfrastructureProject>(nullptr, MakeCollection(
-      "infrastructureProjects", "infrastructure_projects",
-      {"display_name", "kind", "sector", "host_country", "partner_countries", "status",
-       "initiative", "place", "region_code", "start_date", "completion_date"},
-      {
-          Field("display_name", "display_name", FieldType::kString, true),
-          EnumField("kind", "kind", v1::InfrastructureKind_descriptor(), "INFRASTRUCTURE_KIND_"),
-          EnumField("sector", "sector", v1::Sector_descriptor(), "SECTOR_"),
-          CountryField("host_country", "host_country"),
-          CountryField("partner_countries", "partner_countries", FieldType::kStringList),
-          EnumField("status", "status", v1::ProjectStatus_descriptor(), "PROJECT_STATUS_"),
-          Field("initiative", "initiative", FieldType::kString),
-          Field("location.place", "place", FieldType::kString),
-          Field("location.region_code", "region_code", FieldType::kString),
-          Field("start_date", "start_date", FieldType::kDate, true),
-          Field("completion_date", "completion_date", FieldType::kDate, true),
-      })));
+  static const auto* collection = new store::Collection(WithAfterWrite<v1::InfrastructureProject>(
+      nullptr,
+      MakeCollection(
+          "infrastructureProjects", "infrastructure_projects",
+          {"display_name", "kind", "sector", "host_country", "partner_countries", "status",
+           "initiative", "place", "region_code", "start_date", "completion_date"},
+          {
+              Field("display_name", "display_name", FieldType::kString, true),
+              EnumField("kind", "kind", v1::InfrastructureKind_descriptor(),
+                        "INFRASTRUCTURE_KIND_"),
+              EnumField("sector", "sector", v1::Sector_descriptor(), "SECTOR_"),
+              CountryField("host_country", "host_country"),
+              CountryField("partner_countries", "partner_countries", FieldType::kStringList),
+              EnumField("status", "status", v1::ProjectStatus_descriptor(), "PROJECT_STATUS_"),
+              Field("initiative", "initiative", FieldType::kString),
+              Field("location.place", "place", FieldType::kString),
+              Field("location.region_code", "region_code", FieldType::kString),
+              Field("start_date", "start_date", FieldType::kDate, true),
+              Field("completion_date", "completion_date", FieldType::kDate, true),
+          })));
   return *collection;
 }
 
@@ -580,15 +581,16 @@ std::vector<std::string> Resource<v1::InfrastructureProject>::ComputedFields() {
 // ----- Exchange
 
 const store::Collection& Resource<v1::Exchange>::Collection() {
-  static const auto* collection = new store::Collection(WithAfterWrite<v1::Exchange>(nullptr, MakeCollection(
-      "exchanges", "exchanges", {"kind", "countries", "host_country", "title", "date"},
-      {
-          EnumField("kind", "kind", v1::ExchangeKind_descriptor(), "EXCHANGE_KIND_"),
-          CountryField("countries", "countries", FieldType::kStringList),
-          CountryField("host_country", "host_country"),
-          Field("title", "title", FieldType::kString, true),
-          Field("date", "date", FieldType::kDate, true),
-      })));
+  static const auto* collection = new store::Collection(WithAfterWrite<v1::Exchange>(
+      nullptr, MakeCollection(
+                   "exchanges", "exchanges", {"kind", "countries", "host_country", "title", "date"},
+                   {
+                       EnumField("kind", "kind", v1::ExchangeKind_descriptor(), "EXCHANGE_KIND_"),
+                       CountryField("countries", "countries", FieldType::kStringList),
+                       CountryField("host_country", "host_country"),
+                       Field("title", "title", FieldType::kString, true),
+                       Field("date", "date", FieldType::kDate, true),
+                   })));
   return *collection;
 }
 
@@ -627,11 +629,11 @@ const store::Collection& Resource<v1::Observation>::Collection() {
         Field("projection", "projection", FieldType::kBool),
     };
     for (auto& field : PeriodFields()) fields.push_back(std::move(field));
-    return new store::Collection(WithAfterWrite<v1::Observation>(nullptr, MakeCollection(
-        "observations", "observations",
-        {"metric", "unit", "countries", "period_year", "period_quarter", "period_month",
-         "projection"},
-        std::move(fields))));
+    return new store::Collection(WithAfterWrite<v1::Observation>(
+        nullptr, MakeCollection("observations", "observations",
+                                {"metric", "unit", "countries", "period_year", "period_quarter",
+                                 "period_month", "projection"},
+                                std::move(fields))));
   }();
   return *collection;
 }
@@ -639,8 +641,7 @@ const store::Collection& Resource<v1::Observation>::Collection() {
 void Resource<v1::Observation>::Check(v1::Observation& observation, Violations& violations) {
   const auto& metric = observation.metric();
   bool snake = !metric.empty() && metric.size() <= 64 && metric.front() >= 'a' &&
-               metric.front() <= 'z' &&
-               std::all_of(metric.begin(), metric.end(), [](char c) {
+               metric.front() <= 'z' && std::all_of(metric.begin(), metric.end(), [](char c) {
                  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
                });
   if (!snake) {
@@ -662,8 +663,7 @@ void Resource<v1::Observation>::Derive(v1::Observation&) {}
 std::vector<SqlValue> Resource<v1::Observation>::Columns(const v1::Observation& observation) {
   return Concat(
       {observation.metric(), observation.unit(), JsonArray(observation.countries())},
-      Concat(PeriodColumns(observation.period()),
-                       {int64_t{observation.projection() ? 1 : 0}}));
+      Concat(PeriodColumns(observation.period()), {int64_t{observation.projection() ? 1 : 0}}));
 }
 
 std::vector<std::string> Resource<v1::Observation>::ComputedFields() { return {}; }
@@ -672,17 +672,16 @@ std::vector<std::string> Resource<v1::Observation>::ComputedFields() { return {}
 
 const store::Collection& Resource<v1::Country>::Collection() {
   static const auto* collection = [] {
-    auto made = MakeCollection(
-        "countries", "countries",
-        {"alpha2", "alpha3", "numeric", "display_name", "official_name"},
-        {
-            Field("alpha2", "alpha2", FieldType::kString, true),
-            Field("alpha3", "alpha3", FieldType::kString, true),
-            Field("numeric", "numeric", FieldType::kString),
-            Field("display_name", "display_name", FieldType::kString, true),
-            Field("official_name", "official_name", FieldType::kString),
-        });
-    made.fields.pop_back();  // countries have no meaningful creation time
+    auto made = MakeCollection("countries", "countries",
+                               {"alpha2", "alpha3", "numeric", "display_name", "official_name"},
+                               {
+                                   Field("alpha2", "alpha2", FieldType::kString, true),
+                                   Field("alpha3", "alpha3", FieldType::kString, true),
+                                   Field("numeric", "numeric", FieldType::kString),
+                                   Field("display_name", "display_name", FieldType::kString, true),
+                                   Field("official_name", "official_name", FieldType::kString),
+                               });
+    made.fields.pop_back();       // countries have no meaningful creation time
     made.in_change_feed = false;  // reference data, loaded at start-up
     return new store::Collection(std::move(made));
   }();

@@ -49,15 +49,15 @@ struct Resource;
 
 // `Type` names a type, which parentheses would not compile around.
 // NOLINTBEGIN(bugprone-macro-parentheses)
-#define BILATERAL_DECLARE_RESOURCE(Type, field)                          \
-  template <>                                                            \
-  struct Resource<Type> {                                                \
-    static constexpr absl::string_view kField = field;                  \
-    static const store::Collection& Collection();                        \
-    static void Check(Type& record, Violations& violations);             \
-    static void Derive(Type& record);                                    \
-    static std::vector<store::SqlValue> Columns(const Type& record);     \
-    static std::vector<std::string> ComputedFields();                    \
+#define BILATERAL_DECLARE_RESOURCE(Type, field)                      \
+  template <>                                                        \
+  struct Resource<Type> {                                            \
+    static constexpr absl::string_view kField = field;               \
+    static const store::Collection& Collection();                    \
+    static void Check(Type& record, Violations& violations);         \
+    static void Derive(Type& record);                                \
+    static std::vector<store::SqlValue> Columns(const Type& record); \
+    static std::vector<std::string> ComputedFields();                \
   }
 // NOLINTEND(bugprone-macro-parentheses)
 

@@ -35,8 +35,8 @@ void Collect(const Message& message, bool top_level, std::string& text) {
   std::vector<const FieldDescriptor*> fields;
   reflection->ListFields(message, &fields);
   for (const FieldDescriptor* field : fields) {
-    if (top_level && (field->name() == "name" || field->name() == "etag" ||
-                      field->name() == "text_sha256")) {
+    if (top_level &&
+        (field->name() == "name" || field->name() == "etag" || field->name() == "text_sha256")) {
       continue;
     }
     if (field->type() == FieldDescriptor::TYPE_STRING) {
@@ -85,8 +85,7 @@ std::optional<size_t> MatchFrom(absl::string_view value, size_t at, absl::string
 
 }  // namespace
 
-std::optional<std::pair<int, int>> SnippetSpan(absl::string_view value,
-                                               absl::string_view snippet) {
+std::optional<std::pair<int, int>> SnippetSpan(absl::string_view value, absl::string_view snippet) {
   absl::ConsumePrefix(&snippet, "...");
   absl::ConsumeSuffix(&snippet, "...");
   // The words before the first marker (or the first marked word) anchor

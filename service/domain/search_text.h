@@ -28,7 +28,6 @@ std::string SearchText(const google::protobuf::Message& record);
 // of the values SearchText joined: the code points [first, second) of
 // `value` that the snippet shows. Nothing when the snippet is not within
 // `value` (it spans two values, or comes from another).
-std::optional<std::pair<int, int>> SnippetSpan(absl::string_view value,
-                                               absl::string_view snippet);
+std::optional<std::pair<int, int>> SnippetSpan(absl::string_view value, absl::string_view snippet);
 
 }  // namespace bilateral::domain

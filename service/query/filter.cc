@@ -39,9 +39,7 @@ std::string Shown(absl::string_view text) {
   const bool cut = text.size() > kMaxShown;
   if (cut) {
     size_t n = kMaxShown;
-    for (int i = 0; i < 3 && n > 0 &&
-                    (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80;
-         ++i) {
+    for (int i = 0; i < 3 && n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80; ++i) {
       --n;
     }
     text = text.substr(0, n);
@@ -66,16 +64,15 @@ std::string At(absl::string_view text, size_t position) {
 
 // The field at `path` that a filter (or, with `for_order`, an ordering)
 // may name.
-const FieldSpec* FindField(const std::vector<FieldSpec>& fields,
-                           absl::string_view path, bool for_order = false) {
+const FieldSpec* FindField(const std::vector<FieldSpec>& fields, absl::string_view path,
+                           bool for_order = false) {
   for (const FieldSpec& field : fields) {
     if (field.path == path && (for_order || field.filterable)) return &field;
   }
   return nullptr;
 }
 
-std::string PathList(const std::vector<FieldSpec>& fields,
-                     bool orderable_only) {
+std::string PathList(const std::vector<FieldSpec>& fields, bool orderable_only) {
   std::vector<absl::string_view> paths;
   for (const FieldSpec& field : fields) {
     if (orderable_only ? field.orderable : field.filterable) {
@@ -86,8 +83,7 @@ std::string PathList(const std::vector<FieldSpec>& fields,
 }
 
 bool IsSpace(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
-         c == '\v';
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
 // ---------------------------------------------------------------------------
@@ -104,8 +100,7 @@ bool ReadDigits(absl::string_view digits, int* out) {
 }
 
 int DaysInMonth(int year, int month) {
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30,
-                                  31, 31, 30, 31, 30, 31};
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
   return month == 2 && leap ? 29 : kDays[month - 1];
 }
@@ -117,11 +112,10 @@ absl::StatusOr<std::pair<int64_t, int64_t>> DateRange(absl::string_view s) {
   int year = 0;
   int month = 0;
   int day = 0;
-  const bool well_formed =
-      (n == 4 || n == 7 || n == 10) && (n < 7 || s[4] == '-') &&
-      (n < 10 || s[7] == '-') && ReadDigits(s.substr(0, 4), &year) &&
-      (n < 7 || ReadDigits(s.substr(5, 2), &month)) &&
-      (n < 10 || ReadDigits(s.substr(8, 2), &day));
+  const bool well_formed = (n == 4 || n == 7 || n == 10) && (n < 7 || s[4] == '-') &&
+                           (n < 10 || s[7] == '-') && ReadDigits(s.substr(0, 4), &year) &&
+                           (n < 7 || ReadDigits(s.substr(5, 2), &month)) &&
+                           (n < 10 || ReadDigits(s.substr(8, 2), &day));
   if (!well_formed) {
     return absl::InvalidArgumentError("expected YYYY, YYYY-MM or YYYY-MM-DD");
   }
@@ -184,8 +178,7 @@ bool EndsWord(absl::string_view in, size_t i) {
   return IsSpace(in[i]) || kDelimiters.find(in[i]) != absl::string_view::npos;
 }
 
-Token MakeToken(TokenKind kind, absl::string_view in, size_t start,
-                size_t length) {
+Token MakeToken(TokenKind kind, absl::string_view in, size_t start, size_t length) {
   Token token;
   token.kind = kind;
   token.text = in.substr(start, length);
@@ -232,8 +225,7 @@ absl::StatusOr<Token> LexString(absl::string_view in, size_t start) {
 
 // Reads the token at `start`. A '-' right after a comparison operator begins
 // a value such as -5; anywhere else it negates the term that follows.
-absl::StatusOr<Token> LexOne(absl::string_view in, size_t start,
-                             bool after_operator) {
+absl::StatusOr<Token> LexOne(absl::string_view in, size_t start, bool after_operator) {
   const char c = in[start];
   if (c == '(') return MakeToken(TokenKind::kLParen, in, start, 1);
   if (c == ')') return MakeToken(TokenKind::kRParen, in, start, 1);
@@ -243,8 +235,7 @@ absl::StatusOr<Token> LexOne(absl::string_view in, size_t start,
   }
   for (const Spelling& spelling : kOperators) {
     if (absl::StartsWith(in.substr(start), spelling.text)) {
-      Token token =
-          MakeToken(TokenKind::kCompare, in, start, spelling.text.size());
+      Token token = MakeToken(TokenKind::kCompare, in, start, spelling.text.size());
       token.op = spelling.op;
       return token;
     }
@@ -259,8 +250,7 @@ absl::StatusOr<std::vector<Token>> Tokenize(absl::string_view in) {
   while (true) {
     while (i < in.size() && IsSpace(in[i])) ++i;
     if (i >= in.size()) break;
-    const bool after_operator =
-        !tokens.empty() && tokens.back().kind == TokenKind::kCompare;
+    const bool after_operator = !tokens.empty() && tokens.back().kind == TokenKind::kCompare;
     absl::StatusOr<Token> token = LexOne(in, i, after_operator);
     if (!token.ok()) return token.status();
     i += token->text.size();
@@ -277,8 +267,7 @@ absl::StatusOr<std::vector<Token>> Tokenize(absl::string_view in) {
 // integers; SimpleAtoi is then left to detect overflow.
 bool IsWholeNumber(absl::string_view text) {
   absl::ConsumePrefix(&text, "-");
-  return !text.empty() &&
-         text.find_first_not_of("0123456789") == absl::string_view::npos;
+  return !text.empty() && text.find_first_not_of("0123456789") == absl::string_view::npos;
 }
 
 // Turns a value with '*' wildcards into a LIKE pattern whose escape
@@ -298,20 +287,24 @@ std::string LikePattern(absl::string_view text) {
 
 absl::string_view OpSql(Op op) {
   switch (op) {
-    case Op::kNe: return "!=";
-    case Op::kLt: return "<";
-    case Op::kLe: return "<=";
-    case Op::kGt: return ">";
-    case Op::kGe: return ">=";
+    case Op::kNe:
+      return "!=";
+    case Op::kLt:
+      return "<";
+    case Op::kLe:
+      return "<=";
+    case Op::kGt:
+      return ">";
+    case Op::kGe:
+      return ">=";
     case Op::kEq:
-    case Op::kHas: return "=";
+    case Op::kHas:
+      return "=";
   }
   return "=";
 }
 
-bool IsEquality(Op op) {
-  return op == Op::kEq || op == Op::kNe || op == Op::kHas;
-}
+bool IsEquality(Op op) { return op == Op::kEq || op == Op::kNe || op == Op::kHas; }
 
 // ---------------------------------------------------------------------------
 // Parser
@@ -340,18 +333,15 @@ class Parser {
   }
 
   static bool StartsSimple(TokenKind kind) {
-    return kind == TokenKind::kWord || kind == TokenKind::kString ||
-           kind == TokenKind::kLParen;
+    return kind == TokenKind::kWord || kind == TokenKind::kString || kind == TokenKind::kLParen;
   }
 
   static bool StartsTerm(TokenKind kind) {
-    return StartsSimple(kind) || kind == TokenKind::kNot ||
-           kind == TokenKind::kMinus;
+    return StartsSimple(kind) || kind == TokenKind::kNot || kind == TokenKind::kMinus;
   }
 
   // `operands` joined by `type`, or the one operand alone.
-  static FilterExpr Group(FilterExpr::Type type,
-                          std::vector<FilterExpr> operands,
+  static FilterExpr Group(FilterExpr::Type type, std::vector<FilterExpr> operands,
                           std::vector<size_t> and_positions = {}) {
     if (operands.size() == 1) return std::move(operands[0]);
     FilterExpr group;
@@ -373,13 +363,11 @@ class Parser {
   // A term was required after `after` (null at the very start).
   absl::Status MissingTerm(const Token* after) const {
     const Token& token = Peek();
-    if (after != nullptr && after->kind == TokenKind::kLParen &&
-        token.kind == TokenKind::kRParen) {
+    if (after != nullptr && after->kind == TokenKind::kLParen && token.kind == TokenKind::kRParen) {
       return FilterError("empty parentheses at position ", after->position);
     }
     if (after != nullptr && token.kind == TokenKind::kEnd) {
-      return FilterError("expected a comparison after ",
-                         At(after->text, after->position));
+      return FilterError("expected a comparison after ", At(after->text, after->position));
     }
     return Unexpected();
   }
@@ -398,8 +386,7 @@ class Parser {
         after = nullptr;
         and_positions.push_back(0);
       } else {
-        return Group(FilterExpr::Type::kAnd, std::move(factors),
-                     std::move(and_positions));
+        return Group(FilterExpr::Type::kAnd, std::move(factors), std::move(and_positions));
       }
     }
   }
@@ -435,8 +422,8 @@ class Parser {
     if (Peek().kind != TokenKind::kLParen) return ParseRestriction();
     const Token& open = Take();
     if (depth >= kMaxFilterDepth) {
-      return FilterError("'(' at position ", open.position,
-                         " nests deeper than ", kMaxFilterDepth, " levels");
+      return FilterError("'(' at position ", open.position, " nests deeper than ", kMaxFilterDepth,
+                         " levels");
     }
     absl::StatusOr<FilterExpr> inner = ParseExpression(&open, depth + 1);
     if (!inner.ok()) return inner.status();
@@ -457,9 +444,8 @@ class Parser {
                          "; compare a field, e.g. field = value");
     }
     if (++terms_ > kMaxFilterTerms) {
-      return FilterError("more than ", kMaxFilterTerms, " comparisons; the ",
-                         kMaxFilterTerms + 1, "th is ",
-                         At(subject.text, subject.position));
+      return FilterError("more than ", kMaxFilterTerms, " comparisons; the ", kMaxFilterTerms + 1,
+                         "th is ", At(subject.text, subject.position));
     }
     if (subject.kind == TokenKind::kString) {
       return FilterError("expected a field name, not the string ",
@@ -468,11 +454,9 @@ class Parser {
     const Token& op = Take();
     if (Peek().kind != TokenKind::kWord && Peek().kind != TokenKind::kString) {
       const Token& found = Peek();
-      return FilterError("expected a value after ", At(op.text, op.position),
-                         ", found ",
-                         found.kind == TokenKind::kEnd
-                             ? std::string("the end of the filter")
-                             : At(found.text, found.position));
+      return FilterError("expected a value after ", At(op.text, op.position), ", found ",
+                         found.kind == TokenKind::kEnd ? std::string("the end of the filter")
+                                                       : At(found.text, found.position));
     }
     const Token& value = Take();
     FilterExpr restriction;
@@ -521,12 +505,14 @@ class Compiler {
       parts.push_back(*std::move(part));
     }
     switch (node.type) {
-      case FilterExpr::Type::kNot: return absl::StrCat("(NOT ", parts[0], ")");
+      case FilterExpr::Type::kNot:
+        return absl::StrCat("(NOT ", parts[0], ")");
       case FilterExpr::Type::kAnd:
         return absl::StrCat("(", absl::StrJoin(parts, " AND "), ")");
       case FilterExpr::Type::kOr:
         return absl::StrCat("(", absl::StrJoin(parts, " OR "), ")");
-      case FilterExpr::Type::kComparison: break;
+      case FilterExpr::Type::kComparison:
+        break;
     }
     return parts[0];
   }
@@ -541,49 +527,47 @@ class Compiler {
       return status;
     }
     switch (field->type) {
-      case FieldType::kString: return CompileString(*field, c);
-      case FieldType::kInteger: return CompileInteger(*field, c);
-      case FieldType::kBool: return CompileBool(*field, c);
-      case FieldType::kEnum: return CompileEnum(*field, c);
-      case FieldType::kDate: return CompileDate(*field, c);
-      case FieldType::kStringList: return CompileList(*field, c);
+      case FieldType::kString:
+        return CompileString(*field, c);
+      case FieldType::kInteger:
+        return CompileInteger(*field, c);
+      case FieldType::kBool:
+        return CompileBool(*field, c);
+      case FieldType::kEnum:
+        return CompileEnum(*field, c);
+      case FieldType::kDate:
+        return CompileDate(*field, c);
+      case FieldType::kStringList:
+        return CompileList(*field, c);
     }
     return FilterError("field '", field->path, "' has an unsupported type");
   }
 
   // ----- one comparison -----
 
-  static absl::Status CheckOperator(const FieldSpec& field,
-                                    const FilterComparison& c) {
+  static absl::Status CheckOperator(const FieldSpec& field, const FilterComparison& c) {
     if (field.type == FieldType::kStringList && c.op != Op::kHas) {
-      return FilterError("'", c.op_text, "' at position ", c.op_position,
-                         ": field '", field.path, "' is a list; use ",
-                         field.path, ":value");
+      return FilterError("'", c.op_text, "' at position ", c.op_position, ": field '", field.path,
+                         "' is a list; use ", field.path, ":value");
     }
-    if ((field.type == FieldType::kBool || field.type == FieldType::kEnum) &&
-        !IsEquality(c.op)) {
-      return FilterError("'", c.op_text, "' at position ", c.op_position,
-                         ": field '", field.path, "' accepts only =, != and :");
+    if ((field.type == FieldType::kBool || field.type == FieldType::kEnum) && !IsEquality(c.op)) {
+      return FilterError("'", c.op_text, "' at position ", c.op_position, ": field '", field.path,
+                         "' accepts only =, != and :");
     }
     return absl::OkStatus();
   }
 
-  static absl::Status LiteralError(const FieldSpec& field,
-                                   const FilterComparison& c,
-                                   absl::string_view what,
-                                   absl::string_view detail) {
-    return FilterError("invalid ", what, " '", Shown(c.value),
-                       "' for field '", field.path, "' at position ",
-                       c.value_position, detail);
+  static absl::Status LiteralError(const FieldSpec& field, const FilterComparison& c,
+                                   absl::string_view what, absl::string_view detail) {
+    return FilterError("invalid ", what, " '", Shown(c.value), "' for field '", field.path,
+                       "' at position ", c.value_position, detail);
   }
 
-  static absl::StatusOr<std::string> Normalized(const FieldSpec& field,
-                                                const FilterComparison& c) {
+  static absl::StatusOr<std::string> Normalized(const FieldSpec& field, const FilterComparison& c) {
     if (!field.normalize) return c.value;
     absl::StatusOr<std::string> normalized = field.normalize(c.value);
     if (!normalized.ok()) {
-      return LiteralError(field, c, "value",
-                          absl::StrCat(": ", normalized.status().message()));
+      return LiteralError(field, c, "value", absl::StrCat(": ", normalized.status().message()));
     }
     return normalized;
   }
@@ -594,42 +578,34 @@ class Compiler {
     return absl::StrCat("(", field.column, " ", OpSql(op), " ?)");
   }
 
-  absl::StatusOr<std::string> CompileString(const FieldSpec& field,
-                                            const FilterComparison& c) {
+  absl::StatusOr<std::string> CompileString(const FieldSpec& field, const FilterComparison& c) {
     absl::StatusOr<std::string> text = Normalized(field, c);
     if (!text.ok()) return text.status();
     if (c.op == Op::kHas) {
       params_.push_back(*std::move(text));
-      const absl::string_view find =
-          dialect_ == Dialect::kPostgres ? "strpos" : "instr";
-      return absl::StrCat("(", find, "(lower(", field.column,
-                          "), lower(?)) > 0)");
+      const absl::string_view find = dialect_ == Dialect::kPostgres ? "strpos" : "instr";
+      return absl::StrCat("(", find, "(lower(", field.column, "), lower(?)) > 0)");
     }
-    if ((c.op == Op::kEq || c.op == Op::kNe) &&
-        text->find('*') != std::string::npos) {
+    if ((c.op == Op::kEq || c.op == Op::kNe) && text->find('*') != std::string::npos) {
       params_.push_back(LikePattern(*text));
-      const std::string like =
-          absl::StrCat("(", field.column, " LIKE ? ESCAPE '\\')");
+      const std::string like = absl::StrCat("(", field.column, " LIKE ? ESCAPE '\\')");
       return c.op == Op::kNe ? absl::StrCat("(NOT ", like, ")") : like;
     }
     return Bind(field, c.op, *std::move(text));
   }
 
-  absl::StatusOr<std::string> CompileInteger(const FieldSpec& field,
-                                             const FilterComparison& c) {
+  absl::StatusOr<std::string> CompileInteger(const FieldSpec& field, const FilterComparison& c) {
     int64_t number = 0;
     if (!IsWholeNumber(c.value)) {
       return LiteralError(field, c, "integer", "");
     }
     if (!absl::SimpleAtoi(c.value, &number)) {
-      return LiteralError(field, c, "integer",
-                          "; it does not fit in 64 bits");
+      return LiteralError(field, c, "integer", "; it does not fit in 64 bits");
     }
     return Bind(field, c.op, number);
   }
 
-  absl::StatusOr<std::string> CompileBool(const FieldSpec& field,
-                                          const FilterComparison& c) {
+  absl::StatusOr<std::string> CompileBool(const FieldSpec& field, const FilterComparison& c) {
     if (c.value != "true" && c.value != "false") {
       return LiteralError(field, c, "value", "; use true or false");
     }
@@ -638,8 +614,7 @@ class Compiler {
 
   // Normalisation runs first so it can canonicalise spelling (for example
   // case) before the name is checked against the accepted values.
-  absl::StatusOr<std::string> CompileEnum(const FieldSpec& field,
-                                          const FilterComparison& c) {
+  absl::StatusOr<std::string> CompileEnum(const FieldSpec& field, const FilterComparison& c) {
     absl::StatusOr<std::string> text = Normalized(field, c);
     if (!text.ok()) return text.status();
     absl::string_view name = *text;
@@ -652,32 +627,30 @@ class Compiler {
     return LiteralError(
         field, c, "value",
         absl::StrCat("; accepted values: ",
-                     field.enum_values.empty()
-                         ? "none"
-                         : absl::StrJoin(field.enum_values, ", ")));
+                     field.enum_values.empty() ? "none" : absl::StrJoin(field.enum_values, ", ")));
   }
 
-  absl::StatusOr<std::string> CompileDate(const FieldSpec& field,
-                                          const FilterComparison& c) {
+  absl::StatusOr<std::string> CompileDate(const FieldSpec& field, const FilterComparison& c) {
     absl::StatusOr<std::pair<int64_t, int64_t>> range = DateRange(c.value);
     if (!range.ok()) {
-      return LiteralError(field, c, "date",
-                          absl::StrCat(": ", range.status().message()));
+      return LiteralError(field, c, "date", absl::StrCat(": ", range.status().message()));
     }
     const auto [low, high] = *range;
     switch (c.op) {
       case Op::kLt:
-      case Op::kGe: return Bind(field, c.op, low);
+      case Op::kGe:
+        return Bind(field, c.op, low);
       case Op::kLe:
-      case Op::kGt: return Bind(field, c.op, high);
+      case Op::kGt:
+        return Bind(field, c.op, high);
       case Op::kEq:
       case Op::kNe:
-      case Op::kHas: break;
+      case Op::kHas:
+        break;
     }
     params_.push_back(low);
     params_.push_back(high);
-    return absl::StrCat("(", field.column,
-                        c.op == Op::kNe ? " NOT" : "", " BETWEEN ? AND ?)");
+    return absl::StrCat("(", field.column, c.op == Op::kNe ? " NOT" : "", " BETWEEN ? AND ?)");
   }
 
   // `list:value` holds when some entry has the value (AIP-160 "has"). An
@@ -685,8 +658,7 @@ class Compiler {
   // ignoring case; with `*` wildcards the pattern must match the whole
   // entry, ignoring case. Canonicalised values (countries) match whole
   // entries exactly.
-  absl::StatusOr<std::string> CompileList(const FieldSpec& field,
-                                          const FilterComparison& c) {
+  absl::StatusOr<std::string> CompileList(const FieldSpec& field, const FilterComparison& c) {
     absl::StatusOr<std::string> text = Normalized(field, c);
     if (!text.ok()) return text.status();
     const bool postgres = dialect_ == Dialect::kPostgres;
@@ -706,8 +678,7 @@ class Compiler {
       return absl::StrCat("(EXISTS (SELECT 1 FROM jsonb_array_elements_text(", field.column,
                           "::jsonb) AS e(v) WHERE ", match, "))");
     }
-    return absl::StrCat("(EXISTS (SELECT 1 FROM json_each(", field.column, ") WHERE ", match,
-                        "))");
+    return absl::StrCat("(EXISTS (SELECT 1 FROM json_each(", field.column, ") WHERE ", match, "))");
   }
 
   const std::vector<FieldSpec>& fields_;
@@ -741,30 +712,24 @@ std::vector<Word> SplitWords(absl::string_view in, size_t begin, size_t end) {
 
 // One "path [asc|desc]" item spanning in[begin, end), where in[end] is the
 // ',' after it or the end of the string; `earlier` holds the items before it.
-absl::StatusOr<OrderTerm> ParseOrderItem(
-    absl::string_view in, size_t begin, size_t end,
-    const std::vector<FieldSpec>& fields,
-    const std::vector<OrderTerm>& earlier) {
+absl::StatusOr<OrderTerm> ParseOrderItem(absl::string_view in, size_t begin, size_t end,
+                                         const std::vector<FieldSpec>& fields,
+                                         const std::vector<OrderTerm>& earlier) {
   const std::vector<Word> words = SplitWords(in, begin, end);
   if (words.empty()) {
-    return end < in.size()
-               ? OrderByError("expected a field before ',' at position ",
-                              end + 1)
-               : OrderByError("expected a field after ',' at position ",
-                              begin);
+    return end < in.size() ? OrderByError("expected a field before ',' at position ", end + 1)
+                           : OrderByError("expected a field after ',' at position ", begin);
   }
   const Word& path = words[0];
   const FieldSpec* field = FindField(fields, path.text, /*for_order=*/true);
   if (field == nullptr || !field->orderable) {
-    return OrderByError(
-        field == nullptr ? "unknown field " : "cannot order by ",
-        At(path.text, path.position),
-        "; orderable fields: ", PathList(fields, true));
+    return OrderByError(field == nullptr ? "unknown field " : "cannot order by ",
+                        At(path.text, path.position),
+                        "; orderable fields: ", PathList(fields, true));
   }
   for (const OrderTerm& term : earlier) {
     if (term.field == field) {
-      return OrderByError("field ", At(path.text, path.position),
-                          " is listed more than once");
+      return OrderByError("field ", At(path.text, path.position), " is listed more than once");
     }
   }
   OrderTerm term{field, false};
@@ -773,8 +738,7 @@ absl::StatusOr<OrderTerm> ParseOrderItem(
     if (absl::EqualsIgnoreCase(direction.text, "desc")) {
       term.descending = true;
     } else if (!absl::EqualsIgnoreCase(direction.text, "asc")) {
-      return OrderByError("invalid direction ",
-                          At(direction.text, direction.position),
+      return OrderByError("invalid direction ", At(direction.text, direction.position),
                           "; use asc or desc");
     }
   }
@@ -787,11 +751,9 @@ absl::StatusOr<OrderTerm> ParseOrderItem(
 
 }  // namespace
 
-absl::StatusOr<std::optional<FilterExpr>> ParseFilter(
-    absl::string_view filter) {
+absl::StatusOr<std::optional<FilterExpr>> ParseFilter(absl::string_view filter) {
   if (filter.size() > kMaxFilterLength) {
-    return FilterError("longer than ", kMaxFilterLength, " bytes (got ",
-                       filter.size(), ")");
+    return FilterError("longer than ", kMaxFilterLength, " bytes (got ", filter.size(), ")");
   }
   absl::StatusOr<std::vector<Token>> tokens = Tokenize(filter);
   if (!tokens.ok()) return tokens.status();
@@ -801,26 +763,24 @@ absl::StatusOr<std::optional<FilterExpr>> ParseFilter(
   return std::optional<FilterExpr>(*std::move(root));
 }
 
-absl::StatusOr<CompiledFilter> CompileFilter(
-    absl::string_view filter, const std::vector<FieldSpec>& fields,
-    Dialect dialect) {
+absl::StatusOr<CompiledFilter> CompileFilter(absl::string_view filter,
+                                             const std::vector<FieldSpec>& fields,
+                                             Dialect dialect) {
   absl::StatusOr<std::optional<FilterExpr>> root = ParseFilter(filter);
   if (!root.ok()) return root.status();
   if (!root->has_value()) return CompiledFilter{};
   return Compiler(fields, dialect).Run(**root);
 }
 
-absl::StatusOr<std::vector<OrderTerm>> ParseOrderBy(
-    absl::string_view order_by, const std::vector<FieldSpec>& fields) {
+absl::StatusOr<std::vector<OrderTerm>> ParseOrderBy(absl::string_view order_by,
+                                                    const std::vector<FieldSpec>& fields) {
   std::vector<OrderTerm> terms;
   if (SplitWords(order_by, 0, order_by.size()).empty()) return terms;
   size_t begin = 0;
   while (true) {
     const size_t comma = order_by.find(',', begin);
-    const size_t end =
-        comma == absl::string_view::npos ? order_by.size() : comma;
-    absl::StatusOr<OrderTerm> term =
-        ParseOrderItem(order_by, begin, end, fields, terms);
+    const size_t end = comma == absl::string_view::npos ? order_by.size() : comma;
+    absl::StatusOr<OrderTerm> term = ParseOrderItem(order_by, begin, end, fields, terms);
     if (!term.ok()) return term.status();
     terms.push_back(*term);
     if (end == order_by.size()) return terms;
@@ -828,12 +788,11 @@ absl::StatusOr<std::vector<OrderTerm>> ParseOrderBy(
   }
 }
 
-absl::StatusOr<std::pair<int64_t, int64_t>> ParseDateLiteral(
-    absl::string_view literal) {
+absl::StatusOr<std::pair<int64_t, int64_t>> ParseDateLiteral(absl::string_view literal) {
   absl::StatusOr<std::pair<int64_t, int64_t>> range = DateRange(literal);
   if (!range.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "invalid date '", Shown(literal), "': ", range.status().message()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("invalid date '", Shown(literal), "': ", range.status().message()));
   }
   return range;
 }

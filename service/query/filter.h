@@ -54,7 +54,7 @@ struct FieldSpec {
 };
 
 struct CompiledFilter {
-  std::string sql;              // empty when the filter is empty
+  std::string sql;               // empty when the filter is empty
   std::vector<SqlValue> params;  // in placeholder order
 };
 
@@ -87,7 +87,7 @@ struct FilterExpr {
   std::vector<size_t> and_positions;
   // Written inside its own parentheses; `position` is then the '(''s.
   bool parenthesized = false;
-  size_t position = 0;  // of the first token
+  size_t position = 0;          // of the first token
   FilterComparison comparison;  // kComparison only
 };
 
@@ -112,8 +112,7 @@ absl::StatusOr<std::optional<FilterExpr>> ParseFilter(absl::string_view filter);
 // ParseFilter's errors, unknown fields, operators a field does not accept
 // and bad literals.
 absl::StatusOr<CompiledFilter> CompileFilter(absl::string_view filter,
-                                             const std::vector<FieldSpec>& fields,
-                                             Dialect dialect);
+                                             const std::vector<FieldSpec>& fields, Dialect dialect);
 
 struct OrderTerm {
   const FieldSpec* field;  // points into the `fields` passed to ParseOrderBy
@@ -123,15 +122,14 @@ struct OrderTerm {
 // Parses "field [asc|desc], ..." against the orderable `fields`. An empty
 // string yields no terms. Unknown or non-orderable fields, repeated fields
 // and bad directions are INVALID_ARGUMENT naming the offending part.
-absl::StatusOr<std::vector<OrderTerm>> ParseOrderBy(
-    absl::string_view order_by, const std::vector<FieldSpec>& fields);
+absl::StatusOr<std::vector<OrderTerm>> ParseOrderBy(absl::string_view order_by,
+                                                    const std::vector<FieldSpec>& fields);
 
 // Parses a date literal "YYYY", "YYYY-MM" or "YYYY-MM-DD" into the inclusive
 // range [low, high] of YYYYMMDD integers it covers; e.g. "2022-09" gives
 // [20220900, 20220999]. INVALID_ARGUMENT when malformed or out of range.
 // A filter's dates mean these ranges: `=` the whole range, `<` before its
 // start, `<=` up to its end, `>` after its end, `>=` from its start.
-absl::StatusOr<std::pair<int64_t, int64_t>> ParseDateLiteral(
-    absl::string_view literal);
+absl::StatusOr<std::pair<int64_t, int64_t>> ParseDateLiteral(absl::string_view literal);
 
 }  // namespace bilateral::query

@@ -14,23 +14,20 @@
 
 namespace bilateral::server {
 
-absl::Status SplitHostPort(absl::string_view address, std::string* host,
-                           int* port) {
+absl::Status SplitHostPort(absl::string_view address, std::string* host, int* port) {
   auto colon = address.rfind(':');
   if (colon == absl::string_view::npos) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("'", address, "' is not HOST:PORT"));
+    return absl::InvalidArgumentError(absl::StrCat("'", address, "' is not HOST:PORT"));
   }
   absl::string_view host_part = address.substr(0, colon);
   if (absl::StartsWith(host_part, "[") && absl::EndsWith(host_part, "]")) {
     host_part = host_part.substr(1, host_part.size() - 2);
   } else if (absl::StrContains(host_part, ':')) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "'", address, "': write an IPv6 host in brackets, as [::1]:50051"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("'", address, "': write an IPv6 host in brackets, as [::1]:50051"));
   }
   int parsed = 0;
-  if (!absl::SimpleAtoi(address.substr(colon + 1), &parsed) || parsed < 0 ||
-      parsed > 65535) {
+  if (!absl::SimpleAtoi(address.substr(colon + 1), &parsed) || parsed < 0 || parsed > 65535) {
     return absl::InvalidArgumentError(
         absl::StrCat("'", address, "' has no valid port (0 to 65535)"));
   }
@@ -83,8 +80,7 @@ bool IsLoopback(const std::string& address) {
 }  // namespace
 
 bool IsLocalOnly(absl::string_view address, const HostResolver& resolve) {
-  if (absl::StartsWith(address, "unix:") ||
-      absl::StartsWith(address, "unix-abstract:")) {
+  if (absl::StartsWith(address, "unix:") || absl::StartsWith(address, "unix-abstract:")) {
     return true;
   }
   absl::ConsumePrefix(&address, "ipv4:");

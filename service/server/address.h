@@ -14,8 +14,7 @@ namespace bilateral::server {
 
 // Splits "host:port" or "[v6 host]:port" (brackets removed from the host).
 // INVALID_ARGUMENT when there is no port or it is not 0..65535.
-absl::Status SplitHostPort(absl::string_view address, std::string* host,
-                           int* port);
+absl::Status SplitHostPort(absl::string_view address, std::string* host, int* port);
 
 // The numeric addresses ("127.0.0.1", "::1") a host name or address
 // resolves to, as gRPC resolves a listening address before binding it.

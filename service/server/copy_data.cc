@@ -20,8 +20,8 @@ absl::StatusOr<store::Row> DeriveFinding(const store::Row& row) {
 }
 
 template <typename Derive>
-absl::Status CopyCollection(const store::Collection& collection, Derive derive,
-                            store::Store& from, store::Store& to, CopySummary& summary) {
+absl::Status CopyCollection(const store::Collection& collection, Derive derive, store::Store& from,
+                            store::Store& to, CopySummary& summary) {
   store::ListQuery query;
   query.page_size = kBatch;
   while (true) {
@@ -38,9 +38,9 @@ absl::Status CopyCollection(const store::Collection& collection, Derive derive,
     if (!results.ok()) return results.status();
     for (size_t i = 0; i < results->size(); ++i) {
       if (!(*results)[i].ok()) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "cannot copy ", collection.name, "/", page->rows[i].id, ": ",
-            (*results)[i].message(), "; copy into an empty store"));
+        return absl::FailedPreconditionError(
+            absl::StrCat("cannot copy ", collection.name, "/", page->rows[i].id, ": ",
+                         (*results)[i].message(), "; copy into an empty store"));
       }
     }
     summary.copied += static_cast<int64_t>(results->size());

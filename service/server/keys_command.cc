@@ -23,8 +23,7 @@ bool ParseOptions(const std::vector<std::string>& args, size_t first,
     if (!absl::ConsumePrefix(&arg, "--")) return false;
     auto equals = arg.find('=');
     if (equals != absl::string_view::npos) {
-      (*options)[std::string(arg.substr(0, equals))] =
-          std::string(arg.substr(equals + 1));
+      (*options)[std::string(arg.substr(0, equals))] = std::string(arg.substr(equals + 1));
     } else if (i + 1 < args.size()) {
       (*options)[std::string(arg)] = args[++i];
     } else {
@@ -36,9 +35,8 @@ bool ParseOptions(const std::vector<std::string>& args, size_t first,
 
 }  // namespace
 
-int RunKeysCommand(const std::vector<std::string>& args,
-                   const Environment& environment, std::ostream& out,
-                   std::ostream& err) {
+int RunKeysCommand(const std::vector<std::string>& args, const Environment& environment,
+                   std::ostream& out, std::ostream& err) {
   std::map<std::string, std::string> options;
   if (args.empty() || !ParseOptions(args, 1, &options)) {
     err << kUsage;
@@ -86,8 +84,7 @@ int RunKeysCommand(const std::vector<std::string>& args,
       return 1;
     }
     out << made->key << "\n";
-    err << "created key '" << made->entry.id << "' (" << api::RoleName(role)
-        << ") in " << path
+    err << "created key '" << made->entry.id << "' (" << api::RoleName(role) << ") in " << path
         << ". The key is shown only this once. Send SIGHUP to running "
            "servers to accept it.\n";
     return 0;
@@ -113,8 +110,7 @@ int RunKeysCommand(const std::vector<std::string>& args,
       err << status.message() << "\n";
       return 1;
     }
-    err << "revoked key '" << options["id"]
-        << "'. Send SIGHUP to running servers to refuse it.\n";
+    err << "revoked key '" << options["id"] << "'. Send SIGHUP to running servers to refuse it.\n";
     return 0;
   }
   err << "unknown keys command '" << verb << "'\n" << kUsage;

@@ -16,8 +16,7 @@ namespace bilateral::server {
 // keys_file may also come from BILATERAL_KEYS_FILE. Writes the key or the
 // listing to `out` and messages to `err`. Returns the exit code: 0 done,
 // 1 failed, 2 usage error.
-int RunKeysCommand(const std::vector<std::string>& args,
-                   const Environment& environment, std::ostream& out,
-                   std::ostream& err);
+int RunKeysCommand(const std::vector<std::string>& args, const Environment& environment,
+                   std::ostream& out, std::ostream& err);
 
 }  // namespace bilateral::server

@@ -8,9 +8,9 @@
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "absl/time/time.h"
 #include "common/log.h"
-#include "absl/strings/strip.h"
 #include "server/copy_data.h"
 #include "server/keys_command.h"
 #include "server/seed.h"
@@ -78,8 +78,8 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   const auto environment = bilateral::server::ProcessEnvironment();
   if (!args.empty() && args[0] == "keys") {
-    return bilateral::server::RunKeysCommand({args.begin() + 1, args.end()},
-                                             environment, std::cout, std::cerr);
+    return bilateral::server::RunKeysCommand({args.begin() + 1, args.end()}, environment, std::cout,
+                                             std::cerr);
   }
   if (!args.empty() && args[0] == "copy-data") {
     return CopyDataCommand({args.begin() + 1, args.end()});

@@ -13,13 +13,11 @@ namespace bilateral::server {
 MetricsEndpoint::MetricsEndpoint() : http_(std::make_unique<httplib::Server>()) {}
 
 absl::StatusOr<std::unique_ptr<MetricsEndpoint>> MetricsEndpoint::Start(
-    const std::string& listen, std::function<std::string()> render,
-    std::function<bool()> serving) {
+    const std::string& listen, std::function<std::string()> render, std::function<bool()> serving) {
   std::string host;
   int port = 0;
   if (auto status = SplitHostPort(listen, &host, &port); !status.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("metrics_listen: ", status.message()));
+    return absl::InvalidArgumentError(absl::StrCat("metrics_listen: ", status.message()));
   }
   auto endpoint = std::unique_ptr<MetricsEndpoint>(new MetricsEndpoint());
   httplib::Server& http = *endpoint->http_;
@@ -39,8 +37,8 @@ absl::StatusOr<std::unique_ptr<MetricsEndpoint>> MetricsEndpoint::Start(
     port = -1;
   }
   if (port <= 0) {
-    return absl::UnavailableError(absl::StrCat(
-        "cannot listen for metrics on '", listen, "': address invalid or in use"));
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen for metrics on '", listen, "': address invalid or in use"));
   }
   endpoint->port_ = port;
   endpoint->thread_ = std::thread([&http] { http.listen_after_bind(); });
@@ -49,8 +47,7 @@ absl::StatusOr<std::unique_ptr<MetricsEndpoint>> MetricsEndpoint::Start(
   while (!http.is_running() && absl::Now() < give_up) {
     absl::SleepFor(absl::Milliseconds(1));
   }
-  LogInfo("server", "serving metrics",
-          {{"address", listen}, {"port", port}});
+  LogInfo("server", "serving metrics", {{"address", listen}, {"port", port}});
   return endpoint;
 }
 

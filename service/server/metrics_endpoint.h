@@ -23,9 +23,9 @@ class MetricsEndpoint {
   // otherwise. Both functions are called from the endpoint's threads and
   // must stay valid until the endpoint is destroyed. Fails when the address
   // is invalid or cannot be bound.
-  static absl::StatusOr<std::unique_ptr<MetricsEndpoint>> Start(
-      const std::string& listen, std::function<std::string()> render,
-      std::function<bool()> serving);
+  static absl::StatusOr<std::unique_ptr<MetricsEndpoint>> Start(const std::string& listen,
+                                                                std::function<std::string()> render,
+                                                                std::function<bool()> serving);
 
   // Stops serving and waits for the endpoint's threads.
   ~MetricsEndpoint();

@@ -33,9 +33,8 @@ absl::Status LoadAll(store::Store& store,
     } else if (absl::IsAlreadyExists(created.status())) {
       ++summary.already_present;
     } else {
-      return absl::Status(created.status().code(),
-                          absl::StrCat("record '", record.name(),
-                                       "': ", created.status().message()));
+      return absl::Status(created.status().code(), absl::StrCat("record '", record.name(),
+                                                                "': ", created.status().message()));
     }
   }
   return absl::OkStatus();
@@ -46,9 +45,9 @@ absl::Status SyncCountries(store::Store& store) {
   const auto& collection = domain::Resource<v1::Country>::Collection();
   const auto& countries = domain::Countries().all();
   if (countries.empty()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "cannot read the ISO 3166-1 country list at '", domain::kIsoCodesPath,
-        "'; install Debian's iso-codes package"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot read the ISO 3166-1 country list at '", domain::kIsoCodesPath,
+                     "'; install Debian's iso-codes package"));
   }
   auto count = store.Count(collection);
   if (!count.ok()) return count.status();
@@ -92,8 +91,7 @@ absl::Status PrepareStore(store::Store& store) {
   return status;
 }
 
-absl::StatusOr<v1::Dataset> ParseDataset(const std::string& json,
-                                         const std::string& origin) {
+absl::StatusOr<v1::Dataset> ParseDataset(const std::string& json, const std::string& origin) {
   v1::Dataset dataset;
   auto status = google::protobuf::util::JsonStringToMessage(json, &dataset);
   if (!status.ok()) {

@@ -25,14 +25,12 @@ struct LoadSummary {
 
 // Parses one data set file's text. INVALID_ARGUMENT naming `origin` when it
 // is not a Dataset in the protobuf JSON mapping.
-absl::StatusOr<v1::Dataset> ParseDataset(const std::string& json,
-                                         const std::string& origin);
+absl::StatusOr<v1::Dataset> ParseDataset(const std::string& json, const std::string& origin);
 
 // Creates every record of `dataset`, sources first, under the names the
 // file gives. Records that already exist are left as they are and counted;
 // any other failure stops the load and names the record.
-absl::StatusOr<LoadSummary> LoadDataset(store::Store& store,
-                                        const v1::Dataset& dataset);
+absl::StatusOr<LoadSummary> LoadDataset(store::Store& store, const v1::Dataset& dataset);
 
 // The data sets under data/seed, compiled into the binary.
 const std::vector<std::pair<std::string, std::string>>& EmbeddedSeedFiles();

@@ -12,8 +12,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
-#include "common/log.h"
 #include "api/search_service.h"
+#include "common/log.h"
 #include "server/address.h"
 
 namespace bilateral::server {
@@ -22,8 +22,7 @@ namespace {
 // A duration as a gRPC millisecond argument; zero means never.
 int Millis(absl::Duration duration) {
   if (duration <= absl::ZeroDuration()) return INT_MAX;
-  return static_cast<int>(
-      std::min<int64_t>(absl::ToInt64Milliseconds(duration), INT_MAX));
+  return static_cast<int>(std::min<int64_t>(absl::ToInt64Milliseconds(duration), INT_MAX));
 }
 
 // How long no call must arrive before a draining server stops gRPC.
@@ -37,12 +36,12 @@ int64_t FileBytes(const std::string& path) {
 }  // namespace
 
 absl::Status CheckExposure(const ServerOptions& options) {
-  if (!IsLocalOnly(options.listen) && options.keys_file.empty() &&
-      !options.tls.enabled() && !options.allow_insecure_public) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "refusing to serve on '", options.listen,
-        "', beyond loopback, with neither API keys (keys_file) nor TLS "
-        "(tls_cert_file); set allow_insecure_public to do so anyway"));
+  if (!IsLocalOnly(options.listen) && options.keys_file.empty() && !options.tls.enabled() &&
+      !options.allow_insecure_public) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("refusing to serve on '", options.listen,
+                     "', beyond loopback, with neither API keys (keys_file) nor TLS "
+                     "(tls_cert_file); set allow_insecure_public to do so anyway"));
   }
   return absl::OkStatus();
 }
@@ -65,8 +64,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   } else {
     LogWarning("server", "API keys are off: every caller may do everything");
   }
-  std::shared_ptr<grpc::ServerCredentials> credentials =
-      grpc::InsecureServerCredentials();
+  std::shared_ptr<grpc::ServerCredentials> credentials = grpc::InsecureServerCredentials();
   if (options.tls.enabled()) {
     auto tls = ReloadableTls::Create(options.tls);
     if (!tls.ok()) return tls.status();
@@ -85,8 +83,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   guard_options.default_deadline = options.default_deadline;
   // gRPC reads a negative limit as none.
   guard_options.max_response_bytes = options.max_send_message_bytes >= 0
-                                          ? static_cast<size_t>(options.max_send_message_bytes)
-                                          : std::numeric_limits<size_t>::max();
+                                         ? static_cast<size_t>(options.max_send_message_bytes)
+                                         : std::numeric_limits<size_t>::max();
   guard_options.keys = server->keys_.get();
   guard_options.metrics = &server->metrics_;
   server->guard_ = std::make_unique<api::CallGuard>(guard_options);
@@ -114,11 +112,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   if (!options.database_path.empty()) {
     const std::string path = options.database_path;
     server->metrics_.AddGauge(
-        "bilateral_store_bytes",
-        "Size of the SQLite database and its write-ahead log, in bytes.",
+        "bilateral_store_bytes", "Size of the SQLite database and its write-ahead log, in bytes.",
         [path] {
-          return static_cast<double>(FileBytes(path) +
-                                     FileBytes(absl::StrCat(path, "-wal")));
+          return static_cast<double>(FileBytes(path) + FileBytes(absl::StrCat(path, "-wal")));
         });
   }
 
@@ -126,17 +122,13 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   builder.AddListeningPort(options.listen, credentials, &server->port_);
   builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
   builder.SetMaxSendMessageSize(options.max_send_message_bytes);
-  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS,
-                             Millis(options.keepalive_time));
-  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS,
-                             Millis(options.keepalive_timeout));
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, Millis(options.keepalive_time));
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, Millis(options.keepalive_timeout));
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
                              Millis(options.keepalive_min_client_interval));
-  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS,
-                             Millis(options.max_connection_idle));
-  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS,
-                             Millis(options.max_connection_age));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS, Millis(options.max_connection_idle));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS, Millis(options.max_connection_age));
   builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
                              Millis(options.max_connection_age_grace));
   for (const auto& service : server->services_) {
@@ -145,8 +137,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
     return absl::UnavailableError(
-        absl::StrCat("cannot listen on '", options.listen,
-                     "': address invalid or in use"));
+        absl::StrCat("cannot listen on '", options.listen, "': address invalid or in use"));
   }
   server->serving_ = true;
   server->PublishHealth();
@@ -183,12 +174,18 @@ Server::~Server() {
 // tests/server_test.cc checks that this covers every service the server
 // registers.
 constexpr const char* kApiServices[] = {
-    "bilateral.v1.ChangeService",         "bilateral.v1.CountryService",
-    "bilateral.v1.ExchangeService",       "bilateral.v1.FindingService",
-    "bilateral.v1.InfrastructureProjectService", "bilateral.v1.ObservationService",
-    "bilateral.v1.PartnershipService",    "bilateral.v1.RelationshipService",
-    "bilateral.v1.SearchService",         "bilateral.v1.SourceService",
-    "bilateral.v1.TradeRecordService",    "bilateral.v1.VisitService",
+    "bilateral.v1.ChangeService",
+    "bilateral.v1.CountryService",
+    "bilateral.v1.ExchangeService",
+    "bilateral.v1.FindingService",
+    "bilateral.v1.InfrastructureProjectService",
+    "bilateral.v1.ObservationService",
+    "bilateral.v1.PartnershipService",
+    "bilateral.v1.RelationshipService",
+    "bilateral.v1.SearchService",
+    "bilateral.v1.SourceService",
+    "bilateral.v1.TradeRecordService",
+    "bilateral.v1.VisitService",
 };
 
 void Server::PublishHealth() {
@@ -257,8 +254,7 @@ void Server::Shutdown(absl::Duration grace) {
   }
   if (store_watcher_.joinable()) store_watcher_.join();
   LogInfo("server", "draining",
-          {{"in_flight", guard_->in_flight()},
-           {"grace_s", absl::ToDoubleSeconds(grace)}});
+          {{"in_flight", guard_->in_flight()}, {"grace_s", absl::ToDoubleSeconds(grace)}});
   // First the guard refuses new calls with UNAVAILABLE, which clients retry
   // elsewhere, while the calls it admitted finish. Only once calls have
   // stopped arriving does gRPC stop taking them: gRPC cancels calls that
@@ -269,8 +265,7 @@ void Server::Shutdown(absl::Duration grace) {
   // clients resume from their cursors elsewhere.
   change_feed_->Stop();
   guard_->WaitUntilQuiet(kDrainQuietPeriod, deadline);
-  LogDebug("server", "calls stopped arriving; stopping gRPC",
-           {{"in_flight", guard_->in_flight()}});
+  LogDebug("server", "calls stopped arriving; stopping gRPC", {{"in_flight", guard_->in_flight()}});
   // gRPC cancels what is left at the deadline, but a handler body runs to
   // its end; past the grace, ask storage to stop their statements too.
   absl::Notification drained;

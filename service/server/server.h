@@ -85,8 +85,8 @@ class Server {
   // Starts serving `store` (which must outlive the server). Fails when the
   // options are unsafe (public without keys or TLS), a keys or TLS file is
   // unusable, or an address cannot be bound.
-  static absl::StatusOr<std::unique_ptr<Server>> Start(
-      const ServerOptions& options, store::Store* store);
+  static absl::StatusOr<std::unique_ptr<Server>> Start(const ServerOptions& options,
+                                                       store::Store* store);
 
   ~Server();
 

@@ -27,8 +27,7 @@ absl::Status Expected(absl::string_view what) {
 // Each helper makes a setting from a field accessor, a generic lambda that
 // returns a reference to the field of a (const or not) ServerConfig.
 template <typename Field>
-Setting Text(const char* name, const char* help, Field field,
-             bool required = false) {
+Setting Text(const char* name, const char* help, Field field, bool required = false) {
   return {name, help,
           [field, required](absl::string_view text, ServerConfig* config) {
             if (required && text.empty()) return Expected("a non-empty value");
@@ -39,8 +38,7 @@ Setting Text(const char* name, const char* help, Field field,
 }
 
 template <typename Field>
-Setting Integer(const char* name, const char* help, Field field, int min,
-                int max) {
+Setting Integer(const char* name, const char* help, Field field, int min, int max) {
   return {name, help,
           [field, min, max](absl::string_view text, ServerConfig* config) {
             int value = 0;
@@ -50,9 +48,7 @@ Setting Integer(const char* name, const char* help, Field field, int min,
             field(*config) = value;
             return absl::OkStatus();
           },
-          [field](const ServerConfig& config) {
-            return absl::StrCat(field(config));
-          }};
+          [field](const ServerConfig& config) { return absl::StrCat(field(config)); }};
 }
 
 bool ParseBool(absl::string_view text, bool* value) {
@@ -82,24 +78,20 @@ Setting Boolean(const char* name, const char* help, Field field) {
 // A duration such as 500ms, 10s, 1m30s or 2h; `allow_zero` admits 0, which
 // the setting's help says what it means.
 template <typename Field>
-Setting Duration(const char* name, const char* help, Field field,
-                 bool allow_zero) {
+Setting Duration(const char* name, const char* help, Field field, bool allow_zero) {
   return {name, help,
           [field, allow_zero](absl::string_view text, ServerConfig* config) {
             absl::Duration value;
             if (!absl::ParseDuration(text, &value) || value < absl::ZeroDuration() ||
                 (!allow_zero && value == absl::ZeroDuration()) ||
                 value == absl::InfiniteDuration()) {
-              return Expected(allow_zero
-                                  ? "a duration such as 30s, 5m or 0"
-                                  : "a positive duration such as 500ms, 30s or 5m");
+              return Expected(allow_zero ? "a duration such as 30s, 5m or 0"
+                                         : "a positive duration such as 500ms, 30s or 5m");
             }
             field(*config) = value;
             return absl::OkStatus();
           },
-          [field](const ServerConfig& config) {
-            return absl::FormatDuration(field(config));
-          }};
+          [field](const ServerConfig& config) { return absl::FormatDuration(field(config)); }};
 }
 
 // A size in bytes, with an optional KiB or MiB suffix.
@@ -114,8 +106,7 @@ Setting Bytes(const char* name, const char* help, Field field) {
               unit = 1 << 10;
             }
             int64_t value = 0;
-            if (!absl::SimpleAtoi(text, &value) || value < 1 ||
-                value > (int64_t{1} << 30) / unit) {
+            if (!absl::SimpleAtoi(text, &value) || value < 1 || value > (int64_t{1} << 30) / unit) {
               return Expected("a size from 1 to 1024MiB, such as 4MiB or 65536");
             }
             field(*config) = static_cast<int>(value * unit);
@@ -136,9 +127,9 @@ std::vector<Setting> MakeSettings() {
       "a file of `name = value` lines, one per setting; read only from the "
       "flag or BILATERAL_CONFIG",
       [](auto& c) -> auto& { return c.config_file; }));
-  Setting listen = Text("listen",
-                        "host:port to serve gRPC on; port 0 picks a free port",
-                        [](auto& c) -> auto& { return c.server.listen; });
+  Setting listen = Text(
+      "listen", "host:port to serve gRPC on; port 0 picks a free port",
+      [](auto& c) -> auto& { return c.server.listen; });
   listen.parse = [](absl::string_view text, ServerConfig* config) {
     std::string host;
     int port = 0;
@@ -151,71 +142,68 @@ std::vector<Setting> MakeSettings() {
     return absl::OkStatus();
   };
   table.push_back(std::move(listen));
-  table.push_back(Text("database",
-                       "SQLite database file (created when missing), or a postgresql:// URL",
-                       [](auto& c) -> auto& { return c.database; },
-                       /*required=*/true));
-  table.push_back(Boolean("seed",
-                          "load the built-in seed data sets when the store is empty",
-                          [](auto& c) -> auto& { return c.seed; }));
-  table.push_back(Text("port_file",
-                       "if set, write the bound gRPC port to this file once serving",
-                       [](auto& c) -> auto& { return c.port_file; }));
-  table.push_back(
-      {"log_level", "debug, info, warning or error; one JSON line per call at info",
-       [](absl::string_view text, ServerConfig* config) {
-         if (!ParseLogLevel(text, &config->log_level)) {
-           return Expected("debug, info, warning or error");
-         }
-         return absl::OkStatus();
-       },
-       [](const ServerConfig& config) {
-         constexpr const char* kNames[] = {"debug", "info", "warning", "error"};
-         return std::string(kNames[static_cast<int>(config.log_level)]);
-       }});
+  table.push_back(Text(
+      "database", "SQLite database file (created when missing), or a postgresql:// URL",
+      [](auto& c) -> auto& { return c.database; },
+      /*required=*/true));
+  table.push_back(Boolean(
+      "seed", "load the built-in seed data sets when the store is empty",
+      [](auto& c) -> auto& { return c.seed; }));
+  table.push_back(Text(
+      "port_file", "if set, write the bound gRPC port to this file once serving",
+      [](auto& c) -> auto& { return c.port_file; }));
+  table.push_back({"log_level", "debug, info, warning or error; one JSON line per call at info",
+                   [](absl::string_view text, ServerConfig* config) {
+                     if (!ParseLogLevel(text, &config->log_level)) {
+                       return Expected("debug, info, warning or error");
+                     }
+                     return absl::OkStatus();
+                   },
+                   [](const ServerConfig& config) {
+                     constexpr const char* kNames[] = {"debug", "info", "warning", "error"};
+                     return std::string(kNames[static_cast<int>(config.log_level)]);
+                   }});
 
-  table.push_back(Integer("max_in_flight",
-                          "calls worked on at once; more get RESOURCE_EXHAUSTED",
-                          [](auto& c) -> auto& { return c.server.max_in_flight; },
-                          1, 1 << 20));
-  table.push_back(Integer("read_workers",
-                          "threads running reads; 0: as many as the store's read "
-                          "connections (sqlite_readers or postgres_connections)",
-                          [](auto& c) -> auto& { return c.read_workers; }, 0, 1024));
-  table.push_back(Integer("write_workers", "threads running writes",
-                          [](auto& c) -> auto& { return c.server.write_workers; }, 1, 1024));
-  table.push_back(Integer("max_queued_calls",
-                          "reads, and apart from them writes, admitted and waiting for a "
-                          "worker; more get RESOURCE_EXHAUSTED on arrival",
-                          [](auto& c) -> auto& { return c.server.max_queued_calls; }, 1,
-                          1 << 20));
-  table.push_back(Bytes("max_receive_message_bytes",
-                        "largest request message accepted",
-                        [](auto& c) -> auto& { return c.server.max_receive_message_bytes; }));
-  table.push_back(Bytes("max_send_message_bytes", "largest response message sent",
-                        [](auto& c) -> auto& { return c.server.max_send_message_bytes; }));
+  table.push_back(Integer(
+      "max_in_flight", "calls worked on at once; more get RESOURCE_EXHAUSTED",
+      [](auto& c) -> auto& { return c.server.max_in_flight; }, 1, 1 << 20));
+  table.push_back(Integer(
+      "read_workers",
+      "threads running reads; 0: as many as the store's read "
+      "connections (sqlite_readers or postgres_connections)",
+      [](auto& c) -> auto& { return c.read_workers; }, 0, 1024));
+  table.push_back(Integer(
+      "write_workers", "threads running writes",
+      [](auto& c) -> auto& { return c.server.write_workers; }, 1, 1024));
+  table.push_back(Integer(
+      "max_queued_calls",
+      "reads, and apart from them writes, admitted and waiting for a "
+      "worker; more get RESOURCE_EXHAUSTED on arrival",
+      [](auto& c) -> auto& { return c.server.max_queued_calls; }, 1, 1 << 20));
+  table.push_back(Bytes(
+      "max_receive_message_bytes", "largest request message accepted",
+      [](auto& c) -> auto& { return c.server.max_receive_message_bytes; }));
+  table.push_back(Bytes(
+      "max_send_message_bytes", "largest response message sent",
+      [](auto& c) -> auto& { return c.server.max_send_message_bytes; }));
   table.push_back(Duration(
       "default_deadline",
       "the longest a call may work when the client sets no earlier deadline; "
       "past it, its storage work stops and it fails with DEADLINE_EXCEEDED",
       [](auto& c) -> auto& { return c.server.default_deadline; }, false));
   table.push_back(Duration(
-      "shutdown_grace",
-      "on SIGTERM or SIGINT, how long calls in flight may finish",
+      "shutdown_grace", "on SIGTERM or SIGINT, how long calls in flight may finish",
       [](auto& c) -> auto& { return c.shutdown_grace; }, true));
 
-  table.push_back(Duration("keepalive_time",
-                           "ping a connection after this long without activity",
-                           [](auto& c) -> auto& { return c.server.keepalive_time; },
-                           false));
+  table.push_back(Duration(
+      "keepalive_time", "ping a connection after this long without activity",
+      [](auto& c) -> auto& { return c.server.keepalive_time; }, false));
   table.push_back(Duration(
       "keepalive_timeout", "close a connection whose ping is not answered in this long",
       [](auto& c) -> auto& { return c.server.keepalive_timeout; }, false));
   table.push_back(Duration(
-      "keepalive_min_client_interval",
-      "disconnect clients that ping more often than this",
-      [](auto& c) -> auto& { return c.server.keepalive_min_client_interval; },
-      false));
+      "keepalive_min_client_interval", "disconnect clients that ping more often than this",
+      [](auto& c) -> auto& { return c.server.keepalive_min_client_interval; }, false));
   table.push_back(Duration(
       "max_connection_idle", "close connections idle this long; 0: never",
       [](auto& c) -> auto& { return c.server.max_connection_idle; }, true));
@@ -234,61 +222,62 @@ std::vector<Setting> MakeSettings() {
       "API keys file (see `bilateral-server keys`); empty: no keys needed. "
       "Reloaded on SIGHUP",
       [](auto& c) -> auto& { return c.server.keys_file; }));
-  table.push_back(Text("tls_cert_file",
-                       "PEM certificate chain of the server; turns TLS on. "
-                       "Reloaded on SIGHUP",
-                       [](auto& c) -> auto& { return c.server.tls.cert_file; }));
-  table.push_back(Text("tls_key_file", "PEM private key of tls_cert_file",
-                       [](auto& c) -> auto& { return c.server.tls.key_file; }));
+  table.push_back(Text(
+      "tls_cert_file",
+      "PEM certificate chain of the server; turns TLS on. "
+      "Reloaded on SIGHUP",
+      [](auto& c) -> auto& { return c.server.tls.cert_file; }));
+  table.push_back(Text(
+      "tls_key_file", "PEM private key of tls_cert_file",
+      [](auto& c) -> auto& { return c.server.tls.key_file; }));
   table.push_back(Text(
       "tls_client_ca_file",
       "PEM CA certificates; clients must present a certificate they signed "
       "(mutual TLS)",
       [](auto& c) -> auto& { return c.server.tls.client_ca_file; }));
   table.push_back(Boolean(
-      "allow_insecure_public",
-      "allow listening beyond loopback with neither keys_file nor TLS",
+      "allow_insecure_public", "allow listening beyond loopback with neither keys_file nor TLS",
       [](auto& c) -> auto& { return c.server.allow_insecure_public; }));
 
   table.push_back(Text(
-      "metrics_listen",
-      "host:port for plain HTTP /metrics (Prometheus) and /healthz; empty: off",
+      "metrics_listen", "host:port for plain HTTP /metrics (Prometheus) and /healthz; empty: off",
       [](auto& c) -> auto& { return c.server.metrics_listen; }));
   table.push_back(Boolean(
-      "channelz",
-      "serve gRPC channelz (connection statistics, needs no key) on the gRPC port",
+      "channelz", "serve gRPC channelz (connection statistics, needs no key) on the gRPC port",
       [](auto& c) -> auto& { return c.server.channelz; }));
 
-  table.push_back(Integer("sqlite_readers", "SQLite connections serving reads at once",
-                          [](auto& c) -> auto& { return c.sqlite_readers; }, 1,
-                          1024));
-  Setting synchronous =
-      Text("sqlite_synchronous",
-           "FULL: writes survive power loss; NORMAL: they survive a crash of "
-           "the process only",
-           [](auto& c) -> auto& { return c.sqlite_synchronous; });
+  table.push_back(Integer(
+      "sqlite_readers", "SQLite connections serving reads at once",
+      [](auto& c) -> auto& { return c.sqlite_readers; }, 1, 1024));
+  Setting synchronous = Text(
+      "sqlite_synchronous",
+      "FULL: writes survive power loss; NORMAL: they survive a crash of "
+      "the process only",
+      [](auto& c) -> auto& { return c.sqlite_synchronous; });
   synchronous.parse = [](absl::string_view text, ServerConfig* config) {
     if (text != "FULL" && text != "NORMAL") return Expected("FULL or NORMAL");
     config->sqlite_synchronous = std::string(text);
     return absl::OkStatus();
   };
   table.push_back(std::move(synchronous));
-  table.push_back(Integer("postgres_connections",
-                          "PostgreSQL connections open at once (per server)",
-                          [](auto& c) -> auto& { return c.postgres_connections; }, 1, 1000));
-  table.push_back(Duration("database_wait",
-                           "at start, how long to keep trying to reach PostgreSQL "
-                           "before giving up; 0s: fail at once",
-                           [](auto& c) -> auto& { return c.database_wait; }, true));
-  table.push_back(Integer("change_retention",
-                          "changes the change feed keeps; a cursor older than these must "
-                          "resync (CURSOR_EXPIRED)",
-                          [](auto& c) -> auto& { return c.change_retention; }, 1, 1000000000));
-  table.push_back(Integer("max_change_streams",
-                          "change streams (WatchChanges) open at once; more get "
-                          "RESOURCE_EXHAUSTED",
-                          [](auto& c) -> auto& { return c.server.max_change_streams; }, 1,
-                          100000));
+  table.push_back(Integer(
+      "postgres_connections", "PostgreSQL connections open at once (per server)",
+      [](auto& c) -> auto& { return c.postgres_connections; }, 1, 1000));
+  table.push_back(Duration(
+      "database_wait",
+      "at start, how long to keep trying to reach PostgreSQL "
+      "before giving up; 0s: fail at once",
+      [](auto& c) -> auto& { return c.database_wait; }, true));
+  table.push_back(Integer(
+      "change_retention",
+      "changes the change feed keeps; a cursor older than these must "
+      "resync (CURSOR_EXPIRED)",
+      [](auto& c) -> auto& { return c.change_retention; }, 1, 1000000000));
+  table.push_back(Integer(
+      "max_change_streams",
+      "change streams (WatchChanges) open at once; more get "
+      "RESOURCE_EXHAUSTED",
+      [](auto& c) -> auto& { return c.server.max_change_streams; }, 1, 100000));
   table.push_back(Duration(
       "store_check_interval",
       "how often the store is checked; while it cannot be reached, gRPC health "
@@ -316,8 +305,7 @@ struct Given {
   std::string origin;
 };
 
-absl::Status ParseFlags(const std::vector<std::string>& args,
-                        std::map<std::string, Given>* given) {
+absl::Status ParseFlags(const std::vector<std::string>& args, std::map<std::string, Given>* given) {
   for (size_t i = 0; i < args.size(); ++i) {
     absl::string_view arg = args[i];
     if (!absl::ConsumePrefix(&arg, "--") && !absl::ConsumePrefix(&arg, "-")) {
@@ -338,8 +326,7 @@ absl::Status ParseFlags(const std::vector<std::string>& args,
       }
     }
     if (setting == nullptr) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("unknown setting '--", name, "'; see --help"));
+      return absl::InvalidArgumentError(absl::StrCat("unknown setting '--", name, "'; see --help"));
     }
     if (!value) {
       if (IsBoolean(*setting)) {
@@ -356,8 +343,7 @@ absl::Status ParseFlags(const std::vector<std::string>& args,
   return absl::OkStatus();
 }
 
-absl::Status ParseConfigFile(const std::string& path,
-                             std::map<std::string, Given>* given) {
+absl::Status ParseConfigFile(const std::string& path, std::map<std::string, Given>* given) {
   std::ifstream file(path);
   if (!file) {
     return absl::InvalidArgumentError(
@@ -372,8 +358,7 @@ absl::Status ParseConfigFile(const std::string& path,
     if (text.empty() || text[0] == '#') continue;
     auto equals = text.find('=');
     if (equals == absl::string_view::npos) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(origin, ": expected `name = value`"));
+      return absl::InvalidArgumentError(absl::StrCat(origin, ": expected `name = value`"));
     }
     std::string name(absl::StripAsciiWhitespace(text.substr(0, equals)));
     absl::string_view value = absl::StripAsciiWhitespace(text.substr(equals + 1));
@@ -381,8 +366,7 @@ absl::Status ParseConfigFile(const std::string& path,
       value = value.substr(1, value.size() - 2);
     }
     if (FindSetting(name) == nullptr || name == "config") {
-      return absl::InvalidArgumentError(
-          absl::StrCat(origin, ": unknown setting '", name, "'"));
+      return absl::InvalidArgumentError(absl::StrCat(origin, ": unknown setting '", name, "'"));
     }
     (*given)[name] = {std::string(value), origin};
   }
@@ -415,20 +399,19 @@ bool WantsHelp(const std::vector<std::string>& args) {
   return false;
 }
 
-absl::StatusOr<ServerConfig> LoadServerConfig(
-    const std::vector<std::string>& args, const Environment& environment) {
+absl::StatusOr<ServerConfig> LoadServerConfig(const std::vector<std::string>& args,
+                                              const Environment& environment) {
   std::map<std::string, Given> flags;
   if (auto status = ParseFlags(args, &flags); !status.ok()) return status;
   std::map<std::string, Given> from_environment;
   for (const auto& setting : Settings()) {
     const std::string variable = EnvironmentName(setting.name);
     if (auto value = environment(variable)) {
-      from_environment[setting.name] = {*value,
-                                        absl::StrCat("environment ", variable)};
+      from_environment[setting.name] = {*value, absl::StrCat("environment ", variable)};
     }
   }
   std::map<std::string, Given> from_file;
-  const Given* config = flags.count("config")             ? &flags["config"]
+  const Given* config = flags.count("config")              ? &flags["config"]
                         : from_environment.count("config") ? &from_environment["config"]
                                                            : nullptr;
   if (config != nullptr && !config->value.empty()) {
@@ -449,9 +432,9 @@ absl::StatusOr<ServerConfig> LoadServerConfig(
     }
     if (given == nullptr) continue;
     if (auto status = setting.parse(given->value, &result); !status.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "invalid value '", given->value, "' for setting '", setting.name,
-          "' (from ", given->origin, "): ", status.message()));
+      return absl::InvalidArgumentError(absl::StrCat("invalid value '", given->value,
+                                                     "' for setting '", setting.name, "' (from ",
+                                                     given->origin, "): ", status.message()));
     }
   }
 
@@ -468,9 +451,9 @@ absl::StatusOr<ServerConfig> LoadServerConfig(
     std::string host;
     int port = 0;
     if (!SplitHostPort(result.server.metrics_listen, &host, &port).ok()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "invalid value '", result.server.metrics_listen,
-          "' for setting 'metrics_listen': expected HOST:PORT"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("invalid value '", result.server.metrics_listen,
+                       "' for setting 'metrics_listen': expected HOST:PORT"));
     }
   }
   return result;
@@ -498,8 +481,7 @@ std::string SettingsHelp() {
   for (const auto& setting : Settings()) {
     std::string shown = setting.show(defaults);
     absl::StrAppend(&text, "  --", setting.name, "  (", EnvironmentName(setting.name),
-                    ")  default: ", shown.empty() ? "\"\"" : shown, "\n      ",
-                    setting.help, "\n");
+                    ")  default: ", shown.empty() ? "\"\"" : shown, "\n      ", setting.help, "\n");
   }
   return text;
 }

@@ -42,8 +42,7 @@ struct Setting {
   std::string name;  // as a flag and a config file key
   std::string help;
   // Parses `text` into `config`; INVALID_ARGUMENT saying what is expected.
-  std::function<absl::Status(absl::string_view text, ServerConfig* config)>
-      parse;
+  std::function<absl::Status(absl::string_view text, ServerConfig* config)> parse;
   // The setting's value in `config`, as it would be written.
   std::function<std::string(const ServerConfig& config)> show;
 };
@@ -55,8 +54,7 @@ const std::vector<Setting>& Settings();
 std::string EnvironmentName(absl::string_view setting);
 
 // Looks up an environment variable; nullopt when unset.
-using Environment =
-    std::function<std::optional<std::string>(const std::string& name)>;
+using Environment = std::function<std::optional<std::string>(const std::string& name)>;
 // The process environment.
 Environment ProcessEnvironment();
 
@@ -65,8 +63,8 @@ Environment ProcessEnvironment();
 // BILATERAL_CONFIG). INVALID_ARGUMENT naming the setting, the value and
 // where it came from when a value is invalid; naming the flag or file line
 // when a setting is unknown.
-absl::StatusOr<ServerConfig> LoadServerConfig(
-    const std::vector<std::string>& args, const Environment& environment);
+absl::StatusOr<ServerConfig> LoadServerConfig(const std::vector<std::string>& args,
+                                              const Environment& environment);
 
 // Whether `args` ask for help (--help or -h).
 bool WantsHelp(const std::vector<std::string>& args);

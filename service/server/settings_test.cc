@@ -51,9 +51,9 @@ TEST(SettingsTest, FlagBeatsEnvironmentBeatsConfigFileBeatsDefault) {
                                       {"BILATERAL_SQLITE_READERS", "4"}});
   auto config = LoadServerConfig({"--max_in_flight=30"}, environment);
   ASSERT_TRUE(config.ok()) << config.status();
-  EXPECT_EQ(config->server.max_in_flight, 30);    // flag
-  EXPECT_EQ(config->sqlite_readers, 4);           // environment
-  EXPECT_EQ(config->database, "from-file.db");    // config file
+  EXPECT_EQ(config->server.max_in_flight, 30);  // flag
+  EXPECT_EQ(config->sqlite_readers, 4);         // environment
+  EXPECT_EQ(config->database, "from-file.db");  // config file
   EXPECT_EQ(config->shutdown_grace, absl::Seconds(90));
   EXPECT_EQ(config->sqlite_synchronous, "FULL");  // default
 
@@ -66,10 +66,10 @@ TEST(SettingsTest, FlagBeatsEnvironmentBeatsConfigFileBeatsDefault) {
 }
 
 TEST(SettingsTest, FlagForms) {
-  auto config = LoadServerConfig(
-      {"--seed=false", "--listen", "[::1]:0", "-port_file=p", "--channelz",
-       "--max_receive_message_bytes=16MiB", "--log_level=warning"},
-      kNoEnvironment);
+  auto config =
+      LoadServerConfig({"--seed=false", "--listen", "[::1]:0", "-port_file=p", "--channelz",
+                        "--max_receive_message_bytes=16MiB", "--log_level=warning"},
+                       kNoEnvironment);
   ASSERT_TRUE(config.ok()) << config.status();
   EXPECT_FALSE(config->seed);
   EXPECT_EQ(config->server.listen, "[::1]:0");
@@ -88,8 +88,8 @@ TEST(SettingsTest, AnInvalidValueNamesTheSettingAndWhereItCameFrom) {
   EXPECT_THAT(from_flag.status().message(), HasSubstr("'max_in_flight'"));
   EXPECT_THAT(from_flag.status().message(), HasSubstr("flag --max_in_flight"));
 
-  auto from_environment = LoadServerConfig(
-      {}, FakeEnvironment({{"BILATERAL_DEFAULT_DEADLINE", "soon"}}));
+  auto from_environment =
+      LoadServerConfig({}, FakeEnvironment({{"BILATERAL_DEFAULT_DEADLINE", "soon"}}));
   EXPECT_THAT(from_environment.status().message(), HasSubstr("'default_deadline'"));
   EXPECT_THAT(from_environment.status().message(),
               HasSubstr("environment BILATERAL_DEFAULT_DEADLINE"));
@@ -102,13 +102,11 @@ TEST(SettingsTest, AnInvalidValueNamesTheSettingAndWhereItCameFrom) {
 
   EXPECT_THAT(LoadServerConfig({"--max_inflight=3"}, kNoEnvironment).status().message(),
               HasSubstr("--max_inflight"));
-  EXPECT_THAT(LoadServerConfig({"stray"}, kNoEnvironment).status().message(),
-              HasSubstr("stray"));
+  EXPECT_THAT(LoadServerConfig({"stray"}, kNoEnvironment).status().message(), HasSubstr("stray"));
   std::ofstream(dir.File("unknown.conf")) << "colour = blue\n";
-  EXPECT_THAT(LoadServerConfig({"--config=" + dir.File("unknown.conf")}, kNoEnvironment)
-                  .status()
-                  .message(),
-              HasSubstr("colour"));
+  EXPECT_THAT(
+      LoadServerConfig({"--config=" + dir.File("unknown.conf")}, kNoEnvironment).status().message(),
+      HasSubstr("colour"));
   EXPECT_THAT(LoadServerConfig({"--listen=nowhere"}, kNoEnvironment).status().message(),
               HasSubstr("'listen'"));
   EXPECT_THAT(LoadServerConfig({"--max_in_flight=0"}, kNoEnvironment).status().message(),
@@ -124,8 +122,8 @@ TEST(SettingsTest, AnInvalidValueNamesTheSettingAndWhereItCameFrom) {
 TEST(SettingsTest, HelpListsEverySettingWithItsVariableAndDefault) {
   const std::string help = SettingsHelp();
   for (const auto& setting : Settings()) {
-    EXPECT_THAT(help, HasSubstr("--" + setting.name + "  (" +
-                                EnvironmentName(setting.name) + ")  default: "))
+    EXPECT_THAT(help, HasSubstr("--" + setting.name + "  (" + EnvironmentName(setting.name) +
+                                ")  default: "))
         << setting.name;
   }
   EXPECT_THAT(help, HasSubstr("--shutdown_grace  (BILATERAL_SHUTDOWN_GRACE)  default: 10s"));

@@ -22,12 +22,9 @@ class FetcherServerCredentials final : public grpc::ServerCredentials {
  public:
   explicit FetcherServerCredentials(grpc_server_credentials* credentials)
       : credentials_(credentials) {}
-  ~FetcherServerCredentials() override {
-    grpc_server_credentials_release(credentials_);
-  }
+  ~FetcherServerCredentials() override { grpc_server_credentials_release(credentials_); }
 
-  void SetAuthMetadataProcessor(
-      const std::shared_ptr<grpc::AuthMetadataProcessor>&) override {
+  void SetAuthMetadataProcessor(const std::shared_ptr<grpc::AuthMetadataProcessor>&) override {
     // Not used: API keys are checked by the call guard.
   }
 
@@ -39,14 +36,12 @@ class FetcherServerCredentials final : public grpc::ServerCredentials {
   grpc_server_credentials* credentials_;
 };
 
-absl::StatusOr<std::string> ReadFile(const std::string& path,
-                                     const char* what) {
+absl::StatusOr<std::string> ReadFile(const std::string& path, const char* what) {
   std::ifstream file(path, std::ios::binary);
   std::stringstream text;
   if (file) text << file.rdbuf();
   if (!file || text.str().empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("cannot read the ", what, " file '", path, "'"));
+    return absl::InvalidArgumentError(absl::StrCat("cannot read the ", what, " file '", path, "'"));
   }
   return text.str();
 }
@@ -56,14 +51,12 @@ using Certificate = std::unique_ptr<X509, decltype(&X509_free)>;
 using PrivateKey = std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)>;
 
 Bio MemoryBio(const std::string& pem) {
-  return Bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())),
-             &BIO_free);
+  return Bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), &BIO_free);
 }
 
 Certificate FirstCertificate(const std::string& pem) {
   Bio bio = MemoryBio(pem);
-  return Certificate(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr),
-                     &X509_free);
+  return Certificate(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr), &X509_free);
 }
 
 // When the certificate stops being valid, as OpenSSL prints it.
@@ -79,8 +72,7 @@ std::string NotAfter(X509* certificate) {
 
 absl::StatusOr<ReloadableTls::Pems> ReloadableTls::Load(const TlsFiles& files) {
   if (files.key_file.empty()) {
-    return absl::InvalidArgumentError(
-        "tls_key_file must be set when tls_cert_file is");
+    return absl::InvalidArgumentError("tls_key_file must be set when tls_cert_file is");
   }
   Pems pems;
   auto cert = ReadFile(files.cert_file, "TLS certificate");
@@ -93,13 +85,12 @@ absl::StatusOr<ReloadableTls::Pems> ReloadableTls::Load(const TlsFiles& files) {
   Certificate certificate = FirstCertificate(pems.cert_chain);
   if (certificate == nullptr) {
     ERR_clear_error();
-    return absl::InvalidArgumentError(absl::StrCat(
-        "'", files.cert_file, "' holds no PEM certificate"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("'", files.cert_file, "' holds no PEM certificate"));
   }
   Bio key_bio = MemoryBio(pems.private_key);
-  PrivateKey private_key(
-      PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr),
-      &EVP_PKEY_free);
+  PrivateKey private_key(PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr),
+                         &EVP_PKEY_free);
   if (private_key == nullptr) {
     ERR_clear_error();
     return absl::InvalidArgumentError(
@@ -107,18 +98,17 @@ absl::StatusOr<ReloadableTls::Pems> ReloadableTls::Load(const TlsFiles& files) {
   }
   if (X509_check_private_key(certificate.get(), private_key.get()) != 1) {
     ERR_clear_error();
-    return absl::InvalidArgumentError(
-        absl::StrCat("the key in '", files.key_file,
-                     "' does not match the certificate in '", files.cert_file,
-                     "'"));
+    return absl::InvalidArgumentError(absl::StrCat("the key in '", files.key_file,
+                                                   "' does not match the certificate in '",
+                                                   files.cert_file, "'"));
   }
   if (!files.client_ca_file.empty()) {
     auto ca = ReadFile(files.client_ca_file, "client CA");
     if (!ca.ok()) return ca.status();
     if (FirstCertificate(*ca) == nullptr) {
       ERR_clear_error();
-      return absl::InvalidArgumentError(absl::StrCat(
-          "'", files.client_ca_file, "' holds no PEM certificate"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("'", files.client_ca_file, "' holds no PEM certificate"));
     }
     pems.client_ca = std::move(*ca);
   }
@@ -129,8 +119,7 @@ absl::StatusOr<ReloadableTls::Pems> ReloadableTls::Load(const TlsFiles& files) {
   return pems;
 }
 
-absl::StatusOr<std::unique_ptr<ReloadableTls>> ReloadableTls::Create(
-    const TlsFiles& files) {
+absl::StatusOr<std::unique_ptr<ReloadableTls>> ReloadableTls::Create(const TlsFiles& files) {
   auto pems = Load(files);
   if (!pems.ok()) return pems.status();
   auto tls = std::unique_ptr<ReloadableTls>(new ReloadableTls(files));
@@ -139,12 +128,10 @@ absl::StatusOr<std::unique_ptr<ReloadableTls>> ReloadableTls::Create(
     tls->pems_ = std::move(*pems);
   }
   auto* options = grpc_ssl_server_credentials_create_options_using_config_fetcher(
-      files.client_ca_file.empty()
-          ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
-          : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY,
+      files.client_ca_file.empty() ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
+                                   : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY,
       &ReloadableTls::Fetch, tls.get());
-  grpc_server_credentials* credentials =
-      grpc_ssl_server_credentials_create_with_options(options);
+  grpc_server_credentials* credentials = grpc_ssl_server_credentials_create_with_options(options);
   if (credentials == nullptr) {
     return absl::InternalError("cannot create TLS server credentials");
   }
@@ -168,15 +155,12 @@ grpc_ssl_certificate_config_reload_status ReloadableTls::Fetch(
   if (tls->fetched_generation_ == tls->generation_) {
     return GRPC_SSL_CERTIFICATE_CONFIG_RELOAD_UNCHANGED;
   }
-  grpc_ssl_pem_key_cert_pair pair = {tls->pems_.private_key.c_str(),
-                                     tls->pems_.cert_chain.c_str()};
+  grpc_ssl_pem_key_cert_pair pair = {tls->pems_.private_key.c_str(), tls->pems_.cert_chain.c_str()};
   // gRPC insists on client roots here even when it asks clients for no
   // certificate; then the server's own chain stands in, and is never used.
-  const std::string& client_roots = tls->pems_.client_ca.empty()
-                                        ? tls->pems_.cert_chain
-                                        : tls->pems_.client_ca;
-  *config = grpc_ssl_server_certificate_config_create(client_roots.c_str(),
-                                                      &pair, 1);
+  const std::string& client_roots =
+      tls->pems_.client_ca.empty() ? tls->pems_.cert_chain : tls->pems_.client_ca;
+  *config = grpc_ssl_server_certificate_config_create(client_roots.c_str(), &pair, 1);
   if (*config == nullptr) return GRPC_SSL_CERTIFICATE_CONFIG_RELOAD_FAIL;
   tls->fetched_generation_ = tls->generation_;
   return GRPC_SSL_CERTIFICATE_CONFIG_RELOAD_NEW;

@@ -34,17 +34,14 @@ class ReloadableTls {
  public:
   // Reads and checks the files (the key must match the certificate). Fails
   // naming the file at fault.
-  static absl::StatusOr<std::unique_ptr<ReloadableTls>> Create(
-      const TlsFiles& files);
+  static absl::StatusOr<std::unique_ptr<ReloadableTls>> Create(const TlsFiles& files);
 
   // Reads the files again. On failure the certificates in use stay.
   absl::Status Reload();
 
   // Credentials for ServerBuilder::AddListeningPort. This object must
   // outlive every server they are added to.
-  std::shared_ptr<grpc::ServerCredentials> credentials() const {
-    return credentials_;
-  }
+  std::shared_ptr<grpc::ServerCredentials> credentials() const { return credentials_; }
 
  private:
   struct Pems {

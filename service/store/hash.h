@@ -23,8 +23,7 @@ inline uint64_t Fnv1a(absl::string_view data, uint64_t hash = kFnvOffsetBasis) {
 
 // The etag of a record's `revision`-th stored state.
 inline std::string MakeEtag(absl::string_view payload, int64_t revision) {
-  return absl::StrFormat("%016x",
-                         Fnv1a(payload, Fnv1a(absl::StrFormat("%d", revision))));
+  return absl::StrFormat("%016x", Fnv1a(payload, Fnv1a(absl::StrFormat("%d", revision))));
 }
 
 }  // namespace bilateral::store

@@ -31,25 +31,21 @@ bool GetFixed64(absl::string_view& in, uint64_t& value) {
   return true;
 }
 
-uint64_t Checksum(absl::string_view body) {
-  return Fnv1a(body, Fnv1a(kTokenKey));
-}
+uint64_t Checksum(absl::string_view body) { return Fnv1a(body, Fnv1a(kTokenKey)); }
 
 absl::Status BadToken(absl::string_view why) {
   return absl::InvalidArgumentError(absl::StrCat("page_token: ", why));
 }
 
 uint64_t Fingerprint(const Collection& collection, const ListQuery& query) {
-  std::string text = absl::StrCat(collection.table, "\n", query.filter, "\n",
-                                  query.order_by);
+  std::string text = absl::StrCat(collection.table, "\n", query.filter, "\n", query.order_by);
   return Fnv1a(text);
 }
 
 // (k0 > v0) OR (k0 = v0 AND k1 > v1) OR ... OR (k0 = v0 AND ... AND seq > s),
 // with `<` for descending keys.
 std::string KeysetCondition(const std::vector<query::OrderTerm>& terms,
-                            const PagePosition& position,
-                            std::vector<SqlValue>& params) {
+                            const PagePosition& position, std::vector<SqlValue>& params) {
   std::vector<std::string> alternatives;
   for (size_t i = 0; i <= terms.size(); ++i) {
     std::vector<std::string> parts;
@@ -58,8 +54,8 @@ std::string KeysetCondition(const std::vector<query::OrderTerm>& terms,
       params.push_back(position.keys[j]);
     }
     if (i < terms.size()) {
-      parts.push_back(absl::StrCat("(", terms[i].field->column, ") ",
-                                   terms[i].descending ? "<" : ">", " ?"));
+      parts.push_back(
+          absl::StrCat("(", terms[i].field->column, ") ", terms[i].descending ? "<" : ">", " ?"));
       params.push_back(position.keys[i]);
     } else {
       parts.push_back("seq > ?");
@@ -72,8 +68,7 @@ std::string KeysetCondition(const std::vector<query::OrderTerm>& terms,
 
 }  // namespace
 
-absl::StatusOr<ListPlan> PlanList(const Collection& collection,
-                                  const ListQuery& query,
+absl::StatusOr<ListPlan> PlanList(const Collection& collection, const ListQuery& query,
                                   query::Dialect dialect) {
   auto filter = query::CompileFilter(query.filter, collection.fields, dialect);
   if (!filter.ok()) return filter.status();
@@ -96,8 +91,7 @@ absl::StatusOr<ListPlan> PlanList(const Collection& collection,
     plan.params = std::move(filter->params);
   }
   if (!query.page_token.empty()) {
-    auto position = DecodePageToken(query.page_token, plan.query_fingerprint,
-                                    plan.key_count);
+    auto position = DecodePageToken(query.page_token, plan.query_fingerprint, plan.key_count);
     if (!position.ok()) return position.status();
     where.push_back(KeysetCondition(*terms, *position, plan.params));
   }
@@ -107,19 +101,17 @@ absl::StatusOr<ListPlan> PlanList(const Collection& collection,
 
   std::vector<std::string> order;
   for (const auto& term : *terms) {
-    order.push_back(absl::StrCat("(", term.field->column, ")",
-                                 term.descending ? " DESC" : " ASC"));
+    order.push_back(absl::StrCat("(", term.field->column, ")", term.descending ? " DESC" : " ASC"));
   }
   order.push_back("seq ASC");
-  absl::StrAppend(&select, " ORDER BY ", absl::StrJoin(order, ", "),
-                  " LIMIT ?");
+  absl::StrAppend(&select, " ORDER BY ", absl::StrJoin(order, ", "), " LIMIT ?");
   plan.params.push_back(static_cast<int64_t>(query.page_size) + 1);
   plan.sql = std::move(select);
   return plan;
 }
 
-std::string EncodePageToken(uint64_t query_fingerprint,
-                            const std::vector<SqlValue>& keys, int64_t seq) {
+std::string EncodePageToken(uint64_t query_fingerprint, const std::vector<SqlValue>& keys,
+                            int64_t seq) {
   std::string body;
   body.push_back(static_cast<char>(kTokenVersion));
   PutFixed64(body, query_fingerprint);
@@ -161,8 +153,7 @@ absl::StatusOr<std::string> UnsealPageToken(absl::string_view token) {
   return raw;
 }
 
-absl::StatusOr<PagePosition> DecodePageToken(absl::string_view token,
-                                             uint64_t query_fingerprint,
+absl::StatusOr<PagePosition> DecodePageToken(absl::string_view token, uint64_t query_fingerprint,
                                              size_t key_count) {
   auto unsealed = UnsealPageToken(token);
   if (!unsealed.ok()) return unsealed.status();

@@ -27,14 +27,13 @@ inline constexpr int kFixedListColumns = 6;
 
 // Builds the statement for `query` over `collection`. It fetches one row
 // more than the page size, so the caller knows whether a next page exists.
-absl::StatusOr<ListPlan> PlanList(const Collection& collection,
-                                  const ListQuery& query,
+absl::StatusOr<ListPlan> PlanList(const Collection& collection, const ListQuery& query,
                                   query::Dialect dialect);
 
 // The token that resumes after a row with ordering keys `keys` and sequence
 // number `seq`.
-std::string EncodePageToken(uint64_t query_fingerprint,
-                            const std::vector<SqlValue>& keys, int64_t seq);
+std::string EncodePageToken(uint64_t query_fingerprint, const std::vector<SqlValue>& keys,
+                            int64_t seq);
 
 // The token whose body (what EncodePageToken writes before its checksum) is
 // `body`. The checksum catches damaged and edited tokens, not forged ones:
@@ -53,8 +52,7 @@ struct PagePosition {
 // Decodes a token issued for the query with `query_fingerprint` and
 // `key_count` ordering keys. INVALID_ARGUMENT when it is malformed, was
 // altered, or belongs to another query.
-absl::StatusOr<PagePosition> DecodePageToken(absl::string_view token,
-                                             uint64_t query_fingerprint,
+absl::StatusOr<PagePosition> DecodePageToken(absl::string_view token, uint64_t query_fingerprint,
                                              size_t key_count);
 
 }  // namespace bilateral::store

@@ -40,7 +40,7 @@ struct TimelineRow {
 // then record id). Every member is counted in `list`.
 struct PairMember {
   std::string pair;
-  std::string list;   // e.g. "visits CN>KZ"
+  std::string list;  // e.g. "visits CN>KZ"
   int64_t rank = 0;
   // Also count the list's members by rank ("{list}@{rank}").
   bool count_by_rank = false;

@@ -50,7 +50,8 @@ absl::Status PostgresError(PGconn* conn, const PGresult* result, absl::string_vi
     return absl::AbortedError("a concurrent transaction conflicted; retry");
   }
   if (code == "53100") return absl::ResourceExhaustedError("the database is out of disk space");
-  if (absl::StartsWith(code, "53")) return absl::UnavailableError("the database is overloaded; retry");
+  if (absl::StartsWith(code, "53"))
+    return absl::UnavailableError("the database is overloaded; retry");
   if (code == "25006") return absl::FailedPreconditionError("the database is read-only");
   return absl::InternalError("storage error");
 }
@@ -181,8 +182,8 @@ class PostgresConnection final : public SqlConnection {
       lengths.push_back(static_cast<int>(bytes.size()));
     }
     PGresult* result = nullptr;
-    if (PQsendQueryPrepared(conn_, name->c_str(), static_cast<int>(params.size()),
-                            values.data(), lengths.data(), formats.data(), 1)) {
+    if (PQsendQueryPrepared(conn_, name->c_str(), static_cast<int>(params.size()), values.data(),
+                            lengths.data(), formats.data(), 1)) {
       result = AwaitResult();
     }
     if (PQresultStatus(result) != expected) {
@@ -274,7 +275,8 @@ absl::StatusOr<std::unique_ptr<PostgresConnection>> Connect(const std::string& u
   auto connection = std::make_unique<PostgresConnection>(conn);
   if (conn != nullptr) {
     // Notices ("relation already exists, skipping") are not for operators.
-    PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+    PQsetNoticeProcessor(
+        conn, [](void*, const char*) {}, nullptr);
   }
   if (conn == nullptr || PQstatus(conn) != CONNECTION_OK) {
     std::string detail = conn != nullptr ? PQerrorMessage(conn) : "out of memory";
@@ -417,16 +419,17 @@ absl::Status Migrate(PostgresConnection& db) {
       if (status.ok()) status = db.Script(statement);
     }
     if (status.ok()) {
-      auto recorded = db.Execute("INSERT INTO schema_migrations (version, description) VALUES (?, ?)",
-                                 {int64_t{migration.version}, migration.description});
+      auto recorded =
+          db.Execute("INSERT INTO schema_migrations (version, description) VALUES (?, ?)",
+                     {int64_t{migration.version}, migration.description});
       status = recorded.status();
     }
     if (status.ok()) status = db.Script("COMMIT");
     if (!status.ok()) {
       db.Script("ROLLBACK").IgnoreError();
-      status = absl::FailedPreconditionError(absl::StrCat(
-          "migrating to schema version ", migration.version, " (", migration.description,
-          ") failed: ", status.message()));
+      status = absl::FailedPreconditionError(
+          absl::StrCat("migrating to schema version ", migration.version, " (",
+                       migration.description, ") failed: ", status.message()));
     } else {
       LogInfo("postgres", absl::StrCat("migrated to schema version ", migration.version, ": ",
                                        migration.description));

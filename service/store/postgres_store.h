@@ -18,7 +18,8 @@ struct PostgresOptions {
   // How long a caller waits for a free connection before UNAVAILABLE.
   absl::Duration acquire_timeout = absl::Seconds(5);
   // How long start-up keeps trying to reach the database before failing.
-  absl::Duration startup_wait = absl::ZeroDuration();  // Changes the change feed keeps; older ones are dropped.
+  absl::Duration startup_wait =
+      absl::ZeroDuration();  // Changes the change feed keeps; older ones are dropped.
   int64_t change_retention = 1000000;
 };
 

@@ -23,8 +23,8 @@ Row SourceRow(const std::string& id) {
   Row row;
   row.id = id;
   row.payload = "payload";
-  row.columns = {std::string("Title"), std::string(""), std::string(""), std::string(""),
-                 std::string("REPORT"), int64_t{0}};
+  row.columns = {std::string("Title"), std::string(""),       std::string(""),
+                 std::string(""),      std::string("REPORT"), int64_t{0}};
   return row;
 }
 
@@ -52,8 +52,8 @@ TEST_F(PostgresStoreTest, ReplicasStartingTogetherMigrateOnce) {
 }
 
 TEST_F(PostgresStoreTest, UnreachableDatabaseIsAClearErrorAtStart) {
-  auto store = OpenPostgresStore("postgresql://bilateral:secret@127.0.0.1:1/nowhere",
-                                 PostgresOptions{});
+  auto store =
+      OpenPostgresStore("postgresql://bilateral:secret@127.0.0.1:1/nowhere", PostgresOptions{});
   EXPECT_EQ(store.status().code(), absl::StatusCode::kUnavailable);
   EXPECT_THAT(store.status().message(), HasSubstr("cannot connect to PostgreSQL at 127.0.0.1:1"));
   EXPECT_THAT(store.status().message(), ::testing::Not(HasSubstr("secret")));

@@ -10,12 +10,10 @@ namespace {
 // Columns every collection table has; `seq` orders rows by insertion and is
 // never reused, which keeps keyset pagination stable across deletes.
 std::string RecordTable(absl::string_view name, absl::string_view columns) {
-  return absl::StrCat(
-      "CREATE TABLE ", name, " (",
-      "seq {serial}, ",
-      "id TEXT NOT NULL UNIQUE, payload {blob} NOT NULL, etag TEXT NOT NULL, ",
-      "revision INTEGER NOT NULL, create_us INTEGER NOT NULL, ",
-      "update_us INTEGER NOT NULL, ", columns, ")");
+  return absl::StrCat("CREATE TABLE ", name, " (", "seq {serial}, ",
+                      "id TEXT NOT NULL UNIQUE, payload {blob} NOT NULL, etag TEXT NOT NULL, ",
+                      "revision INTEGER NOT NULL, create_us INTEGER NOT NULL, ",
+                      "update_us INTEGER NOT NULL, ", columns, ")");
 }
 
 // Statements are written once, with the few type names that differ between
@@ -34,15 +32,14 @@ std::vector<Migration> ForDialect(std::vector<Migration> migrations, query::Dial
     migration.statements = std::move(kept);
     for (auto& statement : migration.statements) {
       statement = absl::StrReplaceAll(
-          statement,
-          {{"{serial}", sqlite ? "INTEGER PRIMARY KEY AUTOINCREMENT"
-                               : "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"},
-           {"{blob}", sqlite ? "BLOB" : "BYTEA"},
-           {"{without_rowid}", sqlite ? "WITHOUT ROWID" : ""},
-           // Text ordered by its bytes, as SQLite orders all text.
-           {"{bytewise_text}", sqlite ? "TEXT" : "TEXT COLLATE \"C\""},
-           // Every integer is 64 bits in both.
-           {"INTEGER", sqlite ? "INTEGER" : "BIGINT"}});
+          statement, {{"{serial}", sqlite ? "INTEGER PRIMARY KEY AUTOINCREMENT"
+                                          : "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"},
+                      {"{blob}", sqlite ? "BLOB" : "BYTEA"},
+                      {"{without_rowid}", sqlite ? "WITHOUT ROWID" : ""},
+                      // Text ordered by its bytes, as SQLite orders all text.
+                      {"{bytewise_text}", sqlite ? "TEXT" : "TEXT COLLATE \"C\""},
+                      // Every integer is 64 bits in both.
+                      {"INTEGER", sqlite ? "INTEGER" : "BIGINT"}});
     }
   }
   return migrations;
@@ -76,7 +73,8 @@ std::vector<Migration> AllMigrations() {
            "collection TEXT NOT NULL, id TEXT NOT NULL, payload {blob} NOT NULL, "
            "etag TEXT NOT NULL, create_us INTEGER NOT NULL, "
            "update_us INTEGER NOT NULL)",
-           "CREATE INDEX visits_by_visitor ON visits (visitor_country, host_country, start_date, seq)",
+           "CREATE INDEX visits_by_visitor ON visits (visitor_country, host_country, start_date, "
+           "seq)",
        }},
       {3,
        "every record type, citations, re-derivable columns",
@@ -113,7 +111,8 @@ std::vector<Migration> AllMigrations() {
                        "status TEXT NOT NULL, initiative TEXT NOT NULL, place TEXT NOT NULL, "
                        "region_code TEXT NOT NULL, start_date INTEGER NOT NULL, "
                        "completion_date INTEGER NOT NULL"),
-           "CREATE INDEX infrastructure_by_host ON infrastructure_projects (host_country, status, seq)",
+           "CREATE INDEX infrastructure_by_host ON infrastructure_projects (host_country, status, "
+           "seq)",
            RecordTable("exchanges",
                        "kind TEXT NOT NULL, countries TEXT NOT NULL, host_country TEXT NOT NULL, "
                        "title TEXT NOT NULL, date INTEGER NOT NULL"),
@@ -209,7 +208,8 @@ std::vector<Migration> AllMigrations() {
            // already stored by re-deriving them, which renumbers their
            // series.
            "ALTER TABLE visits ADD COLUMN visitor_key TEXT NOT NULL DEFAULT ''",
-           "CREATE INDEX visits_by_series_key ON visits (visitor_key, host_country, start_date, seq)",
+           "CREATE INDEX visits_by_series_key ON visits (visitor_key, host_country, start_date, "
+           "seq)",
            "INSERT INTO reindex_pending (collection) VALUES ('visits') ON CONFLICT DO NOTHING",
        }},
       {11,

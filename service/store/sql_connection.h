@@ -50,8 +50,8 @@ class SqlConnection {
   virtual ~SqlConnection() = default;
 
   // Runs a statement that returns rows.
-  virtual absl::StatusOr<std::unique_ptr<SqlRows>> Query(
-      const std::string& sql, const std::vector<SqlParam>& params) = 0;
+  virtual absl::StatusOr<std::unique_ptr<SqlRows>> Query(const std::string& sql,
+                                                         const std::vector<SqlParam>& params) = 0;
 
   // Runs a statement that returns no rows; returns the rows it changed.
   virtual absl::StatusOr<int64_t> Execute(const std::string& sql,

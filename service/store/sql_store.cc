@@ -3,8 +3,8 @@
 #include <zlib.h>
 
 #include <algorithm>
-#include <map>
 #include <atomic>
+#include <map>
 #include <optional>
 #include <tuple>
 #include <utility>
@@ -12,8 +12,8 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
-#include "absl/strings/str_cat.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
@@ -79,8 +79,8 @@ Blob StoredPayload(const std::string& payload) {
   uLongf size = compressBound(static_cast<uLong>(payload.size()));
   std::string stored(1 + size, '\0');
   if (compress2(reinterpret_cast<Bytef*>(&stored[1]), &size,
-                reinterpret_cast<const Bytef*>(payload.data()),
-                static_cast<uLong>(payload.size()), Z_BEST_SPEED) != Z_OK) {
+                reinterpret_cast<const Bytef*>(payload.data()), static_cast<uLong>(payload.size()),
+                Z_BEST_SPEED) != Z_OK) {
     return Blob{payload};
   }
   stored.resize(1 + size);
@@ -127,14 +127,12 @@ std::string Placeholders(size_t count) {
 
 // Runs `SELECT columns FROM collection WHERE id = ?` (with `suffix`), on its
 // row; NOT_FOUND when there is none.
-absl::StatusOr<std::unique_ptr<SqlRows>> FindById(SqlConnection& db,
-                                                  const Collection& collection,
-                                                  absl::string_view columns,
-                                                  absl::string_view id,
+absl::StatusOr<std::unique_ptr<SqlRows>> FindById(SqlConnection& db, const Collection& collection,
+                                                  absl::string_view columns, absl::string_view id,
                                                   absl::string_view suffix = "") {
-  auto rows = db.Query(absl::StrCat("SELECT ", columns, " FROM ", collection.table,
-                                    " WHERE id = ?", suffix),
-                       {std::string(id)});
+  auto rows = db.Query(
+      absl::StrCat("SELECT ", columns, " FROM ", collection.table, " WHERE id = ?", suffix),
+      {std::string(id)});
   if (!rows.ok()) return rows.status();
   auto found = (*rows)->Next();
   if (!found.ok()) return found.status();
@@ -234,7 +232,8 @@ class PendingChanges {
   void NoteView(const Collection& collection, Change::Kind kind, const Row& row,
                 const std::optional<std::string>& before_payload) {
     if (!collection.pair_views) return;
-    auto [it, added] = view_index_.emplace(absl::StrCat(collection.name, "/", row.id), views_.size());
+    auto [it, added] =
+        view_index_.emplace(absl::StrCat(collection.name, "/", row.id), views_.size());
     if (added) {
       ViewChange view;
       view.collection = &collection;
@@ -357,8 +356,8 @@ class SqlStore final : public Store {
           return status;
         }
         if (collection.after_write) {
-          auto derived = AfterWriteOf(db, collection, {RowChange{std::nullopt, candidate}},
-                                      candidate.id);
+          auto derived =
+              AfterWriteOf(db, collection, {RowChange{std::nullopt, candidate}}, candidate.id);
           if (!derived.ok()) return derived.status();
           candidate = *std::move(derived);
         }
@@ -374,8 +373,7 @@ class SqlStore final : public Store {
         }
         return Stored(std::move(candidate));
       });
-      if (result.ok() || attempt == kInsertAttempts ||
-          result.status() != KeyTakenConcurrently()) {
+      if (result.ok() || attempt == kInsertAttempts || result.status() != KeyTakenConcurrently()) {
         return result;
       }
     }
@@ -404,7 +402,8 @@ class SqlStore final : public Store {
       row.create_time_us = current->create_us;
       row.update_time_us = NextTimestamp();
       row.etag = MakeEtag(row.payload, revision);
-      auto status = UpdateRow(db, collection, row, {"payload = ?", "etag = ?", "revision = ?", "update_us = ?"},
+      auto status = UpdateRow(db, collection, row,
+                              {"payload = ?", "etag = ?", "revision = ?", "update_us = ?"},
                               {StoredPayload(row.payload), row.etag, revision, row.update_time_us});
       if (!status.ok()) return status;
       NoteChange(collection, Change::Kind::kUpdated, row, current->row.payload);
@@ -424,11 +423,13 @@ class SqlStore final : public Store {
                return StaleEtag(collection, id);
              }
              if (auto status = CheckNotCited(db, collection, id); !status.ok()) return status;
-             auto deleted = db.Execute(
-                 absl::StrCat("DELETE FROM ", collection.table, " WHERE id = ?"), {std::string(id)});
+             auto deleted =
+                 db.Execute(absl::StrCat("DELETE FROM ", collection.table, " WHERE id = ?"),
+                            {std::string(id)});
              if (!deleted.ok()) return deleted.status();
-             auto uncited = db.Execute("DELETE FROM citations WHERE collection = ? AND record_id = ?",
-                                       {collection.name, std::string(id)});
+             auto uncited =
+                 db.Execute("DELETE FROM citations WHERE collection = ? AND record_id = ?",
+                            {collection.name, std::string(id)});
              if (!uncited.ok()) return uncited.status();
              current->row.create_time_us = current->create_us;
              NoteChange(collection, Change::Kind::kDeleted, current->row, current->row.payload);
@@ -438,7 +439,8 @@ class SqlStore final : public Store {
              }
              if (collection.after_write) {
                Editor editor(*this, db);
-               auto status = collection.after_write(editor, {RowChange{current->row, std::nullopt}});
+               auto status =
+                   collection.after_write(editor, {RowChange{current->row, std::nullopt}});
                if (!status.ok()) return status;
              }
              return true;
@@ -499,8 +501,8 @@ class SqlStore final : public Store {
                       ")");
       for (const auto& name : search.collections) values.push_back(name);
     }
-    std::string sql = absl::StrCat("SELECT collection, record_id, doc, score, snippet FROM (",
-                                   matches, ") m");
+    std::string sql =
+        absl::StrCat("SELECT collection, record_id, doc, score, snippet FROM (", matches, ") m");
     if (after.has_value()) {
       const auto* score = std::get_if<int64_t>(&after->keys[0]);
       if (score == nullptr) return absl::InvalidArgumentError("invalid page_token");
@@ -741,10 +743,10 @@ class SqlStore final : public Store {
                for (int64_t after = 0;;) {
                  std::vector<ViewChange> batch;
                  {
-                   auto rows = db.Query(absl::StrCat("SELECT ", kFixedColumns, " FROM ",
-                                                     collection->table,
-                                                     " WHERE seq > ? ORDER BY seq LIMIT ?"),
-                                        {after, kBatch});
+                   auto rows =
+                       db.Query(absl::StrCat("SELECT ", kFixedColumns, " FROM ", collection->table,
+                                             " WHERE seq > ? ORDER BY seq LIMIT ?"),
+                                {after, kBatch});
                    if (!rows.ok()) return rows.status();
                    while (true) {
                      auto has_row = (*rows)->Next();
@@ -793,10 +795,10 @@ class SqlStore final : public Store {
              for (int64_t after = 0;;) {
                std::vector<Row> batch;
                {
-                 auto rows = db.Query(absl::StrCat("SELECT ", kFixedColumns, " FROM ",
-                                                   collection.table,
-                                                   " WHERE seq > ? ORDER BY seq LIMIT ?"),
-                                      {after, kBatch});
+                 auto rows =
+                     db.Query(absl::StrCat("SELECT ", kFixedColumns, " FROM ", collection.table,
+                                           " WHERE seq > ? ORDER BY seq LIMIT ?"),
+                              {after, kBatch});
                  if (!rows.ok()) return rows.status();
                  while (true) {
                    auto has_row = (*rows)->Next();
@@ -824,8 +826,8 @@ class SqlStore final : public Store {
                  }
                }
              }
-             auto cleared = db.Execute("DELETE FROM reindex_pending WHERE collection = ?",
-                                       {collection.name});
+             auto cleared =
+                 db.Execute("DELETE FROM reindex_pending WHERE collection = ?", {collection.name});
              if (!cleared.ok()) return cleared.status();
              return true;
            })
@@ -851,9 +853,8 @@ class SqlStore final : public Store {
         const std::string& order_by) override {
       std::vector<SqlValue> values;
       std::vector<std::string> conditions = Equal(equal, &values);
-      return Rows(collection, conditions, absl::StrCat(order_by.empty() ? "" : order_by + ", ",
-                                                       "seq"),
-                  values);
+      return Rows(collection, conditions,
+                  absl::StrCat(order_by.empty() ? "" : order_by + ", ", "seq"), values);
     }
 
     absl::StatusOr<std::vector<Row>> SelectRange(const Collection& collection,
@@ -861,8 +862,7 @@ class SqlStore final : public Store {
       std::vector<SqlValue> values;
       std::vector<std::string> conditions = Equal(range.equal, &values);
       if (range.from.has_value()) {
-        conditions.push_back(
-            absl::StrCat(range.order_column, range.descending ? " < ?" : " >= ?"));
+        conditions.push_back(absl::StrCat(range.order_column, range.descending ? " < ?" : " >= ?"));
         values.push_back(*range.from);
       }
       const char* direction = range.descending ? " DESC" : "";
@@ -875,7 +875,8 @@ class SqlStore final : public Store {
     }
 
     absl::Status Put(const Collection& collection, Row row) override {
-      auto rows = FindById(db_, collection, "payload, revision", row.id, store_.pool_->LockSuffix());
+      auto rows =
+          FindById(db_, collection, "payload, revision", row.id, store_.pool_->LockSuffix());
       if (absl::IsNotFound(rows.status())) {
         return store_.InsertRow(db_, collection, row, false);
       }
@@ -890,10 +891,10 @@ class SqlStore final : public Store {
       if (!rows_created.ok()) return rows_created.status();
       row.create_time_us = (*rows_created)->Int(0);
       rows_created->reset();
-      auto status = store_.UpdateRow(db_, collection, row,
-                                     {"payload = ?", "etag = ?", "revision = ?", "update_us = ?"},
-                                     {StoredPayload(row.payload), row.etag, revision, row.update_time_us},
-                                     /*citations=*/false);
+      auto status = store_.UpdateRow(
+          db_, collection, row, {"payload = ?", "etag = ?", "revision = ?", "update_us = ?"},
+          {StoredPayload(row.payload), row.etag, revision, row.update_time_us},
+          /*citations=*/false);
       if (status.ok()) NoteChange(collection, Change::Kind::kUpdated, row, before);
       return status;
     }
@@ -932,11 +933,10 @@ class SqlStore final : public Store {
                                           const std::vector<std::string>& conditions,
                                           const std::string& order,
                                           const std::vector<SqlValue>& values) {
-      auto rows = db_.Query(
-          absl::StrCat("SELECT ", kFixedColumns, " FROM ", collection.table,
-                       conditions.empty() ? "" : " WHERE ", absl::StrJoin(conditions, " AND "),
-                       " ORDER BY ", order),
-          ToParams(values));
+      auto rows = db_.Query(absl::StrCat("SELECT ", kFixedColumns, " FROM ", collection.table,
+                                         conditions.empty() ? "" : " WHERE ",
+                                         absl::StrJoin(conditions, " AND "), " ORDER BY ", order),
+                            ToParams(values));
       if (!rows.ok()) return rows.status();
       std::vector<Row> found;
       while (true) {
@@ -1027,8 +1027,8 @@ class SqlStore final : public Store {
         // What the row gave before: the views follow the rows as they
         // were when the transaction began.
         if (!view.before.has_value()) {
-          return absl::InternalError(absl::StrCat("the write of ", record,
-                                                  " did not say what it changed"));
+          return absl::InternalError(
+              absl::StrCat("the write of ", record, " did not say what it changed"));
         }
         auto before = collection.pair_views(*view.before);
         if (!before.ok()) return before.status();
@@ -1057,9 +1057,8 @@ class SqlStore final : public Store {
       }
       for (auto& member : now.members) {
         count(member, 1);
-        member_values.insert(member_values.end(), {std::move(member.pair),
-                                                   std::move(member.list), member.rank,
-                                                   view.row.id});
+        member_values.insert(member_values.end(), {std::move(member.pair), std::move(member.list),
+                                                   member.rank, view.row.id});
       }
     }
     if (auto status = InsertValues(db, "timeline_entries (pair, date_key, kind, record, idx)", 5,
@@ -1067,8 +1066,8 @@ class SqlStore final : public Store {
         !status.ok()) {
       return status;
     }
-    if (auto status =
-            InsertValues(db, "pair_members (pair, list_name, sort_key, record_id)", 4, member_values);
+    if (auto status = InsertValues(db, "pair_members (pair, list_name, sort_key, record_id)", 4,
+                                   member_values);
         !status.ok()) {
       return status;
     }
@@ -1076,7 +1075,8 @@ class SqlStore final : public Store {
       if (delta == 0) continue;
       auto counted = db.Execute(
           "INSERT INTO pair_counts (pair, counter, members) VALUES (?, ?, ?) "
-          "ON CONFLICT (pair, counter) DO UPDATE SET members = pair_counts.members + excluded.members",
+          "ON CONFLICT (pair, counter) DO UPDATE SET members = pair_counts.members + "
+          "excluded.members",
           {key.first, key.second, delta});
       if (!counted.ok()) return counted.status();
     }
@@ -1107,9 +1107,9 @@ class SqlStore final : public Store {
       std::vector<std::string> marks(rows, row);
       std::vector<SqlParam> batch(std::make_move_iterator(values.begin() + start),
                                   std::make_move_iterator(values.begin() + start + rows * width));
-      auto added = db.Execute(absl::StrCat("INSERT INTO ", table_and_columns, " VALUES ",
-                                           absl::StrJoin(marks, ", ")),
-                              batch);
+      auto added = db.Execute(
+          absl::StrCat("INSERT INTO ", table_and_columns, " VALUES ", absl::StrJoin(marks, ", ")),
+          batch);
       if (!added.ok()) return added.status();
       start += rows * width;
     }
@@ -1118,8 +1118,8 @@ class SqlStore final : public Store {
 
   static absl::StatusOr<int64_t> ReadCount(SqlConnection& db, const std::string& pair,
                                            const std::string& counter) {
-    auto rows = db.Query("SELECT members FROM pair_counts WHERE pair = ? AND counter = ?",
-                         {pair, counter});
+    auto rows =
+        db.Query("SELECT members FROM pair_counts WHERE pair = ? AND counter = ?", {pair, counter});
     if (!rows.ok()) return rows.status();
     auto has_row = (*rows)->Next();
     if (!has_row.ok()) return has_row.status();
@@ -1153,13 +1153,13 @@ class SqlStore final : public Store {
       values.push_back(list.min_rank);
     }
     values.push_back(list.limit);
-    auto rows = db.Query(
-        absl::StrCat("SELECT t.seq, t.id, t.payload, t.etag, t.create_us, t.update_us "
-                     "FROM pair_members m JOIN ", list.collection->table,
-                     " t ON t.id = m.record_id WHERE ", conditions, " ORDER BY m.sort_key",
-                     list.rank_descending ? " DESC" : "", ", m.record_id",
-                     list.record_descending ? " DESC" : "", " LIMIT ?"),
-        ToParams(values));
+    auto rows =
+        db.Query(absl::StrCat("SELECT t.seq, t.id, t.payload, t.etag, t.create_us, t.update_us "
+                              "FROM pair_members m JOIN ",
+                              list.collection->table, " t ON t.id = m.record_id WHERE ", conditions,
+                              " ORDER BY m.sort_key", list.rank_descending ? " DESC" : "",
+                              ", m.record_id", list.record_descending ? " DESC" : "", " LIMIT ?"),
+                 ToParams(values));
     if (!rows.ok()) return rows.status();
     while (true) {
       auto has_row = (*rows)->Next();
@@ -1190,8 +1190,8 @@ class SqlStore final : public Store {
       auto added = db.Execute(
           "INSERT INTO changes (collection, record_id, kind, payload, etag, create_us, "
           "update_us) VALUES (?, ?, ?, ?, ?, ?, ?)",
-          {change.collection, change.row.id, KindName(change.kind), StoredPayload(change.row.payload),
-           change.row.etag, change.row.create_time_us,
+          {change.collection, change.row.id, KindName(change.kind),
+           StoredPayload(change.row.payload), change.row.etag, change.row.create_time_us,
            deleted ? now : change.row.update_time_us});
       if (!added.ok()) return added.status();
     }
@@ -1233,10 +1233,11 @@ class SqlStore final : public Store {
           text->empty()
               ? db.Execute("DELETE FROM search_docs WHERE collection = ? AND record_id = ?",
                            {collection.name, id})
-              : db.Execute("INSERT INTO search_docs (collection, record_id, body) "
-                           "VALUES (?, ?, ?) ON CONFLICT (collection, record_id) "
-                           "DO UPDATE SET body = excluded.body",
-                           {collection.name, id, *text});
+              : db.Execute(
+                    "INSERT INTO search_docs (collection, record_id, body) "
+                    "VALUES (?, ?, ?) ON CONFLICT (collection, record_id) "
+                    "DO UPDATE SET body = excluded.body",
+                    {collection.name, id, *text});
       return written.status();
     }
     // SQLite: the FTS5 row's rowid is the document number. The full-text
@@ -1322,8 +1323,7 @@ class SqlStore final : public Store {
       for (auto& row : rows) {
         absl::Status status = InsertRow(db, collection, row, keep_metadata, &known_sources);
         // A row's own problem is its result; a failing store fails them all.
-        if (!status.ok() && !absl::IsAlreadyExists(status) &&
-            !absl::IsFailedPrecondition(status)) {
+        if (!status.ok() && !absl::IsAlreadyExists(status) && !absl::IsFailedPrecondition(status)) {
           return status;
         }
         if (status.ok() && collection.after_write && !keep_metadata) {
@@ -1345,16 +1345,15 @@ class SqlStore final : public Store {
   absl::Status CheckCited(SqlConnection& db, const Row& row,
                           absl::flat_hash_set<std::string>* known = nullptr) {
     // One row, `id` of `table`, that `key` names in the citations table.
-    auto check = [&](absl::string_view table, const std::string& id,
-                     const std::string& key, absl::string_view collection) -> absl::Status {
+    auto check = [&](absl::string_view table, const std::string& id, const std::string& key,
+                     absl::string_view collection) -> absl::Status {
       if (known != nullptr && known->contains(key)) return absl::OkStatus();
       auto rows = db.Query(absl::StrCat("SELECT 1 FROM ", table, " WHERE id = ?"), {id});
       if (!rows.ok()) return rows.status();
       auto found = (*rows)->Next();
       if (!found.ok()) return found.status();
       if (!*found) {
-        return absl::FailedPreconditionError(
-            absl::StrCat(collection, "/", id, " does not exist"));
+        return absl::FailedPreconditionError(absl::StrCat(collection, "/", id, " does not exist"));
       }
       if (known != nullptr) known->insert(key);
       return absl::OkStatus();
@@ -1365,9 +1364,9 @@ class SqlStore final : public Store {
       }
     }
     for (const auto& reference : row.references) {
-      if (auto status = check(reference.collection->table, reference.id,
-                              TargetKey(*reference.collection, reference.id),
-                              reference.collection->name);
+      if (auto status =
+              check(reference.collection->table, reference.id,
+                    TargetKey(*reference.collection, reference.id), reference.collection->name);
           !status.ok()) {
         return status;
       }
@@ -1405,10 +1404,10 @@ class SqlStore final : public Store {
     if (citing.empty()) return absl::OkStatus();
     std::string more = total > kNamed ? absl::StrCat(" and ", total - kNamed, " more") : "";
     const bool source = collection.name == kCitedCollection;
-    return absl::FailedPreconditionError(
-        absl::StrCat(collection.name, "/", id, source ? " is still cited by " : " is still named by ",
-                     absl::StrJoin(citing, ", "), more,
-                     source ? "; remove those citations first" : "; remove those references first"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        collection.name, "/", id, source ? " is still cited by " : " is still named by ",
+        absl::StrJoin(citing, ", "), more,
+        source ? "; remove those citations first" : "; remove those references first"));
   }
 
   // Replaces the citations recorded for `row`; a row just inserted has
@@ -1446,16 +1445,17 @@ class SqlStore final : public Store {
       row.create_time_us = row.update_time_us = NextTimestamp();
       row.etag = MakeEtag(row.payload, 1);
     }
-    std::vector<std::string> names = {"id", "payload", "etag", "revision", "create_us", "update_us"};
+    std::vector<std::string> names = {"id",       "payload",   "etag",
+                                      "revision", "create_us", "update_us"};
     names.insert(names.end(), collection.columns.begin(), collection.columns.end());
-    std::vector<SqlParam> values = {row.id, StoredPayload(row.payload), row.etag, int64_t{1},
-                                    row.create_time_us, row.update_time_us};
+    std::vector<SqlParam> values = {row.id,     StoredPayload(row.payload), row.etag,
+                                    int64_t{1}, row.create_time_us,         row.update_time_us};
     for (auto& param : ToParams(row.columns)) values.push_back(std::move(param));
     // Any unique index may refuse the row; then nothing is inserted.
-    auto inserted = db.Execute(absl::StrCat("INSERT INTO ", collection.table, " (",
-                                            absl::StrJoin(names, ", "), ") VALUES (",
-                                            Placeholders(names.size()), ") ON CONFLICT DO NOTHING"),
-                               values);
+    auto inserted = db.Execute(
+        absl::StrCat("INSERT INTO ", collection.table, " (", absl::StrJoin(names, ", "),
+                     ") VALUES (", Placeholders(names.size()), ") ON CONFLICT DO NOTHING"),
+        values);
     if (!inserted.ok()) return inserted.status();
     if (*inserted == 0) return AlreadyExists(db, collection, row.id);
     NoteChange(collection, Change::Kind::kCreated, row);
@@ -1502,9 +1502,10 @@ class SqlStore final : public Store {
                                       absl::string_view id) {
     // The payload only for after_write, which sees the row as it was.
     const bool payload = collection.after_write || collection.pair_views;
-    auto rows = FindById(db, collection,
-                         payload ? "etag, revision, create_us, payload" : "etag, revision, create_us",
-                         id, pool_->LockSuffix());
+    auto rows =
+        FindById(db, collection,
+                 payload ? "etag, revision, create_us, payload" : "etag, revision, create_us", id,
+                 pool_->LockSuffix());
     if (!rows.ok()) return rows.status();
     Version version{(*rows)->Text(0), (*rows)->Int(1), (*rows)->Int(2), Row{}};
     version.row.id = std::string(id);
@@ -1532,11 +1533,13 @@ class SqlStore final : public Store {
     }
     // Keys stored before fingerprints were kept have none to compare.
     const std::string fingerprint = (*rows)->Text(kFixedListColumns + 1);
-    if (!fingerprint.empty() && !request.fingerprint.empty() && fingerprint != request.fingerprint) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "request_id '", request.id, "' was already used for a different request, which created ",
-          first, "; a retry must repeat the request unchanged, a new request needs a new "
-          "request_id"));
+    if (!fingerprint.empty() && !request.fingerprint.empty() &&
+        fingerprint != request.fingerprint) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("request_id '", request.id,
+                       "' was already used for a different request, which created ", first,
+                       "; a retry must repeat the request unchanged, a new request needs a new "
+                       "request_id"));
     }
     return std::optional<Row>(ReadRow(**rows, nullptr));
   }

@@ -43,14 +43,12 @@ absl::Status SqliteError(sqlite3* db, int rc, absl::string_view operation) {
     case SQLITE_LOCKED:
       return absl::UnavailableError("the store is busy; retry");
     case SQLITE_INTERRUPT:
-      return absl::DeadlineExceededError(
-          "the call's deadline passed before the store finished");
+      return absl::DeadlineExceededError("the call's deadline passed before the store finished");
     case SQLITE_IOERR:
       // A write refused for want of space: SQLite reports a file-size limit
       // (EFBIG) or a quota as a failed write, not as SQLITE_FULL, and the
       // errno is often gone by the time the statement ends.
-      if (rc != SQLITE_IOERR_WRITE &&
-          (db == nullptr || !IsOutOfSpace(sqlite3_system_errno(db)))) {
+      if (rc != SQLITE_IOERR_WRITE && (db == nullptr || !IsOutOfSpace(sqlite3_system_errno(db)))) {
         return absl::InternalError("storage error");
       }
       [[fallthrough]];
@@ -107,10 +105,17 @@ std::string ImmutableUri(const std::string& path) {
   std::string uri = "file:";
   for (char c : path) {
     switch (c) {
-      case '%': uri += "%25"; break;
-      case '?': uri += "%3f"; break;
-      case '#': uri += "%23"; break;
-      default: uri += c;
+      case '%':
+        uri += "%25";
+        break;
+      case '?':
+        uri += "%3f";
+        break;
+      case '#':
+        uri += "%23";
+        break;
+      default:
+        uri += c;
     }
   }
   return uri + "?immutable=1";
@@ -122,17 +127,17 @@ class SqliteConnection final : public SqlConnection {
   // `read_only`: the file is opened as immutable, for storage that cannot be
   // written (SQLite then takes no locks and makes no -wal or -shm files).
   static absl::StatusOr<std::unique_ptr<SqliteConnection>> Open(const std::string& path,
-                                                                 bool create = false,
-                                                                 bool read_only = false) {
+                                                                bool create = false,
+                                                                bool read_only = false) {
     sqlite3* db = nullptr;
-    int rc = read_only
-                 ? sqlite3_open_v2(ImmutableUri(path).c_str(), &db,
-                                   SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
-                                   nullptr)
-                 : sqlite3_open_v2(path.c_str(), &db,
-                                   SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
-                                       (create ? SQLITE_OPEN_CREATE : 0),
-                                   nullptr);
+    int rc =
+        read_only
+            ? sqlite3_open_v2(ImmutableUri(path).c_str(), &db,
+                              SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, nullptr)
+            : sqlite3_open_v2(
+                  path.c_str(), &db,
+                  SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0),
+                  nullptr);
     auto connection = std::unique_ptr<SqliteConnection>(new SqliteConnection(db));
     if (rc != SQLITE_OK) {
       return absl::UnavailableError(
@@ -251,8 +256,8 @@ class SqliteConnection final : public SqlConnection {
       }
     }
     sqlite3_stmt* statement = nullptr;
-    int rc = sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &statement,
-                                nullptr);
+    int rc =
+        sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &statement, nullptr);
     if (rc != SQLITE_OK) return SqliteError(db_, rc, "prepare");
     return &statements_.emplace(sql, Cached{statement}).first->second;
   }
@@ -442,13 +447,14 @@ class SqlitePool final : public SqlPool {
     }
     auto connection = SqliteConnection::Open(path_, false, read_only_);
     if (connection.ok()) {
-      auto status = (*connection)->Script(
-          "PRAGMA query_only = 1; "
-          // A page cache of its own per reader (SQLite's default is 2 MiB);
-          // reads of a large store otherwise go to the file system each time.
-          "PRAGMA cache_size = -16384; "
-          // Wildcard filters match case as PostgreSQL does.
-          "PRAGMA case_sensitive_like = 1;");
+      auto status = (*connection)
+                        ->Script(
+                            "PRAGMA query_only = 1; "
+                            // A page cache of its own per reader (SQLite's default is 2 MiB);
+                            // reads of a large store otherwise go to the file system each time.
+                            "PRAGMA cache_size = -16384; "
+                            // Wildcard filters match case as PostgreSQL does.
+                            "PRAGMA case_sensitive_like = 1;");
       if (status.ok()) return connection;
       connection = status;
     }
@@ -488,14 +494,13 @@ absl::StatusOr<int> SchemaVersion(SqliteConnection& db) {
 absl::Status Migrate(SqliteConnection& db, const std::string& path, int target) {
   auto current = SchemaVersion(db);
   if (!current.ok()) {
-    return absl::FailedPreconditionError(absl::StrCat("'", path, "' is not a bilateral database: ",
-                                                      current.status().message()));
+    return absl::FailedPreconditionError(
+        absl::StrCat("'", path, "' is not a bilateral database: ", current.status().message()));
   }
   if (*current > LatestSqliteSchemaVersion()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("'", path, "' has schema version ", *current,
-                     ", newer than this server supports (", LatestSqliteSchemaVersion(),
-                     "); upgrade the server"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "'", path, "' has schema version ", *current, ", newer than this server supports (",
+        LatestSqliteSchemaVersion(), "); upgrade the server"));
   }
   for (const auto& migration : Migrations(query::Dialect::kSqlite)) {
     if (migration.version <= *current || migration.version > target) continue;
@@ -547,8 +552,8 @@ absl::StatusOr<std::unique_ptr<Store>> OpenReadOnly(const std::string& path,
   if (!connection.ok()) return connection.status();
   auto version = SchemaVersion(**connection);
   if (!version.ok()) {
-    return absl::FailedPreconditionError(absl::StrCat("'", path, "' is not a bilateral database: ",
-                                                      version.status().message()));
+    return absl::FailedPreconditionError(
+        absl::StrCat("'", path, "' is not a bilateral database: ", version.status().message()));
   }
   if (*version != LatestSqliteSchemaVersion()) {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -574,11 +579,11 @@ absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
   if (StorageIsReadOnly(path)) return OpenReadOnly(path, options);
   auto writer = SqliteConnection::Open(path, options.create);
   if (!writer.ok()) return writer.status();
-  auto status = (*writer)->Script(absl::StrCat(
-      "PRAGMA journal_mode = WAL; PRAGMA synchronous = ", options.synchronous,
-      // The writer walks every index a write touches; a 64 MiB page cache
-      // keeps their upper levels in memory as a store grows.
-      "; PRAGMA cache_size = -65536;"));
+  auto status = (*writer)->Script(
+      absl::StrCat("PRAGMA journal_mode = WAL; PRAGMA synchronous = ", options.synchronous,
+                   // The writer walks every index a write touches; a 64 MiB page cache
+                   // keeps their upper levels in memory as a store grows.
+                   "; PRAGMA cache_size = -65536;"));
   if (!status.ok()) {
     return absl::FailedPreconditionError(
         absl::StrCat("cannot use '", path, "' as a database: ", status.message()));

@@ -36,8 +36,8 @@ struct SqliteOptions {
 // Opens (creating if needed) and migrates the database at `path`, with the
 // `collections` the service stores. Fails with a message naming the path
 // when the file cannot be opened or is not a database of this service.
-absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(
-    const std::string& path, const SqliteOptions& options);
+absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
+                                                       const SqliteOptions& options);
 
 // The latest schema version this build knows.
 int LatestSqliteSchemaVersion();

@@ -11,8 +11,8 @@
 #include "domain/resources.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "store/test_rows.h"
 #include "store/list_plan.h"
+#include "store/test_rows.h"
 #include "temp_dir.h"
 
 namespace bilateral::store {

@@ -35,8 +35,8 @@ using AfterWrite =
 // after_write finds already right and need not write a second time.
 using BeforeInsert = std::function<void(std::vector<Row>& rows)>;
 
-// Describes how one collection of records is stored. Its table has, besides the fixed columns (seq, id, payload,
-// etag, revision, create_us, update_us), one column per entry of `columns`.
+// Describes how one collection of records is stored. Its table has, besides the fixed columns (seq,
+// id, payload, etag, revision, create_us, update_us), one column per entry of `columns`.
 struct Collection {
   std::string name;                      // "visits", as in resource names
   std::string table;                     // "visits"
@@ -116,8 +116,7 @@ class RowEditor {
   // The rows of `collection` whose columns equal the given values, ordered
   // by `order_by` (column names, comma separated) and then insertion order.
   virtual absl::StatusOr<std::vector<Row>> Select(
-      const Collection& collection,
-      const std::vector<std::pair<std::string, SqlValue>>& equal,
+      const Collection& collection, const std::vector<std::pair<std::string, SqlValue>>& equal,
       const std::string& order_by) = 0;
 
   // The rows of `collection` in `range`, read through an index on the
@@ -203,8 +202,8 @@ inline constexpr size_t kRowOverheadBytes = 256;
 struct RequestKey {
   RequestKey() = default;
   // Implicit, so that a bare key (no fingerprint to compare) reads as one.
-  RequestKey(const char* id) : id(id) {}          // NOLINT
-  RequestKey(const std::string& id) : id(id) {}   // NOLINT
+  RequestKey(const char* id) : id(id) {}         // NOLINT
+  RequestKey(const std::string& id) : id(id) {}  // NOLINT
   RequestKey(absl::string_view id, std::string fingerprint)
       : id(id), fingerprint(std::move(fingerprint)) {}
   std::string id;
@@ -233,7 +232,6 @@ struct PairResult {
   std::vector<PairListResult> lists;  // one per PairQuery::lists
 };
 
-
 struct Page {
   std::vector<Row> rows;
   std::string next_page_token;  // empty on the last page
@@ -244,20 +242,18 @@ class Store {
   virtual ~Store() = default;
 
   // Returns the row with `id`, or NOT_FOUND.
-  virtual absl::StatusOr<Row> Get(const Collection& collection,
-                                  absl::string_view id) = 0;
+  virtual absl::StatusOr<Row> Get(const Collection& collection, absl::string_view id) = 0;
 
   // Returns the rows with `ids`, in that order, from one consistent
   // snapshot; NOT_FOUND naming the first id that does not exist.
-  virtual absl::StatusOr<std::vector<Row>> GetMany(
-      const Collection& collection, const std::vector<std::string>& ids) = 0;
+  virtual absl::StatusOr<std::vector<Row>> GetMany(const Collection& collection,
+                                                   const std::vector<std::string>& ids) = 0;
 
   // Returns one page in the requested order (ties broken by insertion
   // order), seeking past the position the page token records. A malformed
   // filter or order, or a token that was tampered with or issued for another
   // query, is INVALID_ARGUMENT.
-  virtual absl::StatusOr<Page> List(const Collection& collection,
-                                    const ListQuery& query) = 0;
+  virtual absl::StatusOr<Page> List(const Collection& collection, const ListQuery& query) = 0;
 
   // Stores a new row and returns it as stored. ALREADY_EXISTS when the id is
   // taken. With a non-empty `request.id` that was seen before, stores
@@ -271,16 +267,16 @@ class Store {
   // the result for each row says OK or why not (ALREADY_EXISTS,
   // FAILED_PRECONDITION for a cited row that does not exist). Fails as a
   // whole, storing nothing, only when the store itself fails.
-  virtual absl::StatusOr<std::vector<absl::Status>> InsertMany(
-      const Collection& collection, std::vector<Row> rows) = 0;
+  virtual absl::StatusOr<std::vector<absl::Status>> InsertMany(const Collection& collection,
+                                                               std::vector<Row> rows) = 0;
 
   // Stores rows copied from another store exactly as given: ids, payloads,
   // etags, times and citations are kept; cited sources are not checked (the
   // rows come from a consistent store, in any order), and `after_write` is
   // not called (derived values come with the rows). Results per row as for
   // InsertMany.
-  virtual absl::StatusOr<std::vector<absl::Status>> Restore(
-      const Collection& collection, std::vector<Row> rows) = 0;
+  virtual absl::StatusOr<std::vector<absl::Status>> Restore(const Collection& collection,
+                                                            std::vector<Row> rows) = 0;
 
   // Replaces the row with `row.id` atomically. NOT_FOUND when it does not
   // exist; ABORTED, writing nothing, when `expected_etag` is non-empty and
@@ -291,8 +287,7 @@ class Store {
   // Deletes the row with `id`. NOT_FOUND when it does not exist; ABORTED,
   // deleting nothing, on a stale non-empty `expected_etag`;
   // FAILED_PRECONDITION, naming the citing records, when other rows cite it.
-  virtual absl::Status Delete(const Collection& collection,
-                              absl::string_view id,
+  virtual absl::Status Delete(const Collection& collection, absl::string_view id,
                               absl::string_view expected_etag) = 0;
 
   // Number of rows in `collection`.
@@ -338,9 +333,8 @@ class Store {
   // `after_write` sees every row as changed. Payloads, etags and times stay
   // as they are unless `after_write` changes them. Clears the collection's
   // pending mark.
-  virtual absl::Status Reindex(
-      const Collection& collection,
-      const std::function<absl::StatusOr<Row>(const Row&)>& derive) = 0;
+  virtual absl::Status Reindex(const Collection& collection,
+                               const std::function<absl::StatusOr<Row>(const Row&)>& derive) = 0;
 };
 
 }  // namespace bilateral::store

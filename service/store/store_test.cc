@@ -94,8 +94,7 @@ TEST_F(StoreTest, DuplicateIdIsAlreadyExistsAndKeepsTheFirst) {
 TEST_F(StoreTest, UpdateChangesEtagAndKeepsCreateTime) {
   auto inserted = store_->Insert(Visits(), VisitRow("a", "countries/KZ", 1, "v1"), "");
   ASSERT_TRUE(inserted.ok());
-  auto updated = store_->Update(Visits(), VisitRow("a", "countries/CN", 2, "v2"),
-                                inserted->etag);
+  auto updated = store_->Update(Visits(), VisitRow("a", "countries/CN", 2, "v2"), inserted->etag);
   ASSERT_TRUE(updated.ok()) << updated.status();
   EXPECT_NE(updated->etag, inserted->etag);
   EXPECT_EQ(updated->create_time_us, inserted->create_time_us);
@@ -111,11 +110,9 @@ TEST_F(StoreTest, StaleEtagIsAbortedAndWritesNothing) {
   auto inserted = store_->Insert(Visits(), VisitRow("a", "countries/KZ", 1, "v1"), "");
   ASSERT_TRUE(store_->Update(Visits(), VisitRow("a", "countries/KZ", 1, "v2"), "").ok());
 
-  auto stale = store_->Update(Visits(), VisitRow("a", "countries/KZ", 1, "v3"),
-                              inserted->etag);
+  auto stale = store_->Update(Visits(), VisitRow("a", "countries/KZ", 1, "v3"), inserted->etag);
   EXPECT_EQ(stale.status().code(), absl::StatusCode::kAborted);
-  EXPECT_EQ(store_->Delete(Visits(), "a", inserted->etag).code(),
-            absl::StatusCode::kAborted);
+  EXPECT_EQ(store_->Delete(Visits(), "a", inserted->etag).code(), absl::StatusCode::kAborted);
   EXPECT_EQ(store_->Get(Visits(), "a")->payload, "v2");
 }
 
@@ -140,8 +137,8 @@ TEST_F(StoreTest, RepeatedRequestIdReturnsTheFirstResultAndStoresOnce) {
   Row source;
   source.id = "s";
   source.payload = "x";
-  source.columns = {std::string("t"), std::string(""), std::string(""), std::string(""),
-                    std::string("REPORT"), int64_t{0}};
+  source.columns = {std::string("t"), std::string(""),       std::string(""),
+                    std::string(""),  std::string("REPORT"), int64_t{0}};
   auto other = store_->Insert(Sources(), source, "req-1");
   EXPECT_EQ(other.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(*store_->Count(Sources()), 0);
@@ -182,10 +179,13 @@ TEST_F(StoreTest, PagesCoverEveryRowOnceWhileRowsAreInserted) {
   std::set<std::string> before;
   for (int i = 0; i < 95; ++i) {
     std::string id = absl::StrCat("r", i);
-    ASSERT_TRUE(store_->Insert(Visits(), VisitRow(id, "countries/KZ", 20000000 + (i % 7) * 10000), "").ok());
+    ASSERT_TRUE(
+        store_->Insert(Visits(), VisitRow(id, "countries/KZ", 20000000 + (i % 7) * 10000), "")
+            .ok());
     before.insert(id);
   }
-  for (const std::string order : {"", "start_date", "start_date desc", "visitor.name, start_date desc"}) {
+  for (const std::string order :
+       {"", "start_date", "start_date desc", "visitor.name, start_date desc"}) {
     ListQuery query;
     query.page_size = 10;
     query.order_by = order;
@@ -199,10 +199,11 @@ TEST_F(StoreTest, PagesCoverEveryRowOnceWhileRowsAreInserted) {
       if (page->next_page_token.empty()) break;
       query.page_token = page->next_page_token;
       // A row inserted between pages, sorting anywhere.
-      ASSERT_TRUE(store_->Insert(Visits(),
-                                 VisitRow(absl::StrCat("new-", order.size(), "-", inserted),
-                                          "countries/KZ", 20000000 + (inserted % 7) * 10000),
-                                 "")
+      ASSERT_TRUE(store_
+                      ->Insert(Visits(),
+                               VisitRow(absl::StrCat("new-", order.size(), "-", inserted),
+                                        "countries/KZ", 20000000 + (inserted % 7) * 10000),
+                               "")
                       .ok());
       ++inserted;
     }
@@ -216,7 +217,8 @@ TEST_F(StoreTest, PagesCoverEveryRowOnceWhileRowsAreInserted) {
 
 TEST_F(StoreTest, LastPageHasNoToken) {
   for (int i = 0; i < 4; ++i) {
-    ASSERT_TRUE(store_->Insert(Visits(), VisitRow(absl::StrCat("r", i), "countries/KZ", 1), "").ok());
+    ASSERT_TRUE(
+        store_->Insert(Visits(), VisitRow(absl::StrCat("r", i), "countries/KZ", 1), "").ok());
   }
   ListQuery query;
   query.page_size = 2;
@@ -230,7 +232,8 @@ TEST_F(StoreTest, LastPageHasNoToken) {
 
 TEST_F(StoreTest, TokenIsBoundToItsQueryAndTamperingIsRejected) {
   for (int i = 0; i < 3; ++i) {
-    ASSERT_TRUE(store_->Insert(Visits(), VisitRow(absl::StrCat("r", i), "countries/KZ", 1), "").ok());
+    ASSERT_TRUE(
+        store_->Insert(Visits(), VisitRow(absl::StrCat("r", i), "countries/KZ", 1), "").ok());
   }
   ListQuery query;
   query.page_size = 1;
@@ -247,23 +250,21 @@ TEST_F(StoreTest, TokenIsBoundToItsQueryAndTamperingIsRejected) {
   EXPECT_THAT(reused.status().message(), HasSubstr("page_token"));
   other.filter = query.filter;
   other.order_by = "start_date";
-  EXPECT_EQ(store_->List(Visits(), other).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->List(Visits(), other).status().code(), absl::StatusCode::kInvalidArgument);
 
   // Every single-character change to the token is caught.
   for (size_t i = 0; i < token.size(); ++i) {
     ListQuery tampered = query;
     tampered.page_token = token;
     tampered.page_token[i] = tampered.page_token[i] == 'A' ? 'B' : 'A';
-    EXPECT_EQ(store_->List(Visits(), tampered).status().code(),
-              absl::StatusCode::kInvalidArgument)
+    EXPECT_EQ(store_->List(Visits(), tampered).status().code(), absl::StatusCode::kInvalidArgument)
         << "position " << i;
   }
-  for (const std::string& garbage : std::vector<std::string>{"!!!", "AAAA", std::string(5000, 'x')}) {
+  for (const std::string& garbage :
+       std::vector<std::string>{"!!!", "AAAA", std::string(5000, 'x')}) {
     ListQuery tampered = query;
     tampered.page_token = garbage;
-    EXPECT_EQ(store_->List(Visits(), tampered).status().code(),
-              absl::StatusCode::kInvalidArgument);
+    EXPECT_EQ(store_->List(Visits(), tampered).status().code(), absl::StatusCode::kInvalidArgument);
   }
 }
 
@@ -275,8 +276,8 @@ std::vector<std::string> Described(const ChangeBatch& batch) {
     const char* kind = change.kind == Change::Kind::kCreated   ? "created"
                        : change.kind == Change::Kind::kUpdated ? "updated"
                                                                : "deleted";
-    described.push_back(absl::StrCat(kind, " ", change.collection, "/", change.row.id, " ",
-                                     change.row.payload));
+    described.push_back(
+        absl::StrCat(kind, " ", change.collection, "/", change.row.id, " ", change.row.payload));
   }
   return described;
 }
@@ -293,9 +294,9 @@ TEST_F(StoreTest, ChangeFeedHoldsEveryWriteInCommitOrder) {
 
   auto all = store_->ReadChanges(0, {}, 100);
   ASSERT_TRUE(all.ok()) << all.status();
-  EXPECT_THAT(Described(*all), ElementsAre("created visits/a a1", "created visits/b b1",
-                                           "updated visits/a a2", "deleted visits/b ",
-                                           "created visits/c c1"));
+  EXPECT_THAT(Described(*all),
+              ElementsAre("created visits/a a1", "created visits/b b1", "updated visits/a a2",
+                          "deleted visits/b ", "created visits/c c1"));
   for (size_t i = 1; i < all->changes.size(); ++i) {
     EXPECT_GT(all->changes[i].seq, all->changes[i - 1].seq);
   }
@@ -326,7 +327,8 @@ TEST_F(StoreTest, ChangeFeedKeepsOnlyTheRetainedChanges) {
   auto store = test::OpenTestStore(dir_, "retention.db", options);
   ASSERT_TRUE(store.ok()) << store.status();
   for (int i = 0; i < 35; ++i) {
-    ASSERT_TRUE((*store)->Insert(Visits(), VisitRow(absl::StrCat("v", i), "countries/KZ", 1), "").ok());
+    ASSERT_TRUE(
+        (*store)->Insert(Visits(), VisitRow(absl::StrCat("v", i), "countries/KZ", 1), "").ok());
   }
   auto range = (*store)->Changes();
   ASSERT_TRUE(range.ok());
@@ -371,14 +373,17 @@ TEST_F(StoreTest, WritesThatArriveTogetherEachKeepTheirOwnOutcome) {
     if (id == "fails") return absl::FailedPreconditionError("refused after the row was written");
     return absl::OkStatus();
   };
-  std::thread first([&] { EXPECT_TRUE(store.Insert(visits, VisitRow("first", "countries/KZ", 1), "").ok()); });
+  std::thread first(
+      [&] { EXPECT_TRUE(store.Insert(visits, VisitRow("first", "countries/KZ", 1), "").ok()); });
   entered.WaitForNotification();
 
   Row cites_missing = VisitRow("cites-missing", "countries/KZ", 1);
   cites_missing.cited_sources = {"no-such-source"};
   std::vector<std::function<absl::Status()>> writes = {
       [&] { return store.Insert(visits, VisitRow("good-1", "countries/KZ", 1), "").status(); },
-      [&] { return store.Insert(visits, VisitRow("taken", "countries/KZ", 1, "new"), "").status(); },
+      [&] {
+        return store.Insert(visits, VisitRow("taken", "countries/KZ", 1, "new"), "").status();
+      },
       [&] { return store.Insert(visits, VisitRow("good-2", "countries/KZ", 1), "").status(); },
       [&] {
         return store.Update(visits, VisitRow("updated", "countries/KZ", 1, "u3"), updated->etag)

@@ -29,9 +29,17 @@ inline Row VisitRow(const std::string& id, const std::string& host, int64_t star
   Row row;
   row.id = id;
   row.payload = payload;
-  row.columns = {std::string("Visitor"), std::string(""), std::string("countries/CN"),
-                 host, std::string("STATE"), start_date, int64_t{0}, int64_t{0},
-                 std::string("[\"Astana\"]"), std::string("[]"), std::string("[]"),
+  row.columns = {std::string("Visitor"),
+                 std::string(""),
+                 std::string("countries/CN"),
+                 host,
+                 std::string("STATE"),
+                 start_date,
+                 int64_t{0},
+                 int64_t{0},
+                 std::string("[\"Astana\"]"),
+                 std::string("[]"),
+                 std::string("[]"),
                  std::string("visitor")};
   return row;
 }

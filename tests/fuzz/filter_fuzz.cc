@@ -34,9 +34,8 @@ void CompileFor(absl::string_view text) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const absl::string_view text(reinterpret_cast<const char*>(data), size);
-  bilateral::domain::ForEachRecordType([&](auto tag) {
-    CompileFor<typename decltype(tag)::type>(text);
-  });
+  bilateral::domain::ForEachRecordType(
+      [&](auto tag) { CompileFor<typename decltype(tag)::type>(text); });
   auto date = bilateral::query::ParseDateLiteral(text);
   if (date.ok() && date->first > date->second) std::abort();
   return 0;

@@ -31,8 +31,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string again =
       bilateral::store::EncodePageToken(fingerprint, position->keys, position->seq);
   auto round_trip = bilateral::store::DecodePageToken(again, fingerprint, key_count);
-  if (!round_trip.ok() || round_trip->keys != position->keys ||
-      round_trip->seq != position->seq) {
+  if (!round_trip.ok() || round_trip->keys != position->keys || round_trip->seq != position->seq) {
     std::abort();
   }
   if (bilateral::store::DecodePageToken(again, fingerprint + 1, key_count).ok()) std::abort();

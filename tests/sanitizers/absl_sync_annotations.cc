@@ -55,15 +55,12 @@ static_assert(ABSL_OPTION_USE_INLINE_NAMESPACE,
 // ("_ZN", "5Mutex4LockEv") for absl::Mutex::Lock().
 template <typename Function>
 Function Next(const char* head, const char* tail) {
-  const std::string inline_namespace =
-      BILATERAL_STRINGIFY(ABSL_OPTION_INLINE_NAMESPACE_NAME);
-  const std::string name = std::string(head) + "4absl" +
-                           std::to_string(inline_namespace.size()) +
+  const std::string inline_namespace = BILATERAL_STRINGIFY(ABSL_OPTION_INLINE_NAMESPACE_NAME);
+  const std::string name = std::string(head) + "4absl" + std::to_string(inline_namespace.size()) +
                            inline_namespace + tail;
   void* symbol = dlsym(RTLD_NEXT, name.c_str());
   if (symbol == nullptr) {
-    std::fprintf(stderr, "absl_sync_annotations: %s not found: %s\n",
-                 name.c_str(), dlerror());
+    std::fprintf(stderr, "absl_sync_annotations: %s not found: %s\n", name.c_str(), dlerror());
     std::abort();
   }
   return reinterpret_cast<Function>(symbol);
@@ -178,8 +175,8 @@ void Mutex::LockWhen(const Condition& cond) {
 }
 
 void Mutex::ReaderLockWhen(const Condition& cond) {
-  static const auto next = Next<void (*)(Mutex*, const Condition&)>(
-      "_ZN", "5Mutex14ReaderLockWhenERKNS0_9ConditionE");
+  static const auto next =
+      Next<void (*)(Mutex*, const Condition&)>("_ZN", "5Mutex14ReaderLockWhenERKNS0_9ConditionE");
   CallAnnotated(next, this, cond);
   Acquired(this);
 }
@@ -217,8 +214,7 @@ bool Mutex::ReaderLockWhenWithDeadline(const Condition& cond, absl::Time deadlin
 }
 
 void CondVar::Wait(Mutex* mu) {
-  static const auto next =
-      Next<void (*)(CondVar*, Mutex*)>("_ZN", "7CondVar4WaitEPNS0_5MutexE");
+  static const auto next = Next<void (*)(CondVar*, Mutex*)>("_ZN", "7CondVar4WaitEPNS0_5MutexE");
   Releasing(mu);
   next(this, mu);
   Acquired(mu);

@@ -42,15 +42,16 @@ int Unguarded() {
 
 int Locks() {
   absl::Mutex mu;
-  int guarded = 0;   // under mu
-  int turn = 0;      // under mu
+  int guarded = 0;  // under mu
+  int turn = 0;     // under mu
   absl::CondVar changed;
 
   // The writer waits for its turn with Await; the main thread's Unlock
   // evaluates the condition on the writer's behalf.
   std::thread writer([&] {
     absl::MutexLock lock(&mu);
-    mu.Await(absl::Condition(+[](int* t) { return *t == 1; }, &turn));
+    mu.Await(absl::Condition(
+        +[](int* t) { return *t == 1; }, &turn));
     guarded += 1;
     turn = 2;
     changed.SignalAll();
@@ -136,13 +137,14 @@ class Service final : public grpc::health::v1::Health::CallbackService {
 int CallsRaceWithAThread(bool on_done) {
   Service service(on_done);
   int port = 0;
-  std::unique_ptr<grpc::Server> server = grpc::ServerBuilder()
-      .AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port)
-      .RegisterService(&service)
-      .BuildAndStart();
+  std::unique_ptr<grpc::Server> server =
+      grpc::ServerBuilder()
+          .AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port)
+          .RegisterService(&service)
+          .BuildAndStart();
   if (server == nullptr) return 1;
-  auto stub = grpc::health::v1::Health::NewStub(grpc::CreateChannel(
-      "127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()));
+  auto stub = grpc::health::v1::Health::NewStub(
+      grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()));
 
   // A thread of the process that shares nothing with gRPC writes the int.
   std::thread writer([] { WriteShared(5); });

@@ -53,8 +53,7 @@ std::string MoneyText(const v1::Money& money) {
     fraction.erase(fraction.find_last_not_of('0') + 1);
     absl::StrAppend(&amount, ".", fraction);
   }
-  return money.currency_code().empty() ? amount
-                                       : absl::StrCat(money.currency_code(), " ", amount);
+  return money.currency_code().empty() ? amount : absl::StrCat(money.currency_code(), " ", amount);
 }
 
 std::string QuantityText(const v1::Quantity& quantity) {

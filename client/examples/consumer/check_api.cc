@@ -103,9 +103,8 @@ int main() {
     }
   });
   bilateral::SourceClient sources(bilateral::MakeSourceConnection(*channel, options));
-  const std::string run = "cpp-consumer-" + std::to_string(std::chrono::system_clock::now()
-                                                              .time_since_epoch()
-                                                              .count());
+  const std::string run =
+      "cpp-consumer-" + std::to_string(std::chrono::system_clock::now().time_since_epoch().count());
   std::string found;
   for (int attempt = 0; attempt < 20 && found.empty(); ++attempt) {
     v1::Source source;

@@ -158,8 +158,8 @@ struct BackoffPolicyOption {
 
 // One attempt of a call, as the request log sees it.
 struct RequestLogEntry {
-  std::string method;  // the RPC, e.g. "GetVisit"
-  absl::Status status;  // how the attempt ended; for a stream, the stream
+  std::string method;      // the RPC, e.g. "GetVisit"
+  absl::Status status;     // how the attempt ended; for a stream, the stream
   absl::Duration latency;  // from the attempt's start to its end
 };
 

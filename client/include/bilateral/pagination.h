@@ -61,23 +61,22 @@ class PaginatedRange : public internal::LazyRange<T> {
 // A range over `items`, in order, as one page: what a List returns in a test.
 template <typename T>
 PaginatedRange<T> MakePaginatedRange(std::vector<T> items) {
-  return PaginatedRange<T>([items = std::move(items)](const std::string&) mutable
-                           -> absl::StatusOr<Page<T>> {
-    return Page<T>{std::move(items), ""};
-  });
+  return PaginatedRange<T>(
+      [items = std::move(items)](const std::string&) mutable -> absl::StatusOr<Page<T>> {
+        return Page<T>{std::move(items), ""};
+      });
 }
 
 // A range over `items` that then fails with `error` (not OK), as a List does
 // when a later page cannot be fetched; with no items, it holds only the error.
 template <typename T>
 PaginatedRange<T> MakePaginatedRange(std::vector<T> items, absl::Status error) {
-  return PaginatedRange<T>(
-      [items = std::move(items), error = std::move(error)](
-          const std::string& token) mutable -> absl::StatusOr<Page<T>> {
-        if (!token.empty() || items.empty()) return error;
-        // Any non-empty token asks for the page that fails.
-        return Page<T>{std::move(items), "error"};
-      });
+  return PaginatedRange<T>([items = std::move(items), error = std::move(error)](
+                               const std::string& token) mutable -> absl::StatusOr<Page<T>> {
+    if (!token.empty() || items.empty()) return error;
+    // Any non-empty token asks for the page that fails.
+    return Page<T>{std::move(items), "error"};
+  });
 }
 
 // A range holding only `error` (not OK): a List that fails at once.

@@ -37,16 +37,15 @@ template <typename T>
 StreamRange<T> MakeStreamRange(std::vector<T> messages, absl::Status error = absl::OkStatus()) {
   size_t index = 0;
   bool error_given = false;
-  return StreamRange<T>(
-      [messages = std::move(messages), error = std::move(error), index,
-       error_given]() mutable -> absl::optional<absl::StatusOr<T>> {
-        if (index < messages.size()) return absl::StatusOr<T>(std::move(messages[index++]));
-        if (!error.ok() && !error_given) {
-          error_given = true;
-          return absl::StatusOr<T>(error);
-        }
-        return absl::nullopt;
-      });
+  return StreamRange<T>([messages = std::move(messages), error = std::move(error), index,
+                         error_given]() mutable -> absl::optional<absl::StatusOr<T>> {
+    if (index < messages.size()) return absl::StatusOr<T>(std::move(messages[index++]));
+    if (!error.ok() && !error_given) {
+      error_given = true;
+      return absl::StatusOr<T>(error);
+    }
+    return absl::nullopt;
+  });
 }
 
 }  // namespace bilateral

@@ -64,8 +64,8 @@ class TradeRecordImportWriter {
 // are retried as their retry policy says.
 class TradeRecordClient : public TradeRecordClientBase {
  public:
-  using TradeRecordClientBase::TradeRecordClientBase;
   using TradeRecordClientBase::ImportTradeRecords;
+  using TradeRecordClientBase::TradeRecordClientBase;
 
   // Stores `records` through one ImportTradeRecords stream, in chunks of at
   // most `options.chunk_size` (with `use_names`, named and unnamed records
@@ -77,8 +77,7 @@ class TradeRecordClient : public TradeRecordClientBase {
   // failure may be stored. Importing the same records again with
   // `use_names` is safe: the stored ones come back as ALREADY_EXISTS rows.
   absl::StatusOr<v1::ImportTradeRecordsResponse> ImportTradeRecords(
-      std::vector<v1::TradeRecord> records, const ImportOptions& options = {},
-      Options opts = {});
+      std::vector<v1::TradeRecord> records, const ImportOptions& options = {}, Options opts = {});
   // As above, with the records written one by one to the writer returned,
   // which holds at most one chunk; the stream opens at once. A chunk size
   // below 1 makes the writer's Finish INVALID_ARGUMENT, with no call made.

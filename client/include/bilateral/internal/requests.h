@@ -61,8 +61,7 @@ absl::StatusOr<std::vector<T>> TakeRecords(
     google::protobuf::RepeatedPtrField<T>* (Response::*records)()) {
   if (!response.ok()) return response.status();
   auto& list = *((*response).*records)();
-  return std::vector<T>(std::make_move_iterator(list.begin()),
-                        std::make_move_iterator(list.end()));
+  return std::vector<T>(std::make_move_iterator(list.begin()), std::make_move_iterator(list.end()));
 }
 
 }  // namespace bilateral::internal
