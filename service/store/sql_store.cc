@@ -194,6 +194,8 @@ struct ViewChange {
 
 // The changes a write transaction made, one per row, appended to the feed
 // just before it commits; and the rows whose pair views must follow them.
+// Write hands each write's body its own, and the body passes it to every
+// function that changes a row, which notes the change here.
 class PendingChanges {
  public:
   void Note(const Collection& collection, Change::Kind kind, const Row& row,
@@ -264,16 +266,6 @@ class PendingChanges {
   std::vector<ViewChange> views_;
   absl::flat_hash_map<std::string, size_t> view_index_;
 };
-
-// The pending changes of the write transaction running on this thread.
-thread_local PendingChanges* current_changes = nullptr;
-
-// Notes a write of `row`; `before_payload` is the row's payload before the
-// write (for updates and deletes of collections with pair views).
-void NoteChange(const Collection& collection, Change::Kind kind, const Row& row,
-                const std::optional<std::string>& before_payload = std::nullopt) {
-  if (current_changes != nullptr) current_changes->Note(collection, kind, row, before_payload);
-}
 
 class SqlStore final : public Store {
  public:
@@ -346,33 +338,34 @@ class SqlStore final : public Store {
     const std::string& request_id = request.id;
     for (int attempt = 1;; ++attempt) {
       Row candidate = row;
-      auto result = Write<Row>([&](SqlConnection& db) -> absl::StatusOr<Row> {
-        if (!request_id.empty()) {
-          auto replay = FindRequest(db, collection, request);
-          if (!replay.ok()) return replay.status();
-          if (replay->has_value()) return std::move(**replay);
-        }
-        if (auto status = InsertRow(db, collection, candidate, false); !status.ok()) {
-          return status;
-        }
-        if (collection.after_write) {
-          auto derived =
-              AfterWriteOf(db, collection, {RowChange{std::nullopt, candidate}}, candidate.id);
-          if (!derived.ok()) return derived.status();
-          candidate = *std::move(derived);
-        }
-        if (!request_id.empty()) {
-          auto stored = db.Execute(
-              "INSERT INTO request_ids (request_id, collection, id, payload, etag, create_us, "
-              "update_us, fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-              {request_id, collection.name, candidate.id, StoredPayload(candidate.payload),
-               candidate.etag, candidate.create_time_us, candidate.update_time_us,
-               request.fingerprint});
-          if (!stored.ok()) return stored.status();
-          if (*stored == 0) return KeyTakenConcurrently();
-        }
-        return Stored(std::move(candidate));
-      });
+      auto result =
+          Write<Row>([&](SqlConnection& db, PendingChanges& pending) -> absl::StatusOr<Row> {
+            if (!request_id.empty()) {
+              auto replay = FindRequest(db, collection, request);
+              if (!replay.ok()) return replay.status();
+              if (replay->has_value()) return std::move(**replay);
+            }
+            if (auto status = InsertRow(db, pending, collection, candidate, false); !status.ok()) {
+              return status;
+            }
+            if (collection.after_write) {
+              auto derived = AfterWriteOf(db, pending, collection,
+                                          {RowChange{std::nullopt, candidate}}, candidate.id);
+              if (!derived.ok()) return derived.status();
+              candidate = *std::move(derived);
+            }
+            if (!request_id.empty()) {
+              auto stored = db.Execute(
+                  "INSERT INTO request_ids (request_id, collection, id, payload, etag, create_us, "
+                  "update_us, fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                  {request_id, collection.name, candidate.id, StoredPayload(candidate.payload),
+                   candidate.etag, candidate.create_time_us, candidate.update_time_us,
+                   request.fingerprint});
+              if (!stored.ok()) return stored.status();
+              if (*stored == 0) return KeyTakenConcurrently();
+            }
+            return Stored(std::move(candidate));
+          });
       if (result.ok() || attempt == kInsertAttempts || result.status() != KeyTakenConcurrently()) {
         return result;
       }
@@ -391,7 +384,7 @@ class SqlStore final : public Store {
 
   absl::StatusOr<Row> Update(const Collection& collection, Row row,
                              absl::string_view expected_etag) override {
-    return Write<Row>([&](SqlConnection& db) -> absl::StatusOr<Row> {
+    return Write<Row>([&](SqlConnection& db, PendingChanges& pending) -> absl::StatusOr<Row> {
       auto current = ReadVersion(db, collection, row.id);
       if (!current.ok()) return current.status();
       if (!expected_etag.empty() && expected_etag != current->etag) {
@@ -406,9 +399,9 @@ class SqlStore final : public Store {
                               {"payload = ?", "etag = ?", "revision = ?", "update_us = ?"},
                               {StoredPayload(row.payload), row.etag, revision, row.update_time_us});
       if (!status.ok()) return status;
-      NoteChange(collection, Change::Kind::kUpdated, row, current->row.payload);
+      pending.Note(collection, Change::Kind::kUpdated, row, current->row.payload);
       if (collection.after_write) {
-        return AfterWriteOf(db, collection, {RowChange{current->row, row}}, row.id);
+        return AfterWriteOf(db, pending, collection, {RowChange{current->row, row}}, row.id);
       }
       return Stored(std::move(row));
     });
@@ -416,7 +409,7 @@ class SqlStore final : public Store {
 
   absl::Status Delete(const Collection& collection, absl::string_view id,
                       absl::string_view expected_etag) override {
-    return Write<bool>([&](SqlConnection& db) -> absl::StatusOr<bool> {
+    return Write<bool>([&](SqlConnection& db, PendingChanges& pending) -> absl::StatusOr<bool> {
              auto current = ReadVersion(db, collection, id);
              if (!current.ok()) return current.status();
              if (!expected_etag.empty() && expected_etag != current->etag) {
@@ -432,13 +425,13 @@ class SqlStore final : public Store {
                             {collection.name, std::string(id)});
              if (!uncited.ok()) return uncited.status();
              current->row.create_time_us = current->create_us;
-             NoteChange(collection, Change::Kind::kDeleted, current->row, current->row.payload);
+             pending.Note(collection, Change::Kind::kDeleted, current->row, current->row.payload);
              if (auto status = WriteSearchText(db, collection, std::string(id), std::string());
                  !status.ok()) {
                return status;
              }
              if (collection.after_write) {
-               Editor editor(*this, db);
+               Editor editor(*this, db, pending);
                auto status =
                    collection.after_write(editor, {RowChange{current->row, std::nullopt}});
                if (!status.ok()) return status;
@@ -726,7 +719,7 @@ class SqlStore final : public Store {
   }
 
   absl::Status RebuildPairViews(const std::vector<const Collection*>& collections) override {
-    return Write<bool>([&](SqlConnection& db) -> absl::StatusOr<bool> {
+    return Write<bool>([&](SqlConnection& db, PendingChanges& pending) -> absl::StatusOr<bool> {
              // Replicas starting together rebuild one at a time, so that
              // one's rows are never half in another's clearing.
              if (pool_->dialect() == query::Dialect::kPostgres) {
@@ -789,7 +782,7 @@ class SqlStore final : public Store {
 
   absl::Status Reindex(const Collection& collection,
                        const std::function<absl::StatusOr<Row>(const Row&)>& derive) override {
-    return Write<bool>([&](SqlConnection& db) -> absl::StatusOr<bool> {
+    return Write<bool>([&](SqlConnection& db, PendingChanges& pending) -> absl::StatusOr<bool> {
              // In batches by seq, so no statement reads the table it updates.
              constexpr int64_t kBatch = 500;
              for (int64_t after = 0;;) {
@@ -820,7 +813,7 @@ class SqlStore final : public Store {
                  changes.push_back(RowChange{stored, stored});
                }
                if (collection.after_write) {
-                 Editor editor(*this, db);
+                 Editor editor(*this, db, pending);
                  if (auto status = collection.after_write(editor, changes); !status.ok()) {
                    return status;
                  }
@@ -846,7 +839,8 @@ class SqlStore final : public Store {
   // transaction.
   class Editor final : public RowEditor {
    public:
-    Editor(SqlStore& store, SqlConnection& db) : store_(store), db_(db) {}
+    Editor(SqlStore& store, SqlConnection& db, PendingChanges& pending)
+        : store_(store), db_(db), pending_(pending) {}
 
     absl::StatusOr<std::vector<Row>> Select(
         const Collection& collection, const std::vector<std::pair<std::string, SqlValue>>& equal,
@@ -878,7 +872,7 @@ class SqlStore final : public Store {
       auto rows =
           FindById(db_, collection, "payload, revision", row.id, store_.pool_->LockSuffix());
       if (absl::IsNotFound(rows.status())) {
-        return store_.InsertRow(db_, collection, row, false);
+        return store_.InsertRow(db_, pending_, collection, row, false);
       }
       if (!rows.ok()) return rows.status();
       std::string before = LoadedPayload((*rows)->Text(0));
@@ -895,7 +889,7 @@ class SqlStore final : public Store {
           db_, collection, row, {"payload = ?", "etag = ?", "revision = ?", "update_us = ?"},
           {StoredPayload(row.payload), row.etag, revision, row.update_time_us},
           /*citations=*/false);
-      if (status.ok()) NoteChange(collection, Change::Kind::kUpdated, row, before);
+      if (status.ok()) pending_.Note(collection, Change::Kind::kUpdated, row, before);
       return status;
     }
 
@@ -949,13 +943,15 @@ class SqlStore final : public Store {
 
     SqlStore& store_;
     SqlConnection& db_;
+    PendingChanges& pending_;
   };
 
   // Runs the collection's after_write on `changes`, then reads the row
   // `id` as it now is, which after_write may have changed.
-  absl::StatusOr<Row> AfterWriteOf(SqlConnection& db, const Collection& collection,
+  absl::StatusOr<Row> AfterWriteOf(SqlConnection& db, PendingChanges& pending,
+                                   const Collection& collection,
                                    const std::vector<RowChange>& changes, const std::string& id) {
-    Editor editor(*this, db);
+    Editor editor(*this, db, pending);
     if (auto status = collection.after_write(editor, changes); !status.ok()) return status;
     auto rows = FindById(db, collection, kFixedColumns, id);
     if (!rows.ok()) return rows.status();
@@ -979,14 +975,12 @@ class SqlStore final : public Store {
   absl::StatusOr<T> Write(Body body) {
     std::optional<absl::StatusOr<T>> result;
     auto status = pool_->Write([&](SqlConnection& db) {
-      PendingChanges changes;
-      current_changes = &changes;
-      result = body(db);
-      current_changes = nullptr;
+      PendingChanges pending;
+      result = body(db, pending);
       if (result->ok()) {
-        if (auto views = WritePairViews(db, changes.TakeViews()); !views.ok()) {
+        if (auto views = WritePairViews(db, pending.TakeViews()); !views.ok()) {
           result = views;
-        } else if (auto appended = AppendChanges(db, changes.changes()); !appended.ok()) {
+        } else if (auto appended = AppendChanges(db, pending.changes()); !appended.ok()) {
           result = appended;
         }
       }
@@ -1314,14 +1308,16 @@ class SqlStore final : public Store {
                                                       std::vector<Row> rows, bool keep_metadata) {
     using Results = std::vector<absl::Status>;
     if (collection.before_insert && !keep_metadata) collection.before_insert(rows);
-    return Write<Results>([&](SqlConnection& db) -> absl::StatusOr<Results> {
+    return Write<Results>([&](SqlConnection& db,
+                              PendingChanges& pending) -> absl::StatusOr<Results> {
       Results results;
       results.reserve(rows.size());
       std::vector<RowChange> changes;
       // Rows of a chunk mostly cite the same few sources: each is looked up once.
       absl::flat_hash_set<std::string> known_sources;
       for (auto& row : rows) {
-        absl::Status status = InsertRow(db, collection, row, keep_metadata, &known_sources);
+        absl::Status status =
+            InsertRow(db, pending, collection, row, keep_metadata, &known_sources);
         // A row's own problem is its result; a failing store fails them all.
         if (!status.ok() && !absl::IsAlreadyExists(status) && !absl::IsFailedPrecondition(status)) {
           return status;
@@ -1332,7 +1328,7 @@ class SqlStore final : public Store {
         results.push_back(std::move(status));
       }
       if (!changes.empty()) {
-        Editor editor(*this, db);
+        Editor editor(*this, db, pending);
         if (auto status = collection.after_write(editor, changes); !status.ok()) return status;
       }
       return results;
@@ -1435,8 +1431,8 @@ class SqlStore final : public Store {
 
   // Inserts `row` (with fresh metadata unless `keep_metadata`), or says why
   // it cannot be stored.
-  absl::Status InsertRow(SqlConnection& db, const Collection& collection, Row& row,
-                         bool keep_metadata,
+  absl::Status InsertRow(SqlConnection& db, PendingChanges& pending, const Collection& collection,
+                         Row& row, bool keep_metadata,
                          absl::flat_hash_set<std::string>* known_sources = nullptr) {
     // Restored rows come from a consistent store, in which a source may cite
     // one restored after it; their citations are recorded all the same.
@@ -1458,7 +1454,7 @@ class SqlStore final : public Store {
         values);
     if (!inserted.ok()) return inserted.status();
     if (*inserted == 0) return AlreadyExists(db, collection, row.id);
-    NoteChange(collection, Change::Kind::kCreated, row);
+    pending.Note(collection, Change::Kind::kCreated, row, std::nullopt);
     if (auto status = WriteSearchText(db, collection, row.id, row.search_text, true);
         !status.ok()) {
       return status;
