@@ -11,6 +11,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -118,6 +119,17 @@ Row ReadRow(SqlRows& rows, int64_t* seq) {
   row.create_time_us = rows.Int(4);
   row.update_time_us = rows.Int(5);
   return row;
+}
+
+// Calls `each` on every row of `rows`, in order; an error stepping through
+// them ends the walk and is returned.
+absl::Status ForEachRow(SqlRows& rows, absl::FunctionRef<void(SqlRows&)> each) {
+  while (true) {
+    auto has_row = rows.Next();
+    if (!has_row.ok()) return has_row.status();
+    if (!*has_row) return absl::OkStatus();
+    each(rows);
+  }
 }
 
 std::string Placeholders(size_t count) {
@@ -548,21 +560,19 @@ class SqlStore final : public Store {
       {
         auto rows = db.Query(sql, ToParams(values));
         if (!rows.ok()) return rows.status();
-        while (true) {
-          auto has_row = (*rows)->Next();
-          if (!has_row.ok()) return has_row.status();
-          if (!*has_row) break;
+        auto walked = ForEachRow(**rows, [&](SqlRows& cursor) {
           Change change;
-          change.seq = (*rows)->Int(0);
-          change.collection = (*rows)->Text(1);
-          change.row.id = (*rows)->Text(2);
-          change.kind = KindFromName((*rows)->Text(3));
-          change.row.payload = LoadedPayload((*rows)->Text(4));
-          change.row.etag = (*rows)->Text(5);
-          change.row.create_time_us = (*rows)->Int(6);
-          change.row.update_time_us = (*rows)->Int(7);
+          change.seq = cursor.Int(0);
+          change.collection = cursor.Text(1);
+          change.row.id = cursor.Text(2);
+          change.kind = KindFromName(cursor.Text(3));
+          change.row.payload = LoadedPayload(cursor.Text(4));
+          change.row.etag = cursor.Text(5);
+          change.row.create_time_us = cursor.Int(6);
+          change.row.update_time_us = cursor.Int(7);
           batch.changes.push_back(std::move(change));
-        }
+        });
+        if (!walked.ok()) return walked;
       }
       if (static_cast<int>(batch.changes.size()) == limit) {
         batch.scanned_through = batch.changes.back().seq;
@@ -625,17 +635,15 @@ class SqlStore final : public Store {
       {
         auto rows = db.Query(sql, ToParams(values));
         if (!rows.ok()) return rows.status();
-        while (true) {
-          auto has_row = (*rows)->Next();
-          if (!has_row.ok()) return has_row.status();
-          if (!*has_row) break;
+        auto walked = ForEachRow(**rows, [&](SqlRows& cursor) {
           TimelineRow& entry = page.entries.emplace_back();
           entry.pair = query.pair;
-          entry.date = (*rows)->Int(0);
-          entry.kind = (*rows)->Int(1);
-          entry.record = (*rows)->Text(2);
-          entry.index = (*rows)->Int(3);
-        }
+          entry.date = cursor.Int(0);
+          entry.kind = cursor.Int(1);
+          entry.record = cursor.Text(2);
+          entry.index = cursor.Int(3);
+        });
+        if (!walked.ok()) return walked;
       }
       // The records, one statement per collection.
       page.collections.resize(page.entries.size());
@@ -664,14 +672,12 @@ class SqlStore final : public Store {
                              ToParams(ids));
         if (!rows.ok()) return rows.status();
         absl::flat_hash_map<std::string, Row> found;
-        while (true) {
-          auto has_row = (*rows)->Next();
-          if (!has_row.ok()) return has_row.status();
-          if (!*has_row) break;
-          Row row = ReadRow(**rows, nullptr);
+        auto walked = ForEachRow(**rows, [&](SqlRows& cursor) {
+          Row row = ReadRow(cursor, nullptr);
           std::string id = row.id;
           found.emplace(std::move(id), std::move(row));
-        }
+        });
+        if (!walked.ok()) return walked;
         for (size_t i : entries) {
           auto it = found.find(page.records[i].id);
           if (it == found.end()) {
@@ -698,12 +704,9 @@ class SqlStore final : public Store {
                              ToParams(values));
         if (!rows.ok()) return rows.status();
         absl::flat_hash_map<std::string, int64_t> counts;
-        while (true) {
-          auto has_row = (*rows)->Next();
-          if (!has_row.ok()) return has_row.status();
-          if (!*has_row) break;
-          counts[(*rows)->Text(0)] = (*rows)->Int(1);
-        }
+        auto walked =
+            ForEachRow(**rows, [&](SqlRows& cursor) { counts[cursor.Text(0)] = cursor.Int(1); });
+        if (!walked.ok()) return walked;
         for (const auto& counter : query.counters) {
           auto it = counts.find(counter);
           result.counts.push_back(it == counts.end() ? 0 : it->second);
@@ -741,15 +744,13 @@ class SqlStore final : public Store {
                                              " WHERE seq > ? ORDER BY seq LIMIT ?"),
                                 {after, kBatch});
                    if (!rows.ok()) return rows.status();
-                   while (true) {
-                     auto has_row = (*rows)->Next();
-                     if (!has_row.ok()) return has_row.status();
-                     if (!*has_row) break;
+                   auto walked = ForEachRow(**rows, [&](SqlRows& cursor) {
                      ViewChange& view = batch.emplace_back();
                      view.collection = collection;
-                     view.row = ReadRow(**rows, &after);
+                     view.row = ReadRow(cursor, &after);
                      view.created = true;  // the views were cleared
-                   }
+                   });
+                   if (!walked.ok()) return walked;
                  }
                  if (batch.empty()) break;
                  if (auto status = WritePairViews(db, std::move(batch)); !status.ok()) {
@@ -771,12 +772,9 @@ class SqlStore final : public Store {
       auto rows = db.Query("SELECT collection FROM reindex_pending ORDER BY collection", {});
       if (!rows.ok()) return rows.status();
       Names names;
-      while (true) {
-        auto has_row = (*rows)->Next();
-        if (!has_row.ok()) return has_row.status();
-        if (!*has_row) return names;
-        names.push_back((*rows)->Text(0));
-      }
+      auto walked = ForEachRow(**rows, [&](SqlRows& cursor) { names.push_back(cursor.Text(0)); });
+      if (!walked.ok()) return walked;
+      return names;
     });
   }
 
@@ -793,12 +791,9 @@ class SqlStore final : public Store {
                                            " WHERE seq > ? ORDER BY seq LIMIT ?"),
                               {after, kBatch});
                  if (!rows.ok()) return rows.status();
-                 while (true) {
-                   auto has_row = (*rows)->Next();
-                   if (!has_row.ok()) return has_row.status();
-                   if (!*has_row) break;
-                   batch.push_back(ReadRow(**rows, &after));
-                 }
+                 auto walked = ForEachRow(
+                     **rows, [&](SqlRows& cursor) { batch.push_back(ReadRow(cursor, &after)); });
+                 if (!walked.ok()) return walked;
                }
                if (batch.empty()) break;
                std::vector<RowChange> changes;
@@ -901,12 +896,10 @@ class SqlStore final : public Store {
           {std::string(source_id)});
       if (!rows.ok()) return rows.status();
       std::vector<std::pair<std::string, std::string>> citing;
-      while (true) {
-        auto has_row = (*rows)->Next();
-        if (!has_row.ok()) return has_row.status();
-        if (!*has_row) return citing;
-        citing.emplace_back((*rows)->Text(0), (*rows)->Text(1));
-      }
+      auto walked = ForEachRow(
+          **rows, [&](SqlRows& cursor) { citing.emplace_back(cursor.Text(0), cursor.Text(1)); });
+      if (!walked.ok()) return walked;
+      return citing;
     }
 
    private:
@@ -933,12 +926,10 @@ class SqlStore final : public Store {
                             ToParams(values));
       if (!rows.ok()) return rows.status();
       std::vector<Row> found;
-      while (true) {
-        auto has_row = (*rows)->Next();
-        if (!has_row.ok()) return has_row.status();
-        if (!*has_row) return found;
-        found.push_back(ReadRow(**rows, nullptr));
-      }
+      auto walked =
+          ForEachRow(**rows, [&](SqlRows& cursor) { found.push_back(ReadRow(cursor, nullptr)); });
+      if (!walked.ok()) return walked;
+      return found;
     }
 
     SqlStore& store_;
@@ -1155,12 +1146,10 @@ class SqlStore final : public Store {
                               ", m.record_id", list.record_descending ? " DESC" : "", " LIMIT ?"),
                  ToParams(values));
     if (!rows.ok()) return rows.status();
-    while (true) {
-      auto has_row = (*rows)->Next();
-      if (!has_row.ok()) return has_row.status();
-      if (!*has_row) return result;
-      result.rows.push_back(ReadRow(**rows, nullptr));
-    }
+    auto walked = ForEachRow(
+        **rows, [&](SqlRows& cursor) { result.rows.push_back(ReadRow(cursor, nullptr)); });
+    if (!walked.ok()) return walked;
+    return result;
   }
 
   // Appends `changes` to the feed, last thing before the commit, and drops
@@ -1390,13 +1379,11 @@ class SqlStore final : public Store {
     if (!rows.ok()) return rows.status();
     std::vector<std::string> citing;
     int64_t total = 0;
-    while (true) {
-      auto has_row = (*rows)->Next();
-      if (!has_row.ok()) return has_row.status();
-      if (!*has_row) break;
-      citing.push_back(absl::StrCat((*rows)->Text(0), "/", (*rows)->Text(1)));
-      total = (*rows)->Int(2);
-    }
+    auto walked = ForEachRow(**rows, [&](SqlRows& cursor) {
+      citing.push_back(absl::StrCat(cursor.Text(0), "/", cursor.Text(1)));
+      total = cursor.Int(2);
+    });
+    if (!walked.ok()) return walked;
     if (citing.empty()) return absl::OkStatus();
     std::string more = total > kNamed ? absl::StrCat(" and ", total - kNamed, " more") : "";
     const bool source = collection.name == kCitedCollection;
