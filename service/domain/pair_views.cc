@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <optional>
 #include <set>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -282,15 +283,13 @@ store::PairViewRows ViewsOf(const v1::Finding& finding, const store::Row& row) {
                  {Member(kOpenFindingsList, row.create_time_us)});
 }
 
-// Calls `f` with a TypeTag of each record type that has timeline entries.
+// Calls `f` with a TypeTag of each record type that has timeline entries:
+// every record type but sources.
 template <typename F>
 void ForEachTimelineType(F&& f) {
-  f(TypeTag<v1::Visit>{});
-  f(TypeTag<v1::Partnership>{});
-  f(TypeTag<v1::TradeRecord>{});
-  f(TypeTag<v1::InfrastructureProject>{});
-  f(TypeTag<v1::Exchange>{});
-  f(TypeTag<v1::Observation>{});
+  ForEachRecordType([&f](auto tag) {
+    if constexpr (!std::is_same_v<typename decltype(tag)::type, v1::Source>) f(tag);
+  });
 }
 
 // The entry of `kind` and `index` that `row`, a record of type `Message`,
