@@ -50,7 +50,7 @@ absl::Status AppendListed(const v1::ListSourcesRequest& request, const store::Ro
   }
   auto source = domain::MessageOf<v1::Source>(row);
   if (!source.ok()) return source.status();
-  source->clear_text();
+  ApplyView(request, &*source);
   domain::EncodedRecord::AppendField(number, source->SerializeAsString(), out);
   return absl::OkStatus();
 }
