@@ -16,6 +16,9 @@
 namespace bilateral {
 namespace {
 
+// The call the test's work is for: no deadline, never cancelled.
+const CallContext kCall;
+
 // Every record of every type, and every finding, by name: payload, etag and
 // times.
 std::map<std::string, std::string> Snapshot(store::Store& store) {
@@ -24,7 +27,7 @@ std::map<std::string, std::string> Snapshot(store::Store& store) {
     store::ListQuery query;
     query.page_size = 7;  // several pages
     while (true) {
-      auto page = store.List(collection, query);
+      auto page = store.List(kCall, collection, query);
       EXPECT_TRUE(page.ok()) << page.status();
       if (!page.ok()) return;
       for (const auto& row : page->rows) {
@@ -57,10 +60,10 @@ TEST(CopyDataTest, EmbeddedToPostgresAndBackIsIdentical) {
   ASSERT_TRUE(server::SeedIfEmpty(**embedded).ok());
   // A record that changed after it was created, so etags and times differ.
   domain::Records<v1::Visit> visits(embedded->get());
-  auto visit = visits.Get("visits/xi-jinping-kz-2024");
+  auto visit = visits.Get(kCall, "visits/xi-jinping-kz-2024");
   ASSERT_TRUE(visit.ok());
   visit->add_cities("Astana");
-  ASSERT_TRUE(visits.Update(*visit, nullptr).ok());
+  ASSERT_TRUE(visits.Update(kCall, *visit, nullptr).ok());
   auto before = Snapshot(**embedded);
   ASSERT_GT(before.size(), 25u);
 
@@ -79,8 +82,8 @@ TEST(CopyDataTest, EmbeddedToPostgresAndBackIsIdentical) {
   EXPECT_EQ(Snapshot(**back), before);
 
   // Citations came along: a cited source stays.
-  auto deleted =
-      domain::Records<v1::Source>(postgres->get()).Delete("sources/xi-kazakhstan-sco-2024", "");
+  auto deleted = domain::Records<v1::Source>(postgres->get())
+                     .Delete(kCall, "sources/xi-kazakhstan-sco-2024", "");
   EXPECT_EQ(deleted.code(), absl::StatusCode::kFailedPrecondition);
 
   // Copying into a store that holds the records already is refused.

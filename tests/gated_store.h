@@ -51,72 +51,81 @@ class GatedStore final : public store::Store {
     return change_reads_;
   }
 
-  absl::StatusOr<store::Row> Get(const store::Collection& collection,
+  absl::StatusOr<store::Row> Get(const CallContext& call, const store::Collection& collection,
                                  absl::string_view id) override {
     Pass(absl::StrCat(collection.name, "/", id));
-    return inner_->Get(collection, id);
+    return inner_->Get(call, collection, id);
   }
-  absl::StatusOr<std::vector<store::Row>> GetMany(const store::Collection& collection,
+  absl::StatusOr<std::vector<store::Row>> GetMany(const CallContext& call,
+                                                  const store::Collection& collection,
                                                   const std::vector<std::string>& ids) override {
     Pass(collection.name);
-    return inner_->GetMany(collection, ids);
+    return inner_->GetMany(call, collection, ids);
   }
-  absl::StatusOr<store::Page> List(const store::Collection& collection,
+  absl::StatusOr<store::Page> List(const CallContext& call, const store::Collection& collection,
                                    const store::ListQuery& query) override {
     Pass(collection.name);
-    return inner_->List(collection, query);
+    return inner_->List(call, collection, query);
   }
-  absl::StatusOr<int64_t> Count(const store::Collection& collection) override {
+  absl::StatusOr<int64_t> Count(const CallContext& call,
+                                const store::Collection& collection) override {
     Pass(collection.name);
-    return inner_->Count(collection);
+    return inner_->Count(call, collection);
   }
-  absl::StatusOr<store::SearchPage> Search(const store::SearchQuery& query) override {
+  absl::StatusOr<store::SearchPage> Search(const CallContext& call,
+                                           const store::SearchQuery& query) override {
     Pass(absl::StrCat("search:", query.text));
-    return inner_->Search(query);
+    return inner_->Search(call, query);
   }
 
-  absl::StatusOr<store::TimelinePage> ReadTimeline(const store::TimelineQuery& query) override {
+  absl::StatusOr<store::TimelinePage> ReadTimeline(const CallContext& call,
+                                                   const store::TimelineQuery& query) override {
     Pass(absl::StrCat("timeline:", query.pair));
-    return inner_->ReadTimeline(query);
+    return inner_->ReadTimeline(call, query);
   }
-  absl::StatusOr<store::PairResult> ReadPair(const store::PairQuery& query) override {
+  absl::StatusOr<store::PairResult> ReadPair(const CallContext& call,
+                                             const store::PairQuery& query) override {
     Pass(absl::StrCat("pair:", query.pair));
-    return inner_->ReadPair(query);
+    return inner_->ReadPair(call, query);
   }
   absl::Status RebuildPairViews(const std::vector<const store::Collection*>& collections) override {
     return inner_->RebuildPairViews(collections);
   }
 
-  absl::StatusOr<store::Row> Insert(const store::Collection& collection, store::Row row,
-                                    const store::RequestKey& request) override {
-    return inner_->Insert(collection, std::move(row), request);
+  absl::StatusOr<store::Row> Insert(const CallContext& call, const store::Collection& collection,
+                                    store::Row row, const store::RequestKey& request) override {
+    return inner_->Insert(call, collection, std::move(row), request);
   }
-  absl::StatusOr<std::vector<absl::Status>> InsertMany(const store::Collection& collection,
+  absl::StatusOr<std::vector<absl::Status>> InsertMany(const CallContext& call,
+                                                       const store::Collection& collection,
                                                        std::vector<store::Row> rows) override {
-    return inner_->InsertMany(collection, std::move(rows));
+    return inner_->InsertMany(call, collection, std::move(rows));
   }
-  absl::StatusOr<std::vector<absl::Status>> Restore(const store::Collection& collection,
+  absl::StatusOr<std::vector<absl::Status>> Restore(const CallContext& call,
+                                                    const store::Collection& collection,
                                                     std::vector<store::Row> rows) override {
-    return inner_->Restore(collection, std::move(rows));
+    return inner_->Restore(call, collection, std::move(rows));
   }
-  absl::StatusOr<store::Row> Update(const store::Collection& collection, store::Row row,
-                                    absl::string_view expected_etag) override {
-    return inner_->Update(collection, std::move(row), expected_etag);
+  absl::StatusOr<store::Row> Update(const CallContext& call, const store::Collection& collection,
+                                    store::Row row, absl::string_view expected_etag) override {
+    return inner_->Update(call, collection, std::move(row), expected_etag);
   }
-  absl::Status Delete(const store::Collection& collection, absl::string_view id,
-                      absl::string_view expected_etag) override {
-    return inner_->Delete(collection, id, expected_etag);
+  absl::Status Delete(const CallContext& call, const store::Collection& collection,
+                      absl::string_view id, absl::string_view expected_etag) override {
+    return inner_->Delete(call, collection, id, expected_etag);
   }
-  absl::StatusOr<store::ChangeBatch> ReadChanges(int64_t after,
+  absl::StatusOr<store::ChangeBatch> ReadChanges(const CallContext& call, int64_t after,
                                                  const std::vector<std::string>& collections,
                                                  int limit) override {
     {
       absl::MutexLock lock(&mu_);
       ++change_reads_;
     }
-    return inner_->ReadChanges(after, collections, limit);
+    return inner_->ReadChanges(call, after, collections, limit);
   }
-  absl::StatusOr<store::ChangeRange> Changes() override { return inner_->Changes(); }
+  absl::StatusOr<store::ChangeRange> Changes(const CallContext& call) override {
+    return inner_->Changes(call);
+  }
   absl::Status Ping() override { return inner_->Ping(); }
   absl::StatusOr<std::vector<std::string>> PendingReindex() override {
     return inner_->PendingReindex();

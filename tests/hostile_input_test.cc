@@ -21,6 +21,9 @@
 namespace bilateral {
 namespace {
 
+// The call the test's work is for: no deadline, never cancelled.
+const CallContext kCall;
+
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -53,7 +56,7 @@ class HostileInputTest : public ::testing::Test {
 
   // The visits stored, to show nothing was stored by halves.
   int64_t VisitCount() {
-    auto count = server_.store().Count(domain::Resource<v1::Visit>::Collection());
+    auto count = server_.store().Count(kCall, domain::Resource<v1::Visit>::Collection());
     EXPECT_TRUE(count.ok());
     return count.value_or(-1);
   }

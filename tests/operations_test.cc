@@ -12,7 +12,7 @@
 #include "absl/time/clock.h"
 #include "bilateral/v1/country.pb.h"
 #include "bilateral/v1/visit.grpc.pb.h"
-#include "common/call_deadline.h"
+#include "common/call_context.h"
 #include "domain/resources.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -149,28 +149,35 @@ TEST(InFlightLimitTest, ACallPastTheLimitIsRefusedWhileAnotherRuns) {
 }
 
 // Storage interrupts the statements of a call whose deadline has passed,
-// and the connection serves the next call as usual.
-TEST(CallDeadlineTest, StorageStopsWorkPastTheDeadline) {
+// whose stop flag is raised or whose client has cancelled, and the
+// connection serves the next call as usual.
+TEST(CallContextTest, StorageStopsWorkForACallThatEnded) {
   test::TestServer server(false);
   ASSERT_TRUE(server.status().ok()) << server.status();
   const auto& countries = domain::Resource<v1::Country>::Collection();
-  ASSERT_GT(*server.store().Count(countries), 100);  // enough rows to be interrupted
+  ASSERT_GT(*server.store().Count(CallContext(), countries), 100);  // enough rows to be interrupted
   store::ListQuery query;
   query.page_size = 1000;
-  {
-    ScopedCallDeadline expired(absl::Now() - absl::Seconds(1), nullptr);
-    EXPECT_EQ(server.store().List(countries, query).status().code(),
-              absl::StatusCode::kDeadlineExceeded);
-  }
+  const CallContext expired(absl::Now() - absl::Seconds(1), nullptr);
+  EXPECT_EQ(server.store().List(expired, countries, query).status().code(),
+            absl::StatusCode::kDeadlineExceeded);
   std::atomic<bool> stop{true};
-  {
-    ScopedCallDeadline stopped(absl::InfiniteFuture(), &stop);
-    EXPECT_EQ(server.store().List(countries, query).status().code(),
-              absl::StatusCode::kDeadlineExceeded);
-  }
-  auto page = server.store().List(countries, query);
+  const CallContext stopped(absl::InfiniteFuture(), &stop);
+  EXPECT_EQ(server.store().List(stopped, countries, query).status().code(),
+            absl::StatusCode::kDeadlineExceeded);
+  const CallContext cancelled(absl::InfiniteFuture(), nullptr, [] { return true; });
+  EXPECT_EQ(server.store().List(cancelled, countries, query).status().code(),
+            absl::StatusCode::kDeadlineExceeded);
+  auto page = server.store().List(CallContext(), countries, query);
   ASSERT_TRUE(page.ok()) << page.status();
-  EXPECT_GT(page->rows.size(), 100u);
+  ASSERT_GT(page->rows.size(), 100u);
+  // A write for a call that has ended is not made.
+  const store::Row& country = page->rows.front();
+  EXPECT_EQ(server.store().Update(expired, countries, country, country.etag).status().code(),
+            absl::StatusCode::kDeadlineExceeded);
+  auto unchanged = server.store().Get(CallContext(), countries, country.id);
+  ASSERT_TRUE(unchanged.ok()) << unchanged.status();
+  EXPECT_EQ(unchanged->etag, country.etag);
 }
 
 }  // namespace

@@ -21,6 +21,9 @@
 namespace bilateral {
 namespace {
 
+// The call the test's work is for: no deadline, never cancelled.
+const CallContext kCall;
+
 using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -289,10 +292,10 @@ TEST(ServerSeedTest, SeedLoadsOnlyIntoAnEmptyStore) {
   ASSERT_TRUE(store.ok());
   ASSERT_TRUE(server::SeedIfEmpty(**store).ok());
   const auto& visits = domain::Resource<v1::Visit>::Collection();
-  EXPECT_EQ(*(*store)->Count(visits), 4);
-  ASSERT_TRUE((*store)->Delete(visits, "xi-jinping-kz-2013", "").ok());
+  EXPECT_EQ(*(*store)->Count(kCall, visits), 4);
+  ASSERT_TRUE((*store)->Delete(kCall, visits, "xi-jinping-kz-2013", "").ok());
   ASSERT_TRUE(server::SeedIfEmpty(**store).ok());
-  EXPECT_EQ(*(*store)->Count(visits), 3);  // a user's deletion stays deleted
+  EXPECT_EQ(*(*store)->Count(kCall, visits), 3);  // a user's deletion stays deleted
 }
 
 }  // namespace

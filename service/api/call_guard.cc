@@ -7,7 +7,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "common/call_deadline.h"
 #include "common/log.h"
 
 namespace bilateral::api {
@@ -145,7 +144,8 @@ absl::Status CallGuard::Admit(grpc::CallbackServerContext* context, const CallIn
 }
 
 absl::Status CallGuard::Execute(grpc::CallbackServerContext* context, const CallInfo& info,
-                                const Admitted& admitted, absl::FunctionRef<absl::Status()> body,
+                                const Admitted& admitted,
+                                absl::FunctionRef<absl::Status(const CallContext&)> body,
                                 bool* ran) {
   absl::Status status;
   const absl::Time deadline = admitted.deadline;
@@ -154,9 +154,8 @@ absl::Status CallGuard::Execute(grpc::CallbackServerContext* context, const Call
   } else if (absl::Now() >= deadline) {
     status = absl::DeadlineExceededError("the call's deadline has passed");
   } else {
-    const std::function<bool()> cancelled = [context] { return context->IsCancelled(); };
-    ScopedCallDeadline scope(deadline, &stop_, &cancelled);
-    status = body();
+    const CallContext call(deadline, &stop_, [context] { return context->IsCancelled(); });
+    status = body(call);
     *ran = true;
     // Storage stopped for a call nobody waits for any more (an interrupted
     // statement, a lock wait given up): say why, not "busy".
@@ -183,7 +182,8 @@ absl::Status CallGuard::Execute(grpc::CallbackServerContext* context, const Call
 }
 
 absl::Status CallGuard::Run(grpc::CallbackServerContext* context, const CallInfo& info,
-                            size_t request_bytes, absl::FunctionRef<absl::Status()> body) {
+                            size_t request_bytes,
+                            absl::FunctionRef<absl::Status(const CallContext&)> body) {
   Admitted admitted;
   bool ran = false;
   absl::Status status = Admit(context, info, &admitted);
@@ -193,7 +193,7 @@ absl::Status CallGuard::Run(grpc::CallbackServerContext* context, const CallInfo
 }
 
 void CallGuard::Start(grpc::CallbackServerContext* context, const CallInfo& info,
-                      size_t request_bytes, std::function<absl::Status()> body,
+                      size_t request_bytes, std::function<absl::Status(const CallContext&)> body,
                       std::function<void(const absl::Status&)> done) {
   Executor* executor = info.access == Access::kRead ? options_.readers : options_.writers;
   if (executor == nullptr) {

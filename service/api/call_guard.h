@@ -21,6 +21,7 @@
 #include "absl/time/time.h"
 #include "api/access.h"
 #include "api/api_keys.h"
+#include "common/call_context.h"
 #include "common/executor.h"
 #include "common/metrics.h"
 
@@ -78,10 +79,11 @@ class CallGuard {
   // PERMISSION_DENIED when the key's role is too low (all before `body` runs), CANCELLED when the
   // client has gone, DEADLINE_EXCEEDED when the deadline has passed, otherwise `body`'s; a body
   // whose storage work stopped because the deadline passed or the client cancelled ends
-  // DEADLINE_EXCEEDED or CANCELLED. `body` runs with the call's deadline and cancellation set for
-  // the thread (common/call_deadline.h). Logs one line and records metrics per run.
+  // DEADLINE_EXCEEDED or CANCELLED. `body` gets the call's context (common/call_context.h), its
+  // deadline, cancellation and the server's stop flag, to pass to the work it does for the call.
+  // Logs one line and records metrics per run.
   absl::Status Run(grpc::CallbackServerContext* context, const CallInfo& info, size_t request_bytes,
-                   absl::FunctionRef<absl::Status()> body);
+                   absl::FunctionRef<absl::Status(const CallContext&)> body);
 
   // Marks the call `context` as one whose request did not parse: Run for it
   // authenticates the caller as usual, then returns `problem` (an
@@ -103,7 +105,8 @@ class CallGuard {
   // DEADLINE_EXCEEDED without `body` running. `body` and `done` must stay
   // valid until `done` has been called.
   void Start(grpc::CallbackServerContext* context, const CallInfo& info, size_t request_bytes,
-             std::function<absl::Status()> body, std::function<void(const absl::Status&)> done);
+             std::function<absl::Status(const CallContext&)> body,
+             std::function<void(const absl::Status&)> done);
 
   // From now on, new calls are refused with UNAVAILABLE before they start;
   // calls already running go on.
@@ -140,7 +143,8 @@ class CallGuard {
   // A body that succeeded but whose response is too large to send ends
   // RESOURCE_EXHAUSTED.
   absl::Status Execute(grpc::CallbackServerContext* context, const CallInfo& info,
-                       const Admitted& admitted, absl::FunctionRef<absl::Status()> body, bool* ran);
+                       const Admitted& admitted,
+                       absl::FunctionRef<absl::Status(const CallContext&)> body, bool* ran);
   // The caller's key id when the call may run; the error otherwise.
   absl::Status Authorize(grpc::CallbackServerContext* context, const CallInfo& info,
                          std::string* key_id) const;

@@ -169,9 +169,12 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchChangesRespo
  public:
   WatchReactor(ChangeFeed& feed, grpc::CallbackServerContext* context,
                const v1::WatchChangesRequest& request)
-      : feed_(feed), context_(context) {
-    absl::Status status = feed_.guard_.Run(context, kWatchInfo, request.ByteSizeLong(),
-                                           [&] { return Start(request); });
+      : feed_(feed), context_(context), call_(absl::InfiniteFuture(), &feed.stopped_, [context] {
+          return context->IsCancelled();
+        }) {
+    absl::Status status =
+        feed_.guard_.Run(context, kWatchInfo, request.ByteSizeLong(),
+                         [&](const CallContext& call) { return Start(call, request); });
     if (!status.ok()) {
       absl::MutexLock lock(&mu_);
       FinishLocked(ToGrpcStatus(status));
@@ -246,7 +249,7 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchChangesRespo
     FeedSlice slice;
     if (!feed_.FromWindow(from, collections_, limit, &slice)) {
       if (!may_read_store) return Step::kBehind;
-      auto read = feed_.FromStore(from, collections_, limit);
+      auto read = feed_.FromStore(call_, from, collections_, limit);
       if (!read.ok()) {
         FinishLocked(ToGrpcStatus(read.status()));
         return Step::kSent;
@@ -292,7 +295,7 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchChangesRespo
 
  private:
   // Checks the request and finds where the stream starts; then admits it.
-  absl::Status Start(const v1::WatchChangesRequest& request) {
+  absl::Status Start(const CallContext& call, const v1::WatchChangesRequest& request) {
     domain::Violations violations;
     for (int i = 0; i < request.collections_size(); ++i) {
       const std::string& name = request.collections(i);
@@ -305,7 +308,7 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchChangesRespo
       collections_.push_back(name);
     }
     if (auto status = violations.ToStatus(); !status.ok()) return status;
-    auto range = feed_.store_.Changes();
+    auto range = feed_.store_.Changes(call);
     if (!range.ok()) return range.status();
     if (!request.cursor().empty()) {
       auto seq = DecodeCursor(request.cursor(), range->store_identity);
@@ -340,6 +343,9 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchChangesRespo
 
   ChangeFeed& feed_;
   grpc::CallbackServerContext* const context_;
+  // The stream's reads of the store stop when its client goes or the feed
+  // stops.
+  const CallContext call_;
   absl::Mutex mu_;
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
   absl::Status refusal_ ABSL_GUARDED_BY(mu_);  // set when the caller's key is revoked
@@ -452,12 +458,12 @@ bool ChangeFeed::FromWindow(int64_t after, const std::vector<std::string>& colle
   return true;
 }
 
-absl::StatusOr<FeedSlice> ChangeFeed::FromStore(int64_t after,
+absl::StatusOr<FeedSlice> ChangeFeed::FromStore(const CallContext& call, int64_t after,
                                                 const std::vector<std::string>& collections,
                                                 int limit) const {
-  auto batch = store_.ReadChanges(after, collections, limit);
+  auto batch = store_.ReadChanges(call, after, collections, limit);
   if (!batch.ok()) return batch.status();
-  auto range = store_.Changes();
+  auto range = store_.Changes(call);
   if (!range.ok()) return range.status();
   FeedSlice slice;
   slice.oldest = range->oldest;
@@ -471,7 +477,9 @@ absl::StatusOr<FeedSlice> ChangeFeed::FromStore(int64_t after,
 }
 
 bool ChangeFeed::Advance() {
-  auto range = store_.Changes();
+  // The feed's own reads, for no call; they stop when the feed does.
+  const CallContext feed(absl::InfiniteFuture(), &stopped_);
+  auto range = store_.Changes(feed);
   if (!range.ok()) return false;
   int64_t through;
   {
@@ -490,7 +498,7 @@ bool ChangeFeed::Advance() {
   const int chunk = std::max(options_.batch_size, 256);
   bool advanced = false;
   while (through < range->latest && !stopped_.load()) {
-    auto batch = store_.ReadChanges(through, {}, chunk);
+    auto batch = store_.ReadChanges(feed, through, {}, chunk);
     if (!batch.ok() || batch->scanned_through <= through) break;
     std::vector<std::shared_ptr<const FeedEvent>> events;
     events.reserve(batch->changes.size());

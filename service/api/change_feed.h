@@ -97,8 +97,8 @@ class ChangeFeed {
   bool FromWindow(int64_t after, const std::vector<std::string>& collections, int limit,
                   FeedSlice* slice) const;
   // The same from the store: an indexed range read from `after`.
-  absl::StatusOr<FeedSlice> FromStore(int64_t after, const std::vector<std::string>& collections,
-                                      int limit) const;
+  absl::StatusOr<FeedSlice> FromStore(const CallContext& call, int64_t after,
+                                      const std::vector<std::string>& collections, int limit) const;
 
   store::Store& store_;
   CallGuard& guard_;

@@ -17,8 +17,8 @@ class RelationshipServiceImpl final : public v1::RelationshipService::CallbackSe
                                             v1::Relationship* response) override {
     return RunUnary(context, guard_,
                     {"bilateral.v1.RelationshipService/GetRelationship", Access::kRead}, *request,
-                    response, [this, request, response] {
-                      return Respond(relationships_.Get(request->name()), response);
+                    response, [this, request, response](const CallContext& call) {
+                      return Respond(relationships_.Get(call, request->name()), response);
                     });
   }
 
@@ -27,8 +27,8 @@ class RelationshipServiceImpl final : public v1::RelationshipService::CallbackSe
                                          v1::ListTimelineResponse* response) override {
     return RunUnary(
         context, guard_, {"bilateral.v1.RelationshipService/ListTimeline", Access::kRead}, *request,
-        response, [this, request, response]() -> absl::Status {
-          auto page = relationships_.ListTimeline(request->parent(), request->page_size(),
+        response, [this, request, response](const CallContext& call) -> absl::Status {
+          auto page = relationships_.ListTimeline(call, request->parent(), request->page_size(),
                                                   request->page_token(), request->filter());
           if (!page.ok()) return page.status();
           response->mutable_entries()->Reserve(static_cast<int>(page->items.size()));

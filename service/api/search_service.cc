@@ -37,7 +37,7 @@ class SearchServiceImpl final : public v1::SearchService::CallbackService {
                                    v1::SearchResponse* response) override {
     return RunUnary(
         context, guard_, {"bilateral.v1.SearchService/Search", Access::kRead}, *request, response,
-        [this, request, response]() -> absl::Status {
+        [this, request, response](const CallContext& call) -> absl::Status {
           domain::Violations violations;
           if (request->query().empty()) {
             violations.Add("query", "required: the words to search for");
@@ -63,7 +63,7 @@ class SearchServiceImpl final : public v1::SearchService::CallbackService {
           query.page_size = request->page_size() == 0 ? kDefaultResults
                                                       : std::min(request->page_size(), kMaxResults);
           query.page_token = request->page_token();
-          auto page = store_.Search(query);
+          auto page = store_.Search(call, query);
           if (absl::IsInvalidArgument(page.status())) {
             const bool token = !request->page_token().empty() &&
                                page.status().message().find("word") == absl::string_view::npos;
@@ -76,7 +76,9 @@ class SearchServiceImpl final : public v1::SearchService::CallbackService {
             result->set_snippet(std::move(hit.snippet));
             result->set_score(hit.score);
           }
-          if (auto status = PointIntoSourceTexts(*page, *response); !status.ok()) return status;
+          if (auto status = PointIntoSourceTexts(call, *page, *response); !status.ok()) {
+            return status;
+          }
           response->set_next_page_token(page->next_page_token);
           return absl::OkStatus();
         });
@@ -85,7 +87,8 @@ class SearchServiceImpl final : public v1::SearchService::CallbackService {
  private:
   // Sets text_start and text_end of each source result whose snippet lies
   // within the source's text, reading the page's sources in one call.
-  absl::Status PointIntoSourceTexts(const store::SearchPage& page, v1::SearchResponse& response) {
+  absl::Status PointIntoSourceTexts(const CallContext& call, const store::SearchPage& page,
+                                    v1::SearchResponse& response) {
     const auto& sources = domain::Resource<v1::Source>::Collection();
     std::vector<std::string> ids;
     std::vector<v1::SearchResult*> results;
@@ -95,7 +98,7 @@ class SearchServiceImpl final : public v1::SearchService::CallbackService {
       results.push_back(response.mutable_results(static_cast<int>(i)));
     }
     if (ids.empty()) return absl::OkStatus();
-    auto rows = store_.GetMany(sources, ids);
+    auto rows = store_.GetMany(call, sources, ids);
     // A source deleted since the search ran keeps its snippet, unplaced.
     if (absl::IsNotFound(rows.status())) return absl::OkStatus();
     if (!rows.ok()) return rows.status();

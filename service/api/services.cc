@@ -64,11 +64,12 @@ class RecordHandlers {
   template <typename Request>
   grpc::ServerUnaryReactor* Get(grpc::CallbackServerContext* context, const CallInfo& info,
                                 const Request& request, Message* response) {
-    return RunUnary(context, guard_, info, request, response, [this, &request, response] {
-      auto status = Respond(records_.Get(request.name()), response);
-      ApplyView(request, response);
-      return status;
-    });
+    return RunUnary(context, guard_, info, request, response,
+                    [this, &request, response](const CallContext& call) {
+                      auto status = Respond(records_.Get(call, request.name()), response);
+                      ApplyView(request, response);
+                      return status;
+                    });
   }
 
   // List, answered with the page's records as stored: their payloads are
@@ -81,9 +82,10 @@ class RecordHandlers {
                                  grpc::ByteBuffer* response_bytes, int items_field) {
     return RunRawUnary<Request>(
         context, guard_, info, request_bytes, response_bytes,
-        [this, items_field](const Request& request, std::string* out) -> absl::Status {
-          auto page = records_.ListStored(
-              {request.page_size(), request.page_token(), request.filter(), request.order_by()});
+        [this, items_field](const CallContext& call, const Request& request,
+                            std::string* out) -> absl::Status {
+          auto page = records_.ListStored(call, {request.page_size(), request.page_token(),
+                                                 request.filter(), request.order_by()});
           if (!page.ok()) return page.status();
           for (const auto& row : page->rows) {
             if (auto status = AppendListed<Message>(request, row, items_field, out); !status.ok()) {
@@ -104,8 +106,8 @@ class RecordHandlers {
                                      const Request& request, Response* response,
                                      google::protobuf::RepeatedPtrField<Message>* items) {
     return RunUnary(context, guard_, info, request, response,
-                    [this, &request, items]() -> absl::Status {
-                      auto found = records_.BatchGet(request.names());
+                    [this, &request, items](const CallContext& call) -> absl::Status {
+                      auto found = records_.BatchGet(call, request.names());
                       if (!found.ok()) return found.status();
                       for (auto& item : *found) {
                         ApplyView(request, &item);
@@ -120,8 +122,9 @@ class RecordHandlers {
                                    const Request& request, const Message& record,
                                    const std::string& id, Message* response) {
     return RunUnary(context, guard_, info, request, response,
-                    [this, &request, &record, &id, response] {
-                      return Respond(records_.Create(record, id, request.request_id()), response);
+                    [this, &request, &record, &id, response](const CallContext& call) {
+                      return Respond(records_.Create(call, record, id, request.request_id()),
+                                     response);
                     });
   }
 
@@ -129,18 +132,23 @@ class RecordHandlers {
   grpc::ServerUnaryReactor* Update(grpc::CallbackServerContext* context, const CallInfo& info,
                                    const Request& request, const Message& record,
                                    Message* response) {
-    return RunUnary(context, guard_, info, request, response, [this, &request, &record, response] {
-      return Respond(
-          records_.Update(record, request.has_update_mask() ? &request.update_mask() : nullptr),
-          response);
-    });
+    return RunUnary(
+        context, guard_, info, request, response,
+        [this, &request, &record, response](const CallContext& call) {
+          return Respond(
+              records_.Update(call, record,
+                              request.has_update_mask() ? &request.update_mask() : nullptr),
+              response);
+        });
   }
 
   template <typename Request>
   grpc::ServerUnaryReactor* Delete(grpc::CallbackServerContext* context, const CallInfo& info,
                                    const Request& request) {
     return RunUnary(context, guard_, info, request, nullptr,
-                    [this, &request] { return records_.Delete(request.name(), request.etag()); });
+                    [this, &request](const CallContext& call) {
+                      return records_.Delete(call, request.name(), request.etag());
+                    });
   }
 
   const domain::Records<Message>& records() const { return records_; }
@@ -223,8 +231,8 @@ class ImportReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
                 grpc::ByteBuffer* response)
       : context_(context), handlers_(handlers), response_bytes_(response) {
     // Admission and access are checked before the first chunk is read.
-    absl::Status admitted =
-        handlers_.guard().Run(context_, kInfo, 0, [] { return absl::OkStatus(); });
+    absl::Status admitted = handlers_.guard().Run(
+        context_, kInfo, 0, [](const CallContext&) { return absl::OkStatus(); });
     if (!admitted.ok()) {
       Finish(ToGrpcStatus(admitted));
       return;
@@ -258,7 +266,8 @@ class ImportReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
     // The chunk is stored on the writers' executor; the next read starts
     // once it is.
     handlers_.guard().Start(
-        context_, kNextChunk, chunk_.ByteSizeLong(), [this] { return Store(); },
+        context_, kNextChunk, chunk_.ByteSizeLong(),
+        [this](const CallContext& call) { return Store(call); },
         [this](const absl::Status& status) { Stored(status); });
   }
 
@@ -292,9 +301,9 @@ class ImportReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
                                           /*continues_call=*/true};
   static constexpr int kMaxReportedErrors = 1000;
 
-  absl::Status Store() {
-    auto results =
-        handlers_.records().Import(std::move(*chunk_.mutable_trade_records()), chunk_.use_names());
+  absl::Status Store(const CallContext& call) {
+    auto results = handlers_.records().Import(call, std::move(*chunk_.mutable_trade_records()),
+                                              chunk_.use_names());
     if (!results.ok()) return results.status();
     for (const auto& result : *results) {
       int64_t index = response_.received_count();
@@ -370,7 +379,7 @@ class CountryServiceImpl final : public v1::CountryService::CallbackService {
                                        const v1::GetCountryRequest* request,
                                        v1::Country* response) override {
     return RunUnary(context, guard_, {"bilateral.v1.CountryService/GetCountry", Access::kRead},
-                    *request, response, [request, response]() -> absl::Status {
+                    *request, response, [request, response](const CallContext&) -> absl::Status {
                       absl::string_view code = request->name();
                       if (!absl::ConsumePrefix(&code, "countries/") || code.empty()) {
                         return domain::InvalidField(
@@ -391,19 +400,20 @@ class CountryServiceImpl final : public v1::CountryService::CallbackService {
   grpc::ServerUnaryReactor* ListCountries(grpc::CallbackServerContext* context,
                                           const v1::ListCountriesRequest* request,
                                           v1::ListCountriesResponse* response) override {
-    return RunUnary(context, guard_, {"bilateral.v1.CountryService/ListCountries", Access::kRead},
-                    *request, response, [this, request, response]() -> absl::Status {
-                      auto query = ListQueryOf(*request, "alpha2");
-                      if (!query.ok()) return query.status();
-                      auto page = store_.List(domain::Resource<v1::Country>::Collection(), *query);
-                      if (!page.ok()) return domain::QueryError(page.status());
-                      for (const auto& row : page->rows) {
-                        auto status = domain::PayloadInto(row, response->add_countries());
-                        if (!status.ok()) return status;
-                      }
-                      response->set_next_page_token(page->next_page_token);
-                      return absl::OkStatus();
-                    });
+    return RunUnary(
+        context, guard_, {"bilateral.v1.CountryService/ListCountries", Access::kRead}, *request,
+        response, [this, request, response](const CallContext& call) -> absl::Status {
+          auto query = ListQueryOf(*request, "alpha2");
+          if (!query.ok()) return query.status();
+          auto page = store_.List(call, domain::Resource<v1::Country>::Collection(), *query);
+          if (!page.ok()) return domain::QueryError(page.status());
+          for (const auto& row : page->rows) {
+            auto status = domain::PayloadInto(row, response->add_countries());
+            if (!status.ok()) return status;
+          }
+          response->set_next_page_token(page->next_page_token);
+          return absl::OkStatus();
+        });
   }
 
  private:
@@ -420,13 +430,14 @@ class FindingServiceImpl final : public v1::FindingService::CallbackService {
                                        const v1::GetFindingRequest* request,
                                        v1::Finding* response) override {
     return RunUnary(context, guard_, {"bilateral.v1.FindingService/GetFinding", Access::kRead},
-                    *request, response, [this, request, response]() -> absl::Status {
+                    *request, response,
+                    [this, request, response](const CallContext& call) -> absl::Status {
                       absl::string_view id = request->name();
                       if (!absl::ConsumePrefix(&id, "findings/") || id.empty() || id.size() > 128 ||
                           domain::HasControlCharacter(id)) {
                         return domain::InvalidField("name", "expected 'findings/{finding}'");
                       }
-                      auto row = store_.Get(Findings(), id);
+                      auto row = store_.Get(call, Findings(), id);
                       if (!row.ok()) return row.status();
                       return domain::MessageInto(*row, response);
                     });
@@ -435,21 +446,21 @@ class FindingServiceImpl final : public v1::FindingService::CallbackService {
   grpc::ServerUnaryReactor* ListFindings(grpc::CallbackServerContext* context,
                                          const v1::ListFindingsRequest* request,
                                          v1::ListFindingsResponse* response) override {
-    return RunUnary(context, guard_, {"bilateral.v1.FindingService/ListFindings", Access::kRead},
-                    *request, response, [this, request, response]() -> absl::Status {
-                      auto query = ListQueryOf(*request);
-                      if (!query.ok()) return query.status();
-                      auto page = store_.List(Findings(), *query);
-                      if (!page.ok()) return domain::QueryError(page.status());
-                      for (const auto& row : page->rows) {
-                        if (auto status = domain::MessageInto(row, response->add_findings());
-                            !status.ok()) {
-                          return status;
-                        }
-                      }
-                      response->set_next_page_token(page->next_page_token);
-                      return absl::OkStatus();
-                    });
+    return RunUnary(
+        context, guard_, {"bilateral.v1.FindingService/ListFindings", Access::kRead}, *request,
+        response, [this, request, response](const CallContext& call) -> absl::Status {
+          auto query = ListQueryOf(*request);
+          if (!query.ok()) return query.status();
+          auto page = store_.List(call, Findings(), *query);
+          if (!page.ok()) return domain::QueryError(page.status());
+          for (const auto& row : page->rows) {
+            if (auto status = domain::MessageInto(row, response->add_findings()); !status.ok()) {
+              return status;
+            }
+          }
+          response->set_next_page_token(page->next_page_token);
+          return absl::OkStatus();
+        });
   }
 
  private:

@@ -16,7 +16,8 @@
 
 namespace bilateral::api {
 
-// Finishes the call with the guarded `body()`'s status. The guard decides
+// Finishes the call with the guarded `body(call)`'s status, `call` being
+// the call's context (common/call_context.h) for the work body does. The guard decides
 // admission on arrival and runs `body` on the server's executor for the
 // call's access, never on gRPC's callback thread (see
 // docs/adr/0001-threading-and-storage.md). `body` runs after this returns:
@@ -37,7 +38,7 @@ grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context, CallGua
 // As RunUnary, for a method registered raw (gRPC's WithRawCallbackMethod),
 // which answers with bytes it encodes itself. The request is parsed here as
 // a `Request`; one that does not parse is refused by the guard as the typed
-// methods' are (api/request_parsing.h). `body(request, &bytes)` appends the
+// methods' are (api/request_parsing.h). `body(call, request, &bytes)` appends the
 // response's encoding to `bytes`, which are sent when it returns OK.
 template <typename Request, typename Body>
 grpc::ServerUnaryReactor* RunRawUnary(grpc::CallbackServerContext* context, CallGuard& guard,
@@ -56,7 +57,9 @@ grpc::ServerUnaryReactor* RunRawUnary(grpc::CallbackServerContext* context, Call
   info.response_bytes = &call->response;
   guard.Start(
       context, info, flat.size(),
-      [call, body = std::move(body)] { return body(call->request, &call->response); },
+      [call, body = std::move(body)](const CallContext& context) {
+        return body(context, call->request, &call->response);
+      },
       [reactor, call, response_bytes](const absl::Status& status) {
         if (status.ok()) {
           grpc::Slice slice(call->response);

@@ -1,6 +1,6 @@
 #include "common/metrics.h"
 
-#include "common/call_deadline.h"
+#include "common/call_context.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -39,23 +39,21 @@ TEST(MetricsTest, RendersCountersHistogramsAndGaugesInTextFormat) {
   EXPECT_THAT(registry.Render(), HasSubstr("level 8\n"));
 }
 
-TEST(CallDeadlineTest, ScopesNestAndStopFlagsEndWork) {
-  EXPECT_EQ(CurrentCallDeadline(), absl::InfiniteFuture());
-  EXPECT_FALSE(CallWorkShouldStop());
+TEST(CallContextTest, DeadlinesStopFlagsAndCancellationEndWork) {
+  EXPECT_FALSE(CallContext().ShouldStop());
+  EXPECT_EQ(CallContext().deadline(), absl::InfiniteFuture());
   std::atomic<bool> stop{false};
-  {
-    ScopedCallDeadline outer(absl::Now() + absl::Hours(1), &stop);
-    EXPECT_FALSE(CallWorkShouldStop());
-    {
-      ScopedCallDeadline inner(absl::InfinitePast(), nullptr);
-      EXPECT_TRUE(CallWorkShouldStop());
-    }
-    EXPECT_FALSE(CallWorkShouldStop());
-    stop = true;
-    EXPECT_TRUE(CallWorkShouldStop());
-  }
-  EXPECT_FALSE(CallWorkShouldStop());
-  EXPECT_EQ(CurrentCallDeadline(), absl::InfiniteFuture());
+  const CallContext open(absl::Now() + absl::Hours(1), &stop);
+  EXPECT_FALSE(open.ShouldStop());
+  EXPECT_TRUE(CallContext(absl::InfinitePast(), nullptr).ShouldStop());
+  bool gone = false;
+  const CallContext cancellable(absl::InfiniteFuture(), nullptr, [&gone] { return gone; });
+  const CallContext copy = cancellable;
+  EXPECT_FALSE(copy.ShouldStop());
+  gone = true;
+  EXPECT_TRUE(copy.ShouldStop());
+  stop = true;
+  EXPECT_TRUE(open.ShouldStop());
 }
 
 }  // namespace

@@ -41,7 +41,7 @@ absl::StatusOr<const CitationChecker::Cached*> CitationChecker::Lookup(
   Cached entry;
   absl::string_view id = source_name;
   absl::ConsumePrefix(&id, "sources/");
-  auto row = store_->Get(Resource<v1::Source>::Collection(), id);
+  auto row = store_->Get(call_, Resource<v1::Source>::Collection(), id);
   if (row.ok()) {
     auto source = PayloadOf<v1::Source>(*row);
     if (!source.ok()) return source.status();

@@ -32,8 +32,9 @@ std::string Sha256Hex(absl::string_view text);
 // one checker serves a whole import chunk.
 class CitationChecker {
  public:
-  // `store` must outlive the checker.
-  explicit CitationChecker(store::Store* store) : store_(store) {}
+  // `store` must outlive the checker; sources are read for `call`, which
+  // must too.
+  CitationChecker(store::Store* store, const CallContext& call) : store_(store), call_(call) {}
 
   // Anchors every citation of `record` (at request path `field`) whose
   // source exists. Adds a violation of `{field}.{path}.quote` for a quote
@@ -52,6 +53,7 @@ class CitationChecker {
   absl::StatusOr<const Cached*> Lookup(absl::string_view source_name);
 
   store::Store* store_;
+  const CallContext& call_;
   std::map<std::string, Cached, std::less<>> cache_;
 };
 

@@ -14,6 +14,9 @@
 namespace bilateral::domain {
 namespace {
 
+// The call the test's work is for: no deadline, never cancelled.
+const CallContext kCall;
+
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
@@ -32,10 +35,10 @@ class CitationCheckTest : public ::testing::Test {
     v1::Source source;
     source.set_title("With text");
     source.set_text(kText);
-    ASSERT_TRUE(sources_->Create(source, "text", "").ok());
+    ASSERT_TRUE(sources_->Create(kCall, source, "text", "").ok());
     v1::Source bare;
     bare.set_title("Without text");
-    ASSERT_TRUE(sources_->Create(bare, "bare", "").ok());
+    ASSERT_TRUE(sources_->Create(kCall, bare, "bare", "").ok());
   }
 
   static v1::Visit Visit(const std::string& source, const std::string& quote) {
@@ -63,29 +66,29 @@ class CitationCheckTest : public ::testing::Test {
 };
 
 TEST_F(CitationCheckTest, AQuoteInTheTextIsVerifiedWithOffsets) {
-  auto stored = visits_->Create(Visit("text", "the country’s first."), "v", "");
+  auto stored = visits_->Create(kCall, Visit("text", "the country’s first."), "v", "");
   ASSERT_TRUE(stored.ok()) << stored.status();
   const auto& citation = stored->citations(0);
   EXPECT_EQ(citation.verification(), v1::CITATION_VERIFICATION_VERIFIED);
   EXPECT_EQ(SourceText(kText).Slice(citation.start(), citation.end()), "the country’s first.");
-  EXPECT_EQ(visits_->Get("visits/v")->citations(0).start(), citation.start());
+  EXPECT_EQ(visits_->Get(kCall, "visits/v")->citations(0).start(), citation.start());
 }
 
 TEST_F(CitationCheckTest, AQuoteWithOneWordAlteredIsRefusedShowingTheClosestPassage) {
   auto refused = visits_->Create(
-      Visit("text", "The two leaders signed a pact on “good neighbourliness”"), "v", "");
+      kCall, Visit("text", "The two leaders signed a pact on “good neighbourliness”"), "v", "");
   ASSERT_TRUE(absl::IsInvalidArgument(refused.status())) << refused.status();
   EXPECT_THAT(ViolatedFields(refused.status()), ElementsAre("visit.citations[0].quote"));
   EXPECT_THAT(refused.status().message(), HasSubstr("not in the text of sources/text"));
   EXPECT_THAT(refused.status().message(),
               HasSubstr("The two leaders signed a treaty on “good neighbourliness”"));
-  EXPECT_EQ(*store_->Count(Resource<v1::Visit>::Collection()), 0);
+  EXPECT_EQ(*store_->Count(kCall, Resource<v1::Visit>::Collection()), 0);
 }
 
 TEST_F(CitationCheckTest, StraightQuotesDoubledSpacesAndHyphensStillVerify) {
   auto stored = visits_->Create(
-      Visit("text", "signed a  treaty on \"good neighbourliness\" - the country's first."), "v",
-      "");
+      kCall, Visit("text", "signed a  treaty on \"good neighbourliness\" - the country's first."),
+      "v", "");
   ASSERT_TRUE(stored.ok()) << stored.status();
   const auto& citation = stored->citations(0);
   EXPECT_EQ(citation.verification(), v1::CITATION_VERIFICATION_VERIFIED);
@@ -94,7 +97,7 @@ TEST_F(CitationCheckTest, StraightQuotesDoubledSpacesAndHyphensStillVerify) {
 }
 
 TEST_F(CitationCheckTest, ARepeatedQuoteIsAmbiguousUnlessAPrefixTellsOrStrictRefuses) {
-  auto ambiguous = visits_->Create(Visit("text", "trade grew."), "a", "");
+  auto ambiguous = visits_->Create(kCall, Visit("text", "trade grew."), "a", "");
   ASSERT_TRUE(ambiguous.ok()) << ambiguous.status();
   EXPECT_EQ(ambiguous->citations(0).verification(), v1::CITATION_VERIFICATION_AMBIGUOUS);
   SourceText text(kText);
@@ -106,7 +109,7 @@ TEST_F(CitationCheckTest, ARepeatedQuoteIsAmbiguousUnlessAPrefixTellsOrStrictRef
 
   v1::Visit with_prefix = Visit("text", "trade grew.");
   with_prefix.mutable_citations(0)->set_prefix("Later,");
-  auto decided = visits_->Create(with_prefix, "b", "");
+  auto decided = visits_->Create(kCall, with_prefix, "b", "");
   ASSERT_TRUE(decided.ok()) << decided.status();
   EXPECT_EQ(decided->citations(0).verification(), v1::CITATION_VERIFICATION_VERIFIED);
   EXPECT_EQ(text.Slice(decided->citations(0).start() - 7, decided->citations(0).end()),
@@ -114,13 +117,13 @@ TEST_F(CitationCheckTest, ARepeatedQuoteIsAmbiguousUnlessAPrefixTellsOrStrictRef
 
   v1::Visit strict = Visit("text", "trade grew.");
   strict.mutable_citations(0)->set_strict(true);
-  auto refused = visits_->Create(strict, "c", "");
+  auto refused = visits_->Create(kCall, strict, "c", "");
   EXPECT_THAT(ViolatedFields(refused.status()), ElementsAre("visit.citations[0].quote"));
   EXPECT_THAT(refused.status().message(), HasSubstr("found 2 times"));
 }
 
 TEST_F(CitationCheckTest, ASourceWithoutTextKeepsTheQuoteUnchecked) {
-  auto stored = visits_->Create(Visit("bare", "anything at all"), "v", "");
+  auto stored = visits_->Create(kCall, Visit("bare", "anything at all"), "v", "");
   ASSERT_TRUE(stored.ok()) << stored.status();
   EXPECT_EQ(stored->citations(0).verification(), v1::CITATION_VERIFICATION_SOURCE_HAS_NO_TEXT);
   EXPECT_FALSE(stored->citations(0).has_start());
@@ -131,7 +134,7 @@ TEST_F(CitationCheckTest, OutputOnlySelectorFieldsFromTheCallerAreReplaced) {
   visit.mutable_citations(0)->set_start(40);
   visit.mutable_citations(0)->set_end(2);
   visit.mutable_citations(0)->set_verification(v1::CITATION_VERIFICATION_AMBIGUOUS);
-  auto stored = visits_->Create(visit, "v", "");
+  auto stored = visits_->Create(kCall, visit, "v", "");
   ASSERT_TRUE(stored.ok()) << stored.status();
   EXPECT_EQ(stored->citations(0).start(), 0);
   EXPECT_EQ(stored->citations(0).end(), 13);
@@ -143,12 +146,12 @@ TEST_F(CitationCheckTest, ImportChecksEveryRecordOfTheChunk) {
   *records.Add() = Visit("text", "Opening line.");
   *records.Add() = Visit("text", "Closing line.");
   *records.Add() = Visit("bare", "whatever");
-  auto results = visits_->Import(records, /*use_names=*/false);
+  auto results = visits_->Import(kCall, records, /*use_names=*/false);
   ASSERT_TRUE(results.ok()) << results.status();
   EXPECT_TRUE((*results)[0].status.ok()) << (*results)[0].status;
   EXPECT_THAT(ViolatedFields((*results)[1].status), ElementsAre("visit.citations[0].quote"));
   EXPECT_TRUE((*results)[2].status.ok()) << (*results)[2].status;
-  auto page = visits_->List({});
+  auto page = visits_->List(kCall, {});
   ASSERT_TRUE(page.ok());
   ASSERT_EQ(page->items.size(), 2u);
   EXPECT_EQ(page->items[0].citations(0).verification(), v1::CITATION_VERIFICATION_VERIFIED);
@@ -164,20 +167,20 @@ TEST_F(CitationCheckTest, TextsUpToTheLimitAreStoredWholeAndLongerOnesRefused) {
   v1::Source source;
   source.set_title("Long");
   source.set_text(large);
-  auto stored = sources_->Create(source, "long", "");
+  auto stored = sources_->Create(kCall, source, "long", "");
   ASSERT_TRUE(stored.ok()) << stored.status();
   EXPECT_EQ(stored->text_sha256(), Sha256Hex(large));
-  auto read = sources_->Get("sources/long");
+  auto read = sources_->Get(kCall, "sources/long");
   ASSERT_TRUE(read.ok()) << read.status();
   EXPECT_EQ(read->text(), large);
   EXPECT_EQ(read->media_type(), "text/plain");
 
-  auto cited = visits_->Create(Visit("long", "Paragraph 0 of a long report."), "v", "");
+  auto cited = visits_->Create(kCall, Visit("long", "Paragraph 0 of a long report."), "v", "");
   ASSERT_TRUE(cited.ok()) << cited.status();
   EXPECT_EQ(cited->citations(0).verification(), v1::CITATION_VERIFICATION_VERIFIED);
 
   source.set_text(std::string(kMaxSourceTextBytes + 1, 'x'));
-  EXPECT_THAT(ViolatedFields(sources_->Create(source, "too-long", "").status()),
+  EXPECT_THAT(ViolatedFields(sources_->Create(kCall, source, "too-long", "").status()),
               ElementsAre("source.text"));
 }
 
@@ -187,7 +190,7 @@ std::vector<std::string> FindingSubjects(store::Store& store, const std::string&
   store::ListQuery query;
   query.page_size = 1000;
   query.filter = "kind = QUOTE_NOT_IN_SOURCE AND state = " + state;
-  auto page = store.List(Resource<v1::Finding>::Collection(), query);
+  auto page = store.List(kCall, Resource<v1::Finding>::Collection(), query);
   EXPECT_TRUE(page.ok()) << page.status();
   if (!page.ok()) return subjects;
   for (const auto& row : page->rows) {
@@ -200,15 +203,16 @@ std::vector<std::string> FindingSubjects(store::Store& store, const std::string&
 }
 
 TEST_F(CitationCheckTest, DroppingASentenceOpensExactlyItsFindingsAndRestoringClosesThem) {
-  ASSERT_TRUE(visits_->Create(Visit("text", "Opening line."), "kept", "").ok());
-  ASSERT_TRUE(visits_->Create(Visit("text", "the country’s first."), "dropped-a", "").ok());
+  ASSERT_TRUE(visits_->Create(kCall, Visit("text", "Opening line."), "kept", "").ok());
+  ASSERT_TRUE(visits_->Create(kCall, Visit("text", "the country’s first."), "dropped-a", "").ok());
   v1::Visit two = Visit("text", "signed a treaty");
   auto* second = two.add_citations();
   second->set_source("sources/text");
   second->set_quote("the country's first");
-  ASSERT_TRUE(visits_->Create(two, "dropped-b", "").ok());
-  ASSERT_TRUE(visits_->Create(Visit("bare", "the country’s first."), "other-source", "").ok());
-  auto feed_before = store_->Changes();
+  ASSERT_TRUE(visits_->Create(kCall, two, "dropped-b", "").ok());
+  ASSERT_TRUE(
+      visits_->Create(kCall, Visit("bare", "the country’s first."), "other-source", "").ok());
+  auto feed_before = store_->Changes(kCall);
   ASSERT_TRUE(feed_before.ok());
 
   std::string without = kText;
@@ -217,22 +221,22 @@ TEST_F(CitationCheckTest, DroppingASentenceOpensExactlyItsFindingsAndRestoringCl
   v1::Source update;
   update.set_name("sources/text");
   update.set_text(without);
-  ASSERT_TRUE(sources_->Update(update, nullptr).ok());
+  ASSERT_TRUE(sources_->Update(kCall, update, nullptr).ok());
 
   EXPECT_THAT(FindingSubjects(*store_, "OPEN"),
               ElementsAre("visits/dropped-a", "visits/dropped-b"));
-  auto dropped = visits_->Get("visits/dropped-b");
+  auto dropped = visits_->Get(kCall, "visits/dropped-b");
   ASSERT_TRUE(dropped.ok());
   EXPECT_EQ(dropped->citations(0).verification(), v1::CITATION_VERIFICATION_VERIFIED);
   EXPECT_EQ(dropped->citations(1).verification(), v1::CITATION_VERIFICATION_NOT_IN_SOURCE);
   EXPECT_FALSE(dropped->citations(1).has_start());
-  EXPECT_EQ(visits_->Get("visits/kept")->citations(0).verification(),
+  EXPECT_EQ(visits_->Get(kCall, "visits/kept")->citations(0).verification(),
             v1::CITATION_VERIFICATION_VERIFIED);
-  EXPECT_EQ(visits_->Get("visits/other-source")->citations(0).verification(),
+  EXPECT_EQ(visits_->Get(kCall, "visits/other-source")->citations(0).verification(),
             v1::CITATION_VERIFICATION_SOURCE_HAS_NO_TEXT);
 
   // The re-anchored records and the findings are in the change feed.
-  auto changes = store_->ReadChanges(feed_before->latest, {}, 100);
+  auto changes = store_->ReadChanges(kCall, feed_before->latest, {}, 100);
   ASSERT_TRUE(changes.ok());
   std::vector<std::string> changed;
   for (const auto& change : changes->changes) {
@@ -244,35 +248,35 @@ TEST_F(CitationCheckTest, DroppingASentenceOpensExactlyItsFindingsAndRestoringCl
   EXPECT_THAT(changed, ::testing::Not(::testing::Contains("visits/kept")));
 
   update.set_text(kText);
-  ASSERT_TRUE(sources_->Update(update, nullptr).ok());
+  ASSERT_TRUE(sources_->Update(kCall, update, nullptr).ok());
   EXPECT_THAT(FindingSubjects(*store_, "OPEN"), ::testing::IsEmpty());
   EXPECT_THAT(FindingSubjects(*store_, "CLOSED"),
               ElementsAre("visits/dropped-a", "visits/dropped-b"));
-  EXPECT_EQ(visits_->Get("visits/dropped-b")->citations(1).verification(),
+  EXPECT_EQ(visits_->Get(kCall, "visits/dropped-b")->citations(1).verification(),
             v1::CITATION_VERIFICATION_VERIFIED);
 }
 
 TEST_F(CitationCheckTest, CorrectingOrDeletingTheRecordClosesItsFinding) {
-  ASSERT_TRUE(visits_->Create(Visit("text", "So trade grew."), "fixed", "").ok());
-  ASSERT_TRUE(visits_->Create(Visit("text", "So trade grew."), "deleted", "").ok());
+  ASSERT_TRUE(visits_->Create(kCall, Visit("text", "So trade grew."), "fixed", "").ok());
+  ASSERT_TRUE(visits_->Create(kCall, Visit("text", "So trade grew."), "deleted", "").ok());
   v1::Source update;
   update.set_name("sources/text");
   update.set_text("Opening line. Later, trade grew.");
-  ASSERT_TRUE(sources_->Update(update, nullptr).ok());
+  ASSERT_TRUE(sources_->Update(kCall, update, nullptr).ok());
   ASSERT_THAT(FindingSubjects(*store_, "OPEN"), ElementsAre("visits/deleted", "visits/fixed"));
 
   // A write that keeps the missing quote is refused; one that corrects it
   // closes the finding.
-  v1::Visit visit = *visits_->Get("visits/fixed");
+  v1::Visit visit = *visits_->Get(kCall, "visits/fixed");
   visit.mutable_end_date()->set_year(2024);
   google::protobuf::FieldMask mask;
   mask.add_paths("end_date");
-  EXPECT_THAT(ViolatedFields(visits_->Update(visit, &mask).status()),
+  EXPECT_THAT(ViolatedFields(visits_->Update(kCall, visit, &mask).status()),
               ElementsAre("visit.citations[0].quote"));
   visit.mutable_citations(0)->set_quote("Later, trade grew.");
   mask.add_paths("citations");
-  ASSERT_TRUE(visits_->Update(visit, &mask).ok());
-  ASSERT_TRUE(visits_->Delete("visits/deleted", "").ok());
+  ASSERT_TRUE(visits_->Update(kCall, visit, &mask).ok());
+  ASSERT_TRUE(visits_->Delete(kCall, "visits/deleted", "").ok());
   EXPECT_THAT(FindingSubjects(*store_, "OPEN"), ::testing::IsEmpty());
   EXPECT_THAT(FindingSubjects(*store_, "CLOSED"), ElementsAre("visits/deleted", "visits/fixed"));
 }

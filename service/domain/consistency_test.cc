@@ -22,6 +22,9 @@
 namespace bilateral::domain {
 namespace {
 
+// The call the test's work is for: no deadline, never cancelled.
+const CallContext kCall;
+
 template <typename Message>
 Message FromJson(const std::string& json) {
   Message message;
@@ -40,7 +43,7 @@ class ConsistencyTest : public ::testing::Test {
 
   // The finding `id`, or NOT_FOUND.
   absl::StatusOr<v1::Finding> Finding(const std::string& id) {
-    auto row = store_->Get(Resource<v1::Finding>::Collection(), id);
+    auto row = store_->Get(kCall, Resource<v1::Finding>::Collection(), id);
     if (!row.ok()) return row.status();
     v1::Finding finding;
     if (!finding.ParseFromString(row->payload)) return absl::DataLossError("unreadable");
@@ -52,7 +55,7 @@ class ConsistencyTest : public ::testing::Test {
     store::ListQuery query;
     query.filter = filter;
     query.page_size = 1000;
-    auto page = store_->List(Resource<v1::Finding>::Collection(), query);
+    auto page = store_->List(kCall, Resource<v1::Finding>::Collection(), query);
     EXPECT_TRUE(page.ok()) << page.status();
     if (!page.ok()) return findings;
     for (const auto& row : page->rows) {
@@ -89,12 +92,12 @@ v1::TradeRecord KazakhstanChinaTotal(int year, int64_t units) {
 TEST_F(ConsistencyTest, SeedFindingsOpenCloseWhenRecordsArriveAndContradictionsOpen) {
   ASSERT_TRUE(server::SeedIfEmpty(*store_).ok());
   Records<v1::Source> sources(store_.get());
-  ASSERT_TRUE(sources.Create(FromJson<v1::Source>(kSourceJson), "test", "").ok());
+  ASSERT_TRUE(sources.Create(kCall, FromJson<v1::Source>(kSourceJson), "test", "").ok());
   Records<v1::Visit> visits(store_.get());
   Records<v1::TradeRecord> trade(store_.get());
 
   // The article calls the 2024 visit the fifth; three visits are stored.
-  auto xi2024 = visits.Get("visits/xi-jinping-kz-2024");
+  auto xi2024 = visits.Get(kCall, "visits/xi-jinping-kz-2024");
   ASSERT_TRUE(xi2024.ok()) << xi2024.status();
   EXPECT_EQ(xi2024->reported_ordinal(), 5);
   EXPECT_EQ(xi2024->computed_ordinal(), 3);
@@ -122,16 +125,16 @@ TEST_F(ConsistencyTest, SeedFindingsOpenCloseWhenRecordsArriveAndContradictionsO
   EXPECT_EQ(AllFindings("state = OPEN").size(), 2u);
 
   // Two earlier visits make the 2024 visit the fifth: the finding closes.
-  ASSERT_TRUE(visits.Create(XiVisitToKazakhstan(2015), "xi-kz-2015", "").ok());
-  ASSERT_TRUE(visits.Create(XiVisitToKazakhstan(2017), "xi-kz-2017", "").ok());
-  EXPECT_EQ(visits.Get("visits/xi-jinping-kz-2024")->computed_ordinal(), 5);
-  EXPECT_EQ(visits.Get("visits/xi-jinping-kz-2022-09")->computed_ordinal(), 4);
+  ASSERT_TRUE(visits.Create(kCall, XiVisitToKazakhstan(2015), "xi-kz-2015", "").ok());
+  ASSERT_TRUE(visits.Create(kCall, XiVisitToKazakhstan(2017), "xi-kz-2017", "").ok());
+  EXPECT_EQ(visits.Get(kCall, "visits/xi-jinping-kz-2024")->computed_ordinal(), 5);
+  EXPECT_EQ(visits.Get(kCall, "visits/xi-jinping-kz-2022-09")->computed_ordinal(), 4);
   EXPECT_EQ(Finding("visit-ordinal-xi-jinping-kz-2024")->state(), v1::FINDING_STATE_CLOSED);
 
   // A 2022 value 32 percent below 2023's confirms the growth.
-  auto y2022 = trade.Create(KazakhstanChinaTotal(2022, 31060000000), "kz-cn-total-2022", "");
+  auto y2022 = trade.Create(kCall, KazakhstanChinaTotal(2022, 31060000000), "kz-cn-total-2022", "");
   ASSERT_TRUE(y2022.ok()) << y2022.status();
-  auto y2023 = trade.Get("tradeRecords/kz-cn-total-2023");
+  auto y2023 = trade.Get(kCall, "tradeRecords/kz-cn-total-2023");
   ASSERT_TRUE(y2023->has_computed_change_pct());
   EXPECT_NEAR(y2023->computed_change_pct(), 32.0, 0.01);
   EXPECT_EQ(Finding("trade-change-kz-cn-total-2023")->state(), v1::FINDING_STATE_CLOSED);
@@ -139,7 +142,7 @@ TEST_F(ConsistencyTest, SeedFindingsOpenCloseWhenRecordsArriveAndContradictionsO
 
   // A 2022 value that contradicts the growth opens a contradiction.
   y2022->mutable_value()->set_units(20000000000);
-  ASSERT_TRUE(trade.Update(*y2022, nullptr).ok());
+  ASSERT_TRUE(trade.Update(kCall, *y2022, nullptr).ok());
   auto contradicted = Finding("trade-change-kz-cn-total-2023");
   EXPECT_EQ(contradicted->kind(), v1::FINDING_KIND_CHANGE_CONTRADICTED);
   EXPECT_EQ(contradicted->state(), v1::FINDING_STATE_OPEN);
@@ -148,13 +151,13 @@ TEST_F(ConsistencyTest, SeedFindingsOpenCloseWhenRecordsArriveAndContradictionsO
                                                               "tradeRecords/kz-cn-total-2022"));
 
   // Deleting the 2022 record leaves the growth unconfirmed again.
-  ASSERT_TRUE(trade.Delete("tradeRecords/kz-cn-total-2022", "").ok());
-  EXPECT_FALSE(trade.Get("tradeRecords/kz-cn-total-2023")->has_computed_change_pct());
+  ASSERT_TRUE(trade.Delete(kCall, "tradeRecords/kz-cn-total-2022", "").ok());
+  EXPECT_FALSE(trade.Get(kCall, "tradeRecords/kz-cn-total-2023")->has_computed_change_pct());
   EXPECT_EQ(Finding("trade-change-kz-cn-total-2023")->kind(), v1::FINDING_KIND_CHANGE_UNCONFIRMED);
 
   // Deleting a visit renumbers the rest and reopens the ordinal finding.
-  ASSERT_TRUE(visits.Delete("visits/xi-kz-2015", "").ok());
-  EXPECT_EQ(visits.Get("visits/xi-jinping-kz-2024")->computed_ordinal(), 4);
+  ASSERT_TRUE(visits.Delete(kCall, "visits/xi-kz-2015", "").ok());
+  EXPECT_EQ(visits.Get(kCall, "visits/xi-jinping-kz-2024")->computed_ordinal(), 4);
   EXPECT_EQ(Finding("visit-ordinal-xi-jinping-kz-2024")->state(), v1::FINDING_STATE_OPEN);
 
   auto kz = AllFindings("countries:\"KAZ\" AND kind = CHANGE_UNCONFIRMED");
@@ -169,7 +172,7 @@ TEST_F(ConsistencyTest, SeedFindingsOpenCloseWhenRecordsArriveAndContradictionsO
 // stored spelling is kept. A name of white space alone is missing.
 TEST_F(ConsistencyTest, SpellingsOfOneNameAreOneVisitorsSeries) {
   Records<v1::Source> sources(store_.get());
-  ASSERT_TRUE(sources.Create(FromJson<v1::Source>(kSourceJson), "test", "").ok());
+  ASSERT_TRUE(sources.Create(kCall, FromJson<v1::Source>(kSourceJson), "test", "").ok());
   Records<v1::Visit> visits(store_.get());
   const std::vector<std::string> spellings = {"Same Person",      "same person",
                                               "Same Person ",     "  SAME\tPERSON",
@@ -179,12 +182,12 @@ TEST_F(ConsistencyTest, SpellingsOfOneNameAreOneVisitorsSeries) {
     v1::Visit visit = XiVisitToKazakhstan(static_cast<int>(2001 + i));
     visit.mutable_visitor()->set_name(
         FromJson<v1::Person>(absl::StrCat(R"({"name": ")", spellings[i], R"("})")).name());
-    auto created = visits.Create(visit, absl::StrCat("spelling-", i), "");
+    auto created = visits.Create(kCall, visit, absl::StrCat("spelling-", i), "");
     ASSERT_TRUE(created.ok()) << spellings[i] << ": " << created.status();
     EXPECT_EQ(created->visitor().name(), visit.visitor().name()) << "the spelling is kept";
   }
   for (size_t i = 0; i < spellings.size(); ++i) {
-    auto visit = visits.Get(absl::StrCat("visits/spelling-", i));
+    auto visit = visits.Get(kCall, absl::StrCat("visits/spelling-", i));
     ASSERT_TRUE(visit.ok()) << visit.status();
     EXPECT_EQ(visit->computed_ordinal(), static_cast<int>(i + 1)) << spellings[i];
   }
@@ -192,14 +195,14 @@ TEST_F(ConsistencyTest, SpellingsOfOneNameAreOneVisitorsSeries) {
 
   v1::Visit blank = XiVisitToKazakhstan(2020);
   blank.mutable_visitor()->set_name("  \t ");
-  auto refused = visits.Create(blank, "blank", "");
+  auto refused = visits.Create(kCall, blank, "blank", "");
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument) << refused.status();
   EXPECT_THAT(std::string(refused.status().message()), ::testing::HasSubstr("visitor.name"));
 }
 
 TEST_F(ConsistencyTest, DerivedValuesEqualARecomputationAfterRandomWrites) {
   Records<v1::Source> sources(store_.get());
-  ASSERT_TRUE(sources.Create(FromJson<v1::Source>(kSourceJson), "test", "").ok());
+  ASSERT_TRUE(sources.Create(kCall, FromJson<v1::Source>(kSourceJson), "test", "").ok());
   Records<v1::Visit> visits(store_.get());
   Records<v1::TradeRecord> trade(store_.get());
   std::mt19937 random(20241);
@@ -216,40 +219,40 @@ TEST_F(ConsistencyTest, DerivedValuesEqualARecomputationAfterRandomWrites) {
       visit.set_host_country(hosts[pick(2)]);
       if (pick(3) == 0) visit.mutable_start_date()->set_month(1 + pick(12));
       visit.set_reported_ordinal(pick(4));
-      auto created = visits.Create(visit, "", "");
+      auto created = visits.Create(kCall, visit, "", "");
       ASSERT_TRUE(created.ok()) << created.status();
       visit_names.push_back(created->name());
     } else if (action == 2) {
       const std::string& name = visit_names[pick(static_cast<int>(visit_names.size()))];
-      auto visit = visits.Get(name);
+      auto visit = visits.Get(kCall, name);
       ASSERT_TRUE(visit.ok()) << visit.status();
       visit->mutable_start_date()->set_year(2000 + pick(12));
       if (pick(2) == 0) visit->set_host_country(hosts[pick(2)]);
       visit->set_etag("");
-      ASSERT_TRUE(visits.Update(*visit, nullptr).ok());
+      ASSERT_TRUE(visits.Update(kCall, *visit, nullptr).ok());
     } else if (action == 3 && visit_names.size() > 3) {
       const size_t i = pick(static_cast<int>(visit_names.size()));
-      ASSERT_TRUE(visits.Delete(visit_names[i], "").ok());
+      ASSERT_TRUE(visits.Delete(kCall, visit_names[i], "").ok());
       visit_names.erase(visit_names.begin() + i);
     } else if (action == 4 || trade_names.empty()) {
       v1::TradeRecord record = KazakhstanChinaTotal(2010 + pick(8), 1000 + pick(1000));
       if (pick(2) == 0) record.set_flow(v1::TRADE_FLOW_EXPORT);
       if (pick(3) == 0) record.set_reported_change_pct(pick(40) - 10);
-      auto created = trade.Create(record, "", "");
+      auto created = trade.Create(kCall, record, "", "");
       if (absl::IsAlreadyExists(created.status())) continue;  // that period is taken
       ASSERT_TRUE(created.ok()) << created.status();
       trade_names.push_back(created->name());
     } else {
       const size_t i = pick(static_cast<int>(trade_names.size()));
       if (pick(2) == 0) {
-        ASSERT_TRUE(trade.Delete(trade_names[i], "").ok());
+        ASSERT_TRUE(trade.Delete(kCall, trade_names[i], "").ok());
         trade_names.erase(trade_names.begin() + i);
       } else {
-        auto record = trade.Get(trade_names[i]);
+        auto record = trade.Get(kCall, trade_names[i]);
         ASSERT_TRUE(record.ok());
         record->mutable_value()->set_units(1000 + pick(1000));
         record->set_etag("");
-        ASSERT_TRUE(trade.Update(*record, nullptr).ok());
+        ASSERT_TRUE(trade.Update(kCall, *record, nullptr).ok());
       }
     }
   }
@@ -257,7 +260,7 @@ TEST_F(ConsistencyTest, DerivedValuesEqualARecomputationAfterRandomWrites) {
   // Ordinals: position by start date, then by creation, within a series.
   std::map<std::pair<std::string, std::string>, std::vector<v1::Visit>> series;
   for (const auto& name : visit_names) {
-    auto visit = visits.Get(name);
+    auto visit = visits.Get(kCall, name);
     ASSERT_TRUE(visit.ok());
     series[{visit->visitor().name(), visit->host_country()}].push_back(*visit);
   }
@@ -293,7 +296,7 @@ TEST_F(ConsistencyTest, DerivedValuesEqualARecomputationAfterRandomWrites) {
   // Changes: against the record of the previous year in the same series.
   std::map<std::pair<int, int>, v1::TradeRecord> by_period;  // (flow, year)
   for (const auto& name : trade_names) {
-    auto record = trade.Get(name);
+    auto record = trade.Get(kCall, name);
     ASSERT_TRUE(record.ok());
     by_period[{record->flow(), record->period().year()}] = *record;
   }
@@ -324,7 +327,7 @@ TEST_F(ConsistencyTest, BulkImportDerivesWhatOneByOneWritesDerive) {
   Records<v1::TradeRecord> single(other->get());
   for (store::Store* store : {store_.get(), other->get()}) {
     Records<v1::Source> sources(store);
-    ASSERT_TRUE(sources.Create(FromJson<v1::Source>(kSourceJson), "test", "").ok());
+    ASSERT_TRUE(sources.Create(kCall, FromJson<v1::Source>(kSourceJson), "test", "").ok());
   }
   std::mt19937 random(7);
   auto pick = [&](int n) { return static_cast<int>(random() % static_cast<unsigned>(n)); };
@@ -342,7 +345,7 @@ TEST_F(ConsistencyTest, BulkImportDerivesWhatOneByOneWritesDerive) {
   }
   for (size_t i = 0; i < 40; ++i) {
     for (auto* records : {&bulk, &single}) {
-      auto created = records->Create(rows[i], rows[i].name().substr(13), "");
+      auto created = records->Create(kCall, rows[i], rows[i].name().substr(13), "");
       ASSERT_TRUE(created.ok() || absl::IsAlreadyExists(created.status())) << created.status();
     }
   }
@@ -352,11 +355,11 @@ TEST_F(ConsistencyTest, BulkImportDerivesWhatOneByOneWritesDerive) {
   for (size_t first = 40; first < rows.size(); first += 50) {
     google::protobuf::RepeatedPtrField<v1::TradeRecord> chunk;
     for (size_t i = first; i < std::min(rows.size(), first + 50); ++i) *chunk.Add() = rows[i];
-    auto results = bulk.Import(chunk, true);
+    auto results = bulk.Import(kCall, chunk, true);
     ASSERT_TRUE(results.ok()) << results.status();
     for (size_t k = 0; k < results->size(); ++k) {
       const auto& row = rows[first + k];
-      auto created = single.Create(row, row.name().substr(13), "");
+      auto created = single.Create(kCall, row, row.name().substr(13), "");
       EXPECT_EQ((*results)[k].status.code(), created.status().code()) << row.name();
     }
   }
@@ -367,7 +370,7 @@ TEST_F(ConsistencyTest, BulkImportDerivesWhatOneByOneWritesDerive) {
          {&Resource<v1::TradeRecord>::Collection(), &Resource<v1::Finding>::Collection()}) {
       store::ListQuery query;
       query.page_size = 1000;
-      auto page = store.List(*collection, query);
+      auto page = store.List(kCall, *collection, query);
       EXPECT_TRUE(page.ok()) << page.status();
       if (!page.ok()) return all;
       for (const auto& row : page->rows) {

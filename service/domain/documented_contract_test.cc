@@ -25,6 +25,9 @@
 namespace bilateral::domain {
 namespace {
 
+// The call the test's work is for: no deadline, never cancelled.
+const CallContext kCall;
+
 struct Documented {
   std::set<std::string> filter;
   std::set<std::string> order_by;
@@ -127,11 +130,11 @@ TEST(ListFieldsTest, EveryDocumentedOrderingLists) {
         query.page_size = 2;
         query.order_by = field + direction;
         SCOPED_TRACE(absl::StrCat(list.request, " order_by: ", query.order_by));
-        auto first = (*store)->List(list.collection, query);
+        auto first = (*store)->List(kCall, list.collection, query);
         ASSERT_TRUE(first.ok()) << first.status();
         if (first->next_page_token.empty()) continue;
         query.page_token = first->next_page_token;
-        auto second = (*store)->List(list.collection, query);
+        auto second = (*store)->List(kCall, list.collection, query);
         EXPECT_TRUE(second.ok()) << second.status();
       }
     }
@@ -164,7 +167,7 @@ TEST(DocumentedExamplesTest, EveryReadmeFilterExampleFindsSeedVisits) {
   for (const auto& example : examples) {
     store::ListQuery query;
     query.filter = example;
-    auto page = (*store)->List(Resource<v1::Visit>::Collection(), query);
+    auto page = (*store)->List(kCall, Resource<v1::Visit>::Collection(), query);
     ASSERT_TRUE(page.ok()) << example << ": " << page.status();
     EXPECT_FALSE(page->rows.empty()) << example << " finds no visit of the seed";
   }

@@ -89,18 +89,19 @@ class Records {
 
   // Returns the record called `name`; INVALID_ARGUMENT for a malformed name,
   // NOT_FOUND when absent.
-  absl::StatusOr<Message> Get(absl::string_view name) const {
+  absl::StatusOr<Message> Get(const CallContext& call, absl::string_view name) const {
     auto id = IdFromName(Collection().name, name, "name");
     if (!id.ok()) return id.status();
-    auto row = store_->Get(Collection(), *id);
+    auto row = store_->Get(call, Collection(), *id);
     if (!row.ok()) return row.status();
     return MessageOf<Message>(*row);
   }
 
   // Returns one page. Every problem with the paging parameters is a
   // violation of the request field at fault.
-  absl::StatusOr<ListResult<Message>> List(const ListParams& params) const {
-    auto page = ListStored(params);
+  absl::StatusOr<ListResult<Message>> List(const CallContext& call,
+                                           const ListParams& params) const {
+    auto page = ListStored(call, params);
     if (!page.ok()) return page.status();
     ListResult<Message> result;
     result.items.reserve(page->rows.size());
@@ -115,10 +116,10 @@ class Records {
 
   // List's page as the store holds it, for serving its records as stored
   // (EncodedRecord) instead of parsing them.
-  absl::StatusOr<store::Page> ListStored(const ListParams& params) const {
+  absl::StatusOr<store::Page> ListStored(const CallContext& call, const ListParams& params) const {
     auto query = PageQuery(params);
     if (!query.ok()) return query.status();
-    auto page = store_->List(Collection(), *query);
+    auto page = store_->List(call, Collection(), *query);
     if (!page.ok()) return QueryError(page.status());
     return page;
   }
@@ -127,7 +128,7 @@ class Records {
   // Output-only fields are ignored. A repeated `request_id` returns the
   // first result and stores nothing; with a different request (another
   // record or id) it is INVALID_ARGUMENT naming the first result.
-  absl::StatusOr<Message> Create(Message message, absl::string_view id,
+  absl::StatusOr<Message> Create(const CallContext& call, Message message, absl::string_view id,
                                  absl::string_view request_id) const {
     Violations violations;
     std::string chosen_id(id);
@@ -140,17 +141,18 @@ class Records {
     }
     CheckRequestId(request_id, violations);
     Prepare(message, violations);
-    if (auto status = CitationChecker(store_).Check(message, Traits::kField,
-                                                    /*missing_sources=*/true, violations);
+    if (auto status = CitationChecker(store_, call)
+                          .Check(message, Traits::kField,
+                                 /*missing_sources=*/true, violations);
         !status.ok()) {
       return status;
     }
-    if (auto status = CheckReferencesExist(message, violations); !status.ok()) {
+    if (auto status = CheckReferencesExist(call, message, violations); !status.ok()) {
       return status;
     }
     if (auto status = violations.ToStatus(); !status.ok()) return status;
 
-    auto stored = store_->Insert(Collection(), ToRow(message, chosen_id),
+    auto stored = store_->Insert(call, Collection(), ToRow(message, chosen_id),
                                  store::RequestKey(request_id, RequestFingerprint(message, id)));
     // The store refuses a request_id used before for another request.
     if (absl::IsInvalidArgument(stored.status())) {
@@ -163,7 +165,7 @@ class Records {
   // Replaces the fields of the stored record that `mask` names (all fields
   // set in `message` when `mask` is null or empty, every field for "*").
   // With `message.etag()` set, fails with ABORTED unless it is current.
-  absl::StatusOr<Message> Update(const Message& message,
+  absl::StatusOr<Message> Update(const CallContext& call, const Message& message,
                                  const google::protobuf::FieldMask* mask) const {
     auto id = IdFromName(Collection().name, message.name(), absl::StrCat(Traits::kField, ".name"));
     if (!id.ok()) return id.status();
@@ -172,7 +174,7 @@ class Records {
     if (auto status = violations.ToStatus(); !status.ok()) return status;
 
     for (int attempt = 1;; ++attempt) {
-      auto current_row = store_->Get(Collection(), *id);
+      auto current_row = store_->Get(call, Collection(), *id);
       if (!current_row.ok()) return current_row.status();
       if (!message.etag().empty() && message.etag() != current_row->etag) {
         return absl::AbortedError(
@@ -188,19 +190,20 @@ class Records {
       options.set_replace_repeated_fields(true);
       google::protobuf::util::FieldMaskUtil::MergeMessageTo(message, effective, options, &*current);
       Prepare(*current, violations);
-      if (auto status = CitationChecker(store_).Check(*current, Traits::kField,
-                                                      /*missing_sources=*/true, violations);
+      if (auto status = CitationChecker(store_, call)
+                            .Check(*current, Traits::kField,
+                                   /*missing_sources=*/true, violations);
           !status.ok()) {
         return status;
       }
-      if (auto status = CheckReferencesExist(*current, violations); !status.ok()) {
+      if (auto status = CheckReferencesExist(call, *current, violations); !status.ok()) {
         return status;
       }
       if (auto status = violations.ToStatus(); !status.ok()) return status;
 
       // The etag read above makes the write conditional, so a concurrent
       // change is never overwritten; without a caller's etag, try again.
-      auto stored = store_->Update(Collection(), ToRow(*current, *id), current_row->etag);
+      auto stored = store_->Update(call, Collection(), ToRow(*current, *id), current_row->etag);
       if (stored.ok()) return MessageOf<Message>(*stored);
       if (!absl::IsAborted(stored.status()) || !message.etag().empty() ||
           attempt == kUpdateAttempts) {
@@ -210,16 +213,17 @@ class Records {
   }
 
   // Deletes the record called `name`, only while it has `etag` if given.
-  absl::Status Delete(absl::string_view name, absl::string_view etag) const {
+  absl::Status Delete(const CallContext& call, absl::string_view name,
+                      absl::string_view etag) const {
     auto id = IdFromName(Collection().name, name, "name");
     if (!id.ok()) return id.status();
-    return store_->Delete(Collection(), *id, etag);
+    return store_->Delete(call, Collection(), *id, etag);
   }
 
   // Returns the records called `names`, in that order, from one snapshot;
   // at most kMaxBatchGet. NOT_FOUND names the first that does not exist.
   absl::StatusOr<std::vector<Message>> BatchGet(
-      const google::protobuf::RepeatedPtrField<std::string>& names) const {
+      const CallContext& call, const google::protobuf::RepeatedPtrField<std::string>& names) const {
     Violations violations;
     if (names.size() > kMaxBatchGet) {
       violations.Add("names", absl::StrCat("at most ", kMaxBatchGet, " names per call"));
@@ -237,7 +241,7 @@ class Records {
       ids.push_back(*std::move(id));
     }
     if (auto status = violations.ToStatus(); !status.ok()) return status;
-    auto rows = store_->GetMany(Collection(), ids);
+    auto rows = store_->GetMany(call, Collection(), ids);
     if (!rows.ok()) return rows.status();
     size_t bytes = 0;
     for (const auto& row : *rows) bytes += row.payload.size() + store::kRowOverheadBytes;
@@ -263,7 +267,8 @@ class Records {
   // names; otherwise they are generated. Fails as a whole only when the
   // chunk is too large or the store fails.
   absl::StatusOr<std::vector<ImportRowResult>> Import(
-      google::protobuf::RepeatedPtrField<Message> records, bool use_names) const {
+      const CallContext& call, google::protobuf::RepeatedPtrField<Message> records,
+      bool use_names) const {
     if (records.size() > kMaxImportChunk) {
       return InvalidField("records",
                           absl::StrCat("at most ", kMaxImportChunk, " records per chunk"));
@@ -273,7 +278,7 @@ class Records {
     std::vector<size_t> row_index;
     // Each cited source's text is read and normalised once for the chunk.
     // A missing source is the store's to report, as for any import.
-    CitationChecker citations(store_);
+    CitationChecker citations(store_, call);
     for (int i = 0; i < records.size(); ++i) {
       Message& record = records[i];
       Violations violations;
@@ -299,7 +304,7 @@ class Records {
       rows.push_back(ToRow(record, id));
       row_index.push_back(static_cast<size_t>(i));
     }
-    auto stored = store_->InsertMany(Collection(), std::move(rows));
+    auto stored = store_->InsertMany(call, Collection(), std::move(rows));
     if (!stored.ok()) return stored.status();
     for (size_t k = 0; k < stored->size(); ++k) {
       results[row_index[k]].status = (*stored)[k];
@@ -453,11 +458,12 @@ class Records {
   // Adds a violation for each record `message` names (References) that is
   // not stored. (The store checks again atomically; this names the
   // offending fields.)
-  absl::Status CheckReferencesExist(const Message& message, Violations& violations) const {
+  absl::Status CheckReferencesExist(const CallContext& call, const Message& message,
+                                    Violations& violations) const {
     for (const auto& reference : References(message)) {
       auto id = ReferencedId(reference);
       if (!id.has_value() || !IsValidId(*id)) continue;
-      auto found = store_->Get(*reference.collection, *id);
+      auto found = store_->Get(call, *reference.collection, *id);
       if (absl::IsNotFound(found.status())) {
         violations.Add(absl::StrCat(Traits::kField, ".", reference.field),
                        absl::StrCat(reference.name, " does not exist"));

@@ -19,6 +19,9 @@
 namespace bilateral::domain {
 namespace {
 
+// The call the test's work is for: no deadline, never cancelled.
+const CallContext kCall;
+
 using ::testing::ElementsAreArray;
 
 constexpr char kSource[] = "sources/conformance";
@@ -280,12 +283,12 @@ class RecordsConformanceTest : public ::testing::Test {
     store_ = std::move(*store);
     v1::Source source;
     source.set_title("Conformance source");
-    ASSERT_TRUE(Records<v1::Source>(store_.get()).Create(source, "conformance", "").ok());
+    ASSERT_TRUE(Records<v1::Source>(store_.get()).Create(kCall, source, "conformance", "").ok());
     records_ = std::make_unique<Records<T>>(store_.get());
   }
 
   T Create(const T& record) {
-    auto created = records_->Create(record, "", "");
+    auto created = records_->Create(kCall, record, "", "");
     EXPECT_TRUE(created.ok()) << created.status();
     return created.ok() ? *created : T();
   }
@@ -294,7 +297,7 @@ class RecordsConformanceTest : public ::testing::Test {
   std::vector<std::string> Walk(ListParams params, std::function<void()> between_pages = {}) {
     std::vector<std::string> names;
     for (int pages = 0; pages < 1000; ++pages) {
-      auto page = records_->List(params);
+      auto page = records_->List(kCall, params);
       EXPECT_TRUE(page.ok()) << page.status() << " for " << params.filter;
       if (!page.ok()) break;
       for (const auto& item : page->items) names.push_back(item.name());
@@ -381,7 +384,7 @@ TYPED_TEST(RecordsConformanceTest, UpdateMaskEtagAndOutputOnlyFields) {
   google::protobuf::FieldMask mask;
   mask.add_paths(Sample<TypeParam>::ChangedPath());
   mask.add_paths("create_time");
-  auto updated = this->records_->Update(change, &mask);
+  auto updated = this->records_->Update(kCall, change, &mask);
   ASSERT_TRUE(updated.ok()) << updated.status();
   EXPECT_NE(updated->etag(), created.etag());
   EXPECT_EQ(updated->create_time().seconds(), created.create_time().seconds());
@@ -396,19 +399,20 @@ TYPED_TEST(RecordsConformanceTest, UpdateMaskEtagAndOutputOnlyFields) {
   EXPECT_EQ(actual.SerializeAsString(), expected.SerializeAsString());
 
   // The first etag is stale now: ABORTED, and nothing changes.
-  auto stale = this->records_->Update(change, &mask);
+  auto stale = this->records_->Update(kCall, change, &mask);
   EXPECT_EQ(stale.status().code(), absl::StatusCode::kAborted);
-  EXPECT_EQ(this->records_->Get(created.name())->etag(), updated->etag());
+  EXPECT_EQ(this->records_->Get(kCall, created.name())->etag(), updated->etag());
 
   mask.add_paths("no_such_field");
-  auto unknown = this->records_->Update(*updated, &mask);
+  auto unknown = this->records_->Update(kCall, *updated, &mask);
   EXPECT_EQ(unknown.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(FieldViolations(unknown.status()).at(0).field, "update_mask.paths[2]");
 
-  EXPECT_EQ(this->records_->Delete(created.name(), created.etag()).code(),
+  EXPECT_EQ(this->records_->Delete(kCall, created.name(), created.etag()).code(),
             absl::StatusCode::kAborted);
-  EXPECT_TRUE(this->records_->Delete(created.name(), updated->etag()).ok());
-  EXPECT_EQ(this->records_->Get(created.name()).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_TRUE(this->records_->Delete(kCall, created.name(), updated->etag()).ok());
+  EXPECT_EQ(this->records_->Get(kCall, created.name()).status().code(),
+            absl::StatusCode::kNotFound);
 }
 
 // A page served as stored bytes (EncodedRecord) parses to exactly the
@@ -417,8 +421,8 @@ TYPED_TEST(RecordsConformanceTest, StoredBytesParseToTheListedRecords) {
   for (int i = 0; i < 5; ++i) this->Create(Sample<TypeParam>::Make(i));
   ListParams params;
   params.page_size = 3;
-  auto parsed = this->records_->List(params);
-  auto stored = this->records_->ListStored(params);
+  auto parsed = this->records_->List(kCall, params);
+  auto stored = this->records_->ListStored(kCall, params);
   ASSERT_TRUE(parsed.ok() && stored.ok());
   ASSERT_EQ(stored->rows.size(), 3u);
   EXPECT_EQ(stored->next_page_token, parsed->next_page_token);
@@ -449,12 +453,12 @@ TYPED_TEST(RecordsConformanceTest, StoredBytesParseToTheListedRecords) {
 }
 
 TYPED_TEST(RecordsConformanceTest, RequestIdMakesCreateIdempotent) {
-  int64_t before = *this->store_->Count(Resource<TypeParam>::Collection());
-  auto first = this->records_->Create(Sample<TypeParam>::Make(1), "", "request-1");
-  auto retry = this->records_->Create(Sample<TypeParam>::Make(1), "", "request-1");
+  int64_t before = *this->store_->Count(kCall, Resource<TypeParam>::Collection());
+  auto first = this->records_->Create(kCall, Sample<TypeParam>::Make(1), "", "request-1");
+  auto retry = this->records_->Create(kCall, Sample<TypeParam>::Make(1), "", "request-1");
   ASSERT_TRUE(first.ok() && retry.ok());
   EXPECT_EQ(first->SerializeAsString(), retry->SerializeAsString());
-  EXPECT_EQ(*this->store_->Count(Resource<TypeParam>::Collection()), before + 1);
+  EXPECT_EQ(*this->store_->Count(kCall, Resource<TypeParam>::Collection()), before + 1);
 }
 
 TYPED_TEST(RecordsConformanceTest, BatchGetReturnsRequestOrderOrNotFound) {
@@ -462,20 +466,21 @@ TYPED_TEST(RecordsConformanceTest, BatchGetReturnsRequestOrderOrNotFound) {
   for (int i = 0; i < 3; ++i) names.push_back(this->Create(Sample<TypeParam>::Make(i)).name());
   google::protobuf::RepeatedPtrField<std::string> request;
   for (auto it = names.rbegin(); it != names.rend(); ++it) *request.Add() = *it;
-  auto found = this->records_->BatchGet(request);
+  auto found = this->records_->BatchGet(kCall, request);
   ASSERT_TRUE(found.ok()) << found.status();
   std::vector<std::string> got;
   for (const auto& record : *found) got.push_back(record.name());
   EXPECT_THAT(got, ElementsAreArray(request.begin(), request.end()));
 
   *request.Add() = Resource<TypeParam>::Collection().name + "/missing";
-  auto missing = this->records_->BatchGet(request);
+  auto missing = this->records_->BatchGet(kCall, request);
   EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
   EXPECT_THAT(missing.status().message(), ::testing::HasSubstr("missing"));
 
   google::protobuf::RepeatedPtrField<std::string> too_many;
   for (int i = 0; i <= kMaxBatchGet; ++i) *too_many.Add() = names[0];
-  EXPECT_EQ(this->records_->BatchGet(too_many).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(this->records_->BatchGet(kCall, too_many).status().code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 TYPED_TEST(RecordsConformanceTest, CitedSourcesMustExistAndStayWhileCited) {
@@ -483,14 +488,14 @@ TYPED_TEST(RecordsConformanceTest, CitedSourcesMustExistAndStayWhileCited) {
   auto* citation = record.mutable_citations()->Add();
   citation->set_source("sources/absent");
   citation->set_quote("q");
-  auto created = this->records_->Create(record, "", "");
+  auto created = this->records_->Create(kCall, record, "", "");
   EXPECT_EQ(created.status().code(), absl::StatusCode::kInvalidArgument);
   ASSERT_FALSE(FieldViolations(created.status()).empty());
   EXPECT_EQ(FieldViolations(created.status()).back().description, "sources/absent does not exist");
 
   if (Resource<TypeParam>::Collection().name == "sources") return;  // cites only optionally
   this->Create(Sample<TypeParam>::Make(2));
-  auto deleted = Records<v1::Source>(this->store_.get()).Delete(kSource, "");
+  auto deleted = Records<v1::Source>(this->store_.get()).Delete(kCall, kSource, "");
   EXPECT_EQ(deleted.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(deleted.message(),
               ::testing::HasSubstr(Resource<TypeParam>::Collection().name + "/"));

@@ -249,7 +249,8 @@ absl::StatusOr<CountryPair> ParseRelationshipName(absl::string_view name, absl::
   return CountryPair{alpha2[0], alpha2[1]};
 }
 
-absl::StatusOr<v1::Relationship> Relationships::Get(absl::string_view name) const {
+absl::StatusOr<v1::Relationship> Relationships::Get(const CallContext& call,
+                                                    absl::string_view name) const {
   auto pair = ParseRelationshipName(name, "name");
   if (!pair.ok()) return pair.status();
 
@@ -292,7 +293,7 @@ absl::StatusOr<v1::Relationship> Relationships::Get(absl::string_view name) cons
   };
   query.lists[kLatestTrade].highest_rank_only = true;
   query.lists[kLatestExchange].min_rank = 1;  // dated exchanges only
-  auto read = store_->ReadPair(query);
+  auto read = store_->ReadPair(call, query);
   if (!read.ok()) return read.status();
   const auto& counts = read->counts;
   const auto& lists = read->lists;
@@ -372,7 +373,7 @@ absl::StatusOr<v1::Relationship> Relationships::Get(absl::string_view name) cons
 }
 
 absl::StatusOr<ListResult<v1::TimelineEntry>> Relationships::ListTimeline(
-    absl::string_view parent, int page_size, absl::string_view page_token,
+    const CallContext& call, absl::string_view parent, int page_size, absl::string_view page_token,
     absl::string_view filter_text) const {
   auto pair = ParseRelationshipName(parent, "parent");
   if (!pair.ok()) return pair.status();
@@ -410,7 +411,7 @@ absl::StatusOr<ListResult<v1::TimelineEntry>> Relationships::ListTimeline(
   query.max_date = filter->max_date;
   query.limit = static_cast<int64_t>(limit) + 1;  // one more tells whether a next page exists
   query.collections = TimelineCollections();
-  auto read = store_->ReadTimeline(query);
+  auto read = store_->ReadTimeline(call, query);
   if (!read.ok()) return read.status();
   const auto& rows = read->entries;
   for (size_t i = 0; i < rows.size() && i < limit; ++i) {

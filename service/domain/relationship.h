@@ -47,14 +47,15 @@ class Relationships {
   // The dossier of the pair `name` names (see ParseRelationshipName; errors
   // name the field `name`). A pair with nothing stored gets a dossier with
   // its name, countries and zero counts.
-  absl::StatusOr<v1::Relationship> Get(absl::string_view name) const;
+  absl::StatusOr<v1::Relationship> Get(const CallContext& call, absl::string_view name) const;
 
   // One page of the timeline of the pair `parent` names, filtered by
   // `filter` (kinds and a date range, as ListTimelineRequest documents).
   // `page_size` 0 means kDefaultPageSize, above kMaxPageSize means
   // kMaxPageSize. INVALID_ARGUMENT with a violation of `parent`,
   // `page_size`, `page_token` or `filter` for what is wrong with each.
-  absl::StatusOr<ListResult<v1::TimelineEntry>> ListTimeline(absl::string_view parent,
+  absl::StatusOr<ListResult<v1::TimelineEntry>> ListTimeline(const CallContext& call,
+                                                             absl::string_view parent,
                                                              int page_size,
                                                              absl::string_view page_token,
                                                              absl::string_view filter) const;

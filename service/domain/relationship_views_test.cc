@@ -25,6 +25,9 @@
 namespace bilateral::domain {
 namespace {
 
+// The call the test's work is for: no deadline, never cancelled.
+const CallContext kCall;
+
 template <typename Message>
 Message FromJson(const std::string& json) {
   Message message;
@@ -41,7 +44,7 @@ std::vector<Message> All(store::Store* store) {
   params.page_size = kMaxPageSize;
   std::vector<Message> all;
   do {
-    auto page = records.List(params);
+    auto page = records.List(kCall, params);
     EXPECT_TRUE(page.ok()) << page.status();
     if (!page.ok()) break;
     for (auto& item : page->items) all.push_back(std::move(item));
@@ -288,7 +291,7 @@ class RelationshipViewsTest : public ::testing::Test {
     store_ = std::move(*store);
     ASSERT_TRUE(server::PrepareStore(*store_).ok());
     ASSERT_TRUE(Records<v1::Source>(store_.get())
-                    .Create(FromJson<v1::Source>(kSourceJson), "figures", "")
+                    .Create(kCall, FromJson<v1::Source>(kSourceJson), "figures", "")
                     .ok());
   }
 
@@ -299,7 +302,7 @@ class RelationshipViewsTest : public ::testing::Test {
     std::vector<std::string> described;
     std::string token;
     for (int pages = 0; pages < 10000; ++pages) {
-      auto page = relationships.ListTimeline(pair.name(), page_size, token, filter);
+      auto page = relationships.ListTimeline(kCall, pair.name(), page_size, token, filter);
       EXPECT_TRUE(page.ok()) << page.status();
       if (!page.ok()) break;
       EXPECT_LE(page->items.size(), static_cast<size_t>(page_size));
@@ -316,7 +319,7 @@ class RelationshipViewsTest : public ::testing::Test {
       for (size_t j = i + 1; j < codes.size(); ++j) {
         const CountryPair pair{codes[i], codes[j]};
         SCOPED_TRACE(absl::StrCat(pair.name(), " after step ", step));
-        auto stored = Relationships(store_.get()).Get(pair.name());
+        auto stored = Relationships(store_.get()).Get(kCall, pair.name());
         ASSERT_TRUE(stored.ok()) << stored.status();
         const v1::Relationship expected = Recompute(store_.get(), pair);
         std::string differences;
@@ -412,21 +415,21 @@ TEST_F(RelationshipViewsTest, StoredViewsEqualARecomputationAfterRandomWrites) {
           R"(", "kind": "VISIT_KIND_STATE", "occasions": ["talks"], "startDate": {"year": )",
           2010 + pick(10), pick(2) == 0 ? "" : absl::StrCat(R"(, "month": )", 1 + pick(12)),
           R"(}, "reportedOrdinal": )", pick(3), ", ", kCitations, "}"));
-      auto created = visits.Create(visit, "", "");
+      auto created = visits.Create(kCall, visit, "", "");
       ASSERT_TRUE(created.ok()) << created.status();
       remember(created->name());
     } else if (action == 1 && !any("visits").empty()) {
-      auto visit = visits.Get(any("visits"));
+      auto visit = visits.Get(kCall, any("visits"));
       ASSERT_TRUE(visit.ok()) << visit.status();
       visit->mutable_start_date()->set_year(2010 + pick(10));
       if (pick(2) == 0)
         visit->set_host_country(visit->visitor().country() == "countries/KZ" ? "countries/UZ"
                                                                              : "countries/KZ");
       visit->set_etag("");
-      ASSERT_TRUE(visits.Update(*visit, nullptr).ok());
+      ASSERT_TRUE(visits.Update(kCall, *visit, nullptr).ok());
     } else if (action == 2 && !any("visits").empty()) {
       const std::string name = any("visits");
-      ASSERT_TRUE(visits.Delete(name, "").ok());
+      ASSERT_TRUE(visits.Delete(kCall, name, "").ok());
       forget(name);
     } else if (action == 3) {
       auto partnership = FromJson<v1::Partnership>(absl::StrCat(
@@ -438,16 +441,16 @@ TEST_F(RelationshipViewsTest, StoredViewsEqualARecomputationAfterRandomWrites) {
                                       R"("label": "Joint declaration"})")
                        : "",
           "], ", kCitations, "}"));
-      auto created = partnerships.Create(partnership, "", "");
+      auto created = partnerships.Create(kCall, partnership, "", "");
       ASSERT_TRUE(created.ok()) << created.status();
       remember(created->name());
     } else if (action == 4 && !any("partnerships").empty()) {
       const std::string name = any("partnerships");
       if (pick(2) == 0) {
-        ASSERT_TRUE(partnerships.Delete(name, "").ok());
+        ASSERT_TRUE(partnerships.Delete(kCall, name, "").ok());
         forget(name);
       } else {
-        auto partnership = partnerships.Get(name);
+        auto partnership = partnerships.Get(kCall, name);
         ASSERT_TRUE(partnership.ok());
         // A declaration: the timeline changes, the current level does not.
         auto* milestone = partnership->add_milestones();
@@ -456,25 +459,25 @@ TEST_F(RelationshipViewsTest, StoredViewsEqualARecomputationAfterRandomWrites) {
         milestone->set_label("Joint statement");
         milestone->mutable_date()->set_year(2005 + pick(15));
         partnership->set_etag("");
-        ASSERT_TRUE(partnerships.Update(*partnership, nullptr).ok());
+        ASSERT_TRUE(partnerships.Update(kCall, *partnership, nullptr).ok());
       }
     } else if (action <= 6) {
-      auto created = trade.Create(trade_record(), "", "");
+      auto created = trade.Create(kCall, trade_record(), "", "");
       if (absl::IsAlreadyExists(created.status())) continue;
       ASSERT_TRUE(created.ok()) << created.status();
       remember(created->name());
     } else if (action == 7 && !any("tradeRecords").empty()) {
       const std::string name = any("tradeRecords");
       if (pick(2) == 0) {
-        ASSERT_TRUE(trade.Delete(name, "").ok());
+        ASSERT_TRUE(trade.Delete(kCall, name, "").ok());
         forget(name);
       } else {
-        auto record = trade.Get(name);
+        auto record = trade.Get(kCall, name);
         ASSERT_TRUE(record.ok());
         record->mutable_value()->set_units(1000 + pick(1000));
         if (pick(2) == 0) record->mutable_period()->set_year(2010 + pick(10));
         record->set_etag("");
-        auto updated = trade.Update(*record, nullptr);
+        auto updated = trade.Update(kCall, *record, nullptr);
         ASSERT_TRUE(updated.ok() || absl::IsAlreadyExists(updated.status())) << updated.status();
       }
     } else if (action == 8) {
@@ -484,7 +487,7 @@ TEST_F(RelationshipViewsTest, StoredViewsEqualARecomputationAfterRandomWrites) {
         *record = trade_record();
         record->set_name(absl::StrCat("tradeRecords/imported-", step, "-", i));
       }
-      auto results = trade.Import(chunk, /*use_names=*/true);
+      auto results = trade.Import(kCall, chunk, /*use_names=*/true);
       ASSERT_TRUE(results.ok()) << results.status();
       for (int i = 0; i < chunk.size(); ++i) {
         if ((*results)[i].status.ok()) remember(chunk[i].name());
@@ -502,47 +505,47 @@ TEST_F(RelationshipViewsTest, StoredViewsEqualARecomputationAfterRandomWrites) {
           pick(2) == 0 ? absl::StrCat(R"("startDate": {"year": )", 2012 + pick(8), "}, ") : "",
           pick(2) == 0 ? absl::StrCat(R"("completionDate": {"year": )", 2020 + pick(8), "}, ") : "",
           kCitations, "}"));
-      auto created = projects.Create(project, "", "");
+      auto created = projects.Create(kCall, project, "", "");
       if (absl::IsInvalidArgument(created.status())) continue;  // fewer than two countries
       ASSERT_TRUE(created.ok()) << created.status();
       remember(created->name());
     } else if (action == 10 && !any("infrastructureProjects").empty()) {
       const std::string name = any("infrastructureProjects");
       if (pick(2) == 0) {
-        ASSERT_TRUE(projects.Delete(name, "").ok());
+        ASSERT_TRUE(projects.Delete(kCall, name, "").ok());
         forget(name);
       } else {
-        auto project = projects.Get(name);
+        auto project = projects.Get(kCall, name);
         ASSERT_TRUE(project.ok());
         project->set_status(v1::PROJECT_STATUS_OPERATIONAL);
         project->mutable_completion_date()->set_year(2021 + pick(5));
         project->set_etag("");
-        ASSERT_TRUE(projects.Update(*project, nullptr).ok());
+        ASSERT_TRUE(projects.Update(kCall, *project, nullptr).ok());
       }
     } else if (action == 11) {
       auto exchange = FromJson<v1::Exchange>(absl::StrCat(
           R"({"countries": [)", countries(), R"(], "title": "Exchange )", step, R"(", )",
           pick(3) == 0 ? "" : absl::StrCat(R"("date": {"year": )", 2015 + pick(5), "}, "),
           kCitations, "}"));
-      auto created = exchanges.Create(exchange, "", "");
+      auto created = exchanges.Create(kCall, exchange, "", "");
       ASSERT_TRUE(created.ok()) << created.status();
       remember(created->name());
     } else if (action == 12 && !any("exchanges").empty()) {
       const std::string name = any("exchanges");
       if (pick(2) == 0) {
-        ASSERT_TRUE(exchanges.Delete(name, "").ok());
+        ASSERT_TRUE(exchanges.Delete(kCall, name, "").ok());
         forget(name);
       } else {
-        auto exchange = exchanges.Get(name);
+        auto exchange = exchanges.Get(kCall, name);
         ASSERT_TRUE(exchange.ok());
         exchange->mutable_date()->set_year(2015 + pick(5));
         exchange->set_etag("");
-        ASSERT_TRUE(exchanges.Update(*exchange, nullptr).ok());
+        ASSERT_TRUE(exchanges.Update(kCall, *exchange, nullptr).ok());
       }
     } else if (action == 13) {
       if (!any("observations").empty() && pick(3) == 0) {
         const std::string name = any("observations");
-        ASSERT_TRUE(observations.Delete(name, "").ok());
+        ASSERT_TRUE(observations.Delete(kCall, name, "").ok());
         forget(name);
         continue;
       }
@@ -551,7 +554,7 @@ TEST_F(RelationshipViewsTest, StoredViewsEqualARecomputationAfterRandomWrites) {
                        R"(], "period": {"year": )", 2015 + pick(6),
                        pick(2) == 0 ? absl::StrCat(R"(, "quarter": )", 1 + pick(4)) : "",
                        R"(}, "value": )", pick(1000), ", ", kCitations, "}"));
-      auto created = observations.Create(observation, "", "");
+      auto created = observations.Create(kCall, observation, "", "");
       ASSERT_TRUE(created.ok()) << created.status();
       remember(created->name());
     }

@@ -25,7 +25,7 @@ absl::Status CopyCollection(const store::Collection& collection, Derive derive, 
   store::ListQuery query;
   query.page_size = kBatch;
   while (true) {
-    auto page = from.List(collection, query);
+    auto page = from.List(CallContext(), collection, query);
     if (!page.ok()) return page.status();
     std::vector<store::Row> rows;
     rows.reserve(page->rows.size());
@@ -34,7 +34,7 @@ absl::Status CopyCollection(const store::Collection& collection, Derive derive, 
       if (!derived.ok()) return derived.status();
       rows.push_back(*std::move(derived));
     }
-    auto results = to.Restore(collection, std::move(rows));
+    auto results = to.Restore(CallContext(), collection, std::move(rows));
     if (!results.ok()) return results.status();
     for (size_t i = 0; i < results->size(); ++i) {
       if (!(*results)[i].ok()) {

@@ -27,7 +27,7 @@ absl::Status LoadAll(store::Store& store,
       return absl::InvalidArgumentError(
           absl::StrCat("record '", record.name(), "': ", id.status().message()));
     }
-    auto created = service.Create(record, *id, "");
+    auto created = service.Create(CallContext(), record, *id, "");
     if (created.ok()) {
       ++summary.created;
     } else if (absl::IsAlreadyExists(created.status())) {
@@ -49,7 +49,7 @@ absl::Status SyncCountries(store::Store& store) {
         absl::StrCat("cannot read the ISO 3166-1 country list at '", domain::kIsoCodesPath,
                      "'; install Debian's iso-codes package"));
   }
-  auto count = store.Count(collection);
+  auto count = store.Count(CallContext(), collection);
   if (!count.ok()) return count.status();
   if (*count == static_cast<int64_t>(countries.size())) return absl::OkStatus();
   std::vector<store::Row> rows;
@@ -60,7 +60,7 @@ absl::Status SyncCountries(store::Store& store) {
     row.columns = domain::Resource<v1::Country>::Columns(country);
     rows.push_back(std::move(row));
   }
-  auto results = store.InsertMany(collection, std::move(rows));
+  auto results = store.InsertMany(CallContext(), collection, std::move(rows));
   if (!results.ok()) return results.status();
   for (const auto& result : *results) {
     if (!result.ok() && !absl::IsAlreadyExists(result)) return result;
@@ -130,7 +130,7 @@ absl::Status SeedIfEmpty(store::Store& store) {
   bool empty = true;
   domain::ForEachRecordType([&](auto tag) {
     using Message = typename decltype(tag)::type;
-    auto count = store.Count(domain::Resource<Message>::Collection());
+    auto count = store.Count(CallContext(), domain::Resource<Message>::Collection());
     if (!count.ok()) status.Update(count.status());
     if (count.ok() && *count > 0) empty = false;
   });

@@ -15,7 +15,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
-#include "common/call_deadline.h"
 #include "common/log.h"
 #include "store/schema.h"
 #include "store/sql_store.h"
@@ -150,7 +149,7 @@ class PostgresConnection final : public SqlConnection {
   // Runs `sql` as a prepared statement with binary parameters and results.
   absl::StatusOr<PGresult*> Run(const std::string& sql, const std::vector<SqlParam>& params,
                                 ExecStatusType expected) {
-    if (CallWorkShouldStop()) {
+    if (CallShouldStop()) {
       return absl::DeadlineExceededError("the call's deadline passed before the store finished");
     }
     std::vector<Oid> types;
@@ -203,7 +202,7 @@ class PostgresConnection final : public SqlConnection {
   PGresult* AwaitResult() {
     bool cancel_sent = false;
     while (PQisBusy(conn_)) {
-      if (!cancel_sent && CallWorkShouldStop()) {
+      if (!cancel_sent && CallShouldStop()) {
         if (PGcancel* cancel = PQgetCancel(conn_)) {
           char error[256];
           if (!PQcancel(cancel, error, sizeof error)) {
@@ -297,17 +296,19 @@ class PostgresPool final : public SqlPool {
   query::Dialect dialect() const override { return query::Dialect::kPostgres; }
   const char* LockSuffix() const override { return " FOR UPDATE"; }
 
-  absl::Status Read(absl::FunctionRef<absl::Status(SqlConnection&)> body, bool snapshot) override {
-    return WithConnection([&](PostgresConnection& db) {
+  absl::Status Read(const CallContext& call, absl::FunctionRef<absl::Status(SqlConnection&)> body,
+                    bool snapshot) override {
+    return WithConnection(call, [&](PostgresConnection& db) {
       if (!snapshot) return body(db);
       return Transaction(db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body);
     });
   }
 
-  absl::Status Write(absl::FunctionRef<absl::Status(SqlConnection&)> body) override {
-    return WithConnection([&](PostgresConnection& db) {
+  absl::Status Write(const CallContext& call,
+                     absl::FunctionRef<absl::Status(SqlConnection&)> body) override {
+    return WithConnection(call, [&](PostgresConnection& db) {
       std::string begin = "BEGIN";
-      absl::Time deadline = CurrentCallDeadline();
+      absl::Time deadline = call.deadline();
       if (deadline != absl::InfiniteFuture()) {
         // The database stops the call's statements when its deadline passes.
         int64_t ms = std::max<int64_t>(1, absl::ToInt64Milliseconds(deadline - absl::Now()));
@@ -318,7 +319,8 @@ class PostgresPool final : public SqlPool {
   }
 
   absl::Status Ping() override {
-    return Read([](SqlConnection& db) { return db.Query("SELECT 1", {}).status(); }, false);
+    return Read(
+        CallContext(), [](SqlConnection& db) { return db.Query("SELECT 1", {}).status(); }, false);
   }
 
  private:
@@ -334,11 +336,16 @@ class PostgresPool final : public SqlPool {
     return status;
   }
 
+  // Runs `body` on a pooled connection lent to `call`.
   template <typename Body>
-  absl::Status WithConnection(Body body) {
+  absl::Status WithConnection(const CallContext& call, Body body) {
     auto connection = Acquire();
     if (!connection.ok()) return connection.status();
-    absl::Status status = body(**connection);
+    absl::Status status;
+    {
+      CallBinding binding(**connection, call);
+      status = body(**connection);
+    }
     Release(*std::move(connection));
     return status;
   }

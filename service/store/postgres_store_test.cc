@@ -28,6 +28,7 @@ Row SourceRow(const std::string& id) {
   return row;
 }
 
+using test_rows::kCall;
 using test_rows::Sources;
 
 class PostgresStoreTest : public ::testing::Test {
@@ -47,8 +48,8 @@ TEST_F(PostgresStoreTest, ReplicasStartingTogetherMigrateOnce) {
   for (auto& replica : replicas) replica.join();
   for (auto& store : stores) ASSERT_TRUE(store.ok()) << store.status();
   // Each replica sees the others' writes: one database, one schema.
-  ASSERT_TRUE((*stores[0])->Insert(Sources(), SourceRow("shared"), "").ok());
-  for (auto& store : stores) EXPECT_TRUE((*store)->Get(Sources(), "shared").ok());
+  ASSERT_TRUE((*stores[0])->Insert(kCall, Sources(), SourceRow("shared"), "").ok());
+  for (auto& store : stores) EXPECT_TRUE((*store)->Get(kCall, Sources(), "shared").ok());
 }
 
 TEST_F(PostgresStoreTest, UnreachableDatabaseIsAClearErrorAtStart) {
@@ -65,22 +66,22 @@ TEST_F(PostgresStoreTest, OutageIsUnavailableAndTheStoreRecoversByItself) {
   ASSERT_THAT(url, ::testing::StartsWith("postgresql://"));
   auto store = OpenPostgresStore(url, PostgresOptions{});
   ASSERT_TRUE(store.ok()) << store.status();
-  ASSERT_TRUE((*store)->Insert(Sources(), SourceRow("before"), "").ok());
+  ASSERT_TRUE((*store)->Insert(kCall, Sources(), SourceRow("before"), "").ok());
 
   // A fast stop: the throwaway cluster runs without fsync, so an immediate
   // one could lose the row, which is not what this test is about.
   test::PostgresCluster("stop", dir.path());
-  auto during = (*store)->Get(Sources(), "before");
+  auto during = (*store)->Get(kCall, Sources(), "before");
   EXPECT_EQ(during.status().code(), absl::StatusCode::kUnavailable);
   EXPECT_THAT(during.status().message(), HasSubstr("database is unavailable"));
   EXPECT_EQ((*store)->Ping().code(), absl::StatusCode::kUnavailable);
 
   ASSERT_EQ(test::PostgresCluster("start", dir.path()), url);
   EXPECT_TRUE((*store)->Ping().ok());
-  auto after = (*store)->Get(Sources(), "before");
+  auto after = (*store)->Get(kCall, Sources(), "before");
   ASSERT_TRUE(after.ok()) << after.status();
   EXPECT_EQ(after->payload, "payload");
-  EXPECT_TRUE((*store)->Insert(Sources(), SourceRow("after"), "").ok());
+  EXPECT_TRUE((*store)->Insert(kCall, Sources(), SourceRow("after"), "").ok());
   test::PostgresCluster("stop", dir.path());
 }
 

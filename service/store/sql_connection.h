@@ -13,6 +13,7 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "common/call_context.h"
 #include "query/filter.h"
 
 namespace bilateral::store {
@@ -66,6 +67,33 @@ class SqlConnection {
                                        const std::vector<SqlParam>& params) {
     return Execute(sql, params).status();
   }
+
+  // The call the connection works for while a pool lends it to that call
+  // (null between calls, and while a write group commits): its statements
+  // stop when the call should, and lock waits give up with it.
+  void set_call(const CallContext* call) { call_ = call; }
+
+ protected:
+  // True when the call the connection works for should stop.
+  bool CallShouldStop() const { return call_ != nullptr && call_->ShouldStop(); }
+  const CallContext* call() const { return call_; }
+
+ private:
+  const CallContext* call_ = nullptr;
+};
+
+// Lends `connection` to `call` for the life of the scope.
+class CallBinding {
+ public:
+  CallBinding(SqlConnection& connection, const CallContext& call) : connection_(connection) {
+    connection_.set_call(&call);
+  }
+  ~CallBinding() { connection_.set_call(nullptr); }
+  CallBinding(const CallBinding&) = delete;
+  CallBinding& operator=(const CallBinding&) = delete;
+
+ private:
+  SqlConnection& connection_;
 };
 
 // Hands out connections. Bounded: callers wait for a free connection.
@@ -75,16 +103,20 @@ class SqlPool {
 
   virtual query::Dialect dialect() const = 0;
 
-  // Runs `body` on a connection for reading; with `snapshot`, inside one
-  // read transaction so that every statement sees the same data.
-  virtual absl::Status Read(absl::FunctionRef<absl::Status(SqlConnection&)> body,
+  // Runs `body` on a connection for reading, lent to `call`; with
+  // `snapshot`, inside one read transaction so that every statement sees
+  // the same data.
+  virtual absl::Status Read(const CallContext& call,
+                            absl::FunctionRef<absl::Status(SqlConnection&)> body,
                             bool snapshot) = 0;
 
-  // Runs `body` in one write transaction: committed when `body` returns OK,
-  // rolled back otherwise. Conditional writes are safe against concurrent
+  // Runs `body` for `call` in one write transaction: committed when `body`
+  // returns OK, rolled back otherwise. Its statements stop when `call`
+  // should. Conditional writes are safe against concurrent
   // writers (SQLite serialises writers; PostgreSQL locks the rows read with
   // `LockSuffix()`).
-  virtual absl::Status Write(absl::FunctionRef<absl::Status(SqlConnection&)> body) = 0;
+  virtual absl::Status Write(const CallContext& call,
+                             absl::FunctionRef<absl::Status(SqlConnection&)> body) = 0;
 
   // What to append to a SELECT that reads a row about to be changed.
   virtual const char* LockSuffix() const = 0;

@@ -284,31 +284,34 @@ class SqlStore final : public Store {
   SqlStore(std::unique_ptr<SqlPool> pool, int64_t change_retention)
       : pool_(std::move(pool)), change_retention_(std::max<int64_t>(1, change_retention)) {}
 
-  absl::StatusOr<Row> Get(const Collection& collection, absl::string_view id) override {
-    return Read<Row>(false, [&](SqlConnection& db) -> absl::StatusOr<Row> {
+  absl::StatusOr<Row> Get(const CallContext& call, const Collection& collection,
+                          absl::string_view id) override {
+    return Read<Row>(call, false, [&](SqlConnection& db) -> absl::StatusOr<Row> {
       auto rows = FindById(db, collection, kFixedColumns, id);
       if (!rows.ok()) return rows.status();
       return ReadRow(**rows, nullptr);
     });
   }
 
-  absl::StatusOr<std::vector<Row>> GetMany(const Collection& collection,
+  absl::StatusOr<std::vector<Row>> GetMany(const CallContext& call, const Collection& collection,
                                            const std::vector<std::string>& ids) override {
-    return Read<std::vector<Row>>(true, [&](SqlConnection& db) -> absl::StatusOr<std::vector<Row>> {
-      std::vector<Row> found;
-      for (const auto& id : ids) {
-        auto rows = FindById(db, collection, kFixedColumns, id);
-        if (!rows.ok()) return rows.status();
-        found.push_back(ReadRow(**rows, nullptr));
-      }
-      return found;
-    });
+    return Read<std::vector<Row>>(call, true,
+                                  [&](SqlConnection& db) -> absl::StatusOr<std::vector<Row>> {
+                                    std::vector<Row> found;
+                                    for (const auto& id : ids) {
+                                      auto rows = FindById(db, collection, kFixedColumns, id);
+                                      if (!rows.ok()) return rows.status();
+                                      found.push_back(ReadRow(**rows, nullptr));
+                                    }
+                                    return found;
+                                  });
   }
 
-  absl::StatusOr<Page> List(const Collection& collection, const ListQuery& list_query) override {
+  absl::StatusOr<Page> List(const CallContext& call, const Collection& collection,
+                            const ListQuery& list_query) override {
     auto plan = PlanList(collection, list_query, pool_->dialect());
     if (!plan.ok()) return plan.status();
-    return Read<Page>(false, [&](SqlConnection& db) -> absl::StatusOr<Page> {
+    return Read<Page>(call, false, [&](SqlConnection& db) -> absl::StatusOr<Page> {
       auto rows = db.Query(plan->sql, ToParams(plan->params));
       if (!rows.ok()) return rows.status();
       Page page;
@@ -345,13 +348,13 @@ class SqlStore final : public Store {
     });
   }
 
-  absl::StatusOr<Row> Insert(const Collection& collection, Row row,
+  absl::StatusOr<Row> Insert(const CallContext& call, const Collection& collection, Row row,
                              const RequestKey& request) override {
     const std::string& request_id = request.id;
     for (int attempt = 1;; ++attempt) {
       Row candidate = row;
       auto result =
-          Write<Row>([&](SqlConnection& db, PendingChanges& pending) -> absl::StatusOr<Row> {
+          Write<Row>(call, [&](SqlConnection& db, PendingChanges& pending) -> absl::StatusOr<Row> {
             if (!request_id.empty()) {
               auto replay = FindRequest(db, collection, request);
               if (!replay.ok()) return replay.status();
@@ -384,19 +387,21 @@ class SqlStore final : public Store {
     }
   }
 
-  absl::StatusOr<std::vector<absl::Status>> InsertMany(const Collection& collection,
+  absl::StatusOr<std::vector<absl::Status>> InsertMany(const CallContext& call,
+                                                       const Collection& collection,
                                                        std::vector<Row> rows) override {
-    return InsertAll(collection, std::move(rows), false);
+    return InsertAll(call, collection, std::move(rows), false);
   }
 
-  absl::StatusOr<std::vector<absl::Status>> Restore(const Collection& collection,
+  absl::StatusOr<std::vector<absl::Status>> Restore(const CallContext& call,
+                                                    const Collection& collection,
                                                     std::vector<Row> rows) override {
-    return InsertAll(collection, std::move(rows), true);
+    return InsertAll(call, collection, std::move(rows), true);
   }
 
-  absl::StatusOr<Row> Update(const Collection& collection, Row row,
+  absl::StatusOr<Row> Update(const CallContext& call, const Collection& collection, Row row,
                              absl::string_view expected_etag) override {
-    return Write<Row>([&](SqlConnection& db, PendingChanges& pending) -> absl::StatusOr<Row> {
+    return Write<Row>(call, [&](SqlConnection& db, PendingChanges& pending) -> absl::StatusOr<Row> {
       auto current = ReadVersion(db, collection, row.id);
       if (!current.ok()) return current.status();
       if (!expected_etag.empty() && expected_etag != current->etag) {
@@ -419,42 +424,45 @@ class SqlStore final : public Store {
     });
   }
 
-  absl::Status Delete(const Collection& collection, absl::string_view id,
+  absl::Status Delete(const CallContext& call, const Collection& collection, absl::string_view id,
                       absl::string_view expected_etag) override {
-    return Write<bool>([&](SqlConnection& db, PendingChanges& pending) -> absl::StatusOr<bool> {
-             auto current = ReadVersion(db, collection, id);
-             if (!current.ok()) return current.status();
-             if (!expected_etag.empty() && expected_etag != current->etag) {
-               return StaleEtag(collection, id);
-             }
-             if (auto status = CheckNotCited(db, collection, id); !status.ok()) return status;
-             auto deleted =
-                 db.Execute(absl::StrCat("DELETE FROM ", collection.table, " WHERE id = ?"),
-                            {std::string(id)});
-             if (!deleted.ok()) return deleted.status();
-             auto uncited =
-                 db.Execute("DELETE FROM citations WHERE collection = ? AND record_id = ?",
-                            {collection.name, std::string(id)});
-             if (!uncited.ok()) return uncited.status();
-             current->row.create_time_us = current->create_us;
-             pending.Note(collection, Change::Kind::kDeleted, current->row, current->row.payload);
-             if (auto status = WriteSearchText(db, collection, std::string(id), std::string());
-                 !status.ok()) {
-               return status;
-             }
-             if (collection.after_write) {
-               Editor editor(*this, db, pending);
-               auto status =
-                   collection.after_write(editor, {RowChange{current->row, std::nullopt}});
-               if (!status.ok()) return status;
-             }
-             return true;
-           })
+    return Write<bool>(
+               call,
+               [&](SqlConnection& db, PendingChanges& pending) -> absl::StatusOr<bool> {
+                 auto current = ReadVersion(db, collection, id);
+                 if (!current.ok()) return current.status();
+                 if (!expected_etag.empty() && expected_etag != current->etag) {
+                   return StaleEtag(collection, id);
+                 }
+                 if (auto status = CheckNotCited(db, collection, id); !status.ok()) return status;
+                 auto deleted =
+                     db.Execute(absl::StrCat("DELETE FROM ", collection.table, " WHERE id = ?"),
+                                {std::string(id)});
+                 if (!deleted.ok()) return deleted.status();
+                 auto uncited =
+                     db.Execute("DELETE FROM citations WHERE collection = ? AND record_id = ?",
+                                {collection.name, std::string(id)});
+                 if (!uncited.ok()) return uncited.status();
+                 current->row.create_time_us = current->create_us;
+                 pending.Note(collection, Change::Kind::kDeleted, current->row,
+                              current->row.payload);
+                 if (auto status = WriteSearchText(db, collection, std::string(id), std::string());
+                     !status.ok()) {
+                   return status;
+                 }
+                 if (collection.after_write) {
+                   Editor editor(*this, db, pending);
+                   auto status =
+                       collection.after_write(editor, {RowChange{current->row, std::nullopt}});
+                   if (!status.ok()) return status;
+                 }
+                 return true;
+               })
         .status();
   }
 
-  absl::StatusOr<int64_t> Count(const Collection& collection) override {
-    return Read<int64_t>(false, [&](SqlConnection& db) -> absl::StatusOr<int64_t> {
+  absl::StatusOr<int64_t> Count(const CallContext& call, const Collection& collection) override {
+    return Read<int64_t>(call, false, [&](SqlConnection& db) -> absl::StatusOr<int64_t> {
       auto rows = db.Query(absl::StrCat("SELECT count(*) FROM ", collection.table), {});
       if (!rows.ok()) return rows.status();
       auto has_row = (*rows)->Next();
@@ -463,7 +471,7 @@ class SqlStore final : public Store {
     });
   }
 
-  absl::StatusOr<SearchPage> Search(const SearchQuery& search) override {
+  absl::StatusOr<SearchPage> Search(const CallContext& call, const SearchQuery& search) override {
     const std::vector<std::string> terms = SearchTerms(search.text);
     if (terms.empty()) {
       return absl::InvalidArgumentError("the query has no words to search for");
@@ -516,7 +524,7 @@ class SqlStore final : public Store {
     }
     absl::StrAppend(&sql, " ORDER BY score, doc LIMIT ?");
     values.push_back(int64_t{search.page_size + 1});
-    return Read<SearchPage>(false, [&](SqlConnection& db) -> absl::StatusOr<SearchPage> {
+    return Read<SearchPage>(call, false, [&](SqlConnection& db) -> absl::StatusOr<SearchPage> {
       auto rows = db.Query(sql, ToParams(values));
       if (!rows.ok()) return rows.status();
       SearchPage page;
@@ -542,10 +550,10 @@ class SqlStore final : public Store {
     });
   }
 
-  absl::StatusOr<ChangeBatch> ReadChanges(int64_t after,
+  absl::StatusOr<ChangeBatch> ReadChanges(const CallContext& call, int64_t after,
                                           const std::vector<std::string>& collections,
                                           int limit) override {
-    return Read<ChangeBatch>(true, [&](SqlConnection& db) -> absl::StatusOr<ChangeBatch> {
+    return Read<ChangeBatch>(call, true, [&](SqlConnection& db) -> absl::StatusOr<ChangeBatch> {
       std::string sql =
           "SELECT seq, collection, record_id, kind, payload, etag, create_us, update_us "
           "FROM changes WHERE seq > ?";
@@ -586,13 +594,14 @@ class SqlStore final : public Store {
     });
   }
 
-  absl::StatusOr<ChangeRange> Changes() override {
-    return Read<ChangeRange>(false, [&](SqlConnection& db) { return ReadRange(db); });
+  absl::StatusOr<ChangeRange> Changes(const CallContext& call) override {
+    return Read<ChangeRange>(call, false, [&](SqlConnection& db) { return ReadRange(db); });
   }
 
   absl::Status Ping() override { return pool_->Ping(); }
 
-  absl::StatusOr<TimelinePage> ReadTimeline(const TimelineQuery& query) override {
+  absl::StatusOr<TimelinePage> ReadTimeline(const CallContext& call,
+                                            const TimelineQuery& query) override {
     if (query.limit <= 0) return TimelinePage();
     std::vector<SqlValue> values = {query.pair, query.max_date};
     std::string sql =
@@ -630,7 +639,7 @@ class SqlStore final : public Store {
     }
     absl::StrAppend(&sql, " ORDER BY date_key, kind, record, idx LIMIT ?");
     values.push_back(query.limit);
-    return Read<TimelinePage>(true, [&](SqlConnection& db) -> absl::StatusOr<TimelinePage> {
+    return Read<TimelinePage>(call, true, [&](SqlConnection& db) -> absl::StatusOr<TimelinePage> {
       TimelinePage page;
       {
         auto rows = db.Query(sql, ToParams(values));
@@ -691,8 +700,8 @@ class SqlStore final : public Store {
     });
   }
 
-  absl::StatusOr<PairResult> ReadPair(const PairQuery& query) override {
-    return Read<PairResult>(true, [&](SqlConnection& db) -> absl::StatusOr<PairResult> {
+  absl::StatusOr<PairResult> ReadPair(const CallContext& call, const PairQuery& query) override {
+    return Read<PairResult>(call, true, [&](SqlConnection& db) -> absl::StatusOr<PairResult> {
       PairResult result;
       if (!query.counters.empty()) {
         // One statement for every count.
@@ -722,53 +731,55 @@ class SqlStore final : public Store {
   }
 
   absl::Status RebuildPairViews(const std::vector<const Collection*>& collections) override {
-    return Write<bool>([&](SqlConnection& db, PendingChanges& pending) -> absl::StatusOr<bool> {
-             // Replicas starting together rebuild one at a time, so that
-             // one's rows are never half in another's clearing.
-             if (pool_->dialect() == query::Dialect::kPostgres) {
-               auto locked = db.Query("SELECT pg_advisory_xact_lock(?)", {kPairViewsLock});
-               if (!locked.ok()) return locked.status();
-               if (auto done = (*locked)->Next(); !done.ok()) return done.status();
-             }
-             for (const char* table : {"timeline_entries", "pair_members", "pair_counts"}) {
-               auto cleared = db.Execute(absl::StrCat("DELETE FROM ", table), {});
-               if (!cleared.ok()) return cleared.status();
-             }
-             constexpr int64_t kBatch = 1000;
-             for (const Collection* collection : collections) {
-               for (int64_t after = 0;;) {
-                 std::vector<ViewChange> batch;
-                 {
-                   auto rows =
-                       db.Query(absl::StrCat("SELECT ", kFixedColumns, " FROM ", collection->table,
-                                             " WHERE seq > ? ORDER BY seq LIMIT ?"),
-                                {after, kBatch});
-                   if (!rows.ok()) return rows.status();
-                   auto walked = ForEachRow(**rows, [&](SqlRows& cursor) {
-                     ViewChange& view = batch.emplace_back();
-                     view.collection = collection;
-                     view.row = ReadRow(cursor, &after);
-                     view.created = true;  // the views were cleared
-                   });
-                   if (!walked.ok()) return walked;
+    return Write<bool>(
+               CallContext(),
+               [&](SqlConnection& db, PendingChanges& pending) -> absl::StatusOr<bool> {
+                 // Replicas starting together rebuild one at a time, so that
+                 // one's rows are never half in another's clearing.
+                 if (pool_->dialect() == query::Dialect::kPostgres) {
+                   auto locked = db.Query("SELECT pg_advisory_xact_lock(?)", {kPairViewsLock});
+                   if (!locked.ok()) return locked.status();
+                   if (auto done = (*locked)->Next(); !done.ok()) return done.status();
                  }
-                 if (batch.empty()) break;
-                 if (auto status = WritePairViews(db, std::move(batch)); !status.ok()) {
-                   return status;
+                 for (const char* table : {"timeline_entries", "pair_members", "pair_counts"}) {
+                   auto cleared = db.Execute(absl::StrCat("DELETE FROM ", table), {});
+                   if (!cleared.ok()) return cleared.status();
                  }
-               }
-             }
-             auto cleared = db.Execute("DELETE FROM reindex_pending WHERE collection = ?",
-                                       {std::string(kViewsPending)});
-             if (!cleared.ok()) return cleared.status();
-             return true;
-           })
+                 constexpr int64_t kBatch = 1000;
+                 for (const Collection* collection : collections) {
+                   for (int64_t after = 0;;) {
+                     std::vector<ViewChange> batch;
+                     {
+                       auto rows = db.Query(
+                           absl::StrCat("SELECT ", kFixedColumns, " FROM ", collection->table,
+                                        " WHERE seq > ? ORDER BY seq LIMIT ?"),
+                           {after, kBatch});
+                       if (!rows.ok()) return rows.status();
+                       auto walked = ForEachRow(**rows, [&](SqlRows& cursor) {
+                         ViewChange& view = batch.emplace_back();
+                         view.collection = collection;
+                         view.row = ReadRow(cursor, &after);
+                         view.created = true;  // the views were cleared
+                       });
+                       if (!walked.ok()) return walked;
+                     }
+                     if (batch.empty()) break;
+                     if (auto status = WritePairViews(db, std::move(batch)); !status.ok()) {
+                       return status;
+                     }
+                   }
+                 }
+                 auto cleared = db.Execute("DELETE FROM reindex_pending WHERE collection = ?",
+                                           {std::string(kViewsPending)});
+                 if (!cleared.ok()) return cleared.status();
+                 return true;
+               })
         .status();
   }
 
   absl::StatusOr<std::vector<std::string>> PendingReindex() override {
     using Names = std::vector<std::string>;
-    return Read<Names>(false, [&](SqlConnection& db) -> absl::StatusOr<Names> {
+    return Read<Names>(CallContext(), false, [&](SqlConnection& db) -> absl::StatusOr<Names> {
       auto rows = db.Query("SELECT collection FROM reindex_pending ORDER BY collection", {});
       if (!rows.ok()) return rows.status();
       Names names;
@@ -780,45 +791,48 @@ class SqlStore final : public Store {
 
   absl::Status Reindex(const Collection& collection,
                        const std::function<absl::StatusOr<Row>(const Row&)>& derive) override {
-    return Write<bool>([&](SqlConnection& db, PendingChanges& pending) -> absl::StatusOr<bool> {
-             // In batches by seq, so no statement reads the table it updates.
-             constexpr int64_t kBatch = 500;
-             for (int64_t after = 0;;) {
-               std::vector<Row> batch;
-               {
-                 auto rows =
-                     db.Query(absl::StrCat("SELECT ", kFixedColumns, " FROM ", collection.table,
-                                           " WHERE seq > ? ORDER BY seq LIMIT ?"),
-                              {after, kBatch});
-                 if (!rows.ok()) return rows.status();
-                 auto walked = ForEachRow(
-                     **rows, [&](SqlRows& cursor) { batch.push_back(ReadRow(cursor, &after)); });
-                 if (!walked.ok()) return walked;
-               }
-               if (batch.empty()) break;
-               std::vector<RowChange> changes;
-               for (const auto& stored : batch) {
-                 auto derived = derive(stored);
-                 if (!derived.ok()) return derived.status();
-                 derived->id = stored.id;
-                 if (auto status = UpdateRow(db, collection, *derived, {}, {}); !status.ok()) {
-                   return status;
+    return Write<bool>(
+               CallContext(),
+               [&](SqlConnection& db, PendingChanges& pending) -> absl::StatusOr<bool> {
+                 // In batches by seq, so no statement reads the table it updates.
+                 constexpr int64_t kBatch = 500;
+                 for (int64_t after = 0;;) {
+                   std::vector<Row> batch;
+                   {
+                     auto rows =
+                         db.Query(absl::StrCat("SELECT ", kFixedColumns, " FROM ", collection.table,
+                                               " WHERE seq > ? ORDER BY seq LIMIT ?"),
+                                  {after, kBatch});
+                     if (!rows.ok()) return rows.status();
+                     auto walked = ForEachRow(**rows, [&](SqlRows& cursor) {
+                       batch.push_back(ReadRow(cursor, &after));
+                     });
+                     if (!walked.ok()) return walked;
+                   }
+                   if (batch.empty()) break;
+                   std::vector<RowChange> changes;
+                   for (const auto& stored : batch) {
+                     auto derived = derive(stored);
+                     if (!derived.ok()) return derived.status();
+                     derived->id = stored.id;
+                     if (auto status = UpdateRow(db, collection, *derived, {}, {}); !status.ok()) {
+                       return status;
+                     }
+                     // As it was and as it is: re-derived, not created.
+                     changes.push_back(RowChange{stored, stored});
+                   }
+                   if (collection.after_write) {
+                     Editor editor(*this, db, pending);
+                     if (auto status = collection.after_write(editor, changes); !status.ok()) {
+                       return status;
+                     }
+                   }
                  }
-                 // As it was and as it is: re-derived, not created.
-                 changes.push_back(RowChange{stored, stored});
-               }
-               if (collection.after_write) {
-                 Editor editor(*this, db, pending);
-                 if (auto status = collection.after_write(editor, changes); !status.ok()) {
-                   return status;
-                 }
-               }
-             }
-             auto cleared =
-                 db.Execute("DELETE FROM reindex_pending WHERE collection = ?", {collection.name});
-             if (!cleared.ok()) return cleared.status();
-             return true;
-           })
+                 auto cleared = db.Execute("DELETE FROM reindex_pending WHERE collection = ?",
+                                           {collection.name});
+                 if (!cleared.ok()) return cleared.status();
+                 return true;
+               })
         .status();
   }
 
@@ -950,9 +964,10 @@ class SqlStore final : public Store {
   }
 
   template <typename T, typename Body>
-  absl::StatusOr<T> Read(bool snapshot, Body body) {
+  absl::StatusOr<T> Read(const CallContext& call, bool snapshot, Body body) {
     std::optional<absl::StatusOr<T>> result;
     auto status = pool_->Read(
+        call,
         [&](SqlConnection& db) {
           result = body(db);
           return result->status();
@@ -963,9 +978,9 @@ class SqlStore final : public Store {
   }
 
   template <typename T, typename Body>
-  absl::StatusOr<T> Write(Body body) {
+  absl::StatusOr<T> Write(const CallContext& call, Body body) {
     std::optional<absl::StatusOr<T>> result;
-    auto status = pool_->Write([&](SqlConnection& db) {
+    auto status = pool_->Write(call, [&](SqlConnection& db) {
       PendingChanges pending;
       result = body(db, pending);
       if (result->ok()) {
@@ -1293,35 +1308,37 @@ class SqlStore final : public Store {
     return row;
   }
 
-  absl::StatusOr<std::vector<absl::Status>> InsertAll(const Collection& collection,
+  absl::StatusOr<std::vector<absl::Status>> InsertAll(const CallContext& call,
+                                                      const Collection& collection,
                                                       std::vector<Row> rows, bool keep_metadata) {
     using Results = std::vector<absl::Status>;
     if (collection.before_insert && !keep_metadata) collection.before_insert(rows);
-    return Write<Results>([&](SqlConnection& db,
-                              PendingChanges& pending) -> absl::StatusOr<Results> {
-      Results results;
-      results.reserve(rows.size());
-      std::vector<RowChange> changes;
-      // Rows of a chunk mostly cite the same few sources: each is looked up once.
-      absl::flat_hash_set<std::string> known_sources;
-      for (auto& row : rows) {
-        absl::Status status =
-            InsertRow(db, pending, collection, row, keep_metadata, &known_sources);
-        // A row's own problem is its result; a failing store fails them all.
-        if (!status.ok() && !absl::IsAlreadyExists(status) && !absl::IsFailedPrecondition(status)) {
-          return status;
-        }
-        if (status.ok() && collection.after_write && !keep_metadata) {
-          changes.push_back(RowChange{std::nullopt, row});
-        }
-        results.push_back(std::move(status));
-      }
-      if (!changes.empty()) {
-        Editor editor(*this, db, pending);
-        if (auto status = collection.after_write(editor, changes); !status.ok()) return status;
-      }
-      return results;
-    });
+    return Write<Results>(
+        call, [&](SqlConnection& db, PendingChanges& pending) -> absl::StatusOr<Results> {
+          Results results;
+          results.reserve(rows.size());
+          std::vector<RowChange> changes;
+          // Rows of a chunk mostly cite the same few sources: each is looked up once.
+          absl::flat_hash_set<std::string> known_sources;
+          for (auto& row : rows) {
+            absl::Status status =
+                InsertRow(db, pending, collection, row, keep_metadata, &known_sources);
+            // A row's own problem is its result; a failing store fails them all.
+            if (!status.ok() && !absl::IsAlreadyExists(status) &&
+                !absl::IsFailedPrecondition(status)) {
+              return status;
+            }
+            if (status.ok() && collection.after_write && !keep_metadata) {
+              changes.push_back(RowChange{std::nullopt, row});
+            }
+            results.push_back(std::move(status));
+          }
+          if (!changes.empty()) {
+            Editor editor(*this, db, pending);
+            if (auto status = collection.after_write(editor, changes); !status.ok()) return status;
+          }
+          return results;
+        });
   }
 
   // FAILED_PRECONDITION when a source `row` cites is not stored. `known`,

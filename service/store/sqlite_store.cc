@@ -16,7 +16,6 @@
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
-#include "common/call_deadline.h"
 #include "common/log.h"
 #include "store/schema.h"
 #include "store/sql_store.h"
@@ -147,18 +146,25 @@ class SqliteConnection final : public SqlConnection {
     // Statements of a call whose deadline has passed stop (SQLITE_INTERRUPT),
     // checked every 1000 virtual machine steps; BEGIN, COMMIT and ROLLBACK
     // take far fewer and so always complete.
+    SqliteConnection* self = connection.get();
     sqlite3_progress_handler(
-        db, 1000, [](void*) { return CallWorkShouldStop() ? 1 : 0; }, nullptr);
+        db, 1000,
+        [](void* connection) {
+          return static_cast<SqliteConnection*>(connection)->CallShouldStop() ? 1 : 0;
+        },
+        self);
     // Waits up to about 5 s for another writer's lock, but not for a call
     // that has been cancelled or is past its deadline (SQLITE_BUSY then).
     sqlite3_busy_handler(
         db,
-        [](void*, int tries) {  // each try sleeps at least 1 ms
-          if (tries >= 5000 || CallWorkShouldStop()) return 0;
+        [](void* connection, int tries) {  // each try sleeps at least 1 ms
+          if (tries >= 5000 || static_cast<SqliteConnection*>(connection)->CallShouldStop()) {
+            return 0;
+          }
           sqlite3_sleep(1);
           return 1;
         },
-        nullptr);
+        self);
     return connection;
   }
 
@@ -301,11 +307,15 @@ class SqlitePool final : public SqlPool {
   query::Dialect dialect() const override { return query::Dialect::kSqlite; }
   const char* LockSuffix() const override { return ""; }
 
-  absl::Status Read(absl::FunctionRef<absl::Status(SqlConnection&)> body, bool snapshot) override {
+  absl::Status Read(const CallContext& call, absl::FunctionRef<absl::Status(SqlConnection&)> body,
+                    bool snapshot) override {
     auto reader = AcquireReader();
     if (!reader.ok()) return reader.status();
     absl::Status status = snapshot ? (*reader)->Script("BEGIN") : absl::OkStatus();
-    if (status.ok()) status = body(**reader);
+    if (status.ok()) {
+      CallBinding binding(**reader, call);
+      status = body(**reader);
+    }
     if (snapshot) (*reader)->Script("COMMIT").IgnoreError();
     ReleaseReader(*std::move(reader));
     return status;
@@ -316,12 +326,13 @@ class SqlitePool final : public SqlPool {
   // runs each in a savepoint of one transaction, commits them with one
   // fsync, and hands each its own outcome. A write that fails is rolled back
   // to its savepoint alone; its neighbours commit.
-  absl::Status Write(absl::FunctionRef<absl::Status(SqlConnection&)> body) override {
+  absl::Status Write(const CallContext& call,
+                     absl::FunctionRef<absl::Status(SqlConnection&)> body) override {
     if (read_only_) {
       return absl::FailedPreconditionError(
           "the store is read-only: its database file cannot be written; reads still work");
     }
-    PendingWrite write{body, CurrentCallScope(), absl::OkStatus(), false};
+    PendingWrite write{body, &call, absl::OkStatus(), false};
     absl::MutexLock lock(&queue_mu_);
     queue_.push_back(&write);
     auto leads_or_done = [this, &write]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(queue_mu_) {
@@ -347,15 +358,17 @@ class SqlitePool final : public SqlPool {
   }
 
   absl::Status Ping() override {
-    return Read([](SqlConnection& db) { return db.Query("SELECT 1", {}).status(); }, false);
+    return Read(
+        CallContext(), [](SqlConnection& db) { return db.Query("SELECT 1", {}).status(); }, false);
   }
 
  private:
   // A write waiting in the queue: its body, and the call it is for, whose
-  // deadline and cancellation hold while another thread runs the body.
+  // deadline and cancellation hold while another thread runs the body (the
+  // call's own thread waits in Write meanwhile, so both stay valid).
   struct PendingWrite {
     absl::FunctionRef<absl::Status(SqlConnection&)> body;
-    CallScope call;
+    const CallContext* call;
     absl::Status status;
     bool done = false;
   };
@@ -364,8 +377,8 @@ class SqlitePool final : public SqlPool {
   static constexpr size_t kMaxGroup = 128;
 
   // Why a queued write whose call ended is dropped before it starts.
-  static absl::Status CallEnded() {
-    if (absl::Now() >= CurrentCallDeadline()) {
+  static absl::Status CallEnded(const CallContext& call) {
+    if (absl::Now() >= call.deadline()) {
       return absl::DeadlineExceededError(
           "the call's deadline passed while its write waited for the store");
     }
@@ -391,11 +404,13 @@ class SqlitePool final : public SqlPool {
       open = false;
     };
     for (PendingWrite* write : group) {
-      ScopedCallDeadline scope(write->call);
-      if (CallWorkShouldStop()) {
-        write->status = CallEnded();
+      if (write->call->ShouldStop()) {
+        write->status = CallEnded(*write->call);
         continue;
       }
+      // The write's statements stop with its call; the commit, outside the
+      // binding, stops for none.
+      CallBinding binding(*writer_, *write->call);
       if (!open) {
         write->status = writer_->Script("BEGIN IMMEDIATE");
         if (!write->status.ok()) continue;

@@ -21,6 +21,7 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
+using test_rows::kCall;
 using test_rows::VisitRow;
 using test_rows::Visits;
 
@@ -53,7 +54,7 @@ TEST(SqliteMigrationTest, OldVersionFileIsUpgradedWithItsData) {
 
   auto store = OpenSqliteStore(path, SqliteOptions{});
   ASSERT_TRUE(store.ok()) << store.status();
-  EXPECT_EQ((*store)->Get(Visits(), "kept")->payload, "old");
+  EXPECT_EQ((*store)->Get(kCall, Visits(), "kept")->payload, "old");
   // Every collection, since a later version added the search index; and
   // the pair views of every collection that has them.
   EXPECT_THAT(*(*store)->PendingReindex(),
@@ -76,16 +77,17 @@ TEST(SqliteMigrationTest, OldVersionFileIsUpgradedWithItsData) {
   EXPECT_THAT(*(*store)->PendingReindex(), ::testing::Not(::testing::Contains("visits")));
   ListQuery query;
   query.filter = "outcomes:\"proposed\"";
-  auto page = (*store)->List(Visits(), query);
+  auto page = (*store)->List(kCall, Visits(), query);
   ASSERT_TRUE(page.ok()) << page.status();
   ASSERT_EQ(page->rows.size(), 1u);
   EXPECT_EQ(page->rows[0].payload, "old");  // payload and etag untouched
   EXPECT_EQ(page->rows[0].etag, "e1");
 
   // Idempotency keys arrived with version 2.
-  auto created = (*store)->Insert(Visits(), VisitRow("new", "countries/KZ", 1), "req");
+  auto created = (*store)->Insert(kCall, Visits(), VisitRow("new", "countries/KZ", 1), "req");
   ASSERT_TRUE(created.ok()) << created.status();
-  EXPECT_EQ((*store)->Insert(Visits(), VisitRow("again", "countries/KZ", 1), "req")->id, "new");
+  EXPECT_EQ((*store)->Insert(kCall, Visits(), VisitRow("again", "countries/KZ", 1), "req")->id,
+            "new");
 
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);

@@ -14,6 +14,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "common/call_context.h"
 #include "query/filter.h"
 #include "store/pair_views.h"
 
@@ -237,37 +238,45 @@ struct Page {
   std::string next_page_token;  // empty on the last page
 };
 
+// Every method that works for a call takes that call's context first: its
+// statements stop when the call should (deadline, cancellation, shutdown).
+// Maintenance done at start-up (RebuildPairViews, PendingReindex, Reindex)
+// and Ping work for no call.
 class Store {
  public:
   virtual ~Store() = default;
 
   // Returns the row with `id`, or NOT_FOUND.
-  virtual absl::StatusOr<Row> Get(const Collection& collection, absl::string_view id) = 0;
+  virtual absl::StatusOr<Row> Get(const CallContext& call, const Collection& collection,
+                                  absl::string_view id) = 0;
 
   // Returns the rows with `ids`, in that order, from one consistent
   // snapshot; NOT_FOUND naming the first id that does not exist.
-  virtual absl::StatusOr<std::vector<Row>> GetMany(const Collection& collection,
+  virtual absl::StatusOr<std::vector<Row>> GetMany(const CallContext& call,
+                                                   const Collection& collection,
                                                    const std::vector<std::string>& ids) = 0;
 
   // Returns one page in the requested order (ties broken by insertion
   // order), seeking past the position the page token records. A malformed
   // filter or order, or a token that was tampered with or issued for another
   // query, is INVALID_ARGUMENT.
-  virtual absl::StatusOr<Page> List(const Collection& collection, const ListQuery& query) = 0;
+  virtual absl::StatusOr<Page> List(const CallContext& call, const Collection& collection,
+                                    const ListQuery& query) = 0;
 
   // Stores a new row and returns it as stored. ALREADY_EXISTS when the id is
   // taken. With a non-empty `request.id` that was seen before, stores
   // nothing and returns the row exactly as the first call returned it;
   // INVALID_ARGUMENT, naming the first call's record, if that key was used
   // for another collection or with another request (fingerprints differ).
-  virtual absl::StatusOr<Row> Insert(const Collection& collection, Row row,
+  virtual absl::StatusOr<Row> Insert(const CallContext& call, const Collection& collection, Row row,
                                      const RequestKey& request) = 0;
 
   // Stores `rows` in one transaction: each row that can be stored is, and
   // the result for each row says OK or why not (ALREADY_EXISTS,
   // FAILED_PRECONDITION for a cited row that does not exist). Fails as a
   // whole, storing nothing, only when the store itself fails.
-  virtual absl::StatusOr<std::vector<absl::Status>> InsertMany(const Collection& collection,
+  virtual absl::StatusOr<std::vector<absl::Status>> InsertMany(const CallContext& call,
+                                                               const Collection& collection,
                                                                std::vector<Row> rows) = 0;
 
   // Stores rows copied from another store exactly as given: ids, payloads,
@@ -275,48 +284,50 @@ class Store {
   // rows come from a consistent store, in any order), and `after_write` is
   // not called (derived values come with the rows). Results per row as for
   // InsertMany.
-  virtual absl::StatusOr<std::vector<absl::Status>> Restore(const Collection& collection,
+  virtual absl::StatusOr<std::vector<absl::Status>> Restore(const CallContext& call,
+                                                            const Collection& collection,
                                                             std::vector<Row> rows) = 0;
 
   // Replaces the row with `row.id` atomically. NOT_FOUND when it does not
   // exist; ABORTED, writing nothing, when `expected_etag` is non-empty and
   // differs from the stored etag.
-  virtual absl::StatusOr<Row> Update(const Collection& collection, Row row,
+  virtual absl::StatusOr<Row> Update(const CallContext& call, const Collection& collection, Row row,
                                      absl::string_view expected_etag) = 0;
 
   // Deletes the row with `id`. NOT_FOUND when it does not exist; ABORTED,
   // deleting nothing, on a stale non-empty `expected_etag`;
   // FAILED_PRECONDITION, naming the citing records, when other rows cite it.
-  virtual absl::Status Delete(const Collection& collection, absl::string_view id,
-                              absl::string_view expected_etag) = 0;
+  virtual absl::Status Delete(const CallContext& call, const Collection& collection,
+                              absl::string_view id, absl::string_view expected_etag) = 0;
 
   // Number of rows in `collection`.
-  virtual absl::StatusOr<int64_t> Count(const Collection& collection) = 0;
+  virtual absl::StatusOr<int64_t> Count(const CallContext& call, const Collection& collection) = 0;
 
   // Rows whose search text has every word of `query.text` (stemmed), best
   // match first, a page at a time. INVALID_ARGUMENT for a query without
   // words or a token issued for another query.
-  virtual absl::StatusOr<SearchPage> Search(const SearchQuery& query) = 0;
+  virtual absl::StatusOr<SearchPage> Search(const CallContext& call, const SearchQuery& query) = 0;
 
   // Up to `limit` changes after position `after`, in commit order, of the
   // `collections` named (every collection when empty).
-  virtual absl::StatusOr<ChangeBatch> ReadChanges(int64_t after,
+  virtual absl::StatusOr<ChangeBatch> ReadChanges(const CallContext& call, int64_t after,
                                                   const std::vector<std::string>& collections,
                                                   int limit) = 0;
 
   // The positions the feed holds; older changes were dropped.
-  virtual absl::StatusOr<ChangeRange> Changes() = 0;
+  virtual absl::StatusOr<ChangeRange> Changes(const CallContext& call) = 0;
 
   // OK when the database answers; UNAVAILABLE, saying why, when it does not.
   virtual absl::Status Ping() = 0;
 
   // One page of a pair's timeline (store/pair_views.h), through the index
   // on its order: the cost follows the entries returned, not the pair's.
-  virtual absl::StatusOr<TimelinePage> ReadTimeline(const TimelineQuery& query) = 0;
+  virtual absl::StatusOr<TimelinePage> ReadTimeline(const CallContext& call,
+                                                    const TimelineQuery& query) = 0;
 
   // The counts and lists of a pair that `query` names, from one snapshot,
   // each list through the index on its order.
-  virtual absl::StatusOr<PairResult> ReadPair(const PairQuery& query) = 0;
+  virtual absl::StatusOr<PairResult> ReadPair(const CallContext& call, const PairQuery& query) = 0;
 
   // Derives the pair views again from every row of `collections`, which
   // must be all that have pair views (after a migration that introduced or

@@ -27,6 +27,7 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
+using test_rows::kCall;
 using test_rows::Sources;
 using test_rows::VisitRow;
 using test_rows::Visits;
@@ -43,7 +44,7 @@ class StoreTest : public ::testing::Test {
   std::vector<std::string> ListAll(ListQuery query) {
     std::vector<std::string> ids;
     for (int pages = 0; pages < 10000; ++pages) {
-      auto page = store_->List(Visits(), query);
+      auto page = store_->List(kCall, Visits(), query);
       EXPECT_TRUE(page.ok()) << page.status();
       if (!page.ok()) break;
       for (const auto& row : page->rows) ids.push_back(row.id);
@@ -58,13 +59,13 @@ class StoreTest : public ::testing::Test {
 };
 
 TEST_F(StoreTest, InsertThenGetReturnsWhatWasStored) {
-  auto inserted = store_->Insert(Visits(), VisitRow("a", "countries/KZ", 20130000), "");
+  auto inserted = store_->Insert(kCall, Visits(), VisitRow("a", "countries/KZ", 20130000), "");
   ASSERT_TRUE(inserted.ok()) << inserted.status();
   EXPECT_FALSE(inserted->etag.empty());
   EXPECT_GT(inserted->create_time_us, 0);
   EXPECT_EQ(inserted->create_time_us, inserted->update_time_us);
 
-  auto got = store_->Get(Visits(), "a");
+  auto got = store_->Get(kCall, Visits(), "a");
   ASSERT_TRUE(got.ok()) << got.status();
   EXPECT_EQ(got->payload, "payload");
   EXPECT_EQ(got->etag, inserted->etag);
@@ -73,33 +74,35 @@ TEST_F(StoreTest, InsertThenGetReturnsWhatWasStored) {
 
 TEST_F(StoreTest, PayloadKeepsArbitraryBytes) {
   std::string bytes("\0\xff\x01zero", 7);
-  ASSERT_TRUE(store_->Insert(Visits(), VisitRow("a", "countries/KZ", 1, bytes), "").ok());
-  EXPECT_EQ(store_->Get(Visits(), "a")->payload, bytes);
+  ASSERT_TRUE(store_->Insert(kCall, Visits(), VisitRow("a", "countries/KZ", 1, bytes), "").ok());
+  EXPECT_EQ(store_->Get(kCall, Visits(), "a")->payload, bytes);
 }
 
 TEST_F(StoreTest, MissingRowIsNotFound) {
-  EXPECT_EQ(store_->Get(Visits(), "nope").status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(store_->Delete(Visits(), "nope", "").code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(store_->Update(Visits(), VisitRow("nope", "countries/KZ", 1), "").status().code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_EQ(store_->Get(kCall, Visits(), "nope").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(store_->Delete(kCall, Visits(), "nope", "").code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(
+      store_->Update(kCall, Visits(), VisitRow("nope", "countries/KZ", 1), "").status().code(),
+      absl::StatusCode::kNotFound);
 }
 
 TEST_F(StoreTest, DuplicateIdIsAlreadyExistsAndKeepsTheFirst) {
-  ASSERT_TRUE(store_->Insert(Visits(), VisitRow("a", "countries/KZ", 1, "first"), "").ok());
-  auto second = store_->Insert(Visits(), VisitRow("a", "countries/KZ", 1, "second"), "");
+  ASSERT_TRUE(store_->Insert(kCall, Visits(), VisitRow("a", "countries/KZ", 1, "first"), "").ok());
+  auto second = store_->Insert(kCall, Visits(), VisitRow("a", "countries/KZ", 1, "second"), "");
   EXPECT_EQ(second.status().code(), absl::StatusCode::kAlreadyExists);
-  EXPECT_EQ(store_->Get(Visits(), "a")->payload, "first");
+  EXPECT_EQ(store_->Get(kCall, Visits(), "a")->payload, "first");
 }
 
 TEST_F(StoreTest, UpdateChangesEtagAndKeepsCreateTime) {
-  auto inserted = store_->Insert(Visits(), VisitRow("a", "countries/KZ", 1, "v1"), "");
+  auto inserted = store_->Insert(kCall, Visits(), VisitRow("a", "countries/KZ", 1, "v1"), "");
   ASSERT_TRUE(inserted.ok());
-  auto updated = store_->Update(Visits(), VisitRow("a", "countries/CN", 2, "v2"), inserted->etag);
+  auto updated =
+      store_->Update(kCall, Visits(), VisitRow("a", "countries/CN", 2, "v2"), inserted->etag);
   ASSERT_TRUE(updated.ok()) << updated.status();
   EXPECT_NE(updated->etag, inserted->etag);
   EXPECT_EQ(updated->create_time_us, inserted->create_time_us);
   EXPECT_GT(updated->update_time_us, inserted->update_time_us);
-  EXPECT_EQ(store_->Get(Visits(), "a")->payload, "v2");
+  EXPECT_EQ(store_->Get(kCall, Visits(), "a")->payload, "v2");
   // The indexed columns changed too.
   ListQuery query;
   query.filter = "host_country = \"countries/CN\"";
@@ -107,48 +110,54 @@ TEST_F(StoreTest, UpdateChangesEtagAndKeepsCreateTime) {
 }
 
 TEST_F(StoreTest, StaleEtagIsAbortedAndWritesNothing) {
-  auto inserted = store_->Insert(Visits(), VisitRow("a", "countries/KZ", 1, "v1"), "");
-  ASSERT_TRUE(store_->Update(Visits(), VisitRow("a", "countries/KZ", 1, "v2"), "").ok());
+  auto inserted = store_->Insert(kCall, Visits(), VisitRow("a", "countries/KZ", 1, "v1"), "");
+  ASSERT_TRUE(store_->Update(kCall, Visits(), VisitRow("a", "countries/KZ", 1, "v2"), "").ok());
 
-  auto stale = store_->Update(Visits(), VisitRow("a", "countries/KZ", 1, "v3"), inserted->etag);
+  auto stale =
+      store_->Update(kCall, Visits(), VisitRow("a", "countries/KZ", 1, "v3"), inserted->etag);
   EXPECT_EQ(stale.status().code(), absl::StatusCode::kAborted);
-  EXPECT_EQ(store_->Delete(Visits(), "a", inserted->etag).code(), absl::StatusCode::kAborted);
-  EXPECT_EQ(store_->Get(Visits(), "a")->payload, "v2");
+  EXPECT_EQ(store_->Delete(kCall, Visits(), "a", inserted->etag).code(),
+            absl::StatusCode::kAborted);
+  EXPECT_EQ(store_->Get(kCall, Visits(), "a")->payload, "v2");
 }
 
 TEST_F(StoreTest, DeleteWithCurrentEtagRemovesTheRow) {
-  auto inserted = store_->Insert(Visits(), VisitRow("a", "countries/KZ", 1), "");
-  ASSERT_TRUE(store_->Delete(Visits(), "a", inserted->etag).ok());
-  EXPECT_EQ(store_->Get(Visits(), "a").status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(*store_->Count(Visits()), 0);
+  auto inserted = store_->Insert(kCall, Visits(), VisitRow("a", "countries/KZ", 1), "");
+  ASSERT_TRUE(store_->Delete(kCall, Visits(), "a", inserted->etag).ok());
+  EXPECT_EQ(store_->Get(kCall, Visits(), "a").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(*store_->Count(kCall, Visits()), 0);
 }
 
 TEST_F(StoreTest, RepeatedRequestIdReturnsTheFirstResultAndStoresOnce) {
-  auto first = store_->Insert(Visits(), VisitRow("a", "countries/KZ", 1, "v1"), "req-1");
+  auto first = store_->Insert(kCall, Visits(), VisitRow("a", "countries/KZ", 1, "v1"), "req-1");
   ASSERT_TRUE(first.ok());
   // A retry may even carry another id: the first result is the answer.
-  auto retry = store_->Insert(Visits(), VisitRow("b", "countries/KZ", 1, "v1"), "req-1");
+  auto retry = store_->Insert(kCall, Visits(), VisitRow("b", "countries/KZ", 1, "v1"), "req-1");
   ASSERT_TRUE(retry.ok()) << retry.status();
   EXPECT_EQ(retry->id, "a");
   EXPECT_EQ(retry->etag, first->etag);
   EXPECT_EQ(retry->create_time_us, first->create_time_us);
-  EXPECT_EQ(*store_->Count(Visits()), 1);
+  EXPECT_EQ(*store_->Count(kCall, Visits()), 1);
 
   Row source;
   source.id = "s";
   source.payload = "x";
   source.columns = {std::string("t"), std::string(""),       std::string(""),
                     std::string(""),  std::string("REPORT"), int64_t{0}};
-  auto other = store_->Insert(Sources(), source, "req-1");
+  auto other = store_->Insert(kCall, Sources(), source, "req-1");
   EXPECT_EQ(other.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(*store_->Count(Sources()), 0);
+  EXPECT_EQ(*store_->Count(kCall, Sources()), 0);
 }
 
 TEST_F(StoreTest, FilterSelectsRowsAndOrderBySortsThem) {
-  ASSERT_TRUE(store_->Insert(Visits(), VisitRow("v2024", "countries/KZ", 20240000), "").ok());
-  ASSERT_TRUE(store_->Insert(Visits(), VisitRow("v2013", "countries/KZ", 20130000), "").ok());
-  ASSERT_TRUE(store_->Insert(Visits(), VisitRow("v2019", "countries/CN", 20190000), "").ok());
-  ASSERT_TRUE(store_->Insert(Visits(), VisitRow("v2022", "countries/KZ", 20220900), "").ok());
+  ASSERT_TRUE(
+      store_->Insert(kCall, Visits(), VisitRow("v2024", "countries/KZ", 20240000), "").ok());
+  ASSERT_TRUE(
+      store_->Insert(kCall, Visits(), VisitRow("v2013", "countries/KZ", 20130000), "").ok());
+  ASSERT_TRUE(
+      store_->Insert(kCall, Visits(), VisitRow("v2019", "countries/CN", 20190000), "").ok());
+  ASSERT_TRUE(
+      store_->Insert(kCall, Visits(), VisitRow("v2022", "countries/KZ", 20220900), "").ok());
 
   ListQuery query;
   query.filter = "host_country = \"KZ\"";
@@ -167,11 +176,11 @@ TEST_F(StoreTest, FilterSelectsRowsAndOrderBySortsThem) {
 }
 
 TEST_F(StoreTest, FilterValuesCannotAlterTheQuery) {
-  ASSERT_TRUE(store_->Insert(Visits(), VisitRow("a", "countries/KZ", 1), "").ok());
+  ASSERT_TRUE(store_->Insert(kCall, Visits(), VisitRow("a", "countries/KZ", 1), "").ok());
   ListQuery query;
   query.filter = "visitor.name = \"x' OR '1'='1\" OR visitor.name = \"'; DROP TABLE visits; --\"";
   EXPECT_TRUE(ListAll(query).empty());
-  EXPECT_EQ(*store_->Count(Visits()), 1);
+  EXPECT_EQ(*store_->Count(kCall, Visits()), 1);
 }
 
 TEST_F(StoreTest, PagesCoverEveryRowOnceWhileRowsAreInserted) {
@@ -180,7 +189,8 @@ TEST_F(StoreTest, PagesCoverEveryRowOnceWhileRowsAreInserted) {
   for (int i = 0; i < 95; ++i) {
     std::string id = absl::StrCat("r", i);
     ASSERT_TRUE(
-        store_->Insert(Visits(), VisitRow(id, "countries/KZ", 20000000 + (i % 7) * 10000), "")
+        store_
+            ->Insert(kCall, Visits(), VisitRow(id, "countries/KZ", 20000000 + (i % 7) * 10000), "")
             .ok());
     before.insert(id);
   }
@@ -192,7 +202,7 @@ TEST_F(StoreTest, PagesCoverEveryRowOnceWhileRowsAreInserted) {
     std::vector<std::string> seen;
     int inserted = 0;
     while (true) {
-      auto page = store_->List(Visits(), query);
+      auto page = store_->List(kCall, Visits(), query);
       ASSERT_TRUE(page.ok()) << page.status();
       EXPECT_LE(page->rows.size(), 10u);
       for (const auto& row : page->rows) seen.push_back(row.id);
@@ -200,7 +210,7 @@ TEST_F(StoreTest, PagesCoverEveryRowOnceWhileRowsAreInserted) {
       query.page_token = page->next_page_token;
       // A row inserted between pages, sorting anywhere.
       ASSERT_TRUE(store_
-                      ->Insert(Visits(),
+                      ->Insert(kCall, Visits(),
                                VisitRow(absl::StrCat("new-", order.size(), "-", inserted),
                                         "countries/KZ", 20000000 + (inserted % 7) * 10000),
                                "")
@@ -218,14 +228,15 @@ TEST_F(StoreTest, PagesCoverEveryRowOnceWhileRowsAreInserted) {
 TEST_F(StoreTest, LastPageHasNoToken) {
   for (int i = 0; i < 4; ++i) {
     ASSERT_TRUE(
-        store_->Insert(Visits(), VisitRow(absl::StrCat("r", i), "countries/KZ", 1), "").ok());
+        store_->Insert(kCall, Visits(), VisitRow(absl::StrCat("r", i), "countries/KZ", 1), "")
+            .ok());
   }
   ListQuery query;
   query.page_size = 2;
-  auto first = store_->List(Visits(), query);
+  auto first = store_->List(kCall, Visits(), query);
   ASSERT_FALSE(first->next_page_token.empty());
   query.page_token = first->next_page_token;
-  auto second = store_->List(Visits(), query);
+  auto second = store_->List(kCall, Visits(), query);
   EXPECT_EQ(second->rows.size(), 2u);
   EXPECT_TRUE(second->next_page_token.empty());
 }
@@ -233,38 +244,42 @@ TEST_F(StoreTest, LastPageHasNoToken) {
 TEST_F(StoreTest, TokenIsBoundToItsQueryAndTamperingIsRejected) {
   for (int i = 0; i < 3; ++i) {
     ASSERT_TRUE(
-        store_->Insert(Visits(), VisitRow(absl::StrCat("r", i), "countries/KZ", 1), "").ok());
+        store_->Insert(kCall, Visits(), VisitRow(absl::StrCat("r", i), "countries/KZ", 1), "")
+            .ok());
   }
   ListQuery query;
   query.page_size = 1;
   query.filter = "host_country = \"KZ\"";
-  auto first = store_->List(Visits(), query);
+  auto first = store_->List(kCall, Visits(), query);
   ASSERT_TRUE(first.ok());
   std::string token = first->next_page_token;
 
   ListQuery other = query;
   other.page_token = token;
   other.filter = "host_country = \"CN\"";
-  auto reused = store_->List(Visits(), other);
+  auto reused = store_->List(kCall, Visits(), other);
   EXPECT_EQ(reused.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(reused.status().message(), HasSubstr("page_token"));
   other.filter = query.filter;
   other.order_by = "start_date";
-  EXPECT_EQ(store_->List(Visits(), other).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->List(kCall, Visits(), other).status().code(),
+            absl::StatusCode::kInvalidArgument);
 
   // Every single-character change to the token is caught.
   for (size_t i = 0; i < token.size(); ++i) {
     ListQuery tampered = query;
     tampered.page_token = token;
     tampered.page_token[i] = tampered.page_token[i] == 'A' ? 'B' : 'A';
-    EXPECT_EQ(store_->List(Visits(), tampered).status().code(), absl::StatusCode::kInvalidArgument)
+    EXPECT_EQ(store_->List(kCall, Visits(), tampered).status().code(),
+              absl::StatusCode::kInvalidArgument)
         << "position " << i;
   }
   for (const std::string& garbage :
        std::vector<std::string>{"!!!", "AAAA", std::string(5000, 'x')}) {
     ListQuery tampered = query;
     tampered.page_token = garbage;
-    EXPECT_EQ(store_->List(Visits(), tampered).status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_EQ(store_->List(kCall, Visits(), tampered).status().code(),
+              absl::StatusCode::kInvalidArgument);
   }
 }
 
@@ -283,16 +298,17 @@ std::vector<std::string> Described(const ChangeBatch& batch) {
 }
 
 TEST_F(StoreTest, ChangeFeedHoldsEveryWriteInCommitOrder) {
-  ASSERT_TRUE(store_->Insert(Visits(), VisitRow("a", "countries/KZ", 1, "a1"), "").ok());
-  ASSERT_TRUE(store_->Insert(Visits(), VisitRow("b", "countries/KZ", 1, "b1"), "").ok());
-  ASSERT_TRUE(store_->Update(Visits(), VisitRow("a", "countries/KZ", 1, "a2"), "").ok());
-  ASSERT_TRUE(store_->Delete(Visits(), "b", "").ok());
+  ASSERT_TRUE(store_->Insert(kCall, Visits(), VisitRow("a", "countries/KZ", 1, "a1"), "").ok());
+  ASSERT_TRUE(store_->Insert(kCall, Visits(), VisitRow("b", "countries/KZ", 1, "b1"), "").ok());
+  ASSERT_TRUE(store_->Update(kCall, Visits(), VisitRow("a", "countries/KZ", 1, "a2"), "").ok());
+  ASSERT_TRUE(store_->Delete(kCall, Visits(), "b", "").ok());
   // A replayed create and a failed write add nothing.
-  ASSERT_TRUE(store_->Insert(Visits(), VisitRow("c", "countries/KZ", 1, "c1"), "key").ok());
-  ASSERT_TRUE(store_->Insert(Visits(), VisitRow("d", "countries/KZ", 1, "d1"), "key").ok());
-  ASSERT_FALSE(store_->Update(Visits(), VisitRow("a", "countries/KZ", 1, "a3"), "stale").ok());
+  ASSERT_TRUE(store_->Insert(kCall, Visits(), VisitRow("c", "countries/KZ", 1, "c1"), "key").ok());
+  ASSERT_TRUE(store_->Insert(kCall, Visits(), VisitRow("d", "countries/KZ", 1, "d1"), "key").ok());
+  ASSERT_FALSE(
+      store_->Update(kCall, Visits(), VisitRow("a", "countries/KZ", 1, "a3"), "stale").ok());
 
-  auto all = store_->ReadChanges(0, {}, 100);
+  auto all = store_->ReadChanges(kCall, 0, {}, 100);
   ASSERT_TRUE(all.ok()) << all.status();
   EXPECT_THAT(Described(*all),
               ElementsAre("created visits/a a1", "created visits/b b1", "updated visits/a a2",
@@ -301,21 +317,21 @@ TEST_F(StoreTest, ChangeFeedHoldsEveryWriteInCommitOrder) {
     EXPECT_GT(all->changes[i].seq, all->changes[i - 1].seq);
   }
   EXPECT_EQ(all->scanned_through, all->changes.back().seq);
-  EXPECT_EQ(all->changes[2].row.etag, store_->Get(Visits(), "a")->etag);
+  EXPECT_EQ(all->changes[2].row.etag, store_->Get(kCall, Visits(), "a")->etag);
 
   // Resuming after a position gives exactly what followed it.
-  auto rest = store_->ReadChanges(all->changes[1].seq, {}, 2);
+  auto rest = store_->ReadChanges(kCall, all->changes[1].seq, {}, 2);
   ASSERT_TRUE(rest.ok());
   EXPECT_THAT(Described(*rest), ElementsAre("updated visits/a a2", "deleted visits/b "));
   EXPECT_EQ(rest->scanned_through, all->changes[3].seq);
 
   // Other collections' changes are skipped but scanned.
-  auto sources = store_->ReadChanges(0, {"sources"}, 100);
+  auto sources = store_->ReadChanges(kCall, 0, {"sources"}, 100);
   ASSERT_TRUE(sources.ok());
   EXPECT_TRUE(sources->changes.empty());
   EXPECT_EQ(sources->scanned_through, all->changes.back().seq);
 
-  auto range = store_->Changes();
+  auto range = store_->Changes(kCall);
   ASSERT_TRUE(range.ok());
   EXPECT_EQ(range->oldest, all->changes.front().seq);
   EXPECT_EQ(range->latest, all->changes.back().seq);
@@ -327,13 +343,14 @@ TEST_F(StoreTest, ChangeFeedKeepsOnlyTheRetainedChanges) {
   auto store = test::OpenTestStore(dir_, "retention.db", options);
   ASSERT_TRUE(store.ok()) << store.status();
   for (int i = 0; i < 35; ++i) {
-    ASSERT_TRUE(
-        (*store)->Insert(Visits(), VisitRow(absl::StrCat("v", i), "countries/KZ", 1), "").ok());
+    ASSERT_TRUE((*store)
+                    ->Insert(kCall, Visits(), VisitRow(absl::StrCat("v", i), "countries/KZ", 1), "")
+                    .ok());
   }
-  auto range = (*store)->Changes();
+  auto range = (*store)->Changes(kCall);
   ASSERT_TRUE(range.ok());
   EXPECT_EQ(range->latest - range->oldest + 1, 10);
-  auto kept = (*store)->ReadChanges(0, {}, 100);
+  auto kept = (*store)->ReadChanges(kCall, 0, {}, 100);
   ASSERT_TRUE(kept.ok());
   ASSERT_EQ(kept->changes.size(), 10u);
   EXPECT_EQ(kept->changes.back().row.id, "v34");
@@ -355,10 +372,10 @@ TEST_F(StoreTest, WritesThatArriveTogetherEachKeepTheirOwnOutcome) {
   auto opened = test::OpenTestStore(dir_, "grouped.db", options);
   ASSERT_TRUE(opened.ok()) << opened.status();
   Store& store = **opened;
-  auto taken = store.Insert(Visits(), VisitRow("taken", "countries/KZ", 1, "kept"), "");
-  auto updated = store.Insert(Visits(), VisitRow("updated", "countries/KZ", 1, "u1"), "");
+  auto taken = store.Insert(kCall, Visits(), VisitRow("taken", "countries/KZ", 1, "kept"), "");
+  auto updated = store.Insert(kCall, Visits(), VisitRow("updated", "countries/KZ", 1, "u1"), "");
   ASSERT_TRUE(taken.ok() && updated.ok());
-  ASSERT_TRUE(store.Update(Visits(), VisitRow("updated", "countries/KZ", 1, "u2"), "").ok());
+  ASSERT_TRUE(store.Update(kCall, Visits(), VisitRow("updated", "countries/KZ", 1, "u2"), "").ok());
 
   // The first write holds the writer until every other write has arrived;
   // a write of the row "fails" is refused after its row was written.
@@ -373,25 +390,36 @@ TEST_F(StoreTest, WritesThatArriveTogetherEachKeepTheirOwnOutcome) {
     if (id == "fails") return absl::FailedPreconditionError("refused after the row was written");
     return absl::OkStatus();
   };
-  std::thread first(
-      [&] { EXPECT_TRUE(store.Insert(visits, VisitRow("first", "countries/KZ", 1), "").ok()); });
+  std::thread first([&] {
+    EXPECT_TRUE(store.Insert(kCall, visits, VisitRow("first", "countries/KZ", 1), "").ok());
+  });
   entered.WaitForNotification();
 
   Row cites_missing = VisitRow("cites-missing", "countries/KZ", 1);
   cites_missing.cited_sources = {"no-such-source"};
   std::vector<std::function<absl::Status()>> writes = {
-      [&] { return store.Insert(visits, VisitRow("good-1", "countries/KZ", 1), "").status(); },
       [&] {
-        return store.Insert(visits, VisitRow("taken", "countries/KZ", 1, "new"), "").status();
+        return store.Insert(kCall, visits, VisitRow("good-1", "countries/KZ", 1), "").status();
       },
-      [&] { return store.Insert(visits, VisitRow("good-2", "countries/KZ", 1), "").status(); },
       [&] {
-        return store.Update(visits, VisitRow("updated", "countries/KZ", 1, "u3"), updated->etag)
+        return store.Insert(kCall, visits, VisitRow("taken", "countries/KZ", 1, "new"), "")
             .status();
       },
-      [&] { return store.Insert(visits, VisitRow("fails", "countries/KZ", 1), "").status(); },
-      [&] { return store.Insert(visits, cites_missing, "").status(); },
-      [&] { return store.Insert(visits, VisitRow("good-3", "countries/KZ", 1), "").status(); },
+      [&] {
+        return store.Insert(kCall, visits, VisitRow("good-2", "countries/KZ", 1), "").status();
+      },
+      [&] {
+        return store
+            .Update(kCall, visits, VisitRow("updated", "countries/KZ", 1, "u3"), updated->etag)
+            .status();
+      },
+      [&] {
+        return store.Insert(kCall, visits, VisitRow("fails", "countries/KZ", 1), "").status();
+      },
+      [&] { return store.Insert(kCall, visits, cites_missing, "").status(); },
+      [&] {
+        return store.Insert(kCall, visits, VisitRow("good-3", "countries/KZ", 1), "").status();
+      },
   };
   std::vector<absl::Status> outcomes(writes.size());
   std::vector<std::thread> writers;
@@ -413,15 +441,15 @@ TEST_F(StoreTest, WritesThatArriveTogetherEachKeepTheirOwnOutcome) {
   EXPECT_EQ(outcomes[5].code(), absl::StatusCode::kFailedPrecondition) << outcomes[5];
   EXPECT_TRUE(outcomes[6].ok()) << outcomes[6];
   for (const char* id : {"first", "good-1", "good-2", "good-3"}) {
-    EXPECT_TRUE(store.Get(Visits(), id).ok()) << id;
+    EXPECT_TRUE(store.Get(kCall, Visits(), id).ok()) << id;
   }
   for (const char* id : {"fails", "cites-missing"}) {
-    EXPECT_EQ(store.Get(Visits(), id).status().code(), absl::StatusCode::kNotFound) << id;
+    EXPECT_EQ(store.Get(kCall, Visits(), id).status().code(), absl::StatusCode::kNotFound) << id;
   }
-  EXPECT_EQ(store.Get(Visits(), "taken")->payload, "kept");
-  EXPECT_EQ(store.Get(Visits(), "updated")->payload, "u2");
+  EXPECT_EQ(store.Get(kCall, Visits(), "taken")->payload, "kept");
+  EXPECT_EQ(store.Get(kCall, Visits(), "updated")->payload, "u2");
   // The feed holds the writes that succeeded, and nothing of the others.
-  auto feed = store.ReadChanges(0, {}, 100);
+  auto feed = store.ReadChanges(kCall, 0, {}, 100);
   ASSERT_TRUE(feed.ok()) << feed.status();
   std::multiset<std::string> created;
   for (const auto& change : feed->changes) {

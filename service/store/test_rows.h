@@ -10,6 +10,9 @@
 
 namespace bilateral::store::test_rows {
 
+// The call the tests' store calls work for: no deadline, never cancelled.
+inline const CallContext kCall;
+
 // Visits as storage sees them, without the service's derived values and
 // pair views: the rows here carry placeholder payloads.
 inline const Collection& Visits() {
