@@ -349,6 +349,55 @@ def scenario_rows(runs):
         f"{deep.get('page_walk_s')} s); errors "
         f"{errors_of(small, large, first_small, first, deep) or 'none'}"
         if small and large and first_small and first and deep else "not run")
+
+    # 13. An overload that heals: a burst of calls at once (each round of
+    # bilateral-burst is a note; every round must meet the target).
+    bursts = [run for run in runs.notes(13) if "codes" in run]
+    target = ("every call OK or RESOURCE_EXHAUSTED before its deadline; health <= 100 ms "
+              "throughout; a Get right after <= 1 s; RSS <= 1.5x idle within 10 s")
+    if bursts:
+        calls = bursts[-1]["calls"]
+        unexpected = sum(run["unexpected"] for run in bursts)
+        late = sum(run["late"] for run in bursts)
+        health_failures = sum(run["health_failures"] for run in bursts)
+        health_max = max(run["health_max_ms"] for run in bursts)
+        get_after = max(run["get_after_burst_ms"] for run in bursts)
+        get_failed = [run["get_after_burst_code"] for run in bursts
+                      if run["get_after_burst_code"] != "OK"]
+        backs = [run["rss_back_s"] for run in bursts]
+        back = None if None in backs else max(backs)
+        codes = {}
+        for run in bursts:
+            for method, by_code in run["codes"].items():
+                for code, count in by_code.items():
+                    codes.setdefault(method, {})
+                    codes[method][code] = codes[method].get(code, 0) + count
+        answers = ("all OK/RESOURCE_EXHAUSTED" if unexpected == 0 else
+                   f"{unexpected:,} neither OK nor RESOURCE_EXHAUSTED")
+        if late:
+            answers += f", {late:,} past their deadline"
+        measured = (f"{answers}; health max {health_max:,.0f} ms"
+                    f"{f' ({health_failures} failed)' if health_failures else ''}; "
+                    f"Get after {get_after:,.0f} ms"
+                    f"{f' ({get_failed[0]})' if get_failed else ''}; " +
+                    ("RSS not back in 10 s" if back is None or back > 10 else
+                     f"RSS back in {back:.1f} s"))
+        met = (unexpected == 0 and late == 0 and health_failures == 0 and health_max <= 100
+               and not get_failed and get_after <= 1000 and back is not None and back <= 10)
+        last = bursts[-1]
+        add(13, f"Overload that heals: {calls:,} dossier, timeline and search calls at once",
+            measured, target, met,
+            f"codes {codes}; the calls took {last['issue_ms']:,.0f} ms to start and "
+            f"{last['burst_s']:.2f} s to end; health p99 {last['health_p99_ms']} ms over "
+            f"{last['health_checks']} checks; first Get answered {last['first_get_ok_s']} s "
+            f"into the burst, Gets under 100 ms again {last['gets_fast_again_s']} s after it; "
+            f"RSS idle {last['rss_idle_mib']} MiB, peak {last['rss_peak_mib']} MiB, "
+            f"{last['rss_settled_mib']} MiB {last['settle_s']:.0f} s after"
+            + (f" ({len(bursts)} rounds; figures of the last)" if len(bursts) > 1 else ""),
+            "" if calls == 3000 else f" --burst-calls {calls}")
+    else:
+        add(13, "Overload that heals: 3,000 dossier, timeline and search calls at once", "n/a",
+            target, None, "not run")
     return rows
 
 

@@ -8,7 +8,8 @@
 #
 #   bench/run.sh [--build DIR] [--duration 5s] [--warmup 1s]
 #                [--scenarios 1,2,...] [--max-records N] [--import-records N]
-#                [--feed-changes N] [--log_level warning] [--out DIR]
+#                [--feed-changes N] [--burst-calls N] [--burst-settle 10s]
+#                [--log_level warning] [--out DIR]
 #
 # --max-records: the largest store of scenario 5 (default 1000000; 10000000
 # as the scenario asks takes more than half an hour more to load). Scenarios 3, 4
@@ -16,6 +17,9 @@
 # records, so they need --max-records of at
 # least that. --import-records: rows of scenario 6 (default 1000000).
 # --feed-changes: the long history of scenario 10 (default 1000000).
+# --burst-calls, --burst-settle: the calls started at once in scenario 13
+# (default 3000), and how long its server's memory is watched after them
+# (default 10s).
 # --out: where the results go (default bench/results).
 set -euo pipefail
 
@@ -26,10 +30,12 @@ build="$root/build/release"
 duration=5s
 warmup=1s
 log_level=warning
-scenarios=1,2,3,4,5,6,7,8,9,10,11,12
+scenarios=1,2,3,4,5,6,7,8,9,10,11,12,13
 max_records=1000000
 feed_changes=1000000
 import_records=1000000
+burst_calls=3000
+burst_settle=10s
 out_dir="$root/bench/results"
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -40,9 +46,11 @@ while [[ $# -gt 0 ]]; do
     --max-records) max_records=$2; shift 2 ;;
     --import-records) import_records=$2; shift 2 ;;
     --feed-changes) feed_changes=$2; shift 2 ;;
+    --burst-calls) burst_calls=$2; shift 2 ;;
+    --burst-settle) burst_settle=$2; shift 2 ;;
     --log_level) log_level=$2; shift 2 ;;
     --out) out_dir=$2; shift 2 ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "bench/run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -52,7 +60,8 @@ echo_bin="$build/bench/bilateral-echo"
 loadgen_bin="$build/bench/bilateral-loadgen"
 synth_bin="$build/bench/bilateral-synth"
 feedbench_bin="$build/bench/bilateral-feedbench"
-for bin in "$server_bin" "$echo_bin" "$loadgen_bin" "$synth_bin" "$feedbench_bin"; do
+burst_bin="$build/bench/bilateral-burst"
+for bin in "$server_bin" "$echo_bin" "$loadgen_bin" "$synth_bin" "$feedbench_bin" "$burst_bin"; do
   if [[ ! -x $bin ]]; then
     echo "bench/run.sh: $bin is missing; build the release preset first" >&2
     exit 1
@@ -305,6 +314,21 @@ if selected 12; then
     stop_servers
     rm -f "$work/pair-$size".db*
   done
+fi
+
+# ----- Scenario 13: an overload that heals. --burst-calls (3,000) dossier,
+# timeline and search calls at once against a seeded server with its default
+# settings, each with a 20 s deadline; the server's health checked every
+# 20 ms through the burst, a Get timed as soon as the last call has ended,
+# then the server's resident memory sampled every 100 ms for --burst-settle.
+if selected 13; then
+  start_server burst
+  echo "scenario 13: $burst_calls calls at once, then $burst_settle of recovery" >&2
+  "$burst_bin" --target="127.0.0.1:$server_port" --server_pid="$server_pid" \
+    --calls="$burst_calls" --deadline=20s --settle="$burst_settle" --label=burst/server \
+    >"$work/burst.jsonl"
+  while read -r line; do note 13 "$line"; done <"$work/burst.jsonl"
+  stop_servers
 fi
 
 # ----- Scenario 10: the change feed. The server's CPU per write with 64
