@@ -142,6 +142,9 @@ class PostgresConnection final : public SqlConnection {
     return changed;
   }
 
+  // The protocol counts a statement's values in 16 bits.
+  size_t MaxParameters() const override { return 65535; }
+
  private:
   static constexpr size_t kMaxCachedStatements = 256;
   // How often a statement in progress checks whether its call should stop.
