@@ -524,8 +524,9 @@ TEST_F(StoreTest, BulkInsertRefusesExactlyTheRowsThatCannotBeStoredAndStoresTheR
 TEST_F(StoreTest, BulkInsertLargerThanOneStatementStoresEveryRowInOrder) {
   ASSERT_TRUE(store_->Insert(Sources(), SourceRow("s1"), "").ok());
   ASSERT_TRUE(store_->Insert(TradeRecords(), TradeRow("taken", "taken"), "").ok());
-  // More rows than a statement binds values for on SQLite, and than a
-  // multi-row statement of the change feed takes on either store.
+  // More rows than one multi-row statement takes on either store (a power
+  // of two of rows within the bound-value limit), and than PostgreSQL's
+  // change-feed statements bind values for.
   constexpr int kRows = 10000;
   std::vector<Row> rows;
   for (int i = 0; i < kRows; ++i) {
