@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
+#include "common/call_deadline.h"
 #include "domain/resources.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -565,6 +566,40 @@ TEST_F(StoreTest, BulkInsertLargerThanOneStatementStoresEveryRowInOrder) {
   for (size_t i = 1; i < feed->changes.size(); ++i) {
     ASSERT_GT(feed->changes[i].row.create_time_us, feed->changes[i - 1].row.create_time_us) << i;
   }
+}
+
+// Stopped at any point of its work (each time the store asks whether the
+// call should stop, in turn), a bulk insert stores nothing and leaves the
+// store ready for the next write; let run to the end, it stores every row.
+TEST_F(StoreTest, BulkInsertStoppedAtAnyPointStoresNothing) {
+  ASSERT_TRUE(store_->Insert(Sources(), SourceRow("s1"), "").ok());
+  std::vector<Row> rows;
+  for (int i = 0; i < 100; ++i) {
+    rows.push_back(Cited(TradeRow(absl::StrCat("r", i), absl::StrCat(i)), i));
+  }
+  bool completed = false;
+  for (int checks = 0; checks < 1000 && !completed; ++checks) {
+    std::atomic<int> asked{0};
+    const std::function<bool()> cancelled = [&] { return asked++ >= checks; };
+    absl::StatusOr<std::vector<absl::Status>> results;
+    {
+      ScopedCallDeadline scope(absl::InfiniteFuture(), nullptr, &cancelled);
+      results = store_->InsertMany(TradeRecords(), rows);
+    }
+    if (results.ok()) {
+      completed = true;
+      for (const auto& result : *results) EXPECT_TRUE(result.ok()) << result;
+    } else {
+      ASSERT_EQ(*store_->Count(TradeRecords()), 0)
+          << "stopped at check " << checks << ": " << results.status();
+    }
+  }
+  EXPECT_TRUE(completed);
+  EXPECT_EQ(*store_->Count(TradeRecords()), 100);
+  EXPECT_THAT(Found(*store_, "p99"), ElementsAre("r99"));
+  auto feed = store_->ReadChanges(0, {"tradeRecords"}, 1000);
+  ASSERT_TRUE(feed.ok()) << feed.status();
+  EXPECT_EQ(feed->changes.size(), 100u);
 }
 
 }  // namespace
