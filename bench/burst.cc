@@ -81,9 +81,7 @@ constexpr double kRssBack = 1.5;
 double Millis(Clock::duration duration) {
   return std::chrono::duration<double, std::milli>(duration).count();
 }
-double Seconds(Clock::duration duration) {
-  return std::chrono::duration<double>(duration).count();
-}
+double Seconds(Clock::duration duration) { return std::chrono::duration<double>(duration).count(); }
 
 std::chrono::system_clock::time_point In(Clock::duration duration) {
   // gRPC takes deadlines on the system clock only.
@@ -198,11 +196,11 @@ struct Call {
 
 struct BurstResult {
   Clock::time_point start;
-  Clock::time_point end;  // when the last call completed
-  double issue_ms = 0;    // how long starting every call took
+  Clock::time_point end;                  // when the last call completed
+  double issue_ms = 0;                    // how long starting every call took
   std::vector<std::map<int, int>> codes;  // by method, then status code
   std::vector<double> max_ms;             // by method
-  int late = 0;  // DEADLINE_EXCEEDED, or any answer after the call's deadline
+  int late = 0;        // DEADLINE_EXCEEDED, or any answer after the call's deadline
   int unexpected = 0;  // neither OK nor RESOURCE_EXHAUSTED
 };
 
@@ -384,8 +382,7 @@ std::string CodesJson(const std::vector<Method>& methods, const BurstResult& bur
     for (const auto& [code, count] : burst.codes[i]) {
       codes.push_back(absl::StrFormat("\"%s\":%d", StatusCodeName(code), count));
     }
-    by_method.push_back(
-        absl::StrFormat("\"%s\":{%s}", methods[i].name, absl::StrJoin(codes, ",")));
+    by_method.push_back(absl::StrFormat("\"%s\":{%s}", methods[i].name, absl::StrJoin(codes, ",")));
   }
   return absl::StrCat("{", absl::StrJoin(by_method, ","), "}");
 }

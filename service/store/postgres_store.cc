@@ -3,6 +3,7 @@
 #include <libpq-fe.h>
 #include <poll.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <unordered_map>
@@ -13,6 +14,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "common/log.h"
@@ -106,6 +108,44 @@ std::string NumberPlaceholders(const std::string& sql) {
   return out;
 }
 
+// Appends `param` to `out` as a column of COPY's text format: text with
+// its backslashes and line and column separators escaped, bytes in
+// bytea's hex form (whose backslash is escaped too).
+void AppendCopyText(const SqlParam& param, std::string& out) {
+  if (const auto* number = std::get_if<int64_t>(&param)) {
+    absl::StrAppend(&out, *number);
+    return;
+  }
+  if (const auto* text = std::get_if<std::string>(&param)) {
+    for (char c : *text) {
+      switch (c) {
+        case '\\':
+          out += "\\\\";
+          break;
+        case '\n':
+          out += "\\n";
+          break;
+        case '\r':
+          out += "\\r";
+          break;
+        case '\t':
+          out += "\\t";
+          break;
+        default:
+          out += c;
+      }
+    }
+    return;
+  }
+  constexpr char kHex[] = "0123456789abcdef";
+  out += "\\\\x";
+  for (char c : std::get<Blob>(param).bytes) {
+    const auto byte = static_cast<unsigned char>(c);
+    out += kHex[byte >> 4];
+    out += kHex[byte & 0xf];
+  }
+}
+
 class PostgresConnection final : public SqlConnection {
  public:
   explicit PostgresConnection(PGconn* conn) : conn_(conn) {}
@@ -141,8 +181,76 @@ class PostgresConnection final : public SqlConnection {
     return changed;
   }
 
+  // The protocol counts a statement's values in 16 bits.
+  size_t MaxParameters() const override { return 65535; }
+
+  // Many rows are copied (COPY ... FROM STDIN) into a temporary staging
+  // table with the columns of `table` and a position, and inserted from
+  // there in their order by one statement; a few take one multi-row INSERT,
+  // as the staging costs round trips of its own.
+  absl::StatusOr<std::vector<std::string>> InsertRows(const std::string& table,
+                                                      const std::vector<std::string>& columns,
+                                                      std::vector<SqlParam> values,
+                                                      const std::string& returning) override {
+    const size_t width = columns.size();
+    if (values.size() < kCopyFromRows * width) {
+      return SqlConnection::InsertRows(table, columns, std::move(values), returning);
+    }
+    const std::string staging = absl::StrCat("staged_", table);
+    const std::string names = absl::StrJoin(columns, ", ");
+    // Kept for the connection's next loads; emptied at every commit.
+    if (auto status = Command(absl::StrCat("CREATE TEMP TABLE IF NOT EXISTS ", staging,
+                                           " ON COMMIT DELETE ROWS AS SELECT 0::bigint AS "
+                                           "staged_order, ",
+                                           names, " FROM ", table, " WITH NO DATA"));
+        !status.ok()) {
+      return status;
+    }
+    std::string data;
+    for (size_t row = 0; row * width < values.size(); ++row) {
+      absl::StrAppend(&data, row);
+      for (size_t column = 0; column < width; ++column) {
+        data += '\t';
+        AppendCopyText(values[row * width + column], data);
+      }
+      data += '\n';
+    }
+    values.clear();
+    if (auto status =
+            CopyIn(absl::StrCat("COPY ", staging, " (staged_order, ", names, ") FROM STDIN"), data);
+        !status.ok()) {
+      return status;
+    }
+    std::string insert =
+        absl::StrCat("INSERT INTO ", table, " (", names, ") SELECT ", names, " FROM ", staging,
+                     " ORDER BY staged_order ON CONFLICT DO NOTHING");
+    std::vector<std::string> added;
+    if (returning.empty()) {
+      if (auto inserted = Execute(insert, {}); !inserted.ok()) return inserted.status();
+    } else {
+      auto rows = Query(absl::StrCat(insert, " RETURNING ", returning), {});
+      if (!rows.ok()) return rows.status();
+      while (true) {
+        auto next = (*rows)->Next();
+        if (!next.ok()) return next.status();
+        if (!*next) break;
+        added.push_back((*rows)->Text(0));
+      }
+    }
+    // For the next load of this transaction.
+    if (auto emptied = Execute(absl::StrCat("DELETE FROM ", staging), {}); !emptied.ok()) {
+      return emptied.status();
+    }
+    return added;
+  }
+
  private:
   static constexpr size_t kMaxCachedStatements = 256;
+  // Rows from which InsertRows copies them rather than binding them.
+  static constexpr size_t kCopyFromRows = 64;
+  // Bytes of COPY data sent at a time; a call that should stop ends the
+  // copy between them.
+  static constexpr size_t kCopyPieceBytes = 256 * 1024;
   // How often a statement in progress checks whether its call should stop.
   static constexpr int kStopCheckMs = 10;
 
@@ -193,6 +301,55 @@ class PostgresConnection final : public SqlConnection {
     return result;
   }
 
+  // Runs `sql`, a statement without parameters or rows (DDL), as Run does.
+  absl::Status Command(const std::string& sql) {
+    if (CallShouldStop()) {
+      return absl::DeadlineExceededError("the call's deadline passed before the store finished");
+    }
+    PGresult* result = PQsendQuery(conn_, sql.c_str()) ? AwaitResult() : nullptr;
+    absl::Status status = PQresultStatus(result) == PGRES_COMMAND_OK
+                              ? absl::OkStatus()
+                              : PostgresError(conn_, result, "command");
+    PQclear(result);
+    return status;
+  }
+
+  // Runs `sql`, a COPY ... FROM STDIN, sending it `data`. Stopped as Run's
+  // statements are: while the server works, by a cancel request; while
+  // data is being sent, by ending the copy with an error.
+  absl::Status CopyIn(const std::string& sql, const std::string& data) {
+    if (CallShouldStop()) {
+      return absl::DeadlineExceededError("the call's deadline passed before the store finished");
+    }
+    PGresult* started = nullptr;
+    if (PQsendQuery(conn_, sql.c_str())) {
+      WaitWhileBusy();
+      started = PQgetResult(conn_);
+    }
+    if (PQresultStatus(started) != PGRES_COPY_IN) {
+      absl::Status status = PostgresError(conn_, started, "copy");
+      PQclear(started);
+      while (PGresult* next = PQgetResult(conn_)) PQclear(next);
+      return status;
+    }
+    PQclear(started);
+    const char* stopped = nullptr;
+    for (size_t sent = 0; sent < data.size(); sent += kCopyPieceBytes) {
+      if (CallShouldStop()) {
+        stopped = "the call stopped";  // the copy fails with query_canceled
+        break;
+      }
+      const size_t piece = std::min(kCopyPieceBytes, data.size() - sent);
+      if (PQputCopyData(conn_, data.data() + sent, static_cast<int>(piece)) != 1) break;
+    }
+    PGresult* result = PQputCopyEnd(conn_, stopped) == 1 ? AwaitResult() : nullptr;
+    absl::Status status = PQresultStatus(result) == PGRES_COMMAND_OK
+                              ? absl::OkStatus()
+                              : PostgresError(conn_, result, "copy");
+    PQclear(result);
+    return status;
+  }
+
   // The result of the statement sent, waited for while its call goes on.
   // When the call should stop (its deadline passed, its client cancelled,
   // the server gives up on it), PostgreSQL is asked to cancel the statement,
@@ -200,6 +357,19 @@ class PostgresConnection final : public SqlConnection {
   // cancelled write does not keep a backend working, or waiting for a lock,
   // for nobody. Null when the connection broke (PostgresError says so).
   PGresult* AwaitResult() {
+    WaitWhileBusy();
+    // One statement gives one result; a broken connection gives an error.
+    PGresult* result = nullptr;
+    while (PGresult* next = PQgetResult(conn_)) {
+      PQclear(result);
+      result = next;
+    }
+    return result;
+  }
+
+  // Waits until a result is ready, asking PostgreSQL to cancel the
+  // statement if its call should stop meanwhile (see AwaitResult).
+  void WaitWhileBusy() {
     bool cancel_sent = false;
     while (PQisBusy(conn_)) {
       if (!cancel_sent && CallShouldStop()) {
@@ -217,13 +387,6 @@ class PostgresConnection final : public SqlConnection {
       if (ready < 0 && errno != EINTR) break;
       if (ready > 0 && !PQconsumeInput(conn_)) break;
     }
-    // One statement gives one result; a broken connection gives an error.
-    PGresult* result = nullptr;
-    while (PGresult* next = PQgetResult(conn_)) {
-      PQclear(result);
-      result = next;
-    }
-    return result;
   }
 
   // The name of the statement prepared for `sql` with parameters of `types`.

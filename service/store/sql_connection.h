@@ -4,6 +4,7 @@
 // store's logic (store/sql_store.*) is written once over them.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -67,6 +68,21 @@ class SqlConnection {
                                        const std::vector<SqlParam>& params) {
     return Execute(sql, params).status();
   }
+
+  // The most values one statement can bind.
+  virtual size_t MaxParameters() const = 0;
+
+  // Adds rows to `table` in their order: `values` holds, row after row, one
+  // value for each of `columns`. A row that a unique constraint refuses
+  // (the table or an earlier row of `values` has its key) is skipped, as by
+  // INSERT ... ON CONFLICT DO NOTHING. Returns the `returning` column (a text
+  // column) of each row added, in no particular order; nothing when
+  // `returning` is empty. By default in multi-row INSERT statements of as
+  // many rows as MaxParameters() allows; a database may load many rows a
+  // faster way.
+  virtual absl::StatusOr<std::vector<std::string>> InsertRows(
+      const std::string& table, const std::vector<std::string>& columns,
+      std::vector<SqlParam> values, const std::string& returning);
 
   // The call the connection works for while a pool lends it to that call
   // (null between calls, and while a write group commits): its statements

@@ -44,9 +44,6 @@ constexpr char kFixedColumns[] = "seq, id, payload, etag, create_us, update_us";
 // Attempts at an insert whose idempotency key a concurrent insert took.
 constexpr int kInsertAttempts = 3;
 
-// Most rows one multi-row INSERT of pair views adds.
-constexpr size_t kRowsPerInsert = 64;
-
 // Arbitrary, fixed: the PostgreSQL advisory lock a rebuild of the pair
 // views holds.
 constexpr int64_t kPairViewsLock = 0x62696c7076;  // "bilpv"
@@ -135,6 +132,50 @@ absl::Status ForEachRow(SqlRows& rows, absl::FunctionRef<void(SqlRows&)> each) {
 std::string Placeholders(size_t count) {
   std::vector<std::string> marks(count, "?");
   return absl::StrJoin(marks, ", ");
+}
+
+// Rows of `width` values one multi-row statement takes out of `remaining`:
+// as many as `max_parameters` allows, in a power of two, so that the
+// statements of one table take few shapes, each prepared once per
+// connection.
+size_t RowsPerStatement(size_t remaining, size_t width, size_t max_parameters) {
+  const size_t fit = std::max<size_t>(1, std::min(remaining, max_parameters / width));
+  size_t rows = 1;
+  while (rows * 2 <= fit) rows *= 2;
+  return rows;
+}
+
+// Calls `run` on statements `head` VALUES (?, ...), (?, ...) ... `tail`
+// and their values, which together cover the rows of `values` (`width`
+// values each, moved out), in order.
+absl::Status ForEachValuesStatement(
+    SqlConnection& db, absl::string_view head, size_t width, std::vector<SqlParam>& values,
+    absl::string_view tail,
+    absl::FunctionRef<absl::Status(const std::string&, const std::vector<SqlParam>&)> run) {
+  const std::string row = absl::StrCat("(", Placeholders(width), ")");
+  const size_t total = values.size() / width;
+  for (size_t done = 0; done < total;) {
+    const size_t rows = RowsPerStatement(total - done, width, db.MaxParameters());
+    std::vector<std::string> marks(rows, row);
+    std::vector<SqlParam> batch(std::make_move_iterator(values.begin() + done * width),
+                                std::make_move_iterator(values.begin() + (done + rows) * width));
+    if (auto status = run(absl::StrCat(head, " VALUES ", absl::StrJoin(marks, ", "), tail), batch);
+        !status.ok()) {
+      return status;
+    }
+    done += rows;
+  }
+  return absl::OkStatus();
+}
+
+// Runs `head` VALUES ... `tail` on the rows of `values` (`width` values
+// each), in multi-row statements.
+absl::Status InsertValues(SqlConnection& db, absl::string_view head, size_t width,
+                          std::vector<SqlParam>& values, absl::string_view tail = "") {
+  return ForEachValuesStatement(db, head, width, values, tail,
+                                [&](const std::string& sql, const std::vector<SqlParam>& batch) {
+                                  return db.Execute(sql, batch).status();
+                                });
 }
 
 // Runs `SELECT columns FROM collection WHERE id = ?` (with `suffix`), on its
@@ -1061,13 +1102,15 @@ class SqlStore final : public Store {
                                                    member.rank, view.row.id});
       }
     }
-    if (auto status = InsertValues(db, "timeline_entries (pair, date_key, kind, record, idx)", 5,
-                                   timeline_values);
+    if (auto status =
+            InsertValues(db, "INSERT INTO timeline_entries (pair, date_key, kind, record, idx)", 5,
+                         timeline_values);
         !status.ok()) {
       return status;
     }
-    if (auto status = InsertValues(db, "pair_members (pair, list_name, sort_key, record_id)", 4,
-                                   member_values);
+    if (auto status =
+            InsertValues(db, "INSERT INTO pair_members (pair, list_name, sort_key, record_id)", 4,
+                         member_values);
         !status.ok()) {
       return status;
     }
@@ -1095,25 +1138,6 @@ class SqlStore final : public Store {
               [](const PairMember& a, const PairMember& b) {
                 return std::tie(a.pair, a.list, a.rank) < std::tie(b.pair, b.list, b.rank);
               });
-  }
-
-  // Inserts rows of `width` values each into `table_and_columns`, up to
-  // kRowsPerInsert rows a statement.
-  static absl::Status InsertValues(SqlConnection& db, absl::string_view table_and_columns,
-                                   size_t width, std::vector<SqlParam>& values) {
-    const std::string row = absl::StrCat("(", Placeholders(width), ")");
-    for (size_t start = 0; start < values.size();) {
-      const size_t rows = std::min(kRowsPerInsert, (values.size() - start) / width);
-      std::vector<std::string> marks(rows, row);
-      std::vector<SqlParam> batch(std::make_move_iterator(values.begin() + start),
-                                  std::make_move_iterator(values.begin() + start + rows * width));
-      auto added = db.Execute(
-          absl::StrCat("INSERT INTO ", table_and_columns, " VALUES ", absl::StrJoin(marks, ", ")),
-          batch);
-      if (!added.ok()) return added.status();
-      start += rows * width;
-    }
-    return absl::OkStatus();
   }
 
   static absl::StatusOr<int64_t> ReadCount(SqlConnection& db, const std::string& pair,
@@ -1183,15 +1207,21 @@ class SqlStore final : public Store {
       if (auto done = (*locked)->Next(); !done.ok()) return done.status();
     }
     const int64_t now = NextTimestamp();
+    std::vector<SqlParam> values;
+    values.reserve(changes.size() * 7);
     for (const auto& change : changes) {
       const bool deleted = change.kind == Change::Kind::kDeleted;
-      auto added = db.Execute(
-          "INSERT INTO changes (collection, record_id, kind, payload, etag, create_us, "
-          "update_us) VALUES (?, ?, ?, ?, ?, ?, ?)",
-          {change.collection, change.row.id, KindName(change.kind),
-           StoredPayload(change.row.payload), change.row.etag, change.row.create_time_us,
-           deleted ? now : change.row.update_time_us});
-      if (!added.ok()) return added.status();
+      values.insert(values.end(),
+                    {change.collection, change.row.id, KindName(change.kind),
+                     StoredPayload(change.row.payload), change.row.etag, change.row.create_time_us,
+                     deleted ? now : change.row.update_time_us});
+    }
+    if (auto status = InsertValues(db,
+                                   "INSERT INTO changes (collection, record_id, kind, payload, "
+                                   "etag, create_us, update_us)",
+                                   7, values);
+        !status.ok()) {
+      return status;
     }
     auto latest = db.Query("SELECT max(seq) FROM changes", {});
     if (!latest.ok()) return latest.status();
@@ -1220,11 +1250,9 @@ class SqlStore final : public Store {
   }
 
   // Replaces the search text of a row: `text` unset leaves it, empty
-  // removes the row from search. `new_row`: the row was just inserted, so
-  // it has no search document yet unless one was left behind.
+  // removes the row from search. Rows just inserted take AddSearchText.
   absl::Status WriteSearchText(SqlConnection& db, const Collection& collection,
-                               const std::string& id, const std::optional<std::string>& text,
-                               bool new_row = false) {
+                               const std::string& id, const std::optional<std::string>& text) {
     if (!text.has_value()) return absl::OkStatus();
     if (pool_->dialect() == query::Dialect::kPostgres) {
       auto written =
@@ -1241,24 +1269,6 @@ class SqlStore final : public Store {
     // SQLite: the FTS5 row's rowid is the document number. The full-text
     // index is written at commit: FTS5 flushes what it has buffered at
     // every savepoint, and a group commit takes one per write.
-    if (new_row && !text->empty()) {
-      auto added = db.Query(
-          "INSERT INTO search_docs (collection, record_id) VALUES (?, ?) "
-          "ON CONFLICT DO NOTHING RETURNING doc",
-          {collection.name, id});
-      if (!added.ok()) return added.status();
-      auto inserted = (*added)->Next();
-      if (!inserted.ok()) return inserted.status();
-      if (*inserted) {
-        const int64_t doc = (*added)->Int(0);
-        // RETURNING rows are all produced by the first step; this finishes
-        // the statement before the next one runs.
-        if (auto done = (*added)->Next(); !done.ok()) return done.status();
-        added->reset();
-        return db.ExecuteAtCommit("INSERT INTO search_index (rowid, body) VALUES (?, ?)",
-                                  {doc, *text});
-      }
-    }
     auto find = [&]() -> absl::StatusOr<int64_t> {
       auto rows = db.Query("SELECT doc FROM search_docs WHERE collection = ? AND record_id = ?",
                            {collection.name, id});
@@ -1285,6 +1295,64 @@ class SqlStore final : public Store {
     }
     return db.ExecuteAtCommit("INSERT INTO search_index (rowid, body) VALUES (?, ?)",
                               {*doc, *text});
+  }
+
+  // Gives rows just inserted their search text, set on each: what
+  // WriteSearchText does for one, in multi-row statements.
+  absl::Status AddSearchText(SqlConnection& db, const Collection& collection,
+                             const std::vector<const Row*>& rows) {
+    // Rows whose text is empty, or that find a document left behind, take
+    // the way of a row being updated.
+    std::vector<const Row*> one_by_one;
+    std::vector<const Row*> indexed;
+    for (const Row* row : rows) (row->search_text->empty() ? one_by_one : indexed).push_back(row);
+    std::vector<SqlParam> values;
+    if (pool_->dialect() == query::Dialect::kPostgres) {
+      for (const Row* row : indexed) {
+        values.insert(values.end(), {collection.name, row->id, *row->search_text});
+      }
+      auto status =
+          InsertValues(db, "INSERT INTO search_docs (collection, record_id, body)", 3, values,
+                       " ON CONFLICT (collection, record_id) "
+                       "DO UPDATE SET body = excluded.body");
+      if (!status.ok()) return status;
+    } else if (!indexed.empty()) {
+      // SQLite: the FTS5 row's rowid is the document number; the index is
+      // written at commit, as WriteSearchText says.
+      for (const Row* row : indexed) values.insert(values.end(), {collection.name, row->id});
+      absl::flat_hash_map<std::string, int64_t> docs;
+      auto status = ForEachValuesStatement(
+          db, "INSERT INTO search_docs (collection, record_id)", 2, values,
+          " ON CONFLICT DO NOTHING RETURNING doc, record_id",
+          [&](const std::string& sql, const std::vector<SqlParam>& batch) -> absl::Status {
+            auto added = db.Query(sql, batch);
+            if (!added.ok()) return added.status();
+            return ForEachRow(**added,
+                              [&](SqlRows& cursor) { docs[cursor.Text(1)] = cursor.Int(0); });
+          });
+      if (!status.ok()) return status;
+      std::vector<SqlParam> bodies;
+      for (const Row* row : indexed) {
+        auto doc = docs.find(row->id);
+        if (doc == docs.end()) {
+          one_by_one.push_back(row);
+        } else {
+          bodies.insert(bodies.end(), {doc->second, *row->search_text});
+        }
+      }
+      status =
+          ForEachValuesStatement(db, "INSERT INTO search_index (rowid, body)", 2, bodies, "",
+                                 [&](const std::string& sql, const std::vector<SqlParam>& batch) {
+                                   return db.ExecuteAtCommit(sql, batch);
+                                 });
+      if (!status.ok()) return status;
+    }
+    for (const Row* row : one_by_one) {
+      if (auto status = WriteSearchText(db, collection, row->id, row->search_text); !status.ok()) {
+        return status;
+      }
+    }
+    return absl::OkStatus();
   }
 
   static absl::StatusOr<ChangeRange> ReadRange(SqlConnection& db) {
@@ -1315,23 +1383,41 @@ class SqlStore final : public Store {
     if (collection.before_insert && !keep_metadata) collection.before_insert(rows);
     return Write<Results>(
         call, [&](SqlConnection& db, PendingChanges& pending) -> absl::StatusOr<Results> {
-          Results results;
-          results.reserve(rows.size());
+          Results results(rows.size());
           std::vector<RowChange> changes;
           // Rows of a chunk mostly cite the same few sources: each is looked up once.
           absl::flat_hash_set<std::string> known_sources;
-          for (auto& row : rows) {
-            absl::Status status =
-                InsertRow(db, pending, collection, row, keep_metadata, &known_sources);
-            // A row's own problem is its result; a failing store fails them all.
-            if (!status.ok() && !absl::IsAlreadyExists(status) &&
-                !absl::IsFailedPrecondition(status)) {
-              return status;
+          // The rows are checked, then stored together, a segment at a time: a
+          // row that cites a row before it in its segment starts the next, so
+          // that it is checked once that row is stored, as one by one.
+          for (size_t next = 0; next < rows.size();) {
+            std::vector<Row*> checked;
+            std::vector<size_t> positions;
+            absl::flat_hash_set<std::string> segment_keys;
+            for (; next < rows.size(); ++next) {
+              Row& row = rows[next];
+              if (!keep_metadata) {
+                if (auto status = CheckCited(db, row, &known_sources); !status.ok()) {
+                  // A row's own problem is its result; a failing store fails them all.
+                  if (!absl::IsFailedPrecondition(status)) return status;
+                  if (!checked.empty() && Cites(row, segment_keys)) break;
+                  results[next] = std::move(status);
+                  continue;
+                }
+                SetNewMetadata(row);
+              }
+              segment_keys.insert(TargetKey(collection, row.id));
+              checked.push_back(&row);
+              positions.push_back(next);
             }
-            if (status.ok() && collection.after_write && !keep_metadata) {
-              changes.push_back(RowChange{std::nullopt, row});
+            auto added = AddRows(db, pending, collection, checked);
+            if (!added.ok()) return added.status();
+            for (size_t k = 0; k < checked.size(); ++k) {
+              if ((*added)[k].ok() && collection.after_write && !keep_metadata) {
+                changes.push_back(RowChange{std::nullopt, *checked[k]});
+              }
+              results[positions[k]] = std::move((*added)[k]);
             }
-            results.push_back(std::move(status));
           }
           if (!changes.empty()) {
             Editor editor(*this, db, pending);
@@ -1339,6 +1425,23 @@ class SqlStore final : public Store {
           }
           return results;
         });
+  }
+
+  // Whether `row` cites or names a row whose TargetKey is in `keys`.
+  static bool Cites(const Row& row, const absl::flat_hash_set<std::string>& keys) {
+    for (const auto& source : row.cited_sources) {
+      if (keys.contains(source)) return true;
+    }
+    for (const auto& reference : row.references) {
+      if (keys.contains(TargetKey(*reference.collection, reference.id))) return true;
+    }
+    return false;
+  }
+
+  // Gives a row about to be inserted its first etag and times.
+  void SetNewMetadata(Row& row) {
+    row.create_time_us = row.update_time_us = NextTimestamp();
+    row.etag = MakeEtag(row.payload, 1);
   }
 
   // FAILED_PRECONDITION when a source `row` cites is not stored. `known`,
@@ -1410,60 +1513,111 @@ class SqlStore final : public Store {
         source ? "; remove those citations first" : "; remove those references first"));
   }
 
-  // Replaces the citations recorded for `row`; a row just inserted has
-  // none to replace (a deleted row's went with it).
-  absl::Status WriteCitations(SqlConnection& db, const Collection& collection, const Row& row,
-                              bool new_row = false) {
-    if (!new_row) {
-      auto cleared = db.Execute("DELETE FROM citations WHERE collection = ? AND record_id = ?",
-                                {collection.name, row.id});
-      if (!cleared.ok()) return cleared.status();
+  // Appends the citations rows of `row` of `collection` to `values`: what
+  // it cites and names.
+  static void CitationValues(const Collection& collection, const Row& row,
+                             std::vector<SqlParam>& values) {
+    for (const auto& source : row.cited_sources) {
+      values.insert(values.end(), {collection.name, row.id, source});
     }
-    std::vector<std::string> keys = row.cited_sources;
     for (const auto& reference : row.references) {
-      keys.push_back(TargetKey(*reference.collection, reference.id));
+      values.insert(values.end(),
+                    {collection.name, row.id, TargetKey(*reference.collection, reference.id)});
     }
-    for (const auto& key : keys) {
-      auto added = db.Execute(
-          "INSERT INTO citations (collection, record_id, source_id) VALUES (?, ?, ?) "
-          "ON CONFLICT DO NOTHING",
-          {collection.name, row.id, key});
-      if (!added.ok()) return added.status();
-    }
-    return absl::OkStatus();
+  }
+
+  // Records the citations in `values`, rows of (collection, record_id,
+  // source_id); those recorded already are left as they are.
+  static absl::Status AddCitations(SqlConnection& db, std::vector<SqlParam> values) {
+    if (values.empty()) return absl::OkStatus();
+    return db
+        .InsertRows("citations", {"collection", "record_id", "source_id"}, std::move(values), "")
+        .status();
+  }
+
+  // Replaces the citations recorded for `row`.
+  absl::Status WriteCitations(SqlConnection& db, const Collection& collection, const Row& row) {
+    auto cleared = db.Execute("DELETE FROM citations WHERE collection = ? AND record_id = ?",
+                              {collection.name, row.id});
+    if (!cleared.ok()) return cleared.status();
+    std::vector<SqlParam> values;
+    CitationValues(collection, row, values);
+    return AddCitations(db, std::move(values));
   }
 
   // Inserts `row` (with fresh metadata unless `keep_metadata`), or says why
   // it cannot be stored.
   absl::Status InsertRow(SqlConnection& db, PendingChanges& pending, const Collection& collection,
-                         Row& row, bool keep_metadata,
-                         absl::flat_hash_set<std::string>* known_sources = nullptr) {
+                         Row& row, bool keep_metadata) {
     // Restored rows come from a consistent store, in which a source may cite
     // one restored after it; their citations are recorded all the same.
     if (!keep_metadata) {
-      if (auto status = CheckCited(db, row, known_sources); !status.ok()) return status;
-      row.create_time_us = row.update_time_us = NextTimestamp();
-      row.etag = MakeEtag(row.payload, 1);
+      if (auto status = CheckCited(db, row); !status.ok()) return status;
+      SetNewMetadata(row);
     }
+    auto added = AddRows(db, pending, collection, {&row});
+    if (!added.ok()) return added.status();
+    return added->front();
+  }
+
+  // Inserts `rows`, whose metadata is set, with their citations and search
+  // text, and notes each in `pending`. Returns a status for each: OK, or
+  // ALREADY_EXISTS when the table or an earlier row of `rows` has its id or
+  // unique key; then nothing of it is stored.
+  absl::StatusOr<std::vector<absl::Status>> AddRows(SqlConnection& db, PendingChanges& pending,
+                                                    const Collection& collection,
+                                                    const std::vector<Row*>& rows) {
     std::vector<std::string> names = {"id",       "payload",   "etag",
                                       "revision", "create_us", "update_us"};
     names.insert(names.end(), collection.columns.begin(), collection.columns.end());
-    std::vector<SqlParam> values = {row.id,     StoredPayload(row.payload), row.etag,
-                                    int64_t{1}, row.create_time_us,         row.update_time_us};
-    for (auto& param : ToParams(row.columns)) values.push_back(std::move(param));
-    // Any unique index may refuse the row; then nothing is inserted.
-    auto inserted = db.Execute(
-        absl::StrCat("INSERT INTO ", collection.table, " (", absl::StrJoin(names, ", "),
-                     ") VALUES (", Placeholders(names.size()), ") ON CONFLICT DO NOTHING"),
-        values);
-    if (!inserted.ok()) return inserted.status();
-    if (*inserted == 0) return AlreadyExists(db, collection, row.id);
-    pending.Note(collection, Change::Kind::kCreated, row, std::nullopt);
-    if (auto status = WriteSearchText(db, collection, row.id, row.search_text, true);
-        !status.ok()) {
-      return status;
+    std::vector<absl::Status> results(rows.size());
+    std::vector<bool> added(rows.size(), false);
+    // The rows of one statement have distinct ids, so that the ids it added
+    // say which rows it added; a row with the id of an earlier row waits
+    // for the next statement, as one by one it would come after that row.
+    std::vector<size_t> waiting(rows.size());
+    for (size_t i = 0; i < rows.size(); ++i) waiting[i] = i;
+    while (!waiting.empty()) {
+      std::vector<size_t> round, later;
+      absl::flat_hash_set<absl::string_view> ids;
+      std::vector<SqlParam> values;
+      values.reserve(waiting.size() * names.size());
+      for (size_t i : waiting) {
+        const Row& row = *rows[i];
+        if (!ids.insert(row.id).second) {
+          later.push_back(i);
+          continue;
+        }
+        round.push_back(i);
+        values.insert(values.end(), {row.id, StoredPayload(row.payload), row.etag, int64_t{1},
+                                     row.create_time_us, row.update_time_us});
+        for (auto& param : ToParams(row.columns)) values.push_back(std::move(param));
+      }
+      // Any unique index may refuse a row; then nothing of it is inserted.
+      auto inserted = db.InsertRows(collection.table, names, std::move(values), "id");
+      if (!inserted.ok()) return inserted.status();
+      const absl::flat_hash_set<std::string> inserted_ids(inserted->begin(), inserted->end());
+      for (size_t i : round) {
+        if (inserted_ids.contains(rows[i]->id)) {
+          added[i] = true;
+        } else {
+          results[i] = AlreadyExists(db, collection, rows[i]->id);
+        }
+      }
+      waiting = std::move(later);
     }
-    return WriteCitations(db, collection, row, true);
+    std::vector<SqlParam> citations;
+    std::vector<const Row*> searchable;
+    for (size_t i = 0; i < rows.size(); ++i) {
+      if (!added[i]) continue;
+      const Row& row = *rows[i];
+      pending.Note(collection, Change::Kind::kCreated, row, std::nullopt);
+      CitationValues(collection, row, citations);
+      if (row.search_text.has_value()) searchable.push_back(&row);
+    }
+    if (auto status = AddCitations(db, std::move(citations)); !status.ok()) return status;
+    if (auto status = AddSearchText(db, collection, searchable); !status.ok()) return status;
+    return results;
   }
 
   // Sets `assignments` (with `values`) and the derived columns of `row`,
@@ -1550,6 +1704,25 @@ class SqlStore final : public Store {
 };
 
 }  // namespace
+
+absl::StatusOr<std::vector<std::string>> SqlConnection::InsertRows(
+    const std::string& table, const std::vector<std::string>& columns, std::vector<SqlParam> values,
+    const std::string& returning) {
+  std::vector<std::string> added;
+  auto status = ForEachValuesStatement(
+      *this, absl::StrCat("INSERT INTO ", table, " (", absl::StrJoin(columns, ", "), ")"),
+      columns.size(), values,
+      returning.empty() ? " ON CONFLICT DO NOTHING"
+                        : absl::StrCat(" ON CONFLICT DO NOTHING RETURNING ", returning),
+      [&](const std::string& sql, const std::vector<SqlParam>& batch) -> absl::Status {
+        if (returning.empty()) return Execute(sql, batch).status();
+        auto rows = Query(sql, batch);
+        if (!rows.ok()) return rows.status();
+        return ForEachRow(**rows, [&](SqlRows& cursor) { added.push_back(cursor.Text(0)); });
+      });
+  if (!status.ok()) return status;
+  return added;
+}
 
 std::unique_ptr<Store> MakeSqlStore(std::unique_ptr<SqlPool> pool, int64_t change_retention) {
   return std::make_unique<SqlStore>(std::move(pool), change_retention);

@@ -210,6 +210,10 @@ class SqliteConnection final : public SqlConnection {
     return absl::OkStatus();
   }
 
+  size_t MaxParameters() const override {
+    return static_cast<size_t>(sqlite3_limit(db_, SQLITE_LIMIT_VARIABLE_NUMBER, -1));
+  }
+
   // From StartTransaction() to EndTransaction(), ExecuteAtCommit defers
   // its statements until RunDeferred(); the writer's transactions are so
   // bracketed.

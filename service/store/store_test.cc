@@ -26,9 +26,13 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::UnorderedElementsAre;
 
 using test_rows::kCall;
+using test_rows::SourceRow;
 using test_rows::Sources;
+using test_rows::TradeRecords;
+using test_rows::TradeRow;
 using test_rows::VisitRow;
 using test_rows::Visits;
 
@@ -460,6 +464,167 @@ TEST_F(StoreTest, WritesThatArriveTogetherEachKeepTheirOwnOutcome) {
   if (!test::TestingPostgres()) {
     EXPECT_GE(largest_group.load(), 2u) << "the waiting writes were not committed together";
   }
+}
+
+// ----- Bulk inserts
+
+// The ids of the records a search for `text` finds.
+std::vector<std::string> Found(Store& store, const std::string& text) {
+  SearchQuery query;
+  query.text = text;
+  query.page_size = 100;
+  auto page = store.Search(kCall, query);
+  EXPECT_TRUE(page.ok()) << page.status();
+  std::vector<std::string> ids;
+  if (page.ok()) {
+    for (const auto& hit : page->hits) ids.push_back(hit.id);
+  }
+  return ids;
+}
+
+// A row citing the source "s1", searchable by "findme" and by its
+// position "p<i>" in the bulk insert.
+Row Cited(Row row, int position) {
+  row.payload = absl::StrCat("p", position);
+  row.cited_sources = {"s1"};
+  row.search_text = absl::StrCat("findme p", position);
+  return row;
+}
+
+TEST_F(StoreTest, BulkInsertRefusesExactlyTheRowsThatCannotBeStoredAndStoresTheRest) {
+  ASSERT_TRUE(store_->Insert(kCall, Sources(), SourceRow("s1"), "").ok());
+  ASSERT_TRUE(store_->Insert(kCall, TradeRecords(), TradeRow("taken", "0101", "first"), "").ok());
+  Row cites_missing = Cited(TradeRow("cites-missing", "6000"), 5);
+  cites_missing.cited_sources = {"s1", "no-such-source"};
+  std::vector<Row> rows = {
+      Cited(TradeRow("good-0", "1000"), 0),
+      Cited(TradeRow("taken", "2000"), 1),     // the table has its id
+      Cited(TradeRow("same-key", "0101"), 2),  // the table has its unique key
+      Cited(TradeRow("good-1", "3000"), 3),
+      Cited(TradeRow("good-1", "4000"), 4),  // row 3 has its id
+      cites_missing,
+      Cited(TradeRow("good-2", "3000"), 6),  // row 3 has its unique key
+      Cited(TradeRow("good-2", "5000"), 7),  // row 6, with its id, was refused
+  };
+  auto results = store_->InsertMany(kCall, TradeRecords(), rows);
+  ASSERT_TRUE(results.ok()) << results.status();
+  ASSERT_EQ(results->size(), rows.size());
+  const std::string same_key =
+      "another record in tradeRecords has the same reporter, partner, period, flow and commodity";
+  EXPECT_TRUE((*results)[0].ok()) << (*results)[0];
+  EXPECT_EQ((*results)[1], absl::AlreadyExistsError("tradeRecords/taken already exists"));
+  EXPECT_EQ((*results)[2], absl::AlreadyExistsError(same_key));
+  EXPECT_TRUE((*results)[3].ok()) << (*results)[3];
+  EXPECT_EQ((*results)[4], absl::AlreadyExistsError("tradeRecords/good-1 already exists"));
+  EXPECT_EQ((*results)[5], absl::FailedPreconditionError("sources/no-such-source does not exist"));
+  EXPECT_EQ((*results)[6], absl::AlreadyExistsError(same_key));
+  EXPECT_TRUE((*results)[7].ok()) << (*results)[7];
+
+  // The stored rows, and the first of each id.
+  EXPECT_EQ(*store_->Count(kCall, TradeRecords()), 4);
+  EXPECT_EQ(store_->Get(kCall, TradeRecords(), "taken")->payload, "first");
+  EXPECT_EQ(store_->Get(kCall, TradeRecords(), "good-0")->payload, "p0");
+  EXPECT_EQ(store_->Get(kCall, TradeRecords(), "good-1")->payload, "p3");
+  EXPECT_EQ(store_->Get(kCall, TradeRecords(), "good-2")->payload, "p7");
+  for (const char* id : {"same-key", "cites-missing"}) {
+    EXPECT_EQ(store_->Get(kCall, TradeRecords(), id).status().code(), absl::StatusCode::kNotFound)
+        << id;
+  }
+  // Citations of the stored rows only.
+  absl::Status cited = store_->Delete(kCall, Sources(), "s1", "");
+  EXPECT_EQ(cited.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(
+      cited.message(),
+      HasSubstr("cited by tradeRecords/good-0, tradeRecords/good-1, tradeRecords/good-2; "));
+  // Search text of the stored rows only.
+  EXPECT_THAT(Found(*store_, "findme"), UnorderedElementsAre("good-0", "good-1", "good-2"));
+  for (int refused : {1, 2, 4, 5, 6}) {
+    EXPECT_THAT(Found(*store_, absl::StrCat("p", refused)), ElementsAre()) << refused;
+  }
+  EXPECT_THAT(Found(*store_, "p7"), ElementsAre("good-2"));
+  // A change for each stored row, in order.
+  auto feed = store_->ReadChanges(kCall, 0, {"tradeRecords"}, 100);
+  ASSERT_TRUE(feed.ok()) << feed.status();
+  EXPECT_THAT(Described(*feed),
+              ElementsAre("created tradeRecords/taken first", "created tradeRecords/good-0 p0",
+                          "created tradeRecords/good-1 p3", "created tradeRecords/good-2 p7"));
+}
+
+TEST_F(StoreTest, BulkInsertLargerThanOneStatementStoresEveryRowInOrder) {
+  ASSERT_TRUE(store_->Insert(kCall, Sources(), SourceRow("s1"), "").ok());
+  ASSERT_TRUE(store_->Insert(kCall, TradeRecords(), TradeRow("taken", "taken"), "").ok());
+  // More rows than one multi-row statement takes on either store (a power
+  // of two of rows within the bound-value limit), and than PostgreSQL's
+  // change-feed statements bind values for.
+  constexpr int kRows = 10000;
+  std::vector<Row> rows;
+  for (int i = 0; i < kRows; ++i) {
+    rows.push_back(Cited(TradeRow(absl::StrCat("r", i), absl::StrCat(i)), i));
+  }
+  rows[4321].id = "taken";
+  rows[8765].cited_sources = {"no-such-source"};
+  rows[9000].id = "r10";                     // as row 10's
+  rows[5000].columns[6] = std::string("0");  // the unique key of row 0
+  // Values a bulk load must carry unchanged.
+  const std::string id = "tab\there, line\nbreak, back\\slash\r";
+  const std::string bytes("\0\t\n\\\xff\x7f", 6);
+  rows[7].id = id;
+  rows[7].payload = bytes;
+  auto results = store_->InsertMany(kCall, TradeRecords(), rows);
+  ASSERT_TRUE(results.ok()) << results.status();
+  ASSERT_EQ(results->size(), rows.size());
+  for (int i = 0; i < kRows; ++i) {
+    const auto expected = i == 4321 || i == 9000 || i == 5000 ? absl::StatusCode::kAlreadyExists
+                          : i == 8765 ? absl::StatusCode::kFailedPrecondition
+                                      : absl::StatusCode::kOk;
+    ASSERT_EQ((*results)[i].code(), expected) << i << ": " << (*results)[i];
+  }
+  EXPECT_THAT((*results)[5000].message(), HasSubstr("has the same reporter"));
+  EXPECT_EQ(*store_->Count(kCall, TradeRecords()), kRows - 3);
+  EXPECT_EQ(store_->Get(kCall, TradeRecords(), "r9999")->payload, "p9999");
+  EXPECT_EQ(store_->Get(kCall, TradeRecords(), "r10")->payload, "p10");
+  EXPECT_EQ(store_->Get(kCall, TradeRecords(), id)->payload, bytes);
+  EXPECT_THAT(Found(*store_, "p9998"), ElementsAre("r9998"));
+  EXPECT_THAT(Found(*store_, "p4321"), ElementsAre());
+  auto feed = store_->ReadChanges(kCall, 0, {"tradeRecords"}, kRows + 10);
+  ASSERT_TRUE(feed.ok()) << feed.status();
+  ASSERT_EQ(feed->changes.size(), static_cast<size_t>(kRows - 3));
+  EXPECT_EQ(feed->changes[1].row.id, "r0");
+  EXPECT_EQ(feed->changes.back().row.id, "r9999");
+  for (size_t i = 1; i < feed->changes.size(); ++i) {
+    ASSERT_GT(feed->changes[i].row.create_time_us, feed->changes[i - 1].row.create_time_us) << i;
+  }
+}
+
+// Stopped at any point of its work (each time the store asks whether the
+// call should stop, in turn), a bulk insert stores nothing and leaves the
+// store ready for the next write; let run to the end, it stores every row.
+TEST_F(StoreTest, BulkInsertStoppedAtAnyPointStoresNothing) {
+  ASSERT_TRUE(store_->Insert(kCall, Sources(), SourceRow("s1"), "").ok());
+  std::vector<Row> rows;
+  for (int i = 0; i < 100; ++i) {
+    rows.push_back(Cited(TradeRow(absl::StrCat("r", i), absl::StrCat(i)), i));
+  }
+  bool completed = false;
+  for (int checks = 0; checks < 1000 && !completed; ++checks) {
+    std::atomic<int> asked{0};
+    const CallContext call(absl::InfiniteFuture(), nullptr, [&] { return asked++ >= checks; });
+    absl::StatusOr<std::vector<absl::Status>> results =
+        store_->InsertMany(call, TradeRecords(), rows);
+    if (results.ok()) {
+      completed = true;
+      for (const auto& result : *results) EXPECT_TRUE(result.ok()) << result;
+    } else {
+      ASSERT_EQ(*store_->Count(kCall, TradeRecords()), 0)
+          << "stopped at check " << checks << ": " << results.status();
+    }
+  }
+  EXPECT_TRUE(completed);
+  EXPECT_EQ(*store_->Count(kCall, TradeRecords()), 100);
+  EXPECT_THAT(Found(*store_, "p99"), ElementsAre("r99"));
+  auto feed = store_->ReadChanges(kCall, 0, {"tradeRecords"}, 1000);
+  ASSERT_TRUE(feed.ok()) << feed.status();
+  EXPECT_EQ(feed->changes.size(), 100u);
 }
 
 }  // namespace

@@ -25,6 +25,18 @@ inline const Collection& Visits() {
   return *visits;
 }
 inline const Collection& Sources() { return domain::Resource<v1::Source>::Collection(); }
+// Trade records as storage sees them: a table with a unique key besides
+// the id, without derived values and pair views.
+inline const Collection& TradeRecords() {
+  static const auto* trade_records = [] {
+    auto* collection = new Collection(domain::Resource<v1::TradeRecord>::Collection());
+    collection->after_write = nullptr;
+    collection->before_insert = nullptr;
+    collection->pair_views = nullptr;
+    return collection;
+  }();
+  return *trade_records;
+}
 
 // A visits row with the columns a filter looks at.
 inline Row VisitRow(const std::string& id, const std::string& host, int64_t start_date,
@@ -44,6 +56,38 @@ inline Row VisitRow(const std::string& id, const std::string& host, int64_t star
                  std::string("[]"),
                  std::string("[]"),
                  std::string("visitor")};
+  return row;
+}
+
+// A sources row with the columns sources index.
+inline Row SourceRow(const std::string& id) {
+  Row row;
+  row.id = id;
+  row.payload = "source";
+  row.columns = {std::string("title"), std::string(""),       std::string(""),
+                 std::string(""),      std::string("REPORT"), int64_t{0}};
+  return row;
+}
+
+// A trade records row; rows with the same `hs_code` have the same unique
+// key.
+inline Row TradeRow(const std::string& id, const std::string& hs_code,
+                    const std::string& payload = "payload") {
+  Row row;
+  row.id = id;
+  row.payload = payload;
+  row.columns = {std::string("countries/CN"),
+                 std::string("countries/KZ"),
+                 int64_t{2023},
+                 int64_t{0},
+                 int64_t{0},
+                 std::string("EXPORT"),
+                 hs_code,
+                 std::string("goods"),
+                 std::string("USD"),
+                 int64_t{1000},
+                 int64_t{0},
+                 std::string("[]")};
   return row;
 }
 
