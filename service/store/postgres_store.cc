@@ -67,6 +67,46 @@ int64_t BigEndian(const char* data, int length) {
   return static_cast<int64_t>(value);
 }
 
+// A statement's parameters as sent: binary values and their types.
+struct Bound {
+  explicit Bound(const std::vector<SqlParam>& params) {
+    types.reserve(params.size());
+    encoded.reserve(params.size());
+    for (const auto& param : params) {
+      if (const auto* number = std::get_if<int64_t>(&param)) {
+        std::string bytes(8, '\0');
+        for (int i = 0; i < 8; ++i) {
+          bytes[i] = static_cast<char>(static_cast<uint64_t>(*number) >> (56 - 8 * i));
+        }
+        types.push_back(kInt8Oid);
+        encoded.push_back(std::move(bytes));
+      } else if (const auto* text = std::get_if<std::string>(&param)) {
+        types.push_back(kTextOid);
+        encoded.push_back(*text);
+      } else {
+        types.push_back(kByteaOid);
+        encoded.push_back(std::get<Blob>(param).bytes);
+      }
+    }
+  }
+
+  // Sends the prepared statement `name` with these values, asking for
+  // binary results; false when it could not be sent.
+  bool Send(PGconn* conn, const std::string& name) const {
+    std::vector<const char*> values;
+    std::vector<int> lengths, formats(encoded.size(), 1);
+    for (const auto& bytes : encoded) {
+      values.push_back(bytes.data());
+      lengths.push_back(static_cast<int>(bytes.size()));
+    }
+    return PQsendQueryPrepared(conn, name.c_str(), static_cast<int>(encoded.size()), values.data(),
+                               lengths.data(), formats.data(), 1) == 1;
+  }
+
+  std::vector<Oid> types;
+  std::vector<std::string> encoded;
+};
+
 // The rows of one statement, all received (pages are bounded).
 class PostgresRows final : public SqlRows {
  public:
@@ -181,6 +221,58 @@ class PostgresConnection final : public SqlConnection {
     return changed;
   }
 
+  // Sends the statements in one pipeline (libpq's pipeline mode): one round
+  // trip for all of them. Each is prepared first, which costs a round trip
+  // only the first time the connection sees it. Every result is read, also
+  // after a failure (the statements after it are skipped by the server),
+  // so that the connection leaves pipeline mode ready for the next.
+  absl::Status ExecuteAll(const std::vector<SqlStatement>& statements) override {
+    if (statements.empty()) return absl::OkStatus();
+    if (CallShouldStop()) {
+      return absl::DeadlineExceededError("the call's deadline passed before the store finished");
+    }
+    std::vector<Bound> bound;
+    std::vector<std::string> names;
+    // Preparing may start the statement cache over, dropping names prepared
+    // before: then every name is prepared again.
+    for (int attempt = 0; names.size() < statements.size(); ++attempt) {
+      if (attempt == 2) return absl::InternalError("statements to pipeline outgrow the cache");
+      const int64_t generation = cache_generation_;
+      bound.clear();
+      names.clear();
+      for (const auto& statement : statements) {
+        bound.emplace_back(statement.params);
+        auto name = Prepare(statement.sql, bound.back().types);
+        if (!name.ok()) return name.status();
+        if (cache_generation_ != generation) break;
+        names.push_back(*std::move(name));
+      }
+    }
+    if (PQenterPipelineMode(conn_) != 1) return PostgresError(conn_, nullptr, "pipeline");
+    absl::Status status;
+    size_t sent = 0;
+    for (; sent < names.size(); ++sent) {
+      if (!bound[sent].Send(conn_, names[sent])) {
+        status = PostgresError(conn_, nullptr, "statement");
+        break;
+      }
+    }
+    if (PQpipelineSync(conn_) != 1 && status.ok()) status = PostgresError(conn_, nullptr, "sync");
+    for (size_t i = 0; i <= sent; ++i) {  // each statement's result, then the sync's
+      PGresult* result = AwaitResult();
+      const ExecStatusType state = PQresultStatus(result);
+      const bool fine = i == sent ? state == PGRES_PIPELINE_SYNC
+                                  : state == PGRES_COMMAND_OK || state == PGRES_TUPLES_OK;
+      if (!fine && status.ok()) status = PostgresError(conn_, result, "statement");
+      PQclear(result);
+      if (result == nullptr) break;  // the connection broke
+    }
+    if (PQexitPipelineMode(conn_) != 1 && status.ok()) {
+      status = PostgresError(conn_, nullptr, "pipeline");
+    }
+    return status;
+  }
+
   // The protocol counts a statement's values in 16 bits.
   size_t MaxParameters() const override { return 65535; }
 
@@ -260,39 +352,11 @@ class PostgresConnection final : public SqlConnection {
     if (CallShouldStop()) {
       return absl::DeadlineExceededError("the call's deadline passed before the store finished");
     }
-    std::vector<Oid> types;
-    std::vector<std::string> encoded;
-    types.reserve(params.size());
-    encoded.reserve(params.size());
-    for (const auto& param : params) {
-      if (const auto* number = std::get_if<int64_t>(&param)) {
-        std::string bytes(8, '\0');
-        for (int i = 0; i < 8; ++i) {
-          bytes[i] = static_cast<char>(static_cast<uint64_t>(*number) >> (56 - 8 * i));
-        }
-        types.push_back(kInt8Oid);
-        encoded.push_back(std::move(bytes));
-      } else if (const auto* text = std::get_if<std::string>(&param)) {
-        types.push_back(kTextOid);
-        encoded.push_back(*text);
-      } else {
-        types.push_back(kByteaOid);
-        encoded.push_back(std::get<Blob>(param).bytes);
-      }
-    }
-    auto name = Prepare(sql, types);
+    Bound bound(params);
+    auto name = Prepare(sql, bound.types);
     if (!name.ok()) return name.status();
-    std::vector<const char*> values;
-    std::vector<int> lengths, formats(params.size(), 1);
-    for (const auto& bytes : encoded) {
-      values.push_back(bytes.data());
-      lengths.push_back(static_cast<int>(bytes.size()));
-    }
     PGresult* result = nullptr;
-    if (PQsendQueryPrepared(conn_, name->c_str(), static_cast<int>(params.size()), values.data(),
-                            lengths.data(), formats.data(), 1)) {
-      result = AwaitResult();
-    }
+    if (bound.Send(conn_, *name)) result = AwaitResult();
     if (PQresultStatus(result) != expected) {
       absl::Status status = PostgresError(conn_, result, "statement");
       PQclear(result);
@@ -399,6 +463,7 @@ class PostgresConnection final : public SqlConnection {
       // Filters make statements unbounded in variety; start the cache over.
       if (auto status = Script("DEALLOCATE ALL"); !status.ok()) return status;
       statements_.clear();
+      ++cache_generation_;
     }
     std::string name = absl::StrCat("s", ++prepared_);
     // Preparing takes the locks of the tables named, so it may wait too.
@@ -419,6 +484,8 @@ class PostgresConnection final : public SqlConnection {
   PGconn* conn_;
   std::unordered_map<std::string, std::string> statements_;
   int64_t prepared_ = 0;
+  // Counts the times the statement cache started over.
+  int64_t cache_generation_ = 0;
 };
 
 // "host:port/db" of a connection, for messages that must not carry
@@ -611,8 +678,8 @@ absl::Status Migrate(PostgresConnection& db) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url,
-                                                         const PostgresOptions& options) {
+absl::StatusOr<std::unique_ptr<SqlPool>> OpenPostgresPool(const std::string& url,
+                                                          const PostgresOptions& options) {
   if (options.max_connections < 1) {
     return absl::InvalidArgumentError("the PostgreSQL pool needs at least one connection");
   }
@@ -624,7 +691,14 @@ absl::StatusOr<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url,
   }
   if (!connection.ok()) return connection.status();
   if (auto status = Migrate(**connection); !status.ok()) return status;
-  return MakeSqlStore(std::make_unique<PostgresPool>(url, options), options.change_retention);
+  return std::make_unique<PostgresPool>(url, options);
+}
+
+absl::StatusOr<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url,
+                                                         const PostgresOptions& options) {
+  auto pool = OpenPostgresPool(url, options);
+  if (!pool.ok()) return pool.status();
+  return MakeSqlStore(*std::move(pool), options.change_retention);
 }
 
 }  // namespace bilateral::store

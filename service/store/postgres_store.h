@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "store/sql_connection.h"
 #include "store/store.h"
 
 namespace bilateral::store {
@@ -29,5 +30,10 @@ struct PostgresOptions {
 // (never the password) when the database cannot be reached.
 absl::StatusOr<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url,
                                                          const PostgresOptions& options);
+
+// The connection pool such a store runs on, opened and migrated the same
+// way; for tests of what its connections do.
+absl::StatusOr<std::unique_ptr<SqlPool>> OpenPostgresPool(const std::string& url,
+                                                          const PostgresOptions& options);
 
 }  // namespace bilateral::store

@@ -85,5 +85,51 @@ TEST_F(PostgresStoreTest, OutageIsUnavailableAndTheStoreRecoversByItself) {
   test::PostgresCluster("stop", dir.path());
 }
 
+// Statements run together (one pipeline) each see what those before them
+// did; one that fails fails the write, which stores nothing, and the
+// connection serves the next write as usual, its prepared statements too.
+TEST_F(PostgresStoreTest, PipelinedStatementsFailTogetherAndLeaveTheConnectionReady) {
+  auto url = test::FreshPostgresSchema();
+  ASSERT_TRUE(url.ok()) << url.status();
+  PostgresOptions options;
+  options.max_connections = 1;  // every write on the same connection
+  auto pool = OpenPostgresPool(*url, options);
+  ASSERT_TRUE(pool.ok()) << pool.status();
+  const std::string insert = "INSERT INTO pair_counts (pair, counter, members) VALUES (?, ?, ?)";
+  const std::string add =
+      "UPDATE pair_counts SET members = members + ? WHERE pair = ? AND counter = ?";
+  auto members = [&]() -> int64_t {
+    int64_t found = -1;
+    auto read = (*pool)->Read(
+        kCall,
+        [&](SqlConnection& db) -> absl::Status {
+          auto rows = db.Query("SELECT members FROM pair_counts WHERE pair = ? AND counter = ?",
+                               {std::string("CN-KZ"), std::string("visits")});
+          if (!rows.ok()) return rows.status();
+          if (*(*rows)->Next()) found = (*rows)->Int(0);
+          return absl::OkStatus();
+        },
+        false);
+    EXPECT_TRUE(read.ok()) << read;
+    return found;
+  };
+  auto write = [&](std::vector<SqlStatement> statements) {
+    return (*pool)->Write(kCall, [&](SqlConnection& db) { return db.ExecuteAll(statements); });
+  };
+  // The second statement fails (the row exists): the first is undone.
+  ASSERT_TRUE(write({{insert, {std::string("CN-KZ"), std::string("visits"), int64_t{1}}}}).ok());
+  absl::Status failed = write({{add, {int64_t{10}, std::string("CN-KZ"), std::string("visits")}},
+                               {insert, {std::string("CN-KZ"), std::string("visits"), int64_t{5}}},
+                               {add, {int64_t{100}, std::string("CN-KZ"), std::string("visits")}}});
+  EXPECT_EQ(failed.code(), absl::StatusCode::kAlreadyExists) << failed;
+  EXPECT_EQ(members(), 1);
+  // The same statements, now all fine, run in order on the same connection.
+  absl::Status fine = write({{add, {int64_t{10}, std::string("CN-KZ"), std::string("visits")}},
+                             {add, {int64_t{100}, std::string("CN-KZ"), std::string("visits")}},
+                             {"SELECT pg_advisory_xact_lock(?)", {int64_t{42}}}});
+  EXPECT_TRUE(fine.ok()) << fine;
+  EXPECT_EQ(members(), 111);
+}
+
 }  // namespace
 }  // namespace bilateral::store

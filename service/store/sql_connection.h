@@ -27,6 +27,12 @@ struct Blob {
 // A value bound to a `?` placeholder.
 using SqlParam = std::variant<int64_t, std::string, Blob>;
 
+// A statement and the values of its placeholders.
+struct SqlStatement {
+  std::string sql;
+  std::vector<SqlParam> params;
+};
+
 // Converts filter and key values to parameters.
 std::vector<SqlParam> ToParams(const std::vector<query::SqlValue>& values);
 
@@ -68,6 +74,12 @@ class SqlConnection {
                                        const std::vector<SqlParam>& params) {
     return Execute(sql, params).status();
   }
+
+  // Runs `statements` in order, stopping at the first that fails, when the
+  // caller needs none of their rows or counts: a database may send them
+  // together (PostgreSQL in one pipeline, one round trip). Each sees what
+  // those before it did. By default one after another.
+  virtual absl::Status ExecuteAll(const std::vector<SqlStatement>& statements);
 
   // The most values one statement can bind.
   virtual size_t MaxParameters() const = 0;

@@ -168,6 +168,19 @@ absl::Status ForEachValuesStatement(
   return absl::OkStatus();
 }
 
+// Appends to `out` the statements `head` VALUES ... `tail` for the rows of
+// `values` (`width` values each, moved out), in multi-row statements.
+void AddValuesStatements(SqlConnection& db, absl::string_view head, size_t width,
+                         std::vector<SqlParam>& values, std::vector<SqlStatement>& out,
+                         absl::string_view tail = "") {
+  ForEachValuesStatement(db, head, width, values, tail,
+                         [&](const std::string& sql, const std::vector<SqlParam>& batch) {
+                           out.push_back({sql, batch});
+                           return absl::OkStatus();
+                         })
+      .IgnoreError();  // adding a statement cannot fail
+}
+
 // Runs `head` VALUES ... `tail` on the rows of `values` (`width` values
 // each), in multi-row statements.
 absl::Status InsertValues(SqlConnection& db, absl::string_view head, size_t width,
@@ -1025,11 +1038,7 @@ class SqlStore final : public Store {
       PendingChanges pending;
       result = body(db, pending);
       if (result->ok()) {
-        if (auto views = WritePairViews(db, pending.TakeViews()); !views.ok()) {
-          result = views;
-        } else if (auto appended = AppendChanges(db, pending.changes()); !appended.ok()) {
-          result = appended;
-        }
+        if (auto derived = WriteDerived(db, pending); !derived.ok()) result = derived;
       }
       return result->status();
     });
@@ -1043,6 +1052,34 @@ class SqlStore final : public Store {
   // added in multi-row statements. Counts change last, in key order, so
   // that concurrent writers on PostgreSQL lock them in one order.
   absl::Status WritePairViews(SqlConnection& db, std::vector<ViewChange> views) {
+    std::vector<SqlStatement> statements;
+    if (auto status = PairViewStatements(db, std::move(views), statements); !status.ok()) {
+      return status;
+    }
+    return db.ExecuteAll(statements);
+  }
+
+  // What a write leaves for its end, after its own statements: its pair
+  // views and its changes in the feed. Their statements need no answer but
+  // the last, so they go together (one round trip on PostgreSQL), then the
+  // feed's position is read to prune it now and then.
+  absl::Status WriteDerived(SqlConnection& db, PendingChanges& pending) {
+    std::vector<SqlStatement> statements;
+    if (auto status = PairViewStatements(db, pending.TakeViews(), statements); !status.ok()) {
+      return status;
+    }
+    std::vector<Change>& changes = pending.changes();
+    changes.erase(std::remove_if(changes.begin(), changes.end(),
+                                 [](const Change& change) { return change.seq < 0; }),
+                  changes.end());
+    ChangeStatements(db, changes, statements);
+    if (auto status = db.ExecuteAll(statements); !status.ok()) return status;
+    return PruneChanges(db, changes.size());
+  }
+
+  // The statements that rewrite the pair views of `views`, added to `out`.
+  absl::Status PairViewStatements(SqlConnection& db, std::vector<ViewChange> views,
+                                  std::vector<SqlStatement>& out) {
     if (views.empty()) return absl::OkStatus();
     std::map<std::pair<std::string, std::string>, int64_t> deltas;
     auto count = [&](const PairMember& member, int64_t delta) {
@@ -1077,19 +1114,17 @@ class SqlStore final : public Store {
         SortPairViews(*before);
         if (before->timeline == now.timeline && before->members == now.members) continue;
         for (const auto& entry : before->timeline) {
-          auto removed = db.Execute(
-              "DELETE FROM timeline_entries WHERE pair = ? AND date_key = ? AND kind = ? "
-              "AND record = ? AND idx = ?",
-              {entry.pair, entry.date, entry.kind, record, entry.index});
-          if (!removed.ok()) return removed.status();
+          out.push_back(
+              {"DELETE FROM timeline_entries WHERE pair = ? AND date_key = ? AND "
+               "kind = ? AND record = ? AND idx = ?",
+               {entry.pair, entry.date, entry.kind, record, entry.index}});
         }
         for (const auto& member : before->members) {
           count(member, -1);
-          auto removed = db.Execute(
-              "DELETE FROM pair_members WHERE pair = ? AND list_name = ? AND sort_key = ? "
-              "AND record_id = ?",
-              {member.pair, member.list, member.rank, view.row.id});
-          if (!removed.ok()) return removed.status();
+          out.push_back(
+              {"DELETE FROM pair_members WHERE pair = ? AND list_name = ? AND "
+               "sort_key = ? AND record_id = ?",
+               {member.pair, member.list, member.rank, view.row.id}});
         }
       }
       for (auto& entry : now.timeline) {
@@ -1102,26 +1137,17 @@ class SqlStore final : public Store {
                                                    member.rank, view.row.id});
       }
     }
-    if (auto status =
-            InsertValues(db, "INSERT INTO timeline_entries (pair, date_key, kind, record, idx)", 5,
-                         timeline_values);
-        !status.ok()) {
-      return status;
-    }
-    if (auto status =
-            InsertValues(db, "INSERT INTO pair_members (pair, list_name, sort_key, record_id)", 4,
-                         member_values);
-        !status.ok()) {
-      return status;
-    }
+    AddValuesStatements(db, "INSERT INTO timeline_entries (pair, date_key, kind, record, idx)", 5,
+                        timeline_values, out);
+    AddValuesStatements(db, "INSERT INTO pair_members (pair, list_name, sort_key, record_id)", 4,
+                        member_values, out);
     for (const auto& [key, delta] : deltas) {
       if (delta == 0) continue;
-      auto counted = db.Execute(
-          "INSERT INTO pair_counts (pair, counter, members) VALUES (?, ?, ?) "
-          "ON CONFLICT (pair, counter) DO UPDATE SET members = pair_counts.members + "
-          "excluded.members",
-          {key.first, key.second, delta});
-      if (!counted.ok()) return counted.status();
+      out.push_back(
+          {"INSERT INTO pair_counts (pair, counter, members) VALUES (?, ?, ?) "
+           "ON CONFLICT (pair, counter) DO UPDATE SET members = pair_counts.members + "
+           "excluded.members",
+           {key.first, key.second, delta}});
     }
     return absl::OkStatus();
   }
@@ -1196,15 +1222,14 @@ class SqlStore final : public Store {
   // the commit makes positions follow commit order, so a reader that sees
   // a position has seen every earlier one; it is taken after every row
   // lock the transaction needs, so it cannot be part of a deadlock.
-  absl::Status AppendChanges(SqlConnection& db, std::vector<Change>& changes) {
-    changes.erase(std::remove_if(changes.begin(), changes.end(),
-                                 [](const Change& change) { return change.seq < 0; }),
-                  changes.end());
-    if (changes.empty()) return absl::OkStatus();
+  // The statements that append `changes` to the feed, added to `out`. On
+  // PostgreSQL they first take the feed's lock, held to the commit, so
+  // that positions follow commit order.
+  void ChangeStatements(SqlConnection& db, const std::vector<Change>& changes,
+                        std::vector<SqlStatement>& out) {
+    if (changes.empty()) return;
     if (pool_->dialect() == query::Dialect::kPostgres) {
-      auto locked = db.Query("SELECT pg_advisory_xact_lock(?)", {kChangeFeedLock});
-      if (!locked.ok()) return locked.status();
-      if (auto done = (*locked)->Next(); !done.ok()) return done.status();
+      out.push_back({"SELECT pg_advisory_xact_lock(?)", {kChangeFeedLock}});
     }
     const int64_t now = NextTimestamp();
     std::vector<SqlParam> values;
@@ -1216,21 +1241,24 @@ class SqlStore final : public Store {
                      StoredPayload(change.row.payload), change.row.etag, change.row.create_time_us,
                      deleted ? now : change.row.update_time_us});
     }
-    if (auto status = InsertValues(db,
-                                   "INSERT INTO changes (collection, record_id, kind, payload, "
-                                   "etag, create_us, update_us)",
-                                   7, values);
-        !status.ok()) {
-      return status;
-    }
+    AddValuesStatements(db,
+                        "INSERT INTO changes (collection, record_id, kind, payload, etag, "
+                        "create_us, update_us)",
+                        7, values, out);
+  }
+
+  // Drops the changes older than the retention, now and then (when the
+  // `appended` changes just written crossed a multiple of a tenth of it),
+  // not on every write.
+  absl::Status PruneChanges(SqlConnection& db, size_t appended) {
+    if (appended == 0) return absl::OkStatus();
     auto latest = db.Query("SELECT max(seq) FROM changes", {});
     if (!latest.ok()) return latest.status();
     if (auto found = (*latest)->Next(); !found.ok()) return found.status();
     const int64_t last = (*latest)->Int(0);
     latest->reset();
-    // Now and then, not on every write.
     const int64_t every = std::clamp<int64_t>(change_retention_ / 10, 1, 1000);
-    const int64_t first = last - static_cast<int64_t>(changes.size()) + 1;
+    const int64_t first = last - static_cast<int64_t>(appended) + 1;
     if ((first - 1) / every != last / every && last > change_retention_) {
       auto pruned = db.Execute("DELETE FROM changes WHERE seq <= ?", {last - change_retention_});
       if (!pruned.ok()) return pruned.status();
@@ -1704,6 +1732,13 @@ class SqlStore final : public Store {
 };
 
 }  // namespace
+
+absl::Status SqlConnection::ExecuteAll(const std::vector<SqlStatement>& statements) {
+  for (const auto& statement : statements) {
+    if (auto done = Execute(statement.sql, statement.params); !done.ok()) return done.status();
+  }
+  return absl::OkStatus();
+}
 
 absl::StatusOr<std::vector<std::string>> SqlConnection::InsertRows(
     const std::string& table, const std::vector<std::string>& columns, std::vector<SqlParam> values,
