@@ -231,11 +231,43 @@ std::string PeriodText(const TradeKey& key) {
 struct TradeWrite {
   std::map<TradeKey, std::optional<Row>> rows;
   std::set<std::string> created;
+  // Once Prefetch has run: the stored rows at the keys it read.
+  bool prefetched = false;
+  std::map<TradeKey, Row> stored;
 };
+
+// Reads, in one go, the stored rows at `keys` and at the period before
+// each that the write did not itself store, so that the recomputation
+// of a chunk reads the store a few times, not once or twice per row.
+absl::Status Prefetch(RowEditor& editor, const std::set<TradeKey>& keys, TradeWrite& write) {
+  const auto& collection = Resource<v1::TradeRecord>::Collection();
+  std::set<TradeKey> wanted;
+  for (const auto& key : keys) {
+    for (auto&& needed : {key, Step(key, -1)}) {
+      if (write.rows.count(needed) == 0) wanted.insert(needed);
+    }
+  }
+  const std::vector<std::string> columns(collection.columns.begin(),
+                                         collection.columns.begin() + kKeySize);
+  auto rows = editor.SelectKeys(collection, columns, {wanted.begin(), wanted.end()});
+  if (!rows.ok()) return rows.status();
+  for (auto& row : *rows) {
+    auto record = PayloadOf<v1::TradeRecord>(row);
+    if (!record.ok()) return record.status();
+    write.stored.emplace(KeyOf(*record), std::move(row));
+  }
+  write.prefetched = true;
+  return absl::OkStatus();
+}
 
 absl::StatusOr<std::optional<Row>> FindTrade(RowEditor& editor, const TradeKey& key,
                                              const TradeWrite& write) {
   if (auto it = write.rows.find(key); it != write.rows.end()) return it->second;
+  if (write.prefetched) {
+    auto it = write.stored.find(key);
+    if (it == write.stored.end()) return std::optional<Row>();
+    return std::optional<Row>(it->second);
+  }
   const auto& collection = Resource<v1::TradeRecord>::Collection();
   std::vector<std::pair<std::string, SqlValue>> equal;
   for (size_t i = 0; i < kKeySize; ++i) equal.emplace_back(collection.columns[i], key[i]);
@@ -597,6 +629,7 @@ absl::Status AfterTradeRecordsWrite(RowEditor& editor,
     }
   }
   for (const auto& [key, row] : put) write.rows[key] = *row;
+  if (auto status = Prefetch(editor, affected, write); !status.ok()) return status;
   for (const auto& key : affected) {
     if (auto status = Recompute(editor, key, write); !status.ok()) return status;
   }

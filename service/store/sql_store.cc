@@ -931,6 +931,32 @@ class SqlStore final : public Store {
       return Rows(collection, conditions, order, values);
     }
 
+    absl::StatusOr<std::vector<Row>> SelectKeys(
+        const Collection& collection, const std::vector<std::string>& columns,
+        const std::vector<std::vector<SqlValue>>& keys) override {
+      std::vector<std::string> joined;
+      for (size_t i = 0; i < columns.size(); ++i) {
+        joined.push_back(absl::StrCat(collection.table, ".", columns[i], " = k.column", i + 1));
+      }
+      std::vector<SqlParam> values;
+      values.reserve(keys.size() * columns.size());
+      for (const auto& key : keys) {
+        for (auto& param : ToParams(key)) values.push_back(std::move(param));
+      }
+      std::vector<Row> found;
+      auto status = ForEachValuesStatement(
+          db_, absl::StrCat("SELECT ", kFixedColumns, " FROM ("), columns.size(), values,
+          absl::StrCat(") AS k JOIN ", collection.table, " ON ", absl::StrJoin(joined, " AND ")),
+          [&](const std::string& sql, const std::vector<SqlParam>& batch) -> absl::Status {
+            auto rows = db_.Query(sql, batch);
+            if (!rows.ok()) return rows.status();
+            return ForEachRow(**rows,
+                              [&](SqlRows& cursor) { found.push_back(ReadRow(cursor, nullptr)); });
+          });
+      if (!status.ok()) return status;
+      return found;
+    }
+
     absl::Status Put(const Collection& collection, Row row) override {
       auto rows =
           FindById(db_, collection, "payload, revision", row.id, store_.pool_->LockSuffix());

@@ -126,6 +126,14 @@ class RowEditor {
   virtual absl::StatusOr<std::vector<Row>> SelectRange(const Collection& collection,
                                                        const RowRange& range) = 0;
 
+  // The rows of `collection` whose `columns` hold one of `keys` (a value
+  // for each column, in their order), in no particular order; a key that
+  // no row holds adds nothing. Read by joining the keys to the table
+  // through an index on `columns`, in a few statements however many keys.
+  virtual absl::StatusOr<std::vector<Row>> SelectKeys(
+      const Collection& collection, const std::vector<std::string>& columns,
+      const std::vector<std::vector<SqlValue>>& keys) = 0;
+
   // Stores `row` as a new revision of the row with its id (new etag and
   // update time), or inserts it when there is none. Rows with the payload
   // they already have are left alone. Citations are not touched.
