@@ -35,7 +35,9 @@ inline store::Store& FuzzStore() {
     }
     v1::Source source;
     source.set_title("Fuzzing source");
-    if (!domain::Records<v1::Source>(opened->get()).Create(source, "fuzz", "").ok()) {
+    if (!domain::Records<v1::Source>(opened->get())
+             .Create(CallContext(), source, "fuzz", "")
+             .ok()) {
       std::abort();
     }
     return opened->release();
@@ -45,7 +47,7 @@ inline store::Store& FuzzStore() {
 
 template <typename T>
 int64_t CountOf(store::Store& store) {
-  auto count = store.Count(domain::Resource<T>::Collection());
+  auto count = store.Count(CallContext(), domain::Resource<T>::Collection());
   if (!count.ok()) std::abort();
   return *count;
 }

@@ -18,7 +18,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const int64_t before = bilateral::fuzz::CountOf<TradeRecord>(store);
   const int rows = chunk.trade_records_size();
   auto results = bilateral::domain::Records<TradeRecord>(&store).Import(
-      std::move(*chunk.mutable_trade_records()), chunk.use_names());
+      bilateral::CallContext(), std::move(*chunk.mutable_trade_records()), chunk.use_names());
   const int64_t after = bilateral::fuzz::CountOf<TradeRecord>(store);
   if (!results.ok()) {
     if (after != before) std::abort();

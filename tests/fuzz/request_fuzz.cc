@@ -18,8 +18,9 @@ void CreateThenUpdate(const uint8_t* data, size_t size) {
   if (!message.ParseFromArray(data, static_cast<int>(size))) return;
   auto& store = bilateral::fuzz::FuzzStore();
   bilateral::domain::Records<T> records(&store);
+  const bilateral::CallContext call;
   const int64_t before = bilateral::fuzz::CountOf<T>(store);
-  auto created = records.Create(message, "", "");
+  auto created = records.Create(call, message, "", "");
   const int64_t after = bilateral::fuzz::CountOf<T>(store);
   if (after != before + (created.ok() ? 1 : 0)) std::abort();
   if (!created.ok()) return;
@@ -27,8 +28,8 @@ void CreateThenUpdate(const uint8_t* data, size_t size) {
   // The same bytes as an update of the stored record, every field replaced.
   message.set_name(created->name());
   message.clear_etag();
-  auto updated = records.Update(message, nullptr);
-  auto stored = records.Get(created->name());
+  auto updated = records.Update(call, message, nullptr);
+  auto stored = records.Get(call, created->name());
   if (!stored.ok()) std::abort();
   const T& expected = updated.ok() ? *updated : *created;
   if (!google::protobuf::util::MessageDifferencer::Equals(*stored, expected)) std::abort();
