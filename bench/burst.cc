@@ -44,6 +44,7 @@
 #include "bilateral/v1/relationship.grpc.pb.h"
 #include "bilateral/v1/search.grpc.pb.h"
 #include "bilateral/v1/visit.grpc.pb.h"
+#include "calls.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 
 ABSL_FLAG(std::string, target, "127.0.0.1:50051", "host:port of the server");
@@ -89,45 +90,6 @@ std::chrono::system_clock::time_point In(Clock::duration duration) {
          std::chrono::duration_cast<std::chrono::system_clock::duration>(duration);
 }
 
-const char* StatusCodeName(int code) {
-  static constexpr const char* kNames[] = {"OK",
-                                           "CANCELLED",
-                                           "UNKNOWN",
-                                           "INVALID_ARGUMENT",
-                                           "DEADLINE_EXCEEDED",
-                                           "NOT_FOUND",
-                                           "ALREADY_EXISTS",
-                                           "PERMISSION_DENIED",
-                                           "RESOURCE_EXHAUSTED",
-                                           "FAILED_PRECONDITION",
-                                           "ABORTED",
-                                           "OUT_OF_RANGE",
-                                           "UNIMPLEMENTED",
-                                           "INTERNAL",
-                                           "UNAVAILABLE",
-                                           "DATA_LOSS",
-                                           "UNAUTHENTICATED"};
-  if (code < 0 || code > 16) return "UNKNOWN";
-  return kNames[code];
-}
-
-// `text` as a JSON string, quotes included.
-std::string JsonString(absl::string_view text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    if (c == '"' || c == '\\') {
-      out.push_back('\\');
-      out.push_back(c);
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      out += absl::StrFormat("\\u%04x", static_cast<int>(c));
-    } else {
-      out.push_back(c);
-    }
-  }
-  out.push_back('"');
-  return out;
-}
-
 // A figure with `digits` decimals, or null when there is none.
 std::string JsonNumber(std::optional<double> value, int digits) {
   return value ? absl::StrFormat("%.*f", digits, *value) : "null";
@@ -157,20 +119,6 @@ double Percentile(std::vector<double> values, double quantile) {
   std::sort(values.begin(), values.end());
   const auto rank = static_cast<size_t>(std::ceil(quantile * static_cast<double>(values.size())));
   return values[std::clamp<size_t>(rank, 1, values.size()) - 1];
-}
-
-// The path gRPC sends for `rpc` of the generated service `Service`.
-template <typename Service>
-std::string RpcPath(absl::string_view rpc) {
-  return absl::StrCat("/", Service::service_full_name(), "/", rpc);
-}
-
-template <typename Message>
-grpc::ByteBuffer Serialize(const Message& message) {
-  grpc::ByteBuffer buffer;
-  bool own_buffer = false;
-  grpc::SerializationTraits<Message>::Serialize(message, &buffer, &own_buffer);
-  return buffer;
 }
 
 // One of the burst's kinds of call.

@@ -39,6 +39,7 @@
 #include "bilateral/v1/relationship.grpc.pb.h"
 #include "bilateral/v1/trade.grpc.pb.h"
 #include "bilateral/v1/visit.grpc.pb.h"
+#include "calls.h"
 
 ABSL_FLAG(std::string, target, "127.0.0.1:50051", "host:port of the server");
 ABSL_FLAG(std::string, method, "get",
@@ -147,59 +148,6 @@ class LatencyHistogram {
   uint64_t count_ = 0;
   uint64_t max_ = 0;
 };
-
-const char* StatusCodeName(int code) {
-  static constexpr const char* kNames[] = {"OK",
-                                           "CANCELLED",
-                                           "UNKNOWN",
-                                           "INVALID_ARGUMENT",
-                                           "DEADLINE_EXCEEDED",
-                                           "NOT_FOUND",
-                                           "ALREADY_EXISTS",
-                                           "PERMISSION_DENIED",
-                                           "RESOURCE_EXHAUSTED",
-                                           "FAILED_PRECONDITION",
-                                           "ABORTED",
-                                           "OUT_OF_RANGE",
-                                           "UNIMPLEMENTED",
-                                           "INTERNAL",
-                                           "UNAVAILABLE",
-                                           "DATA_LOSS",
-                                           "UNAUTHENTICATED"};
-  if (code < 0 || code > 16) return "UNKNOWN";
-  return kNames[code];
-}
-
-// `text` as a JSON string, quotes included.
-std::string JsonString(absl::string_view text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    if (c == '"' || c == '\\') {
-      out.push_back('\\');
-      out.push_back(c);
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      out += absl::StrFormat("\\u%04x", static_cast<int>(c));
-    } else {
-      out.push_back(c);
-    }
-  }
-  out.push_back('"');
-  return out;
-}
-
-// The path gRPC sends for `rpc` of the generated service `Service`.
-template <typename Service>
-std::string RpcPath(absl::string_view rpc) {
-  return absl::StrCat("/", Service::service_full_name(), "/", rpc);
-}
-
-template <typename Message>
-grpc::ByteBuffer Serialize(const Message& message) {
-  grpc::ByteBuffer buffer;
-  bool own_buffer = false;
-  grpc::SerializationTraits<Message>::Serialize(message, &buffer, &own_buffer);
-  return buffer;
-}
 
 // What the measured calls send, and how each call is set up.
 struct Workload {

@@ -19,16 +19,8 @@ namespace {
 
 using ::testing::HasSubstr;
 
-Row SourceRow(const std::string& id) {
-  Row row;
-  row.id = id;
-  row.payload = "payload";
-  row.columns = {std::string("Title"), std::string(""),       std::string(""),
-                 std::string(""),      std::string("REPORT"), int64_t{0}};
-  return row;
-}
-
 using test_rows::kCall;
+using test_rows::SourceRow;
 using test_rows::Sources;
 
 class PostgresStoreTest : public ::testing::Test {
@@ -80,7 +72,7 @@ TEST_F(PostgresStoreTest, OutageIsUnavailableAndTheStoreRecoversByItself) {
   EXPECT_TRUE((*store)->Ping().ok());
   auto after = (*store)->Get(kCall, Sources(), "before");
   ASSERT_TRUE(after.ok()) << after.status();
-  EXPECT_EQ(after->payload, "payload");
+  EXPECT_EQ(after->payload, "source");
   EXPECT_TRUE((*store)->Insert(kCall, Sources(), SourceRow("after"), "").ok());
   test::PostgresCluster("stop", dir.path());
 }
