@@ -322,12 +322,8 @@ class PostgresConnection final : public SqlConnection {
     } else {
       auto rows = Query(absl::StrCat(insert, " RETURNING ", returning), {});
       if (!rows.ok()) return rows.status();
-      while (true) {
-        auto next = (*rows)->Next();
-        if (!next.ok()) return next.status();
-        if (!*next) break;
-        added.push_back((*rows)->Text(0));
-      }
+      auto walked = ForEachRow(**rows, [&](SqlRows& cursor) { added.push_back(cursor.Text(0)); });
+      if (!walked.ok()) return walked;
     }
     // For the next load of this transaction.
     if (auto emptied = Execute(absl::StrCat("DELETE FROM ", staging), {}); !emptied.ok()) {

@@ -49,6 +49,10 @@ class SqlRows {
   virtual bool IsInt(int column) = 0;
 };
 
+// Calls `each` on every row of `rows`, in order; an error stepping through
+// them ends the walk and is returned.
+absl::Status ForEachRow(SqlRows& rows, absl::FunctionRef<void(SqlRows&)> each);
+
 // One database connection, used by one thread at a time. Statements use `?`
 // placeholders and are prepared once per connection. Errors are canonical:
 // a unique-constraint violation is ALREADY_EXISTS, a lost database
@@ -104,7 +108,6 @@ class SqlConnection {
  protected:
   // True when the call the connection works for should stop.
   bool CallShouldStop() const { return call_ != nullptr && call_->ShouldStop(); }
-  const CallContext* call() const { return call_; }
 
  private:
   const CallContext* call_ = nullptr;

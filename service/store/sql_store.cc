@@ -24,6 +24,15 @@
 
 namespace bilateral::store {
 
+absl::Status ForEachRow(SqlRows& rows, absl::FunctionRef<void(SqlRows&)> each) {
+  while (true) {
+    auto has_row = rows.Next();
+    if (!has_row.ok()) return has_row.status();
+    if (!*has_row) return absl::OkStatus();
+    each(rows);
+  }
+}
+
 std::vector<SqlParam> ToParams(const std::vector<query::SqlValue>& values) {
   std::vector<SqlParam> params;
   params.reserve(values.size());
@@ -118,17 +127,6 @@ Row ReadRow(SqlRows& rows, int64_t* seq) {
   return row;
 }
 
-// Calls `each` on every row of `rows`, in order; an error stepping through
-// them ends the walk and is returned.
-absl::Status ForEachRow(SqlRows& rows, absl::FunctionRef<void(SqlRows&)> each) {
-  while (true) {
-    auto has_row = rows.Next();
-    if (!has_row.ok()) return has_row.status();
-    if (!*has_row) return absl::OkStatus();
-    each(rows);
-  }
-}
-
 std::string Placeholders(size_t count) {
   std::vector<std::string> marks(count, "?");
   return absl::StrJoin(marks, ", ");
@@ -179,16 +177,6 @@ void AddValuesStatements(SqlConnection& db, absl::string_view head, size_t width
                            return absl::OkStatus();
                          })
       .IgnoreError();  // adding a statement cannot fail
-}
-
-// Runs `head` VALUES ... `tail` on the rows of `values` (`width` values
-// each), in multi-row statements.
-absl::Status InsertValues(SqlConnection& db, absl::string_view head, size_t width,
-                          std::vector<SqlParam>& values, absl::string_view tail = "") {
-  return ForEachValuesStatement(db, head, width, values, tail,
-                                [&](const std::string& sql, const std::vector<SqlParam>& batch) {
-                                  return db.Execute(sql, batch).status();
-                                });
 }
 
 // Runs `SELECT columns FROM collection WHERE id = ?` (with `suffix`), on its
@@ -1243,14 +1231,12 @@ class SqlStore final : public Store {
     return result;
   }
 
-  // Appends `changes` to the feed, last thing before the commit, and drops
-  // what is beyond the retention. On PostgreSQL an advisory lock held to
-  // the commit makes positions follow commit order, so a reader that sees
-  // a position has seen every earlier one; it is taken after every row
-  // lock the transaction needs, so it cannot be part of a deadlock.
-  // The statements that append `changes` to the feed, added to `out`. On
-  // PostgreSQL they first take the feed's lock, held to the commit, so
-  // that positions follow commit order.
+  // The statements that append `changes` to the feed, last thing before
+  // the commit, added to `out`. On PostgreSQL they first take an advisory
+  // lock held to the commit, which makes positions follow commit order, so
+  // a reader that sees a position has seen every earlier one; it is taken
+  // after every row lock the transaction needs, so it cannot be part of a
+  // deadlock.
   void ChangeStatements(SqlConnection& db, const std::vector<Change>& changes,
                         std::vector<SqlStatement>& out) {
     if (changes.empty()) return;
@@ -1365,11 +1351,11 @@ class SqlStore final : public Store {
       for (const Row* row : indexed) {
         values.insert(values.end(), {collection.name, row->id, *row->search_text});
       }
-      auto status =
-          InsertValues(db, "INSERT INTO search_docs (collection, record_id, body)", 3, values,
-                       " ON CONFLICT (collection, record_id) "
-                       "DO UPDATE SET body = excluded.body");
-      if (!status.ok()) return status;
+      std::vector<SqlStatement> statements;
+      AddValuesStatements(
+          db, "INSERT INTO search_docs (collection, record_id, body)", 3, values, statements,
+          " ON CONFLICT (collection, record_id) DO UPDATE SET body = excluded.body");
+      if (auto status = db.ExecuteAll(statements); !status.ok()) return status;
     } else if (!indexed.empty()) {
       // SQLite: the FTS5 row's rowid is the document number; the index is
       // written at commit, as WriteSearchText says.
