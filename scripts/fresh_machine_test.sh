@@ -36,8 +36,7 @@ if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
 fi
 echo "== fresh machine: scripts/setup.sh as root in Debian 12, then every tool of scripts/test.sh"
 start=$SECONDS
-buildah bud --isolation chroot --pull=never --layers --format docker -q "${volumes[@]}" \
-  -t "$image" -f scripts/fresh_machine.Containerfile . >"$work/build.log" 2>&1 || {
+scripts/build_image.sh "${volumes[@]}" -t "$image" -f scripts/fresh_machine.Containerfile . >"$work/build.log" 2>&1 || {
   tail -40 "$work/build.log" >&2
   echo "fresh_machine_test: scripts/setup.sh on a fresh Debian 12 machine fails, or leaves" \
     "a tool of scripts/test.sh missing (above)" >&2

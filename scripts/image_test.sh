@@ -44,8 +44,7 @@ for target in build runtime; do
   [[ $target == runtime ]] || tag=localhost/bilateral-build:test
   args=(--target "$target")
   [[ $target == build ]] || args=()
-  buildah bud --isolation chroot --pull=never --layers --format docker -q "${args[@]}" \
-    -t "$tag" -f deploy/Dockerfile . >"$work/build.log" 2>&1 ||
+  scripts/build_image.sh "${args[@]}" -t "$tag" -f deploy/Dockerfile . >"$work/build.log" 2>&1 ||
     { tail -40 "$work/build.log" >&2; exit 1; }
 done
 # Dangling layers go; one that a builder container left by an interrupted

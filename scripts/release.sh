@@ -80,8 +80,7 @@ bash client/go/generate.sh --check
 
 if $image; then
   echo "== container image"
-  buildah bud --isolation chroot --pull=never --layers --format docker -q \
-    -t "localhost/bilateral:$version" -f deploy/Dockerfile . >"$out/image-build.log"
+  scripts/build_image.sh -t "localhost/bilateral:$version" -f deploy/Dockerfile . >"$out/image-build.log"
   podman save --format oci-archive -o "$out/bilateral-$version.oci.tar" "localhost/bilateral:$version"
   rm -f "$out/image-build.log"
 fi
