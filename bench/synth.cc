@@ -43,7 +43,9 @@ ABSL_FLAG(int64_t, pair_share, 1000,
 ABSL_FLAG(std::string, csv, "", "write the rows to this CSV file ('-': standard output)");
 ABSL_FLAG(std::string, target, "", "host:port of a server to import the rows into");
 ABSL_FLAG(int, chunk, 1000, "rows per ImportTradeRecords message, 1 to 1000");
-ABSL_FLAG(int, streams, 1, "ImportTradeRecords calls running at once, each on its own connection");
+ABSL_FLAG(int, streams, 1,
+          "import streams running at once, each on its own connection, each a series of "
+          "ImportTradeRecords calls of 10,000 rows");
 
 namespace bilateral::bench {
 namespace {
@@ -274,39 +276,55 @@ grpc::Status EnsureSource(const std::shared_ptr<grpc::Channel>& channel) {
   return status;
 }
 
-// What one ImportTradeRecords call did; error indexes are positions in the
-// whole run.
+// Rows per ImportTradeRecords call, as bilateralctl sends them: a call that
+// ran for the whole import would outlive the server's max_connection_age
+// and its grace (31 minutes by default), which ends it with UNAVAILABLE.
+constexpr int64_t kRowsPerCall = 10000;
+
+// What one stream's calls did together; error indexes are positions in the
+// whole run. The status is the first failed call's (the stream stops there).
 struct StreamResult {
   grpc::Status status;
   v1::ImportTradeRecordsResponse response;
 };
 
 // Stream `stream` of `streams` sends chunks stream, stream + streams, ...
-// so that the calls share the rows evenly and each row goes exactly once.
+// so that the streams share the rows evenly and each row goes exactly once,
+// in calls of about kRowsPerCall rows one after another.
 StreamResult RunStream(const std::shared_ptr<grpc::Channel>& channel, const SyntheticTrade& trade,
                        int64_t records, int chunk, int stream, int streams) {
   StreamResult result;
   auto stub = v1::TradeRecordService::NewStub(channel);
-  grpc::ClientContext context;
-  auto writer = stub->ImportTradeRecords(&context, &result.response);
+  const int64_t chunks_per_call = std::max<int64_t>(1, kRowsPerCall / chunk);
+  const int64_t step = int64_t{streams} * chunk;
   v1::ImportTradeRecordsRequest request;
-  std::vector<int64_t> first_rows;  // of each chunk sent, to place errors
-  for (int64_t first = int64_t{stream} * chunk; first < records;
-       first += int64_t{streams} * chunk) {
-    request.Clear();
-    const int64_t end = std::min(records, first + chunk);
-    for (int64_t i = first; i < end; ++i) ToMessage(trade.Row(i), request.add_trade_records());
-    if (!writer->Write(request)) break;  // the server ended the call; Finish says why
-    first_rows.push_back(first);
-  }
-  writer->WritesDone();
-  result.status = writer->Finish();
-  for (v1::ImportRowError& error : *result.response.mutable_errors()) {
-    const auto sent_chunk = static_cast<size_t>(error.index() / chunk);
-    if (sent_chunk < first_rows.size()) {
-      error.set_index(first_rows[sent_chunk] + error.index() % chunk);
+  int64_t first = int64_t{stream} * chunk;
+  do {  // one call even with no rows, so that the summary is the server's
+    grpc::ClientContext context;
+    v1::ImportTradeRecordsResponse response;
+    auto writer = stub->ImportTradeRecords(&context, &response);
+    std::vector<int64_t> first_rows;  // of each chunk sent, to place errors
+    for (int64_t sent = 0; sent < chunks_per_call && first < records; ++sent, first += step) {
+      request.Clear();
+      const int64_t end = std::min(records, first + chunk);
+      for (int64_t i = first; i < end; ++i) ToMessage(trade.Row(i), request.add_trade_records());
+      if (!writer->Write(request)) break;  // the server ended the call; Finish says why
+      first_rows.push_back(first);
     }
-  }
+    writer->WritesDone();
+    result.status = writer->Finish();
+    v1::ImportTradeRecordsResponse& total = result.response;
+    total.set_received_count(total.received_count() + response.received_count());
+    total.set_stored_count(total.stored_count() + response.stored_count());
+    total.set_rejected_count(total.rejected_count() + response.rejected_count());
+    for (v1::ImportRowError& error : *response.mutable_errors()) {
+      const auto sent_chunk = static_cast<size_t>(error.index() / chunk);
+      if (sent_chunk < first_rows.size()) {
+        error.set_index(first_rows[sent_chunk] + error.index() % chunk);
+      }
+      *total.add_errors() = std::move(error);
+    }
+  } while (result.status.ok() && first < records);
   return result;
 }
 
