@@ -76,6 +76,9 @@ class TradeRecordClient : public TradeRecordClientBase {
   // the stream. Never retried: when a stream fails, the chunks before the
   // failure may be stored. Importing the same records again with
   // `use_names` is safe: the stored ones come back as ALREADY_EXISTS rows.
+  // A server ends a call still running after its `max_connection_age` and
+  // grace (31 minutes by default) with UNAVAILABLE: send a long import as
+  // several calls, as bilateralctl does with 10,000 rows each.
   absl::StatusOr<v1::ImportTradeRecordsResponse> ImportTradeRecords(
       std::vector<v1::TradeRecord> records, const ImportOptions& options = {}, Options opts = {});
   // As above, with the records written one by one to the writer returned,
