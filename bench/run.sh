@@ -12,7 +12,7 @@
 #                [--log_level warning] [--out DIR]
 #
 # --max-records: the largest store of scenario 5 (default 1000000; 10000000
-# as the scenario asks takes more than half an hour more to load). Scenarios 3, 4
+# as the scenario asks takes about an hour more to load). Scenarios 3, 4
 # and 7 use the 1,000,000-record store, and scenario 12 a pair of 1,000,000
 # records, so they need --max-records of at
 # least that. --import-records: rows of scenario 6 (default 1000000).
