@@ -8,6 +8,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "domain/names.h"
 
 namespace bilateral::domain {
@@ -25,11 +27,16 @@ bool IsValidId(absl::string_view id) {
 }
 
 std::string GenerateId() {
-  static constexpr absl::string_view kAlphabet = "abcdefghijklmnopqrstuvwxyz234567";
+  // Digits before letters, as in ASCII, so that ids compare as their times do.
+  static constexpr absl::string_view kAlphabet = "234567abcdefghijklmnopqrstuvwxyz";
+  static constexpr int kTimeDigits = 11;   // 55 bits of microseconds: until the year 3111
+  static constexpr int kRandomDigits = 8;  // 40 bits
   thread_local absl::BitGen bits;
-  std::string id(1, kAlphabet[absl::Uniform(bits, 0u, 26u)]);
-  for (int i = 0; i < 19; ++i) {
-    id.push_back(kAlphabet[absl::Uniform(bits, 0u, 32u)]);
+  auto micros = static_cast<uint64_t>(absl::ToUnixMicros(absl::Now()));
+  std::string id(1 + kTimeDigits + kRandomDigits, 't');
+  for (int i = kTimeDigits; i >= 1; --i, micros >>= 5) id[i] = kAlphabet[micros & 31];
+  for (int i = 1 + kTimeDigits; i < static_cast<int>(id.size()); ++i) {
+    id[i] = kAlphabet[absl::Uniform(bits, 0u, 32u)];
   }
   return id;
 }

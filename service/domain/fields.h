@@ -26,7 +26,10 @@ inline constexpr size_t kMaxRecordBytes = 256 * 1024;
 // not ending with '-' (AIP-122).
 bool IsValidId(absl::string_view id);
 
-// A fresh random id that passes IsValidId.
+// A fresh id that passes IsValidId: 't', the time in microseconds, then 40
+// random bits. Ids generated later sort after earlier ones (to the
+// microsecond, on one clock), so the indexes keyed by id grow at their end
+// instead of at a random page each.
 std::string GenerateId();
 
 // The id of `name` in `collection` ("visits/x" -> "x"), or INVALID_ARGUMENT

@@ -1,6 +1,10 @@
 #include "domain/records.h"
 
+#include <set>
+#include <string>
+
 #include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
@@ -81,6 +85,21 @@ TEST_F(RecordsTest, EmptyIdIsGenerated) {
   auto created = visits_->Create(kCall, ValidVisit(), "", "");
   ASSERT_TRUE(created.ok()) << created.status();
   EXPECT_TRUE(IsValidId(created->name().substr(std::string("visits/").size())));
+}
+
+TEST(GenerateIdTest, IdsAreValidDistinctAndSortInTheOrderTheyWereMade) {
+  std::set<std::string> seen;
+  std::string previous = GenerateId();
+  for (int i = 0; i < 20; ++i) {
+    absl::SleepFor(absl::Milliseconds(1));
+    std::string id = GenerateId();
+    EXPECT_LT(previous, id) << "made later, sorts after";
+    EXPECT_EQ(id.size(), 20u);
+    EXPECT_TRUE(IsValidId(id)) << id;
+    previous = id;
+  }
+  for (int i = 0; i < 10000; ++i) seen.insert(GenerateId());
+  EXPECT_EQ(seen.size(), 10000u) << "ids made in the same microsecond still differ";
 }
 
 TEST_F(RecordsTest, EveryViolationIsListedInOneError) {
