@@ -31,6 +31,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
+scripts/build_image.sh --self-test
 scripts/base_image.sh
 
 echo "== image: building $image from deploy/Dockerfile"
